@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from peiyu.core.identifiers import mask_phone
+
+from . import selectors, services
+from .scoping import capabilities_of
+
+router = Router(tags=["账户与单位"])
+
+
+class RoleOut(Schema):
+    role: str
+    role_name: str
+    org_id: int
+    org_name: str
+    region_code: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    capabilities: list[str]
+    roles: list[RoleOut]
+
+
+@router.get("/me", response=MeOut, summary="当前用户、角色与权限")
+def me(request):
+    user = request.user
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "capabilities": sorted(capabilities_of(user)),
+        "roles": [
+            {"role": a.role.code, "role_name": a.role.name, "org_id": a.org_id, "org_name": a.org.name, "region_code": a.region_id or ""}
+            for a in selectors.assignments_of(user)
+        ],
+    }
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    parent_code: str | None = Field(None, alias="parent_id")
+
+
+@router.get("/regions", response=list[RegionOut], auth=None, summary="行政区划（GB/T 2260），按上级查询")
+def regions(request, parent: str = Field("", pattern=r"^(\d{6})?$")):
+    return list(selectors.regions_children(parent or None))
+
+
+@router.get("/regions/{code}", response=RegionOut, auth=None, summary="行政区划详情")
+def region_detail(request, code: str):
+    return selectors.region_get(code)
+
+
+class OrgOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    region_code: str | None
+    uscc: str | None
+    recommended_by_id: int | None
+    is_active: bool
+
+
+def _org_out(o) -> dict:
+    return {
+        "id": o.pk,
+        "name": o.name,
+        "kind": o.kind,
+        "kind_label": o.get_kind_display(),
+        "region_code": o.region_id,
+        "uscc": o.uscc,
+        "recommended_by_id": o.recommended_by_id,
+        "is_active": o.is_active,
+    }
+
+
+@router.get("/orgs", response=list[OrgOut], summary="本辖区的单位")
+@paginate
+def org_list(request, kind: str = ""):
+    qs = selectors.orgs_visible_to(request.user).order_by("id")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [_org_out(o) for o in qs]
+
+
+@router.get("/orgs/{org_id}", response=OrgOut, summary="单位详情")
+def org_detail(request, org_id: int):
+    return _org_out(selectors.org_get_for(request.user, org_id))
+
+
+class OrgIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: str = Field(..., max_length=32)
+    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+    uscc: str | None = Field(None, max_length=40)
+
+
+@router.post("/orgs", response={201: OrgOut}, summary="登记单位")
+def org_create(request, payload: OrgIn):
+    org = services.org_create(actor=request.user, **payload.dict())
+    return 201, _org_out(org)
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    org_id: int | None
+    phone_masked: str
+    is_active: bool
+
+
+def _user_out(u) -> dict:
+    return {
+        "id": u.pk,
+        "username": u.username,
+        "full_name": u.full_name,
+        "org_id": u.primary_org_id,
+        "phone_masked": mask_phone(u.phone),
+        "is_active": u.is_active,
+    }
+
+
+@router.get("/users", response=list[UserOut], summary="本辖区的用户")
+@paginate
+def user_list(request):
+    return [_user_out(u) for u in selectors.users_visible_to(request.user).order_by("id")]
+
+
+@router.get("/users/{user_id}", response=UserOut, summary="用户详情")
+def user_detail(request, user_id: int):
+    return _user_out(selectors.user_get_for(request.user, user_id))
+
+
+class AssignIn(Schema):
+    role: str = Field(..., max_length=48)
+    org_id: int
+    region_code: str | None = Field(None, pattern=r"^\d{6}$")
+
+
+@router.post("/users/{user_id}/roles", response={201: RoleOut}, summary="分配角色（三员分立）")
+def user_assign_role(request, user_id: int, payload: AssignIn):
+    user = selectors.user_get_for(request.user, user_id)
+    org = selectors.org_get_for(request.user, payload.org_id)
+    a = services.role_assign(actor=request.user, user=user, role_code=payload.role, org=org, region_code=payload.region_code)
+    return 201, {"role": a.role.code, "role_name": a.role.name, "org_id": a.org_id, "org_name": a.org.name, "region_code": a.region_id or ""}
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    expires_at: str
+    token: str | None = None
+
+
+@router.post("/tokens", response={201: TokenOut}, summary="创建本人接口令牌（只显示一次）")
+def token_create(request, payload: TokenIn):
+    token, plain = services.api_token_create(actor=request.user, name=payload.name)
+    return 201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat(), "token": plain}
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="吊销本人接口令牌")
+def token_revoke(request, token_id: int):
+    services.api_token_revoke(actor=request.user, token_id=token_id)
+    return 204, None

@@ -1,0 +1,59 @@
+"""Reads, already scoped (DESIGN §5). Out of scope and missing both raise NotFound."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from peiyu.core.errors import NotFound
+
+from .models import ApiToken, Org, Region, RoleAssignment, User
+from .scoping import scope_for
+
+
+def orgs_visible_to(actor) -> QuerySet[Org]:
+    scope = scope_for(actor, "org.view")
+    return Org.objects.filter(scope.q(region="region_id", org="id", recommender="recommended_by_id")).select_related(
+        "region"
+    )
+
+
+def org_get_for(actor, org_id) -> Org:
+    try:
+        return orgs_visible_to(actor).get(pk=int(org_id))
+    except (Org.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def users_visible_to(actor) -> QuerySet[User]:
+    scope = scope_for(actor, "user.view")
+    return User.objects.filter(
+        scope.q(region="primary_org__region_id", org="primary_org_id", owner="id")
+    ).select_related("primary_org", "primary_org__region")
+
+
+def user_get_for(actor, user_id) -> User:
+    try:
+        return users_visible_to(actor).get(pk=int(user_id))
+    except (User.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def assignments_of(user: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.current().filter(user=user).select_related("role", "org", "region")
+
+
+def regions_children(parent_code: str | None) -> QuerySet[Region]:
+    """Public reference data (CAT-4): the tree is open to everyone."""
+    qs = Region.objects.active()
+    return qs.filter(parent_id=parent_code) if parent_code else qs.filter(level=Region.Level.PROVINCE)
+
+
+def region_get(code: str) -> Region:
+    try:
+        return Region.objects.get(pk=code)
+    except Region.DoesNotExist as exc:
+        raise NotFound("行政区划代码不存在") from exc
+
+
+def api_tokens_of(actor) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=actor).order_by("-created_at")

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from peiyu.audit.services import audit_record
+from peiyu.core.registry import todo_for
+
+from .forms import LoginForm, OTPTokenForm
+from .scoping import capabilities_of, is_official
+from .selectors import assignments_of
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    return render(
+        request,
+        "accounts/locked.html",
+        {"minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+        status=429,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    """Enrol a TOTP authenticator: an unconfirmed device is shown as a QR code until a correct code
+    confirms it."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="TOTP", confirmed=False)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(request.user, "auth.otp_enrolled", request.user)
+            messages.success(request, _("双因素认证已启用"))
+            return redirect("home")
+        form.add_error("token", _("验证码不正确，请查看认证器上的最新6位数字"))
+    qr = segno.make(device.config_url, micro=False).svg_inline(scale=4)
+    return render(request, "accounts/otp_setup.html", {"form": form, "qr": qr, "secret": device.bin_key.hex()})
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                audit_record(request.user, "auth.otp_verified", request.user)
+                return redirect(request.GET.get("next") or "home")
+        audit_record(request.user, "auth.otp_failed", request.user)
+        form.add_error("token", _("验证码不正确"))
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "todos": todo_for(user),
+            "assignments": list(assignments_of(user)),
+            "capabilities": sorted(capabilities_of(user)),
+            "official": is_official(user),
+            "otp_enrolled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+    )
+
+
+@login_not_required
+def logged_out(request):
+    return redirect("portal:home")

@@ -1,0 +1,30 @@
+"""Audit events are read in the auditor's jurisdiction (region subtree); national events (no region)
+only by a national auditor."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from peiyu.core.errors import NotFound, PermissionDenied
+from peiyu.core.permissions import has_capability, scope_for
+
+from .models import AuditEvent
+
+
+def audit_events_visible_to(actor) -> QuerySet[AuditEvent]:
+    if not has_capability(actor, "audit.view"):
+        return AuditEvent.objects.none()
+    scope = scope_for(actor, "audit.view")
+    if scope.national:
+        return AuditEvent.objects.all()
+    q = scope.q(region="region_code")
+    return AuditEvent.objects.filter(q & ~Q(region_code=""))
+
+
+def audit_event_get_for(actor, event_id) -> AuditEvent:
+    if not has_capability(actor, "audit.view"):
+        raise PermissionDenied("您没有查看审计日志的权限")
+    try:
+        return audit_events_visible_to(actor).get(pk=int(event_id))
+    except (AuditEvent.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc

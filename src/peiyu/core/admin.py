@@ -1,0 +1,84 @@
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+
+from .admin_site import CapabilityAdmin, site
+from .errors import DomainError
+from .models import Holiday, PolicyProfile, PolicyVersion
+from .policy import policy_version_create
+
+
+@admin.register(Holiday, site=site)
+class HolidayAdmin(CapabilityAdmin):
+    view_capability = change_capability = "calendar.manage"
+    delete_allowed = True  # a wrong entry must be removable; the deletion is audited
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+
+    def delete_model(self, request, obj):
+        from peiyu.audit.services import audit_record
+
+        audit_record(request.user, "admin:core.holiday.deleted", obj, before={"date": obj.date, "kind": obj.kind})
+        super().delete_model(request, obj)
+
+
+class PolicyVersionForm(forms.ModelForm):
+    parameters = forms.JSONField(label="参数（JSON：{名称: {value, rule, note}}）")
+
+    class Meta:
+        model = PolicyVersion
+        fields = ("profile", "effective_from", "parameters", "note")
+
+
+@admin.register(PolicyVersion, site=site)
+class PolicyVersionAdmin(CapabilityAdmin):
+    """Versions are immutable: 'add' appends a new version through the policy service."""
+
+    view_capability = "policy.edit"
+    change_capability = "policy.edit"
+    form = PolicyVersionForm
+    list_display = ("profile", "version", "effective_from", "note", "created_at", "created_by")
+    list_filter = ("profile",)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        name = request.GET.get("profile")
+        last = PolicyVersion.objects.filter(profile_id=name).order_by("-version").first() if name else None
+        if last:
+            initial["parameters"] = last.parameters
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        try:
+            version = policy_version_create(
+                actor=request.user,
+                profile=form.cleaned_data["profile"],
+                parameters=form.cleaned_data["parameters"],
+                effective_from=form.cleaned_data["effective_from"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            raise
+        obj.pk = version.pk
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except DomainError:
+            return redirect(request.get_full_path())
+
+
+@admin.register(PolicyProfile, site=site)
+class PolicyProfileAdmin(CapabilityAdmin):
+    view_capability = "policy.edit"
+    change_capability = "policy.edit"
+    list_display = ("name", "title", "programme", "region_code", "parent")
+    readonly_fields = ("name", "programme", "region_code", "parent")
+
+    def has_add_permission(self, request):
+        return False

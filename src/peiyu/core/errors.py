@@ -1,0 +1,84 @@
+"""Domain errors. Services raise these; the API maps each to an HTTP status and a stable code, and
+views turn them into field or page messages. Nothing user-caused may surface as a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base: `code` is stable (clients match on it), `message` is the Chinese text shown to people."""
+
+    status = 400
+    code = "domain_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        rule: str | None = None,
+        fields: Mapping[str, Sequence[str]] | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = str(message)
+        if code:
+            self.code = code
+        self.rule = rule
+        self.fields = {k: [str(m) for m in v] for k, v in (fields or {}).items()}
+        self.details = dict(details or {})
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.rule:
+            body["rule"] = self.rule
+        if self.fields:
+            body["fields"] = self.fields
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class InvalidInput(DomainError):
+    status = 400
+    code = "invalid_input"
+
+
+class RuleViolation(DomainError):
+    """A rule of RULES.md refuses the action; `rule` carries its id."""
+
+    status = 400
+    code = "rule_violation"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "permission_denied"
+
+
+class NotFound(DomainError):
+    """Missing and out of scope look the same (DESIGN §5)."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message: str = "记录不存在或不在您的管辖范围内", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+
+
+class Conflict(DomainError):
+    """The state changed under the caller (state machine, quota, duplicate)."""
+
+    status = 409
+    code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class PolicyMissing(DomainError):
+    status = 409
+    code = "policy_missing"

@@ -1,0 +1,31 @@
+"""Login required everywhere except the public portal, health check, static files and the API
+(which authenticates each request itself and answers 401 in JSON)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+
+from peiyu.audit.context import reset_ip, set_ip
+
+PUBLIC_PREFIXES = ("/api/", "/healthz", "/static/", "/i18n/")
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith(PUBLIC_PREFIXES):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class AuditContextMiddleware:
+    """Makes the client address available to audit_record() deep inside services."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = set_ip(request.META.get("REMOTE_ADDR", ""))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_ip(token)

@@ -1,0 +1,149 @@
+"""What a policy parameter may be: its type, the rule ids it may serve and its Chinese label.
+A profile YAML naming an unknown parameter, a wrong type or a rule this parameter does not serve
+is refused when loaded, so every number in force is tied to a rule of RULES.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from .errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    kind: str  # int, ratio, fraction, date, month_day, str_list, str, quota, route
+    rules: frozenset[str]
+    label: str
+
+
+def _spec(kind: str, rules: str, label: str) -> ParamSpec:
+    return ParamSpec(kind, frozenset(rules.split()), label)
+
+
+PARAMETERS: dict[str, ParamSpec] = {
+    "levels": _spec("str_list", "CAT-1 CAT-2", "等级"),
+    "validity_years": _spec("int", "DIR-1", "目录有效期（年）"),
+    "renewal_lead_months": _spec("int", "DIR-2", "延续申请最迟提前（月）"),
+    "renewal_window_months": _spec("int", "DIR-4", "延续申请窗口：到期前（月）内"),
+    "renewal_grace_months": _spec("int", "DIR-2 DIR-4", "到期后延续宽限期（月）"),
+    "min_annual_volume": _spec("int", "DIR-3", "第二个及以后有效期年均最低人次"),
+    "reapply_ban_years": _spec("int", "DIR-3", "视为放弃后不得再申报（年）"),
+    "min_experience_years": _spec("int", "SEL-2", "最少培训或考核经验（年）"),
+    "min_annual_scale": _spec("int", "SEL-2", "年培训或考核最低规模（人次）"),
+    "founded_on_or_before": _spec("date", "SEL-3", "成立日期不晚于"),
+    "quota_evaluation": _spec("quota", "SEL-6", "评价机构申报数量（每职业每市）"),
+    "quota_training": _spec("quota", "SEL-6", "培训机构申报数量（每职业每市）"),
+    "quota_social_org_per_trade": _spec("quota", "SEL-6", "同一工种社评组织数量（全市）"),
+    "evaluation_excluded_occupations": _spec("str_list", "SEL-6", "不受理评价机构申报的职业"),
+    "application_deadline": _spec("date", "SEL-6", "申报截止日期"),
+    "publicity_working_days": _spec("int", "SEL-7 SEL-10", "公示期（工作日）"),
+    "online_hours_max_ratio": _spec("ratio", "TRN-4", "线上学时占比上限"),
+    "training_report_days": _spec("int", "TRN-6", "结业后报送培训情况（日）"),
+    "cert_submit_days": _spec("int", "CRT-3", "考核后报送证书数据（日）"),
+    "province_confirm_working_days": _spec("int", "CRT-3", "省级确认时限（工作日）"),
+    "cert_issue_days": _spec("int", "CRT-3", "审核通过后颁发证书（日）"),
+    "bank_min_theory_items": _spec("int", "EVL-2", "理论题库最少题量"),
+    "bank_min_practical_sets": _spec("int", "EVL-2", "实操试卷最少套数"),
+    "examiner_panel_min": _spec("int", "EVL-6", "考评组最少人数"),
+    "examiner_rotation_min": _spec("fraction", "EVL-6", "批次间考评员最低轮换比例"),
+    "pass_score": _spec("int", "EVL-7", "各科合格分数线"),
+    "comprehensive_review_from_level": _spec("str", "EVL-7", "需综合评审的最低等级"),
+    "retention_paper_years": _spec("int", "EVL-10", "纸质档案保存（年）"),
+    "retention_electronic_years": _spec("int", "EVL-10", "电子档案保存（年）"),
+    "demand_catalog_deadline": _spec("month_day", "CAT-5 CAT-6", "需求目录发布截止（月-日）"),
+    "annual_training_target": _spec("int", "RPT-3", "年度培养目标（人）"),
+}
+
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+def _fail(name: str, message: str) -> InvalidInput:
+    return InvalidInput(f"政策参数 {name}：{message}", code="policy_invalid", fields={name: [message]})
+
+
+def normalise(name: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate one parameter entry {value, rule, note?} and return it in stored (JSON) form."""
+    spec = PARAMETERS.get(name)
+    if spec is None:
+        raise _fail(name, "未知参数")
+    if not isinstance(raw, dict) or "rule" not in raw or "value" not in raw:
+        raise _fail(name, "须写明 value 与 rule（规则编号）")
+    rule = str(raw["rule"])
+    if rule not in spec.rules:
+        raise _fail(name, f"规则编号 {rule} 与本参数不符（应为 {'/'.join(sorted(spec.rules))}）")
+    value = raw["value"]
+    entry: dict[str, Any] = {"rule": rule}
+    if raw.get("note"):
+        entry["note"] = str(raw["note"])
+    if value is None:  # set elsewhere (e.g. "set by city"): present, but no number in force
+        entry["value"] = None
+        return entry
+    try:
+        entry["value"] = _coerce(spec.kind, value)
+    except (ValueError, TypeError, InvalidOperation, ZeroDivisionError) as exc:
+        raise _fail(name, f"取值无效（{exc}）") from exc
+    return entry
+
+
+def _coerce(kind: str, value: Any) -> Any:
+    if kind == "int":
+        if isinstance(value, bool) or int(value) != value or int(value) < 0:
+            raise ValueError("应为非负整数")
+        return int(value)
+    if kind == "ratio":
+        d = Decimal(str(value))
+        if not Decimal(0) <= d <= Decimal(1):
+            raise ValueError("应在 0 与 1 之间")
+        return str(d)
+    if kind == "fraction":
+        f = Fraction(str(value))
+        if not 0 <= f <= 1:
+            raise ValueError("应在 0 与 1 之间")
+        return f"{f.numerator}/{f.denominator}"
+    if kind == "date":
+        return (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))).isoformat()
+    if kind == "month_day":
+        if not _MONTH_DAY.match(str(value)):
+            raise ValueError("应为 MM-DD")
+        return str(value)
+    if kind == "str_list":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise ValueError("应为文字列表")
+        return list(value)
+    if kind == "str":
+        if not isinstance(value, str) or not value:
+            raise ValueError("应为文字")
+        return value
+    if kind == "quota":
+        if not isinstance(value, dict) or "default" not in value or "step" not in value:
+            raise ValueError("配额须写明 default 与 step")
+        overrides = {str(k): _coerce("int", v) for k, v in (value.get("overrides") or {}).items()}
+        for code in overrides:
+            if not re.fullmatch(r"\d{6}", code):
+                raise ValueError(f"地区代码 {code} 应为6位数字")
+        return {
+            "default": _coerce("int", value["default"]),
+            "overrides": overrides,
+            "step": str(value["step"]),
+            "counts": str(value.get("counts", "")),
+        }
+    raise ValueError(f"unknown kind {kind}")
+
+
+def typed(name: str, stored: Any) -> Any:
+    """Stored JSON → the Python value code works with."""
+    if stored is None:
+        return None
+    kind = PARAMETERS[name].kind
+    if kind == "ratio":
+        return Decimal(stored)
+    if kind == "fraction":
+        return Fraction(stored)
+    if kind == "date":
+        return dt.date.fromisoformat(stored)
+    return stored

@@ -1,0 +1,50 @@
+"""Reads of core data. Policy profiles are visible to holders of policy.view (they are the rules
+officials apply); the parameters in force are also public through the portal's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .errors import NotFound, PermissionDenied
+from .models import PolicyProfile
+from .permissions import has_capability
+from .policy import Policy, policy_for
+
+
+def _require_policy_view(actor) -> None:
+    if not has_capability(actor, "policy.view"):
+        raise PermissionDenied("您没有查看政策配置的权限")
+
+
+def policy_profiles_for(actor) -> list[dict]:
+    _require_policy_view(actor)
+    return [_profile_dict(p) for p in PolicyProfile.objects.select_related("parent").prefetch_related("versions")]
+
+
+def policy_profile_get_for(actor, name: str) -> dict:
+    _require_policy_view(actor)
+    profile = PolicyProfile.objects.select_related("parent").prefetch_related("versions").filter(name=name).first()
+    if profile is None:
+        raise NotFound("政策配置不存在")
+    return _profile_dict(profile)
+
+
+def policy_in_force_for(actor, programme: str, region: str | None, on: dt.date | None) -> Policy:
+    _require_policy_view(actor)
+    return policy_for(programme, region, on)
+
+
+def _profile_dict(p: PolicyProfile) -> dict:
+    versions = sorted(p.versions.all(), key=lambda v: v.version, reverse=True)
+    return {
+        "name": p.name,
+        "title": p.title,
+        "programme": p.programme,
+        "region_code": p.region_code,
+        "parent": p.parent.name if p.parent_id else None,
+        "latest_version": versions[0].version if versions else None,
+        "versions": [
+            {"version": v.version, "effective_from": v.effective_from.isoformat(), "note": v.note, "parameters": v.parameters}
+            for v in versions
+        ],
+    }

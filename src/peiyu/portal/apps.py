@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "peiyu.portal"
+    label = "portal"
+    verbose_name = "公共服务门户"
