@@ -101,5 +101,7 @@ def build_world() -> World:
     _user(w, "dl_inst_admin", inst_dl, "institution_admin")
     _user(w, "sy_secadmin", sy, "secadmin")
     _user(w, "dl_auditor", dl, "auditor")
+    _user(w, "dl_secadmin", dl, "secadmin")
+    _user(w, "sy_auditor", sy, "auditor")
     _user(w, "ln_sysadmin", ln, "sysadmin")
     return w

@@ -1,0 +1,5 @@
+"""peiyu (培育)."""
+
+from .config.celery import app as celery_app
+
+__all__ = ["celery_app"]

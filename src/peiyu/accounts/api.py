@@ -1,6 +1,5 @@
-from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -51,7 +50,7 @@ class RegionOut(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], auth=None, summary="行政区划（GB/T 2260），按上级查询")
-def regions(request, parent: str = Field("", pattern=r"^(\d{6})?$")):
+def regions(request, parent: str = Query("", pattern=r"^(\d{6})?$")):
     return list(selectors.regions_children(parent or None))
 
 
@@ -86,7 +85,7 @@ def _org_out(o) -> dict:
 
 @router.get("/orgs", response=list[OrgOut], summary="本辖区的单位")
 @paginate
-def org_list(request, kind: str = ""):
+def org_list(request, kind: str = Query("", max_length=32)):
     qs = selectors.orgs_visible_to(request.user).order_by("id")
     if kind:
         qs = qs.filter(kind=kind)
@@ -108,7 +107,7 @@ class OrgIn(Schema):
 @router.post("/orgs", response={201: OrgOut}, summary="登记单位")
 def org_create(request, payload: OrgIn):
     org = services.org_create(actor=request.user, **payload.dict())
-    return 201, _org_out(org)
+    return Status(201, _org_out(org))
 
 
 class UserOut(Schema):
@@ -153,7 +152,7 @@ def user_assign_role(request, user_id: int, payload: AssignIn):
     user = selectors.user_get_for(request.user, user_id)
     org = selectors.org_get_for(request.user, payload.org_id)
     a = services.role_assign(actor=request.user, user=user, role_code=payload.role, org=org, region_code=payload.region_code)
-    return 201, {"role": a.role.code, "role_name": a.role.name, "org_id": a.org_id, "org_name": a.org.name, "region_code": a.region_id or ""}
+    return Status(201, {"role": a.role.code, "role_name": a.role.name, "org_id": a.org_id, "org_name": a.org.name, "region_code": a.region_id or ""})
 
 
 class TokenIn(Schema):
@@ -171,10 +170,10 @@ class TokenOut(Schema):
 @router.post("/tokens", response={201: TokenOut}, summary="创建本人接口令牌（只显示一次）")
 def token_create(request, payload: TokenIn):
     token, plain = services.api_token_create(actor=request.user, name=payload.name)
-    return 201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat(), "token": plain}
+    return Status(201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat(), "token": plain})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="吊销本人接口令牌")
 def token_revoke(request, token_id: int):
     services.api_token_revoke(actor=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)

@@ -45,7 +45,7 @@ class Region(models.Model):
     def province_code(self) -> str:
         return self.code[:2] + "0000"
 
-    def delete(self, *args, **kwargs):  # noqa: ARG002
+    def delete(self, *args, **kwargs):
         from peiyu.core.errors import Conflict
 
         raise Conflict("行政区划不可删除，请设置停用日期", code="reference_data_not_deletable")

@@ -9,8 +9,8 @@ def _locked_accounts(user) -> list[TodoItem]:
     from django.conf import settings
     from django.urls import reverse
 
-    from .selectors import users_visible_to
     from .scoping import capabilities_of
+    from .selectors import users_visible_to
 
     if "user.unlock" not in capabilities_of(user):
         return []

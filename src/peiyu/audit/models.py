@@ -56,3 +56,6 @@ class AuditHead(models.Model):
     stream = models.CharField(max_length=16, primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.stream}#{self.seq}"

@@ -104,11 +104,13 @@ def _unexpected(request, exc: Exception):
 def _mount() -> None:
     from peiyu.accounts.api import router as accounts_router
     from peiyu.audit.api import router as audit_router
+    from peiyu.catalogs.api import router as catalogs_router
     from peiyu.core.api import router as core_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/", catalogs_router)
 
 
 _mount()

@@ -1,15 +1,12 @@
-from peiyu.core.admin_site import site as admin_site
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from peiyu.accounts import views as account_views
 from peiyu.core import views as core_views
+from peiyu.core.admin_site import site as admin_site
 
 from .api import api
-
-
-
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -18,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("peiyu.accounts.urls")),
     path("home/", account_views.home, name="home"),
     path("admin/", admin_site.urls),
+    path("occupations/", include("peiyu.catalogs.urls")),
     path("", include("peiyu.portal.urls")),
 ]

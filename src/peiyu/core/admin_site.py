@@ -46,6 +46,15 @@ class CapabilityAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self.delete_allowed and has_capability(request.user, self.change_capability)
 
+    def get_object(self, request, object_id, from_field=None):
+        """Out of scope and missing both answer 404 (DESIGN §5), not the admin's redirect."""
+        from django.http import Http404
+
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("记录不存在或不在您的管辖范围内")
+        return obj
+
     def save_model(self, request, obj, form, change):
         """Admin edits are writes like any other: one transaction with their audit event."""
         from django.db import transaction
@@ -63,7 +72,7 @@ class CapabilityAdmin(admin.ModelAdmin):
 def _plain(value):
     if hasattr(value, "pk"):
         return value.pk
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not isinstance(value, (str, dict, bytes)):
+    if isinstance(value, (list, tuple, set)) or (hasattr(value, "__iter__") and not isinstance(value, (str, dict, bytes))):
         try:
             return [_plain(v) for v in value]
         except TypeError:

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, tick_handlers, todos  # noqa: F401
+
+        todos.register()

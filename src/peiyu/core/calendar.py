@@ -21,7 +21,7 @@ from django.core.cache import cache
 
 logger = logging.getLogger("peiyu.calendar")
 _GEN_KEY = "peiyu:calendar:generation"
-_years: dict[tuple[int, int], "YearData"] = {}
+_years: dict[tuple[int, int], YearData] = {}
 _warned: set[int] = set()
 
 

@@ -29,7 +29,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None, field: str =
         raise _invalid(field, "请填写身份证号码")
     if len(raw) != 18:
         raise _invalid(field, f"身份证号码应为18位，当前为{len(raw)}位")
-    if not re.fullmatch(r"\d{17}[\dX]", raw):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", raw):
         raise _invalid(field, "身份证号码前17位应为数字，最后一位为数字或X")
     if raw[:2] not in PROVINCE_PREFIXES:
         raise _invalid(field, f"身份证号码前两位“{raw[:2]}”不是有效的省级行政区划代码")
@@ -40,7 +40,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None, field: str =
     today = today or dt.date.today()
     if birth > today or birth.year < 1900:
         raise _invalid(field, f"身份证号码中的出生日期“{raw[6:14]}”不合理")
-    expected = ric.calc_check_digit(raw)
+    expected = ric.calc_check_digit(raw)  # stdnum takes the full number and ignores its last character
     if raw[17] != expected:
         raise _invalid(field, f"身份证号码校验位错误：最后一位应为“{expected}”，实际为“{raw[17]}”")
     return raw
@@ -69,7 +69,7 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
     bad = sorted({c for c in raw if c not in _USCC_ALPHABET})
     if bad:
         raise _invalid(field, f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）")
-    if not raw[2:8].isdigit() or raw[2:4] not in PROVINCE_PREFIXES and raw[2:8] != "100000":
+    if not re.fullmatch(r"[0-9]{6}", raw[2:8]) or (raw[2:4] not in PROVINCE_PREFIXES and raw[2:8] != "100000"):
         raise _invalid(field, f"统一社会信用代码第3-8位“{raw[2:8]}”不是有效的登记管理机关行政区划码")
     expected = uscc.calc_check_digit(raw[:17])
     if raw[17] != expected:
@@ -91,7 +91,7 @@ def uscc_with_check(first17: str) -> str:
 
 
 def id_with_check(first17: str) -> str:
-    return first17 + ric.calc_check_digit(first17)
+    return first17 + ric.calc_check_digit(first17 + "0")
 
 
 # --- masking (DESIGN §7) ------------------------------------------------------------------------------

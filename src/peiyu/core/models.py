@@ -42,7 +42,7 @@ class ReferenceModel(models.Model):
         on = on or timezone.localdate()
         return self.disabled_on is None or self.disabled_on > on
 
-    def delete(self, *args, **kwargs):  # noqa: ARG002
+    def delete(self, *args, **kwargs):
         from .errors import Conflict
 
         raise Conflict("参考数据不可删除，请设置停用日期", code="reference_data_not_deletable")
@@ -147,6 +147,9 @@ class Decision(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "kind"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}#{self.subject_id}: {self.outcome}"
+
 
 class TransitionLog(models.Model):
     """Each state change of any workflow object (DESIGN §4), readable in the object's history."""
@@ -162,3 +165,6 @@ class TransitionLog(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}#{self.subject_id}: {self.from_status} → {self.to_status}"

@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PEIYU_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -32,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -121,7 +121,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # --- security: MLPS level 3 (SEC-1) ----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "peiyu.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "peiyu.accounts.validators.CharacterClassValidator"},
@@ -183,3 +183,6 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 PEIYU_API_TOKEN_TTL_DAYS = int(os.environ.get("PEIYU_API_TOKEN_TTL_DAYS", "90"))
+# Lock the account, not the address: bureaus sit behind shared NAT, where an address lock after five
+# failures would lock a whole office out. Per-account lockout is what MLPS level 3 asks for.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
