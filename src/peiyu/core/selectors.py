@@ -48,3 +48,35 @@ def _profile_dict(p: PolicyProfile) -> dict:
             for v in versions
         ],
     }
+
+
+def policies_public(on: dt.date | None = None) -> list[dict]:
+    """The profiles in force today with their parameters and rule ids: the rules officials apply are
+    public (CAT-4 spirit), so anyone can see why a decision came out as it did."""
+    from django.utils import timezone
+
+    from .policy import policy_named
+
+    on = on or timezone.localdate()
+    out = []
+    for profile in PolicyProfile.objects.select_related("parent").order_by("programme", "region_code", "name"):
+        try:
+            p = policy_named(profile.name, on)
+        except Exception:  # noqa: S112 - a profile without versions is simply not shown
+            continue
+        out.append(
+            {
+                "name": profile.name,
+                "title": profile.title,
+                "programme": profile.programme,
+                "region_code": profile.region_code,
+                "source": profile.source,
+                "label": p.label,
+                "parameters": [
+                    {"name": n, "value": x.value, "rule": x.rule, "note": x.note, "inherited": x.profile != profile.name}
+                    for n, x in sorted(p.params.items())
+                    if x.value is not None or x.note
+                ],
+            }
+        )
+    return out

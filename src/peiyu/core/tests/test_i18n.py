@@ -11,7 +11,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"  # src/peiyu/locale
+LC_MESSAGES = LOCALE_DIR / "en" / "LC_MESSAGES"
 PO_PATH = LC_MESSAGES / "django.po"
 MO_PATH = LC_MESSAGES / "django.mo"
 README = "see src/peiyu/locale/README.md"
@@ -25,6 +26,12 @@ def _catalog(mo: polib.MOFile) -> dict[tuple[str, str, str], tuple[str, tuple[st
         )
         for e in mo
     }
+
+
+def test_settings_point_at_the_catalog():
+    assert LOCALE_DIR in [Path(p).resolve() for p in settings.LOCALE_PATHS], (
+        f"LOCALE_PATHS must contain {LOCALE_DIR}: {settings.LOCALE_PATHS}"
+    )
 
 
 def test_compiled_catalog_is_up_to_date_with_the_po_file():
@@ -52,7 +59,13 @@ def test_po_file_has_no_untranslated_or_fuzzy_entries():
 
 @pytest.mark.parametrize(
     ("chinese", "english"),
-    [("工作台", "Workbench"), ("待办事项", "To do"), ("退出", "Log out"), ("登录", "Log in"), ("暂无待办事项", "Nothing to do")],
+    [
+        ("工作台", "Workbench"),
+        ("待办事项", "To do"),
+        ("退出", "Log out"),
+        ("登录", "Log in"),
+        ("暂无待办事项", "Nothing to do"),
+    ],
 )
 def test_key_strings_translate_to_english(chinese, english):
     with translation.override("en"):

@@ -1,0 +1,20 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_portal_home_is_public_and_lists_profiles_in_force(client, policies):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "培育公共服务门户" in page and "hubei-dte@v1&lt;national-dte@v1" in page
+
+
+def test_policy_page_shows_each_parameter_with_its_rule(client, policies):
+    page = client.get("/policies/").content.decode()
+    assert "成立日期不晚于" in page and "SEL-3" in page and "2018-12-31" in page
+    assert "线上学时占比上限" in page and "TRN-4" in page
+
+
+def test_portal_without_policies_says_so(client, db):
+    assert "尚未载入政策配置" in client.get("/").content.decode()
