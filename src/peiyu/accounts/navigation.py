@@ -24,6 +24,8 @@ def _locked_accounts(user) -> list[TodoItem]:
 
 
 def register() -> None:
+    register_nav(NavItem("occupations", _("职业目录"), "catalogs:occupation_list", "home.view", order=800))
+    register_nav(NavItem("policies", _("政策依据"), "portal:policies", "policy.view", order=810))
     register_nav(NavItem("admin", _("系统管理"), "admin:index", "reference.manage", order=900))
     register_nav(NavItem("users", _("用户与角色"), "admin:accounts_user_changelist", "user.manage", order=910))
     register_todo("accounts.locked", _locked_accounts)

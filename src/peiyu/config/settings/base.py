@@ -89,6 +89,7 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{VAR_DIR / 'peiyu.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no ./var yet
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
     # concurrent writers queue instead of failing half-way (the SQLite analogue of row locks).
     DATABASES["default"]["OPTIONS"] = {

@@ -14,3 +14,4 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PEIYU_SM4_KEYS = "t2:0f1e2d3c4b5a69788796a5b4c3d2e1f0,t1:00112233445566778899aabbccddeeff"
 PEIYU_BLIND_INDEX_KEY = "test-blind-index-key"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405 - models for core helper tests

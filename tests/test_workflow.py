@@ -1,0 +1,77 @@
+"""The workflow helper: table of transitions, row lock, transition log, audit; concurrent moves."""
+
+import threading
+
+import pytest
+
+from peiyu.audit.models import AuditEvent
+from peiyu.core.errors import InvalidTransition
+from peiyu.core.workflow import Workflow
+from tests.testapp.models import Ticket
+
+S = Ticket.Status
+FLOW = Workflow(
+    Ticket,
+    {S.DRAFT: {S.SUBMITTED}, S.SUBMITTED: {S.APPROVED, S.RETURNED}, S.RETURNED: {S.SUBMITTED}},
+)
+
+
+@pytest.mark.django_db
+def test_allowed_transition_writes_status_log_and_audit(world):
+    t = Ticket.objects.create()
+    FLOW.transition(t, S.SUBMITTED, actor=world.sy_inst_admin)
+    FLOW.transition(t, S.RETURNED, actor=world.sy_official, reason="材料不全", changes={"comment": "请补充营业执照"})
+    t.refresh_from_db()
+    assert t.status == S.RETURNED and t.comment == "请补充营业执照"
+    assert [(h.from_status, h.to_status) for h in FLOW.history(t)] == [("draft", "submitted"), ("submitted", "returned")]
+    event = AuditEvent.objects.filter(action="ticket.returned").get()
+    assert event.before == {"status": "submitted", "comment": ""} and event.reason == "材料不全"
+
+
+@pytest.mark.django_db
+def test_disallowed_transition_is_refused_with_chinese_states_and_nothing_written(world):
+    t = Ticket.objects.create()
+    with pytest.raises(InvalidTransition) as exc:
+        FLOW.transition(t, S.APPROVED, actor=world.sy_official)
+    assert "草稿" in exc.value.message and "已通过" in exc.value.message and exc.value.status == 409
+    t.refresh_from_db()
+    assert t.status == S.DRAFT and not FLOW.history(t).exists()
+
+
+@pytest.mark.django_db
+def test_expected_from_narrows_a_service(world):
+    t = Ticket.objects.create(status=S.RETURNED)
+    with pytest.raises(InvalidTransition):
+        FLOW.transition(t, S.SUBMITTED, actor=world.sy_inst_admin, expected_from={S.DRAFT})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_acting_at_once_move_the_state_once(world):
+    """Both try submitted → approved/returned at the same moment: exactly one wins."""
+    # PostgreSQL: the second waits on the row lock; SQLite: on BEGIN IMMEDIATE (file database in tests)
+    t = Ticket.objects.create(status=S.SUBMITTED)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(to, actor):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            FLOW.transition(Ticket(pk=t.pk), to, actor=actor)
+            outcomes.append("ok")
+        except InvalidTransition:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=act, args=(S.APPROVED, world.sy_official)),
+        threading.Thread(target=act, args=(S.RETURNED, world.dl_official)),
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert FLOW.history(t).count() == 1
