@@ -41,13 +41,13 @@ ORGS = [
     ("fj", "福建省人力资源和社会保障厅", "hrss_province", "350000", None, None),
     ("fz", "福州市人力资源和社会保障局", "hrss_city", "350100", None, None),
     ("ln_miit", "辽宁省工业和信息化厅", "industry_authority", "210000", None, None),
-    ("inst_sy_ai", "沈阳智算科技有限公司", "institution", "210106", "91210106MA0TDEMO1", "ln_miit"),
-    ("inst_dl_data", "大连海数职业培训学校", "institution", "210204", "52210204MJ0DEMO02", "ln_miit"),
-    ("inst_wh_cloud", "武汉云启数字技术有限公司", "institution", "420106", "91420106MA4KDEMO3", None),
-    ("inst_cd_social", "成都市数字技能评价服务中心", "institution", "510107", "52510107MJDEMO004", None),
-    ("inst_cd_employer", "成都航宇精密制造股份有限公司", "institution", "510107", "91510107MA6DEMO05", None),
-    ("inst_fz_school", "福州职业技能培训学校", "institution", "350102", "52350102MJDEMO006", None),
-    ("online", "海峡在线职业培训平台", "online_platform", "350100", "91350100MA3DEMO07", None),
+    ("inst_sy_ai", "沈阳智算科技有限公司", "institution", "210106", "91210106MA0T8K1A2", "ln_miit"),
+    ("inst_dl_data", "大连海数职业培训学校", "institution", "210204", "52210204MJ0A7C3B1", "ln_miit"),
+    ("inst_wh_cloud", "武汉云启数字技术有限公司", "institution", "420106", "91420106MA4K9P2C7", None),
+    ("inst_cd_social", "成都市数字技能评价服务中心", "institution", "510107", "52510107MJ0B5R6D3", None),
+    ("inst_cd_employer", "成都航宇精密制造股份有限公司", "institution", "510107", "91510107MA6C4N8E5", None),
+    ("inst_fz_school", "福州职业技能培训学校", "institution", "350102", "52350102MJ0D3W4F2", None),
+    ("online", "海峡在线职业培训平台", "online_platform", "350100", "91350100MA3E2H7G9", None),
 ]
 
 ACCOUNTS = [

@@ -18,3 +18,13 @@ def test_policy_page_shows_each_parameter_with_its_rule(client, policies):
 
 def test_portal_without_policies_says_so(client, db):
     assert "尚未载入政策配置" in client.get("/").content.decode()
+
+
+def test_chinese_by_default_even_for_an_english_browser(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in page.content.decode()
+
+
+def test_language_switch_sets_english(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()

@@ -31,9 +31,13 @@ class Command(BaseCommand):
         accounts = build_demo()
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"演示账户（密码均为 {DEMO_PASSWORD}）："))
+        from peiyu.accounts.models import Role
+
+        role_names = dict(Role.objects.values_list("code", "name"))
         width = max(len(a.username) for a in accounts)
         for a in accounts:
-            self.stdout.write(f"  {a.username.ljust(width)}  {a.full_name}  {a.role:<26} {a.journey}")
+            role = role_names.get(a.role, a.role)
+            self.stdout.write(f"  {a.username.ljust(width)}  {a.full_name:<4}  {role}（{a.journey}）")
         self.stdout.write("")
         self.stdout.write(f"数据库：{settings.DATABASES['default']['NAME']}")
         if no_serve:
