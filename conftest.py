@@ -56,3 +56,24 @@ def policies(db):
     from peiyu.core.policy import load_policy_files
 
     load_policy_files()
+
+
+@pytest.fixture
+def login_as(db):
+    """A test client signed in as `user`, past TOTP as an official would be (django-otp's session
+    marker of a confirmed device)."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(user):
+        c = Client()
+        c.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True
+        )
+        session = c.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        return c
+
+    return make

@@ -14,15 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, world):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client.force_login(world.sysadmin)
-    device = TOTPDevice.objects.create(user=world.sysadmin, name="t", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
+def admin_client(world, login_as):
+    return login_as(world.sysadmin)
 
 
 def _post(client, path, body):
@@ -75,16 +68,8 @@ def test_unknown_record_is_404(admin_client):
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
-def test_separation_of_duties_violation_is_400_with_rule(admin_client, world):
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    c = Client()
-    c.force_login(world.secadmin)
-    device = TOTPDevice.objects.create(user=world.secadmin, name="t", confirmed=True)
-    session = c.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
+def test_separation_of_duties_violation_is_400_with_rule(world, login_as):
+    c = login_as(world.secadmin)
     response = _post(c, f"/api/v1/users/{world.auditor.pk}/roles", {"role": "sysadmin", "org_id": world.orgs["platform"].pk})
     assert response.status_code == 400
     assert response.json()["rule"] == "SEC-1" and response.json()["code"] == "separation_of_duties"

@@ -69,24 +69,9 @@ ADMIN_UNSCOPED = {"accounts/region", "accounts/role", "core/holiday", "core/poli
                   "catalogs/industry", "catalogs/trade"}  # fmt: skip
 
 
-def _client_for(client_factory, world, username):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    c = client_factory()
-    user = world.users[username]
-    c.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="walk", confirmed=True)
-    session = c.session
-    session["otp_device_id"] = device.persistent_id  # django-otp's verified-session marker
-    session.save()
-    return c
-
-
 @pytest.fixture
-def clients(world):
-    from django.test import Client
-
-    return {u: _client_for(Client, world, u) for city in CITY_PERSONAS.values() for u in city}
+def clients(world, login_as):
+    return {u: login_as(world.users[u]) for city in CITY_PERSONAS.values() for u in city}
 
 
 def _api_operations():
