@@ -89,7 +89,7 @@ def _call(client, method, path, body=None):
 def test_every_api_route_with_a_record_is_scoped_to_its_city(world, clients):
     records = _records(world)
     checked = 0
-    for path, method, op in _api_operations():
+    for path, method, _op in _api_operations():
         params = re.findall(r"{(\w+)}", path)
         if not params:
             continue
