@@ -23,7 +23,8 @@ def _audit_rows_flushable(request):
     """Transactional tests end with a flush (DELETE on SQLite), which the append-only trigger refuses:
     lift the trigger for the flush only, then put it back."""
     transactional = any(
-        name in request.fixturenames for name in ("transactional_db", "live_server", "django_db_serialized_rollback")
+        name in request.fixturenames
+        for name in ("transactional_db", "live_server", "django_db_serialized_rollback")
     )
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):

@@ -19,7 +19,9 @@ def admin_client(world, login_as):
 
 
 def _post(client, path, body):
-    return client.post(path, data=json.dumps(body) if not isinstance(body, str) else body, content_type="application/json")
+    return client.post(
+        path, data=json.dumps(body) if not isinstance(body, str) else body, content_type="application/json"
+    )
 
 
 def test_openapi_and_docs_are_served(client, db):
@@ -30,7 +32,11 @@ def test_openapi_and_docs_are_served(client, db):
 
 
 def test_domain_validation_error_is_400_with_chinese_field_messages(admin_client):
-    response = _post(admin_client, "/api/v1/orgs", {"name": "某机构", "kind": "institution", "region_code": "210100", "uscc": "91210102MA0Y00001X"})
+    response = _post(
+        admin_client,
+        "/api/v1/orgs",
+        {"name": "某机构", "kind": "institution", "region_code": "210100", "uscc": "91210102MA0Y00001X"},
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_input" and "校验位错误" in body["fields"]["uscc"][0]
@@ -70,14 +76,20 @@ def test_unknown_record_is_404(admin_client):
 
 def test_separation_of_duties_violation_is_400_with_rule(world, login_as):
     c = login_as(world.secadmin)
-    response = _post(c, f"/api/v1/users/{world.auditor.pk}/roles", {"role": "sysadmin", "org_id": world.orgs["platform"].pk})
+    response = _post(
+        c,
+        f"/api/v1/users/{world.auditor.pk}/roles",
+        {"role": "sysadmin", "org_id": world.orgs["platform"].pk},
+    )
     assert response.status_code == 400
     assert response.json()["rule"] == "SEC-1" and response.json()["code"] == "separation_of_duties"
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 org_like = st.fixed_dictionaries(
@@ -86,7 +98,8 @@ org_like = st.fixed_dictionaries(
         "name": json_values | st.text(max_size=300),
         "kind": json_values | st.sampled_from(["institution", "hrss_city", "x"]),
         "region_code": json_values | st.from_regex(r"\d{6}", fullmatch=True),
-        "uscc": json_values | st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOZSV", min_size=16, max_size=20),
+        "uscc": json_values
+        | st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOZSV", min_size=16, max_size=20),
     },
 )
 

@@ -29,7 +29,9 @@ def _grow(world, n):
         audit_record(world.sy_official, "grow", org)
 
 
-@pytest.mark.parametrize("path, username", [("/api/v1/orgs", "sy_inst_admin"), ("/api/v1/orgs", "ia_official")])
+@pytest.mark.parametrize(
+    "path, username", [("/api/v1/orgs", "sy_inst_admin"), ("/api/v1/orgs", "ia_official")]
+)
 def test_org_list_queries_do_not_grow_with_rows(client, world, path, username, settings):
     settings.PEIYU_OFFICIAL_OTP_REQUIRED = False
     client.force_login(world.users[username])

@@ -51,7 +51,10 @@ OWNERS = {
     "token_id": {"shenyang": "sy_inst_admin", "dalian": "dl_inst_admin"},
 }
 # reference data is national and public (CAT-4): not scoped by jurisdiction
-PUBLIC_SAMPLES = {"code": ["210100", "2-02-38-01", "NO-SUCH-CODE"], "name": ["national-dte", "no-such-profile"]}
+PUBLIC_SAMPLES = {
+    "code": ["210100", "2-02-38-01", "NO-SUCH-CODE"],
+    "name": ["national-dte", "no-such-profile"],
+}
 BODIES = {
     ("post", "/api/v1/users/{user_id}/roles"): lambda w, city: {
         "role": "city_official",
@@ -83,7 +86,11 @@ def _api_operations():
 
 def _call(client, method, path, body=None):
     kwargs = {"content_type": "application/json"} if body is not None else {}
-    return getattr(client, method)(path, data=body, **kwargs) if body is not None else getattr(client, method)(path)
+    return (
+        getattr(client, method)(path, data=body, **kwargs)
+        if body is not None
+        else getattr(client, method)(path)
+    )
 
 
 def test_every_api_route_with_a_record_is_scoped_to_its_city(world, clients):
@@ -118,7 +125,11 @@ def test_every_api_route_with_a_record_is_scoped_to_its_city(world, clients):
             # those of the other city who hold the capability get exactly 404 (indistinguishable from missing)
             holder = OWNERS[params[0]][OTHER[owner_city]]
             body = body_fn(world, OTHER[owner_city]) if body_fn else None
-            assert _call(clients[holder], method, concrete, body).status_code == 404, (method, concrete, holder)
+            assert _call(clients[holder], method, concrete, body).status_code == 404, (
+                method,
+                concrete,
+                holder,
+            )
             checked += 1
             if method == "get":  # positive control on the owner's side
                 owner = OWNERS[params[0]][owner_city]
@@ -170,7 +181,9 @@ def test_every_admin_object_page_is_scoped(world, clients):
         model = f"{m.group(1)}/{m.group(2)}"
         if model in ADMIN_UNSCOPED:
             continue
-        assert model in ADMIN_SCOPED, f"admin model {model}: declare it scoped (with samples) or national reference"
+        assert model in ADMIN_SCOPED, (
+            f"admin model {model}: declare it scoped (with samples) or national reference"
+        )
         param, sy_user, dl_user = ADMIN_SCOPED[model]
         seen.add(model)
         for owner_city, outsider, owner in (("shenyang", dl_user, sy_user), ("dalian", sy_user, dl_user)):

@@ -20,10 +20,15 @@ FLOW = Workflow(
 def test_allowed_transition_writes_status_log_and_audit(world):
     t = Ticket.objects.create()
     FLOW.transition(t, S.SUBMITTED, actor=world.sy_inst_admin)
-    FLOW.transition(t, S.RETURNED, actor=world.sy_official, reason="材料不全", changes={"comment": "请补充营业执照"})
+    FLOW.transition(
+        t, S.RETURNED, actor=world.sy_official, reason="材料不全", changes={"comment": "请补充营业执照"}
+    )
     t.refresh_from_db()
     assert t.status == S.RETURNED and t.comment == "请补充营业执照"
-    assert [(h.from_status, h.to_status) for h in FLOW.history(t)] == [("draft", "submitted"), ("submitted", "returned")]
+    assert [(h.from_status, h.to_status) for h in FLOW.history(t)] == [
+        ("draft", "submitted"),
+        ("submitted", "returned"),
+    ]
     event = AuditEvent.objects.filter(action="ticket.returned").get()
     assert event.before == {"status": "submitted", "comment": ""} and event.reason == "材料不全"
 

@@ -56,4 +56,9 @@ def page(monkeypatch):
         context.close()
         browser.close()
     finally:
+        # ORM calls made while Playwright's loop was marked running opened connections in that
+        # context; close them here, or PostgreSQL refuses to drop the test database at the end.
+        from django.db import connections
+
+        connections.close_all()
         pw.stop()

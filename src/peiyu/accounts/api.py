@@ -1,4 +1,3 @@
-
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -36,7 +35,13 @@ def me(request):
         "full_name": user.full_name,
         "capabilities": sorted(capabilities_of(user)),
         "roles": [
-            {"role": a.role.code, "role_name": a.role.name, "org_id": a.org_id, "org_name": a.org.name, "region_code": a.region_id or ""}
+            {
+                "role": a.role.code,
+                "role_name": a.role.name,
+                "org_id": a.org_id,
+                "org_name": a.org.name,
+                "region_code": a.region_id or "",
+            }
             for a in selectors.assignments_of(user)
         ],
     }
@@ -64,37 +69,26 @@ class OrgOut(Schema):
     name: str
     kind: str
     kind_label: str
-    region_code: str | None
+    region_code: str | None = Field(None, alias="region_id")
     uscc: str | None
     recommended_by_id: int | None
     is_active: bool
 
-
-def _org_out(o) -> dict:
-    return {
-        "id": o.pk,
-        "name": o.name,
-        "kind": o.kind,
-        "kind_label": o.get_kind_display(),
-        "region_code": o.region_id,
-        "uscc": o.uscc,
-        "recommended_by_id": o.recommended_by_id,
-        "is_active": o.is_active,
-    }
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
 
 
 @router.get("/orgs", response=list[OrgOut], summary="本辖区的单位")
 @paginate
 def org_list(request, kind: str = Query("", max_length=32)):
     qs = selectors.orgs_visible_to(request.user).order_by("id")
-    if kind:
-        qs = qs.filter(kind=kind)
-    return [_org_out(o) for o in qs]
+    return qs.filter(kind=kind) if kind else qs
 
 
 @router.get("/orgs/{org_id}", response=OrgOut, summary="单位详情")
 def org_detail(request, org_id: int):
-    return _org_out(selectors.org_get_for(request.user, org_id))
+    return selectors.org_get_for(request.user, org_id)
 
 
 class OrgIn(Schema):
@@ -107,38 +101,31 @@ class OrgIn(Schema):
 @router.post("/orgs", response={201: OrgOut}, summary="登记单位")
 def org_create(request, payload: OrgIn):
     org = services.org_create(actor=request.user, **payload.dict())
-    return Status(201, _org_out(org))
+    return Status(201, org)
 
 
 class UserOut(Schema):
     id: int
     username: str
     full_name: str
-    org_id: int | None
+    org_id: int | None = Field(None, alias="primary_org_id")
     phone_masked: str
     is_active: bool
 
-
-def _user_out(u) -> dict:
-    return {
-        "id": u.pk,
-        "username": u.username,
-        "full_name": u.full_name,
-        "org_id": u.primary_org_id,
-        "phone_masked": mask_phone(u.phone),
-        "is_active": u.is_active,
-    }
+    @staticmethod
+    def resolve_phone_masked(obj) -> str:
+        return mask_phone(obj.phone)
 
 
 @router.get("/users", response=list[UserOut], summary="本辖区的用户")
 @paginate
 def user_list(request):
-    return [_user_out(u) for u in selectors.users_visible_to(request.user).order_by("id")]
+    return selectors.users_visible_to(request.user).order_by("id")
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="用户详情")
 def user_detail(request, user_id: int):
-    return _user_out(selectors.user_get_for(request.user, user_id))
+    return selectors.user_get_for(request.user, user_id)
 
 
 class AssignIn(Schema):
@@ -151,8 +138,19 @@ class AssignIn(Schema):
 def user_assign_role(request, user_id: int, payload: AssignIn):
     user = selectors.user_get_for(request.user, user_id)
     org = selectors.org_get_for(request.user, payload.org_id)
-    a = services.role_assign(actor=request.user, user=user, role_code=payload.role, org=org, region_code=payload.region_code)
-    return Status(201, {"role": a.role.code, "role_name": a.role.name, "org_id": a.org_id, "org_name": a.org.name, "region_code": a.region_id or ""})
+    a = services.role_assign(
+        actor=request.user, user=user, role_code=payload.role, org=org, region_code=payload.region_code
+    )
+    return Status(
+        201,
+        {
+            "role": a.role.code,
+            "role_name": a.role.name,
+            "org_id": a.org_id,
+            "org_name": a.org.name,
+            "region_code": a.region_id or "",
+        },
+    )
 
 
 class TokenIn(Schema):
@@ -170,7 +168,16 @@ class TokenOut(Schema):
 @router.post("/tokens", response={201: TokenOut}, summary="创建本人接口令牌（只显示一次）")
 def token_create(request, payload: TokenIn):
     token, plain = services.api_token_create(actor=request.user, name=payload.name)
-    return Status(201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat(), "token": plain})
+    return Status(
+        201,
+        {
+            "id": token.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(),
+            "token": plain,
+        },
+    )
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="吊销本人接口令牌")

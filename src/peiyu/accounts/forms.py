@@ -4,13 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": _("用户名或密码不正确。连续失败5次后账户将被锁定。"),
-        "inactive": _("该账户已停用"),
-    }
-
     def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
         super().__init__(*args, **kwargs)
+        self.error_messages = {
+            "invalid_login": _("用户名或密码不正确。连续失败%(limit)d次后账户将被锁定。")
+            % {"limit": settings.AXES_FAILURE_LIMIT},
+            "inactive": _("该账户已停用"),
+        }
         self.fields["username"].label = _("用户名")
         self.fields["password"].label = _("密码")
 

@@ -20,7 +20,9 @@ class Region(models.Model):
     code = models.CharField(_("行政区划代码"), max_length=6, primary_key=True)
     name = models.CharField(_("名称"), max_length=64)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     disabled_on = models.DateField(_("停用日期"), null=True, blank=True)
 
     objects = ReferenceQuerySet.as_manager()
@@ -64,12 +66,21 @@ class Org(TimeStamped):
         ONLINE_PLATFORM = "online_platform", _("线上培训平台")
 
     GOVERNMENT_KINDS = frozenset(
-        {"coordination_group", "hrss_province", "hrss_city", "hrss_district", "capacity_centre", "industry_authority"}
+        {
+            "coordination_group",
+            "hrss_province",
+            "hrss_city",
+            "hrss_district",
+            "capacity_centre",
+            "industry_authority",
+        }
     )
 
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("所在地区"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("所在地区")
+    )
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True)
     industry_code = models.CharField(_("行业"), max_length=8, blank=True)
     recommended_by = models.ForeignKey(
@@ -106,7 +117,12 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = EncryptedTextField(_("手机号码"), blank=True, default="")
     primary_org = models.ForeignKey(
-        Org, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("所属单位")
+        Org,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("所属单位"),
     )
     must_change_password = models.BooleanField(default=False)
 
@@ -137,6 +153,7 @@ class Role(models.Model):
     description = models.TextField(_("说明"), blank=True)
     org_kinds = models.JSONField(_("适用单位类型"), default=list)
     capabilities = models.JSONField(_("权限"), default=list)
+
     class Scope(models.TextChoices):
         REGION = "region", _("本辖区及下级")
         RECOMMENDED = "recommended", _("本部门推荐的机构")

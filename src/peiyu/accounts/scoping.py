@@ -55,7 +55,9 @@ class Scope:
             else:
                 for prefix in sorted(self.region_prefixes):
                     # a range on the 6-digit code uses a plain B-tree index under any collation
-                    parts.append(Q(**{f"{region}__gte": prefix.ljust(6, "0"), f"{region}__lte": prefix.ljust(6, "9")}))
+                    parts.append(
+                        Q(**{f"{region}__gte": prefix.ljust(6, "0"), f"{region}__lte": prefix.ljust(6, "9")})
+                    )
         if org and self.org_ids:
             parts.append(Q(**{f"{org}__in": sorted(self.org_ids)}))
         if recommender and self.recommender_org_ids:
@@ -110,7 +112,9 @@ def scope_for(user, capability: str) -> Scope:
             orgs.add(a.org_id)
         elif role.scope == "self":
             selves.add(user.pk)
-    return Scope(user.pk, capability, frozenset(regions), frozenset(orgs), frozenset(recommenders), frozenset(selves))
+    return Scope(
+        user.pk, capability, frozenset(regions), frozenset(orgs), frozenset(recommenders), frozenset(selves)
+    )
 
 
 def forget(user) -> None:
@@ -120,4 +124,8 @@ def forget(user) -> None:
 
 
 def is_official(user) -> bool:
-    return any(a.role.is_official for a in _assignments(user)) if getattr(user, "is_authenticated", False) else False
+    return (
+        any(a.role.is_official for a in _assignments(user))
+        if getattr(user, "is_authenticated", False)
+        else False
+    )

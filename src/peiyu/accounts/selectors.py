@@ -12,9 +12,9 @@ from .scoping import scope_for
 
 def orgs_visible_to(actor) -> QuerySet[Org]:
     scope = scope_for(actor, "org.view")
-    return Org.objects.filter(scope.q(region="region_id", org="id", recommender="recommended_by_id")).select_related(
-        "region"
-    )
+    return Org.objects.filter(
+        scope.q(region="region_id", org="id", recommender="recommended_by_id")
+    ).select_related("region")
 
 
 def org_get_for(actor, org_id) -> Org:

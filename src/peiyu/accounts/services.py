@@ -87,7 +87,9 @@ def org_create(
             )
             audit_record(actor, "org.created", org, after=_org_snapshot(org))
     except IntegrityError as exc:
-        raise Conflict("该统一社会信用代码已登记", code="uscc_taken", fields={"uscc": ["该统一社会信用代码已登记"]}) from exc
+        raise Conflict(
+            "该统一社会信用代码已登记", code="uscc_taken", fields={"uscc": ["该统一社会信用代码已登记"]}
+        ) from exc
     return org
 
 
@@ -115,7 +117,9 @@ def user_create(
     return user
 
 
-def role_assign(*, actor, user: User, role_code: str, org: Org, region_code: str | None = None) -> RoleAssignment:
+def role_assign(
+    *, actor, user: User, role_code: str, org: Org, region_code: str | None = None
+) -> RoleAssignment:
     """Grant a role. Three-role separation (SEC-1): system, security and audit administration are
     held by three different people; checked under a row lock and by a partial unique index."""
     region_code = org.region_id if region_code is None else region_code
@@ -138,7 +142,9 @@ def role_assign(*, actor, user: User, role_code: str, org: Org, region_code: str
             held = list(RoleAssignment.objects.current().filter(user=user).select_related("role"))
             check = check_separation_of_duties([a.role.separation for a in held], role.separation)
             if not check.ok:
-                raise RuleViolation(check.message, rule=check.rule, code="separation_of_duties", details=check.facts)
+                raise RuleViolation(
+                    check.message, rule=check.rule, code="separation_of_duties", details=check.facts
+                )
             assignment = RoleAssignment.objects.create(
                 user=user,
                 role=role,
@@ -174,7 +180,13 @@ def role_revoke(*, actor, assignment: RoleAssignment, reason: str) -> RoleAssign
             raise Conflict("该角色已撤销", code="already_revoked")
         locked.valid_to = timezone.now()
         locked.save(update_fields=["valid_to"])
-        audit_record(actor, "role.revoked", locked.user, before={"role": locked.role.code, "org": locked.org_id}, reason=reason)
+        audit_record(
+            actor,
+            "role.revoked",
+            locked.user,
+            before={"role": locked.role.code, "org": locked.org_id},
+            reason=reason,
+        )
     forget(locked.user)
     return locked
 
@@ -265,3 +277,43 @@ def roles_load(*, actor=None, path: str = ROLES_FILE) -> int:
                 audit_record(actor, "role.created", role, after=defaults)
                 changed += 1
     return changed
+
+
+def admin_bootstrap(*, username: str, full_name: str, role_code: str, password: str, org_name: str) -> User:
+    """Create one of the three initial administrators from the command line (no acting user yet).
+    The same rules hold: password validators and three-role separation."""
+    if role_code not in {"sysadmin", "secadmin", "auditor"}:
+        raise InvalidInput(
+            "初始管理员只能是系统管理员、安全管理员或审计管理员", fields={"role": ["角色无效"]}
+        )
+    errors: dict[str, list[str]] = {}
+    if not username.strip():
+        errors["username"] = ["请填写用户名"]
+    elif User.objects.filter(username=username.strip()).exists():
+        errors["username"] = ["该用户名已被使用"]
+    try:
+        password_validation.validate_password(password, User(username=username, full_name=full_name))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise InvalidInput("管理员信息有误", fields=errors)
+    role = Role.objects.filter(code=role_code).first()
+    if role is None:
+        raise InvalidInput("角色尚未载入，请先运行 peiyu setup", code="roles_missing")
+    with transaction.atomic():
+        org = Org.objects.filter(kind=Org.Kind.PLATFORM, name=org_name).first()
+        if org is None:
+            org = Org.objects.create(name=org_name, kind=Org.Kind.PLATFORM)
+            audit_record(None, "org.created", org, after=_org_snapshot(org))
+        user = User(username=username.strip(), full_name=full_name, primary_org=org)
+        user.set_password(password)
+        user.save()
+        try:
+            with transaction.atomic():
+                RoleAssignment.objects.create(user=user, role=role, org=org, separation=role.separation)
+        except IntegrityError as exc:
+            raise RuleViolation("三员分立：该用户已担任管理员角色", rule="SEC-1") from exc
+        audit_record(
+            None, "user.admin_bootstrapped", user, after={"username": user.username, "role": role_code}
+        )
+    return user

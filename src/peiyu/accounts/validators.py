@@ -15,7 +15,9 @@ class CharacterClassValidator:
             ]
         )
         if classes < 3:
-            raise ValidationError(_("密码须包含大写字母、小写字母、数字、符号中的至少三类"), code="password_classes")
+            raise ValidationError(
+                _("密码须包含大写字母、小写字母、数字、符号中的至少三类"), code="password_classes"
+            )
 
     def get_help_text(self):
         return _("密码须包含大写字母、小写字母、数字、符号中的至少三类")
@@ -30,7 +32,8 @@ class MinimumLengthValidator:
     def validate(self, password, user=None):
         if len(password) < self.min_length:
             raise ValidationError(
-                _("密码太短，至少需要 %(min_length)d 个字符") % {"min_length": self.min_length}, code="password_too_short"
+                _("密码太短，至少需要 %(min_length)d 个字符") % {"min_length": self.min_length},
+                code="password_too_short",
             )
 
     def get_help_text(self):

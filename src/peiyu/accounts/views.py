@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -52,7 +54,8 @@ def otp_setup(request):
             return redirect("home")
         form.add_error("token", _("验证码不正确，请查看认证器上的最新6位数字"))
     qr = segno.make(device.config_url, micro=False).svg_inline(scale=4)
-    return render(request, "accounts/otp_setup.html", {"form": form, "qr": qr, "secret": device.bin_key.hex()})
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return render(request, "accounts/otp_setup.html", {"form": form, "qr": qr, "secret": secret})
 
 
 @require_http_methods(["GET", "POST"])

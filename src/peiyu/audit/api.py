@@ -1,4 +1,3 @@
-
 import datetime as dt
 
 from ninja import Router, Schema
@@ -8,8 +7,7 @@ from peiyu.core.errors import PermissionDenied
 from peiyu.core.permissions import has_capability
 
 from . import selectors
-from .services import audit_record
-from .verify import verify_chain
+from .verify import verify_and_record
 
 router = Router(tags=["审计"])
 
@@ -58,6 +56,5 @@ class VerifyOut(Schema):
 def verify(request):
     if not has_capability(request.user, "audit.verify"):
         raise PermissionDenied("您没有校验审计链的权限")
-    result = verify_chain()
-    audit_record(request.user, "audit.verified", None, after={"ok": result.ok, "checked": result.checked})
+    result = verify_and_record(request.user)
     return {"ok": result.ok, "checked": result.checked, "breaks": [b.describe() for b in result.breaks]}

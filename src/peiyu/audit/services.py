@@ -66,7 +66,9 @@ def audit_record(
             "seq": head.seq + 1,
             "at": at,
             "actor_id": getattr(actor, "pk", None),
-            "actor_repr": (getattr(actor, "username", "") or "system")[:150] if actor is not None else "system",
+            "actor_repr": (getattr(actor, "username", "") or "system")[:150]
+            if actor is not None
+            else "system",
             "org_id": getattr(getattr(actor, "primary_org", None), "pk", None),
             "region_code": region_code,
             "action": action,

@@ -18,7 +18,10 @@ INSTALL = {
     ],
 }
 REMOVE = {
-    "sqlite": ["DROP TRIGGER IF EXISTS audit_event_no_update;", "DROP TRIGGER IF EXISTS audit_event_no_delete;"],
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_event_no_update;",
+        "DROP TRIGGER IF EXISTS audit_event_no_delete;",
+    ],
     "postgresql": [
         "DROP TRIGGER IF EXISTS audit_event_no_change ON audit_auditevent;",
         "DROP FUNCTION IF EXISTS audit_event_append_only();",

@@ -91,8 +91,16 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed", 409: "conflict"}
-    return _error(request, exc.status_code, {"code": codes.get(exc.status_code, "error"), "message": str(exc)})
+    codes = {
+        400: "bad_request",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+    }
+    return _error(
+        request, exc.status_code, {"code": codes.get(exc.status_code, "error"), "message": str(exc)}
+    )
 
 
 @api.exception_handler(Exception)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("peiyu.accounts.urls")),
     path("home/", account_views.home, name="home"),
+    path("audit/", include("peiyu.audit.urls")),
     path("admin/", admin_site.urls),
     path("occupations/", include("peiyu.catalogs.urls")),
     path("", include("peiyu.portal.urls")),

@@ -19,7 +19,9 @@ class HolidayAdmin(CapabilityAdmin):
     def delete_model(self, request, obj):
         from peiyu.audit.services import audit_record
 
-        audit_record(request.user, "admin:core.holiday.deleted", obj, before={"date": obj.date, "kind": obj.kind})
+        audit_record(
+            request.user, "admin:core.holiday.deleted", obj, before={"date": obj.date, "kind": obj.kind}
+        )
         super().delete_model(request, obj)
 
 

@@ -7,7 +7,14 @@ from django.contrib import admin
 
 from .permissions import has_capability
 
-ADMIN_CAPABILITIES = ("reference.manage", "calendar.manage", "policy.edit", "user.manage", "user.unlock", "audit.view")
+ADMIN_CAPABILITIES = (
+    "reference.manage",
+    "calendar.manage",
+    "policy.edit",
+    "user.manage",
+    "user.unlock",
+    "audit.view",
+)
 
 
 class PeiyuAdminSite(admin.AdminSite):
@@ -17,7 +24,11 @@ class PeiyuAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return bool(user.is_active and user.is_authenticated and any(has_capability(user, c) for c in ADMIN_CAPABILITIES))
+        return bool(
+            user.is_active
+            and user.is_authenticated
+            and any(has_capability(user, c) for c in ADMIN_CAPABILITIES)
+        )
 
 
 site = PeiyuAdminSite(name="admin")
@@ -32,7 +43,9 @@ class CapabilityAdmin(admin.ModelAdmin):
     delete_allowed = False
 
     def has_module_permission(self, request):
-        return has_capability(request.user, self.view_capability) or has_capability(request.user, self.change_capability)
+        return has_capability(request.user, self.view_capability) or has_capability(
+            request.user, self.change_capability
+        )
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -72,7 +85,9 @@ class CapabilityAdmin(admin.ModelAdmin):
 def _plain(value):
     if hasattr(value, "pk"):
         return value.pk
-    if isinstance(value, (list, tuple, set)) or (hasattr(value, "__iter__") and not isinstance(value, (str, dict, bytes))):
+    if isinstance(value, (list, tuple, set)) or (
+        hasattr(value, "__iter__") and not isinstance(value, (str, dict, bytes))
+    ):
         try:
             return [_plain(v) for v in value]
         except TypeError:

@@ -1,4 +1,3 @@
-
 import datetime as dt
 
 from ninja import Query, Router, Schema
@@ -108,4 +107,9 @@ def add_working_days(request, q: Query[WorkingDaysQuery]):
     except OverflowError as exc:
         raise InvalidInput("日期超出范围", fields={"days": ["日期超出范围"]}) from exc
     years = range(min(q.start, result).year, max(q.start, result).year + 1)
-    return {"start": q.start, "days": q.days, "date": result, "calendar_sources": {str(y): calendar.coverage(y) for y in years}}
+    return {
+        "start": q.start,
+        "days": q.days,
+        "date": result,
+        "calendar_sources": {str(y): calendar.coverage(y) for y in years},
+    }

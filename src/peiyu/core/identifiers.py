@@ -69,7 +69,9 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
     bad = sorted({c for c in raw if c not in _USCC_ALPHABET})
     if bad:
         raise _invalid(field, f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）")
-    if not re.fullmatch(r"[0-9]{6}", raw[2:8]) or (raw[2:4] not in PROVINCE_PREFIXES and raw[2:8] != "100000"):
+    if not re.fullmatch(r"[0-9]{6}", raw[2:8]) or (
+        raw[2:4] not in PROVINCE_PREFIXES and raw[2:8] != "100000"
+    ):
         raise _invalid(field, f"统一社会信用代码第3-8位“{raw[2:8]}”不是有效的登记管理机关行政区划码")
     expected = uscc.calc_check_digit(raw[:17])
     if raw[17] != expected:

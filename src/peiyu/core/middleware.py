@@ -17,6 +17,19 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or behind PEIYU_TRUSTED_PROXY_COUNT proxies the address the outermost trusted
+    proxy saw (entries further left can be forged by the client)."""
+    from django.conf import settings
+
+    hops = settings.PEIYU_TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:45]
+    return request.META.get("REMOTE_ADDR", "")[:45]
+
+
 class AuditContextMiddleware:
     """Makes the client address available to audit_record() deep inside services."""
 
@@ -24,7 +37,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = set_ip(request.META.get("REMOTE_ADDR", ""))
+        token = set_ip(client_ip(request))
         try:
             return self.get_response(request)
         finally:
@@ -54,3 +67,29 @@ class ExplicitLocaleMiddleware:
         if "Cookie" not in patch:
             response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         return response
+
+
+class DomainErrorMiddleware:
+    """Pages get the same mapping as the API: NotFound → 404, PermissionDenied → 403, any other
+    domain error → a page with its Chinese message and the right status; never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.http import Http404
+        from django.shortcuts import render
+
+        from .errors import DomainError, NotFound, PermissionDenied
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message)
+        if isinstance(exception, PermissionDenied):
+            raise DjangoPermissionDenied(exception.message)
+        return render(request, "error.html", {"error": exception}, status=exception.status)

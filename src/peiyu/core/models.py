@@ -78,7 +78,12 @@ class PolicyProfile(models.Model):
     programme = models.CharField(_("项目"), max_length=16)
     region_code = models.CharField(_("适用地区"), max_length=6, blank=True, help_text=_("空表示全国"))
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("继承自")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("继承自"),
     )
     source = models.TextField(_("依据"), blank=True)
 

@@ -160,8 +160,17 @@ def load_policy_files(directory: Path = POLICY_DIR, *, actor=None) -> list[Polic
             last_from_file = profile.versions.filter(note__startswith=FILE_NOTE).order_by("-version").first()
             if last_from_file and last_from_file.content_sha256 == sha:
                 continue
-            version = _append_version(profile, data["parameters"], data["effective_from"], FILE_NOTE + data.get("revision", ""), actor, sha)
-            audit_record(actor, "policy.version_loaded", version, after={"version": version.version, "sha256": sha})
+            version = _append_version(
+                profile,
+                data["parameters"],
+                data["effective_from"],
+                FILE_NOTE + data.get("revision", ""),
+                actor,
+                sha,
+            )
+            audit_record(
+                actor, "policy.version_loaded", version, after={"version": version.version, "sha256": sha}
+            )
             created.append(version)
     bump_generation()
     return created
@@ -172,9 +181,12 @@ FILE_NOTE = "文件载入"
 
 def _append_version(profile, parameters, effective_from, note, actor, sha=None) -> PolicyVersion:
     last = PolicyVersion.objects.select_for_update().filter(profile=profile).order_by("-version").first()
-    sha = sha or hashlib.sha256(
-        _canonical({"effective_from": effective_from.isoformat(), "parameters": parameters}).encode()
-    ).hexdigest()
+    sha = (
+        sha
+        or hashlib.sha256(
+            _canonical({"effective_from": effective_from.isoformat(), "parameters": parameters}).encode()
+        ).hexdigest()
+    )
     return PolicyVersion.objects.create(
         profile=profile,
         version=(last.version + 1) if last else 1,
@@ -186,7 +198,9 @@ def _append_version(profile, parameters, effective_from, note, actor, sha=None) 
     )
 
 
-def policy_version_create(*, actor, profile: PolicyProfile, parameters: dict[str, Any], effective_from: dt.date, note: str) -> PolicyVersion:
+def policy_version_create(
+    *, actor, profile: PolicyProfile, parameters: dict[str, Any], effective_from: dt.date, note: str
+) -> PolicyVersion:
     """An administrator's edit of a profile: never changes a version, appends one."""
     from peiyu.audit.services import audit_record
 
@@ -201,7 +215,11 @@ def policy_version_create(*, actor, profile: PolicyProfile, parameters: dict[str
             "policy.version_created",
             version,
             before={"version": before.version, "parameters": before.parameters} if before else None,
-            after={"version": version.version, "parameters": clean, "effective_from": effective_from.isoformat()},
+            after={
+                "version": version.version,
+                "parameters": clean,
+                "effective_from": effective_from.isoformat(),
+            },
             reason=note,
         )
     bump_generation()
@@ -247,7 +265,11 @@ def _resolve(profile: PolicyProfile, on: dt.date, *, as_parent: bool = False) ->
             chain = parent.chain
     for name, entry in version.parameters.items():
         params[name] = Param(
-            name, policy_schema.typed(name, entry.get("value")), entry["rule"], profile.name, entry.get("note", "")
+            name,
+            policy_schema.typed(name, entry.get("value")),
+            entry["rule"],
+            profile.name,
+            entry.get("note", ""),
         )
     return Policy(
         name=profile.name,

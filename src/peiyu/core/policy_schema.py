@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .errors import InvalidInput
 
@@ -28,37 +28,37 @@ def _spec(kind: str, rules: str, label: str) -> ParamSpec:
 
 
 PARAMETERS: dict[str, ParamSpec] = {
-    "levels": _spec("str_list", "CAT-1 CAT-2", N_("等级")),
-    "validity_years": _spec("int", "DIR-1", N_("目录有效期（年）")),
-    "renewal_lead_months": _spec("int", "DIR-2", N_("延续申请最迟提前（月）")),
-    "renewal_window_months": _spec("int", "DIR-4", N_("延续申请窗口：到期前（月）内")),
-    "renewal_grace_months": _spec("int", "DIR-2 DIR-4", N_("到期后延续宽限期（月）")),
-    "min_annual_volume": _spec("int", "DIR-3", N_("第二个及以后有效期年均最低人次")),
-    "reapply_ban_years": _spec("int", "DIR-3", N_("视为放弃后不得再申报（年）")),
-    "min_experience_years": _spec("int", "SEL-2", N_("最少培训或考核经验（年）")),
-    "min_annual_scale": _spec("int", "SEL-2", N_("年培训或考核最低规模（人次）")),
-    "founded_on_or_before": _spec("date", "SEL-3", N_("成立日期不晚于")),
-    "quota_evaluation": _spec("quota", "SEL-6", N_("评价机构申报数量（每职业每市）")),
-    "quota_training": _spec("quota", "SEL-6", N_("培训机构申报数量（每职业每市）")),
-    "quota_social_org_per_trade": _spec("quota", "SEL-6", N_("同一工种社评组织数量（全市）")),
-    "evaluation_excluded_occupations": _spec("str_list", "SEL-6", N_("不受理评价机构申报的职业")),
-    "application_deadline": _spec("date", "SEL-6", N_("申报截止日期")),
-    "publicity_working_days": _spec("int", "SEL-7 SEL-10", N_("公示期（工作日）")),
-    "online_hours_max_ratio": _spec("ratio", "TRN-4", N_("线上学时占比上限")),
-    "training_report_days": _spec("int", "TRN-6", N_("结业后报送培训情况（日）")),
-    "cert_submit_days": _spec("int", "CRT-3", N_("考核后报送证书数据（日）")),
-    "province_confirm_working_days": _spec("int", "CRT-3", N_("省级确认时限（工作日）")),
-    "cert_issue_days": _spec("int", "CRT-3", N_("审核通过后颁发证书（日）")),
-    "bank_min_theory_items": _spec("int", "EVL-2", N_("理论题库最少题量")),
-    "bank_min_practical_sets": _spec("int", "EVL-2", N_("实操试卷最少套数")),
-    "examiner_panel_min": _spec("int", "EVL-6", N_("考评组最少人数")),
-    "examiner_rotation_min": _spec("fraction", "EVL-6", N_("批次间考评员最低轮换比例")),
-    "pass_score": _spec("int", "EVL-7", N_("各科合格分数线")),
-    "comprehensive_review_from_level": _spec("str", "EVL-7", N_("需综合评审的最低等级")),
-    "retention_paper_years": _spec("int", "EVL-10", N_("纸质档案保存（年）")),
-    "retention_electronic_years": _spec("int", "EVL-10", N_("电子档案保存（年）")),
-    "demand_catalog_deadline": _spec("month_day", "CAT-5 CAT-6", N_("需求目录发布截止（月-日）")),
-    "annual_training_target": _spec("int", "RPT-3", N_("年度培养目标（人）")),
+    "levels": _spec("str_list", "CAT-1 CAT-2", gettext_noop("等级")),
+    "validity_years": _spec("int", "DIR-1", gettext_noop("目录有效期（年）")),
+    "renewal_lead_months": _spec("int", "DIR-2", gettext_noop("延续申请最迟提前（月）")),
+    "renewal_window_months": _spec("int", "DIR-4", gettext_noop("延续申请窗口：到期前（月）内")),
+    "renewal_grace_months": _spec("int", "DIR-2 DIR-4", gettext_noop("到期后延续宽限期（月）")),
+    "min_annual_volume": _spec("int", "DIR-3", gettext_noop("第二个及以后有效期年均最低人次")),
+    "reapply_ban_years": _spec("int", "DIR-3", gettext_noop("视为放弃后不得再申报（年）")),
+    "min_experience_years": _spec("int", "SEL-2", gettext_noop("最少培训或考核经验（年）")),
+    "min_annual_scale": _spec("int", "SEL-2", gettext_noop("年培训或考核最低规模（人次）")),
+    "founded_on_or_before": _spec("date", "SEL-3", gettext_noop("成立日期不晚于")),
+    "quota_evaluation": _spec("quota", "SEL-6", gettext_noop("评价机构申报数量（每职业每市）")),
+    "quota_training": _spec("quota", "SEL-6", gettext_noop("培训机构申报数量（每职业每市）")),
+    "quota_social_org_per_trade": _spec("quota", "SEL-6", gettext_noop("同一工种社评组织数量（全市）")),
+    "evaluation_excluded_occupations": _spec("str_list", "SEL-6", gettext_noop("不受理评价机构申报的职业")),
+    "application_deadline": _spec("date", "SEL-6", gettext_noop("申报截止日期")),
+    "publicity_working_days": _spec("int", "SEL-7 SEL-10", gettext_noop("公示期（工作日）")),
+    "online_hours_max_ratio": _spec("ratio", "TRN-4", gettext_noop("线上学时占比上限")),
+    "training_report_days": _spec("int", "TRN-6", gettext_noop("结业后报送培训情况（日）")),
+    "cert_submit_days": _spec("int", "CRT-3", gettext_noop("考核后报送证书数据（日）")),
+    "province_confirm_working_days": _spec("int", "CRT-3", gettext_noop("省级确认时限（工作日）")),
+    "cert_issue_days": _spec("int", "CRT-3", gettext_noop("审核通过后颁发证书（日）")),
+    "bank_min_theory_items": _spec("int", "EVL-2", gettext_noop("理论题库最少题量")),
+    "bank_min_practical_sets": _spec("int", "EVL-2", gettext_noop("实操试卷最少套数")),
+    "examiner_panel_min": _spec("int", "EVL-6", gettext_noop("考评组最少人数")),
+    "examiner_rotation_min": _spec("fraction", "EVL-6", gettext_noop("批次间考评员最低轮换比例")),
+    "pass_score": _spec("int", "EVL-7", gettext_noop("各科合格分数线")),
+    "comprehensive_review_from_level": _spec("str", "EVL-7", gettext_noop("需综合评审的最低等级")),
+    "retention_paper_years": _spec("int", "EVL-10", gettext_noop("纸质档案保存（年）")),
+    "retention_electronic_years": _spec("int", "EVL-10", gettext_noop("电子档案保存（年）")),
+    "demand_catalog_deadline": _spec("month_day", "CAT-5 CAT-6", gettext_noop("需求目录发布截止（月-日）")),
+    "annual_training_target": _spec("int", "RPT-3", gettext_noop("年度培养目标（人）")),
 }
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")

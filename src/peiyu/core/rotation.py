@@ -45,9 +45,10 @@ def rotate_encrypted_fields(*, dry_run: bool = False, batch: int = 2000) -> dict
                 continue
             with transaction.atomic(), connection.cursor() as cur:
                 for row_pk, token in rows:
+                    # only if unchanged since read: a concurrent edit is never overwritten
                     cur.execute(
-                        f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s",  # noqa: S608
-                        [crypto.encrypt(crypto.decrypt(token)), row_pk],
+                        f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s AND {qn(column)} = %s",  # noqa: S608
+                        [crypto.encrypt(crypto.decrypt(token)), row_pk, token],
                     )
     if not dry_run:
         audit_record(None, "crypto.rotated", None, after={"active_key": active, "counts": counts})

@@ -18,12 +18,16 @@ def _require_policy_view(actor) -> None:
 
 def policy_profiles_for(actor) -> list[dict]:
     _require_policy_view(actor)
-    return [_profile_dict(p) for p in PolicyProfile.objects.select_related("parent").prefetch_related("versions")]
+    return [
+        _profile_dict(p) for p in PolicyProfile.objects.select_related("parent").prefetch_related("versions")
+    ]
 
 
 def policy_profile_get_for(actor, name: str) -> dict:
     _require_policy_view(actor)
-    profile = PolicyProfile.objects.select_related("parent").prefetch_related("versions").filter(name=name).first()
+    profile = (
+        PolicyProfile.objects.select_related("parent").prefetch_related("versions").filter(name=name).first()
+    )
     if profile is None:
         raise NotFound("政策配置不存在")
     return _profile_dict(profile)
@@ -44,7 +48,12 @@ def _profile_dict(p: PolicyProfile) -> dict:
         "parent": p.parent.name if p.parent_id else None,
         "latest_version": versions[0].version if versions else None,
         "versions": [
-            {"version": v.version, "effective_from": v.effective_from.isoformat(), "note": v.note, "parameters": v.parameters}
+            {
+                "version": v.version,
+                "effective_from": v.effective_from.isoformat(),
+                "note": v.note,
+                "parameters": v.parameters,
+            }
             for v in versions
         ],
     }
@@ -59,7 +68,9 @@ def policies_public(on: dt.date | None = None) -> list[dict]:
 
     on = on or timezone.localdate()
     out = []
-    for profile in PolicyProfile.objects.select_related("parent").order_by("programme", "region_code", "name"):
+    for profile in PolicyProfile.objects.select_related("parent").order_by(
+        "programme", "region_code", "name"
+    ):
         try:
             p = policy_named(profile.name, on)
         except Exception:  # noqa: S112 - a profile without versions is simply not shown
@@ -73,7 +84,13 @@ def policies_public(on: dt.date | None = None) -> list[dict]:
                 "source": profile.source,
                 "label": p.label,
                 "parameters": [
-                    {"name": n, "value": x.value, "rule": x.rule, "note": x.note, "inherited": x.profile != profile.name}
+                    {
+                        "name": n,
+                        "value": x.value,
+                        "rule": x.rule,
+                        "note": x.note,
+                        "inherited": x.profile != profile.name,
+                    }
                     for n, x in sorted(p.params.items())
                     if x.value is not None or x.note
                 ],

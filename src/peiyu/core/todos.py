@@ -44,7 +44,7 @@ def audit_todo(user) -> list[TodoItem]:
     return [
         TodoItem(
             title=_("校验审计哈希链（每周）"),
-            url=reverse("admin:audit_auditevent_changelist"),
+            url=reverse("audit:verify"),
             deadline=timezone.localdate(),
             detail=_("最近7天未校验审计链"),
             rule="SEC-2",

@@ -15,7 +15,11 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        db = {"status": "ok", "vendor": connection.vendor, "ms": round((time.perf_counter() - started) * 1000, 2)}
+        db = {
+            "status": "ok",
+            "vendor": connection.vendor,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
         status = 200
     except Exception as exc:
         db = {"status": "error", "vendor": connection.vendor, "error": type(exc).__name__}

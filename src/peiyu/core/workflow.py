@@ -18,7 +18,9 @@ from .models import TransitionLog
 
 
 class Workflow:
-    def __init__(self, model: type[models.Model], transitions: Mapping[str, Iterable[str]], *, field: str = "status"):
+    def __init__(
+        self, model: type[models.Model], transitions: Mapping[str, Iterable[str]], *, field: str = "status"
+    ):
         self.model = model
         self.field = field
         self.transitions = {k: frozenset(v) for k, v in transitions.items()}
@@ -77,7 +79,9 @@ class Workflow:
         return locked
 
     def history(self, obj: models.Model):
-        return TransitionLog.objects.filter(subject_type=obj._meta.label_lower, subject_id=str(obj.pk)).order_by("at", "id")
+        return TransitionLog.objects.filter(
+            subject_type=obj._meta.label_lower, subject_id=str(obj.pk)
+        ).order_by("at", "id")
 
 
 def _label(obj: models.Model, field: str, value: str) -> str:

@@ -89,7 +89,11 @@ def build_demo() -> list[DemoAccount]:
             org = Org.objects.filter(name=name, kind=kind).first()
             if org is None:
                 org = Org.objects.create(
-                    name=name, kind=kind, region_id=region, uscc=uscc, recommended_by=orgs.get(recommender or "")
+                    name=name,
+                    kind=kind,
+                    region_id=region,
+                    uscc=uscc,
+                    recommended_by=orgs.get(recommender or ""),
                 )
                 audit_record(None, "demo.org_created", org, after={"name": name, "kind": kind})
             orgs[key] = org

@@ -17,11 +17,17 @@ pytestmark = pytest.mark.django_db
 
 def _new_user(world, username="newbie", org="platform"):
     return user_create(
-        actor=world.secadmin, username=username, password="Str0ng-Passw0rd!", full_name="新用户", org=world.orgs[org]
+        actor=world.secadmin,
+        username=username,
+        password="Str0ng-Passw0rd!",
+        full_name="新用户",
+        org=world.orgs[org],
     )
 
 
-@pytest.mark.parametrize("first, second", [("sysadmin", "secadmin"), ("secadmin", "auditor"), ("auditor", "sysadmin")])
+@pytest.mark.parametrize(
+    "first, second", [("sysadmin", "secadmin"), ("secadmin", "auditor"), ("auditor", "sysadmin")]
+)
 def test_one_person_cannot_hold_two_of_the_three_administrator_roles(world, first, second):
     user = _new_user(world)
     role_assign(actor=world.secadmin, user=user, role_code=first, org=world.orgs["platform"])
@@ -69,20 +75,35 @@ def test_role_must_fit_the_organisation_kind(world):
 
 def test_nobody_grants_themselves_a_role(world):
     with pytest.raises(PermissionDenied):
-        role_assign(actor=world.secadmin, user=world.secadmin, role_code="city_official", org=world.orgs["sy"])
+        role_assign(
+            actor=world.secadmin, user=world.secadmin, role_code="city_official", org=world.orgs["sy"]
+        )
 
 
 def test_officials_without_user_manage_cannot_create_users(world):
     with pytest.raises(PermissionDenied):
-        user_create(actor=world.sy_official, username="x", password="Str0ng-Passw0rd!", full_name="x", org=world.orgs["sy"])
+        user_create(
+            actor=world.sy_official,
+            username="x",
+            password="Str0ng-Passw0rd!",
+            full_name="x",
+            org=world.orgs["sy"],
+        )
 
 
 @pytest.mark.parametrize(
-    "password, fragment", [("short1A!", "太短"), ("alllowercaseletters", "至少三类"), ("12345678901", "只包含数字")]
+    "password, fragment",
+    [("short1A!", "太短"), ("alllowercaseletters", "至少三类"), ("12345678901", "只包含数字")],
 )
 def test_weak_passwords_are_refused_in_chinese(world, password, fragment):
     with pytest.raises(InvalidInput) as exc:
-        user_create(actor=world.secadmin, username="weak", password=password, full_name="弱", org=world.orgs["platform"])
+        user_create(
+            actor=world.secadmin,
+            username="weak",
+            password=password,
+            full_name="弱",
+            org=world.orgs["platform"],
+        )
     assert any(fragment in m for m in exc.value.fields["password"])
     assert not User.objects.filter(username="weak").exists()
 
@@ -134,7 +155,9 @@ def test_official_must_enrol_then_verify_totp(client, world):
     page = client.get("/accounts/otp/setup/")
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=world.sy_official, confirmed=False)
-    wrong = client.post("/accounts/otp/setup/", {"token": "000000" if totp(device.bin_key) != 0 else "111111"})
+    wrong = client.post(
+        "/accounts/otp/setup/", {"token": "000000" if totp(device.bin_key) != 0 else "111111"}
+    )
     assert wrong.status_code == 200 and "验证码不正确" in wrong.content.decode()
     device.throttle_reset()  # a failure throttles the device briefly; the test does not wait
     assert client.post("/accounts/otp/setup/", {"token": f"{totp(device.bin_key):06d}"}).status_code == 302
@@ -196,7 +219,9 @@ def test_token_authenticates_and_revoked_token_does_not(client, world):
     assert token.digest != plain and plain not in token.digest
     me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
     assert me.status_code == 200 and me.json()["username"] == "sy_inst_admin"
-    assert client.delete(f"/api/v1/tokens/{token.pk}", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 204
+    assert (
+        client.delete(f"/api/v1/tokens/{token.pk}", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 204
+    )
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 401
 
 

@@ -79,7 +79,10 @@ def test_verify_detects_a_recomputed_row_that_breaks_the_link(world):
     row = AuditEvent.objects.filter(pk=events[1].pk).values()[0]
     row["reason"] = "rewritten with a fresh hash"
     new_hash = row_hash(row["prev_hash"], row)
-    _raw("UPDATE audit_auditevent SET reason = %s, hash = %s WHERE id = %s", [row["reason"], new_hash, events[1].pk])
+    _raw(
+        "UPDATE audit_auditevent SET reason = %s, hash = %s WHERE id = %s",
+        [row["reason"], new_hash, events[1].pk],
+    )
     brk = verify_chain().breaks[0]
     assert (brk.event_id, brk.problem) == (events[2].pk, "relinked")
 

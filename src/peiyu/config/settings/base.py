@@ -19,7 +19,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 SECRET_KEY = os.environ.get("PEIYU_SECRET_KEY", "insecure-development-key-change-me")
 DEBUG = env_bool("PEIYU_DEBUG", False)
-ALLOWED_HOSTS = [h for h in os.environ.get("PEIYU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("PEIYU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PEIYU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "peiyu.core.middleware.AuditContextMiddleware",
     "peiyu.core.middleware.LoginRequiredMiddleware",
+    "peiyu.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -87,7 +90,9 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------------
 _default_sqlite = f"sqlite:///{VAR_DIR / 'peiyu.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no ./var yet
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
@@ -107,7 +112,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "peiyu"}}
+    # Shared by every worker process on the machine, so a policy or holiday edit made in one
+    # worker invalidates the others' copies (the generation counters in core.policy/core.calendar).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
@@ -118,6 +130,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Celery beat runs `peiyu tick` every five minutes where cron is not used.
+CELERY_BEAT_SCHEDULE = {"peiyu-tick": {"task": "peiyu.tick", "schedule": 300.0}}
 
 # --- security: MLPS level 3 (SEC-1) ----------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -147,6 +161,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 OTP_TOTP_ISSUER = "peiyu 培育"
+# Behind nginx, the client address is the last X-Forwarded-For entry the trusted proxies added.
+PEIYU_TRUSTED_PROXY_COUNT = int(os.environ.get("PEIYU_TRUSTED_PROXY_COUNT", "0"))
 # Officials (government and authority users) must pass TOTP after the password.
 PEIYU_OFFICIAL_OTP_REQUIRED = env_bool("PEIYU_OFFICIAL_OTP_REQUIRED", True)
 
@@ -158,7 +174,7 @@ PEIYU_BLIND_INDEX_KEY = os.environ.get("PEIYU_BLIND_INDEX_KEY", "development-bli
 # --- i18n ------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [PACKAGE_DIR / "peiyu" / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

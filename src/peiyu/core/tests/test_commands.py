@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_tick_is_idempotent_and_clears_expired_sessions(capsys):
-    Session.objects.create(session_key="x" * 32, session_data="", expire_date=timezone.now() - dt.timedelta(days=1))
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - dt.timedelta(days=1)
+    )
     call_command("tick")
     assert "sessions.clear_expired: 1" in capsys.readouterr().out
     call_command("tick")

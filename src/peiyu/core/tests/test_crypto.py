@@ -26,7 +26,10 @@ def test_rotation_old_key_still_decrypts_new_key_encrypts():
     assert crypto.key_id_of(old) == "t1"
     assert decrypt(old) == "secret"  # t1 is still in the test key ring after t2
     assert crypto.key_id_of(encrypt("secret")) == "t2"
-    with override_settings(PEIYU_SM4_KEYS="t9:ffeeddccbbaa99887766554433221100"), pytest.raises(DecryptionError):
+    with (
+        override_settings(PEIYU_SM4_KEYS="t9:ffeeddccbbaa99887766554433221100"),
+        pytest.raises(DecryptionError),
+    ):
         decrypt(old)
 
 

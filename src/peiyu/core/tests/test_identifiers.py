@@ -66,7 +66,11 @@ def test_uscc_validation_messages():
         validate_uscc(uscc_with_check("91990102MA0Y00001"))
 
 
-@given(st.from_regex(r"[1-6][0-9]{5}(19[5-9][0-9]|200[0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}", fullmatch=True))
+@given(
+    st.from_regex(
+        r"[1-6][0-9]{5}(19[5-9][0-9]|200[0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}", fullmatch=True
+    )
+)
 def test_any_id_completed_with_its_check_digit_validates(body):
     if body[:2] not in {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
                         "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"}:  # fmt: skip

@@ -96,11 +96,17 @@ def test_no_profile_for_programme_elsewhere_is_a_clear_error(policies):
 def test_editing_creates_a_new_version_and_old_decisions_keep_theirs(policies, world):
     national = PolicyProfile.objects.get(name="national-dte")
     before = policy_for("dte", "110105", on=D(2026, 1, 1))
-    decision = Decision.objects.create(subject_type="t", subject_id="1", kind="k", outcome="ok", **before.stamp())
+    decision = Decision.objects.create(
+        subject_type="t", subject_id="1", kind="k", outcome="ok", **before.stamp()
+    )
     params = dict(national.versions.get(version=1).parameters)
     params["min_annual_volume"] = {"value": 300, "rule": "DIR-3", "note": "测试修订"}
     v2 = policy_version_create(
-        actor=world.sysadmin, profile=national, parameters=params, effective_from=D(2026, 7, 1), note="提高年均人次"
+        actor=world.sysadmin,
+        profile=national,
+        parameters=params,
+        effective_from=D(2026, 7, 1),
+        note="提高年均人次",
     )
     assert v2.version == 2
     assert policy_for("dte", "110105", on=D(2026, 6, 30))["min_annual_volume"] == 200

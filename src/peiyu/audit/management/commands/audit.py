@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from peiyu.audit.verify import verify_chain
+from peiyu.audit.verify import verify_and_record
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args, action, **options):
-        result = verify_chain()
+        result = verify_and_record(None)
         if result.ok:
             self.stdout.write(self.style.SUCCESS(f"审计链完整：已校验 {result.checked} 条记录"))
             return

@@ -42,5 +42,9 @@ class Command(BaseCommand):
         self.stdout.write(f"数据库：{settings.DATABASES['default']['NAME']}")
         if no_serve:
             return
-        self.stdout.write(self.style.SUCCESS(f"访问 http://{host}:{port}/  （公共门户）  登录：http://{host}:{port}/accounts/login/"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"访问 http://{host}:{port}/  （公共门户）  登录：http://{host}:{port}/accounts/login/"
+            )
+        )
         call_command("serve", host=host, port=port, workers=workers)
