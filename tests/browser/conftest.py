@@ -33,6 +33,13 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture
+def screenshots():
+    """Where a test leaves screenshots for a person to look at (not committed, not compared)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture
 def page(monkeypatch):
     """A fresh Chromium page. Playwright's sync API keeps an asyncio loop marked as running on this
     thread, which makes Django refuse ORM calls from the test body; the live server runs in its own
@@ -45,7 +52,6 @@ def page(monkeypatch):
         _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     pw = sync_playwright().start()
     try:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

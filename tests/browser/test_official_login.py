@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOT_DIR
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -19,7 +17,7 @@ def _html_lang(page) -> str:
     return page.locator("html").get_attribute("lang") or ""
 
 
-def test_city_official_logs_in_with_totp_switches_language_and_logs_out(page, live_server):
+def test_city_official_logs_in_with_totp_switches_language_and_logs_out(page, live_server, screenshots):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,7 +46,7 @@ def test_city_official_logs_in_with_totp_switches_language_and_logs_out(page, li
     todo = page.locator("#todo")
     assert todo.is_visible()
     assert todo.locator("h2").inner_text().strip() == "待办事项"
-    page.screenshot(path=str(SCREENSHOT_DIR / "home-zh.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "home-zh.png"), full_page=True)
     assert AuditEvent.objects.filter(action="auth.otp_verified", actor_id=official.pk).exists()
 
     # switch to English with the top-bar button
@@ -58,18 +56,21 @@ def test_city_official_logs_in_with_totp_switches_language_and_logs_out(page, li
     assert _html_lang(page) == "en"
     heading = page.locator("main h1").first.inner_text().strip()
     todo_heading = page.locator("#todo h2").inner_text().strip()
-    page.screenshot(path=str(SCREENSHOT_DIR / "home-en.png"), full_page=True)
-    assert heading != "工作台" and not CJK.search(heading), f"heading not translated: {heading!r}"
-    assert not CJK.search(todo_heading), f"to-do heading not translated: {todo_heading!r}"
+    page.screenshot(path=str(screenshots / "home-en.png"), full_page=True)
+    assert heading == "Workbench", f"heading not translated: {heading!r}"
+    assert todo_heading == "To do", f"to-do heading not translated: {todo_heading!r}"
+    logout = page.locator("header form[action$='/accounts/logout/'] button[type=submit]")
+    assert not CJK.search(logout.inner_text()), "the top bar is not translated"
     # the switch offers the way back
     assert page.locator("header form.lang button[name=language][value=zh-hans]").is_visible()
 
     # log out from the top bar and land on the public portal
-    page.locator("header form[action$='/accounts/logout/'] button[type=submit]").click()
+    logout.click()
     page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
+    assert page.locator("main h1").first.is_visible()
     assert page.locator("header a[href$='/accounts/login/']").is_visible()
     assert page.locator("header form[action$='/accounts/logout/']").count() == 0
-    page.screenshot(path=str(SCREENSHOT_DIR / "portal-after-logout.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "portal-after-logout.png"), full_page=True)
 
     # the session is gone: the workbench asks for a login again
     page.goto(f"{live_server.url}/home/")

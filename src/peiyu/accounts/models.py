@@ -171,7 +171,14 @@ class Role(models.Model):
         verbose_name_plural = _("角色")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The role's name in the interface language (roles are data, so not in the .po catalog)."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

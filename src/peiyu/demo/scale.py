@@ -169,10 +169,11 @@ def places() -> list[_Place]:
 
 
 class _Table:
-    """A plain INSERT … VALUES for one model through cursor.executemany(): the ORM's bulk_create spends
-    most of its time compiling SQL per row. Values are given per attname; a field not given takes its
-    default (auto_now fields take `now`), so a column added later with a default needs no change here.
-    Values are adapted once per field type: text, numbers, booleans and keys go as they are."""
+    """Rows of one model written with cursor.executemany() of a plain INSERT (COPY on PostgreSQL): the
+    ORM's bulk_create spends most of its time compiling SQL per row. Values are given per attname; a
+    field not given takes its default (auto_now fields take `now`), so a column added later with a
+    default needs no change here. Text, numbers, booleans and keys go as they are; datetimes and JSON
+    through the backend's adapters; any other field through its own get_db_prep_save()."""
 
     PLAIN = frozenset({
         models.CharField, models.TextField, models.SlugField, models.EmailField, models.BooleanField,
@@ -205,6 +206,7 @@ class _Table:
         marks = ", ".join(["%s"] * len(self.fields))
         # identifiers from the model's metadata; every value is a bound parameter
         self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.copy_sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
         self.model = model
 
     def insert(self, rows: list[dict[str, Any]]) -> int:
@@ -217,7 +219,13 @@ class _Table:
                 out.append(v if adapt is None or v is None else adapt(v))
             values.append(out)
         with connection.cursor() as cur:
-            cur.executemany(self.sql, values)
+            if connection.vendor == "postgresql":
+                # COPY is PostgreSQL's bulk path: several times faster than batched INSERTs.
+                with cur.cursor.copy(self.copy_sql) as copy:
+                    for row in values:
+                        copy.write_row(row)
+            else:
+                cur.executemany(self.sql, values)
         return len(rows)
 
     def reserve_ids(self, n: int) -> list[int]:

@@ -93,3 +93,4 @@ def test_switching_to_english_gives_the_english_home_page(client, world):
     assert 'lang="en"' in html
     assert "Workbench" in html and "To do" in html and "Log out" in html
     assert "工作台" not in html
+    assert "Institution administrator" in html  # the role line, from Role.name_en
