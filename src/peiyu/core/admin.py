@@ -1,6 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
-from django.shortcuts import redirect
+from django.contrib import admin
 
 from .admin_site import CapabilityAdmin, site
 from .errors import DomainError
@@ -32,6 +31,32 @@ class PolicyVersionForm(forms.ModelForm):
         model = PolicyVersion
         fields = ("profile", "effective_from", "parameters", "note")
 
+    def clean_parameters(self):
+        """Refuse a bad parameter on the form itself, so what was typed stays on the page."""
+        from django.core.exceptions import ValidationError
+
+        from .policy_schema import normalise
+
+        data = self.cleaned_data["parameters"]
+        if not isinstance(data, dict):
+            raise ValidationError("参数须为 JSON 对象：{名称: {value, rule, note}}")
+        errors = []
+        for name, entry in data.items():
+            try:
+                normalise(name, entry)
+            except DomainError as exc:
+                errors.append(exc.message)
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+    def clean_note(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.cleaned_data["note"].strip():
+            raise ValidationError("请填写修订说明")
+        return self.cleaned_data["note"]
+
 
 @admin.register(PolicyVersion, site=site)
 class PolicyVersionAdmin(CapabilityAdmin):
@@ -55,24 +80,14 @@ class PolicyVersionAdmin(CapabilityAdmin):
         return initial
 
     def save_model(self, request, obj, form, change):
-        try:
-            version = policy_version_create(
-                actor=request.user,
-                profile=form.cleaned_data["profile"],
-                parameters=form.cleaned_data["parameters"],
-                effective_from=form.cleaned_data["effective_from"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            raise
+        version = policy_version_create(
+            actor=request.user,
+            profile=form.cleaned_data["profile"],
+            parameters=form.cleaned_data["parameters"],
+            effective_from=form.cleaned_data["effective_from"],
+            note=form.cleaned_data["note"],
+        )
         obj.pk = version.pk
-
-    def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except DomainError:
-            return redirect(request.get_full_path())
 
 
 @admin.register(PolicyProfile, site=site)
