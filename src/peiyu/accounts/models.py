@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peiyu.core.fields import EncryptedTextField
-from peiyu.core.models import ReferenceQuerySet, TimeStamped
+from peiyu.core.models import NeverDeleted, ReferenceQuerySet, TimeStamped
 
 
-class Region(models.Model):
+class Region(NeverDeleted):
     """GB/T 2260 administrative division: province xx0000, city xxxx00, district xxxxxx."""
 
     class Level(models.IntegerChoices):
@@ -46,11 +46,6 @@ class Region(models.Model):
     @property
     def province_code(self) -> str:
         return self.code[:2] + "0000"
-
-    def delete(self, *args, **kwargs):
-        from peiyu.core.errors import Conflict
-
-        raise Conflict("行政区划不可删除，请设置停用日期", code="reference_data_not_deletable")
 
 
 class Org(TimeStamped):

@@ -8,21 +8,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from peiyu.core.errors import Conflict
-from peiyu.core.models import ReferenceModel, ReferenceQuerySet
+from peiyu.core.models import NeverDeleted, ReferenceModel, ReferenceQuerySet
 
 from .codes import OCCUPATION_CODE, OCCUPATION_CODE_HINT, TRADE_CODE, TRADE_CODE_HINT
 
 occupation_code_validator = RegexValidator(OCCUPATION_CODE, "职业编码" + OCCUPATION_CODE_HINT)
 trade_code_validator = RegexValidator(TRADE_CODE, "工种编码" + TRADE_CODE_HINT)
-
-NOT_DELETABLE = "参考数据不可删除，请设置停用日期"
-
-
-class CatalogQuerySet(ReferenceQuerySet):
-    def delete(self):
-        # A bulk delete would bypass Model.delete(); reference data is disabled, never deleted.
-        raise Conflict(NOT_DELETABLE, code="reference_data_not_deletable")
 
 
 class Programme(models.TextChoices):
@@ -66,7 +57,7 @@ class Occupation(ReferenceModel):
     # administrator, and the next load keeps the correction instead of reverting it.
     loaded_values = models.JSONField(default=dict, blank=True, editable=False)
 
-    objects = CatalogQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "code"]
@@ -90,7 +81,7 @@ class Occupation(ReferenceModel):
         return self.confidence == Confidence.TO_VERIFY
 
 
-class Direction(models.Model):
+class Direction(NeverDeleted):
     """A direction (职业方向) of an occupation: training is by occupation, direction and level (CAT-1)."""
 
     occupation = models.ForeignKey(
@@ -99,7 +90,7 @@ class Direction(models.Model):
     name = models.CharField(_("方向名称"), max_length=100)
     disabled_on = models.DateField(_("停用日期"), null=True, blank=True)
 
-    objects = CatalogQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["occupation", "id"]
@@ -109,9 +100,6 @@ class Direction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation.name} · {self.name}"
-
-    def delete(self, *args, **kwargs):
-        raise Conflict(NOT_DELETABLE, code="reference_data_not_deletable")
 
 
 class Level(ReferenceModel):
@@ -124,7 +112,7 @@ class Level(ReferenceModel):
     number = models.PositiveSmallIntegerField(_("等级号"), null=True, blank=True)
     aliases = models.JSONField(_("别称"), default=list, blank=True)
 
-    objects = CatalogQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "rank"]
@@ -139,7 +127,7 @@ class Level(ReferenceModel):
 class Industry(ReferenceModel):
     """A section (门类) of GB/T 4754-2017, the national classification of economic activities."""
 
-    objects = CatalogQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -165,7 +153,7 @@ class Trade(ReferenceModel):
         verbose_name=_("所属职业"),
     )
 
-    objects = CatalogQuerySet.as_manager()
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

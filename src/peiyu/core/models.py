@@ -16,14 +16,37 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+NOT_DELETABLE = _("参考数据不可删除，请设置停用日期")
+
+
+def _refuse_delete():
+    from .errors import Conflict
+
+    raise Conflict(str(NOT_DELETABLE), code="reference_data_not_deletable")
+
+
 class ReferenceQuerySet(models.QuerySet):
     def active(self, on: dt.date | None = None):
         on = on or timezone.localdate()
         return self.filter(models.Q(disabled_on__isnull=True) | models.Q(disabled_on__gt=on))
 
+    def delete(self):
+        # a bulk delete would bypass Model.delete(): reference data is disabled, never deleted
+        _refuse_delete()
 
-class ReferenceModel(models.Model):
-    """Reference data is never deleted (DESIGN §9): a stable code and a disabled_on date."""
+
+class NeverDeleted(models.Model):
+    """Reference data is never deleted (DESIGN §9): set disabled_on instead."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        _refuse_delete()
+
+
+class ReferenceModel(NeverDeleted):
+    """A stable code, a name and a disabled_on date (DESIGN §9)."""
 
     code = models.CharField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=200)

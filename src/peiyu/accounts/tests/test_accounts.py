@@ -228,3 +228,14 @@ def test_token_authenticates_and_revoked_token_does_not(client, world):
 def test_unauthenticated_api_answers_401_in_json(client, db):
     response = client.get("/api/v1/me")
     assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+
+
+def test_regions_are_never_deleted_one_by_one_or_in_bulk(world):
+    from peiyu.accounts.models import Region
+    from peiyu.core.errors import Conflict
+
+    with pytest.raises(Conflict):
+        Region.objects.get(code="210202").delete()
+    with pytest.raises(Conflict):
+        Region.objects.filter(code__startswith="2102").delete()
+    assert Region.objects.filter(code="210202").exists()
