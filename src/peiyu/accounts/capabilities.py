@@ -28,6 +28,8 @@ CAPABILITIES: dict[str, str] = {
     "application.review_province": _("省级评审"),
     "application.review_technical": _("技术评审"),
     "application.decide": _("遴选决定"),
+    "application.recommend": _("推荐申报（省级或行业主管部门）"),
+    "application.file": _("备案决定"),
     "expert.review": _("专家评议"),
     "listing.view": _("查看目录条目"),
     "listing.manage": _("管理目录条目"),

@@ -8,4 +8,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": []}
     caps = capabilities_of(user)
-    return {"nav": [item for item in nav_items() if item.capability in caps], "user_capabilities": caps}
+    # an entry may name alternatives ("a|b"): shown once if the user holds any of them
+    return {
+        "nav": [item for item in nav_items() if any(c in caps for c in item.capability.split("|"))],
+        "user_capabilities": caps,
+    }

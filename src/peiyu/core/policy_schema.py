@@ -18,7 +18,7 @@ from .errors import InvalidInput
 
 @dataclass(frozen=True)
 class ParamSpec:
-    kind: str  # int, ratio, fraction, date, month_day, str_list, str, quota, route
+    kind: str  # int, ratio, fraction, date, month_day, str_list, str, quota, routes
     rules: frozenset[str]
     label: str
 
@@ -59,7 +59,12 @@ PARAMETERS: dict[str, ParamSpec] = {
     "retention_electronic_years": _spec("int", "EVL-10", gettext_noop("电子档案保存（年）")),
     "demand_catalog_deadline": _spec("month_day", "CAT-5 CAT-6", gettext_noop("需求目录发布截止（月-日）")),
     "annual_training_target": _spec("int", "RPT-3", gettext_noop("年度培养目标（人）")),
+    "review_routes": _spec("routes", "SEL-7 SEL-9 SEL-10", gettext_noop("申报评审路线（按机构类别）")),
+    "filing_code_template": _spec("str", "SEL-10", gettext_noop("备案统一编码格式")),
 }
+
+ROUTE_ACTIONS = frozenset({"recommend", "review", "expert_review", "decide", "notice", "file"})
+ROUTE_KINDS = frozenset({"training", "evaluation"})
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
@@ -134,7 +139,52 @@ def _coerce(kind: str, value: Any) -> Any:
             "step": str(value["step"]),
             "counts": str(value.get("counts", "")),
         }
+    if kind == "routes":
+        return _routes(value)
     raise ValueError(f"unknown kind {kind}")
+
+
+def _routes(value: Any) -> dict[str, list[dict[str, Any]]]:
+    """{kind: [step, ...]}: each step names its key, label, action, the org kinds that act at it and the
+    capability they need; optionally the quota it enforces and whether it issues a recommendation letter."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError("评审路线应按机构类别列出环节")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind, steps in value.items():
+        if kind not in ROUTE_KINDS:
+            raise ValueError(f"机构类别 {kind} 无效")
+        if not isinstance(steps, list) or not steps:
+            raise ValueError(f"{kind} 的评审路线没有环节")
+        seen: set[str] = set()
+        clean = []
+        for raw in steps:
+            if not isinstance(raw, dict):
+                raise ValueError("环节应为映射")
+            missing = {"step", "label", "action", "org_kinds", "capability"} - set(raw)
+            if missing:
+                raise ValueError(f"环节缺少 {', '.join(sorted(missing))}")
+            if raw["action"] not in ROUTE_ACTIONS:
+                raise ValueError(f"环节动作 {raw['action']} 无效")
+            if raw["step"] in seen:
+                raise ValueError(f"环节 {raw['step']} 重复")
+            seen.add(raw["step"])
+            if raw.get("quota") and raw["quota"] not in PARAMETERS:
+                raise ValueError(f"环节 {raw['step']} 的配额参数 {raw['quota']} 不存在")
+            step = {
+                "step": str(raw["step"]),
+                "label": str(raw["label"]),
+                "action": str(raw["action"]),
+                "org_kinds": [str(k) for k in raw["org_kinds"]],
+                "capability": str(raw["capability"]),
+            }
+            for key in ("quota", "letter", "site_visit"):
+                if raw.get(key):
+                    step[key] = raw[key] if key == "quota" else bool(raw[key])
+            clean.append(step)
+        if sum(1 for s in clean if s["action"] == "notice") != 1:
+            raise ValueError(f"{kind} 的评审路线须有且只有一个公示环节")
+        out[kind] = clean
+    return out
 
 
 def typed(name: str, stored: Any) -> Any:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "peiyu.audit",
     "peiyu.accounts",
     "peiyu.catalogs",
+    "peiyu.institutions",
     "peiyu.portal",
     "peiyu.demo",
 ]

@@ -15,6 +15,7 @@ class Command(BaseCommand):
         call_command("load_reference", verbosity=0)
         changed = roles_load()
         versions = load_policy_files()
+        call_command("load_calls", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(f"初始化完成：角色变更 {changed} 个，政策新版本 {len(versions)} 个")
         )

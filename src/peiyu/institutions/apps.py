@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class InstitutionsConfig(AppConfig):
+    name = "peiyu.institutions"
+    label = "institutions"
+    verbose_name = "机构目录"
+
+    def ready(self) -> None:
+        from . import navigation, tick_handlers, todos  # noqa: F401 - registers nav, tick and to-dos

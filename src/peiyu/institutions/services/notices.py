@@ -1,0 +1,210 @@
+"""Public notice (公示, SEL-7, SEL-10) and objections, and the Chengdu filing step.
+
+A notice lasts the profile's `publicity_working_days` (or the call's, where the profile leaves it to the
+city) counted in PRC working days from the day after publication. Anyone may object while it runs and
+gets a tracking number. When it ends (`peiyu tick`), each application without an open objection goes on
+(to filing, or into the catalog); one with an open objection is held until the objection is resolved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from peiyu.audit.services import audit_record
+from peiyu.core.calendar import add_working_days, is_working_day
+from peiyu.core.checks import Check
+from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from peiyu.core.identifiers import mask_phone
+from peiyu.core.numbering import reference_number
+from peiyu.core.tick import register
+
+from ..models import Application, Call, Objection, PublicNotice, ReviewAction
+from .applications import APPLICATION_FLOW, call_policy
+from .review import _advance, _decide, _locked, _record, actor_may_act, require_step
+
+S = Application.Status
+A = ReviewAction.Outcome
+
+
+def notice_days(call: Call) -> tuple[int, str]:
+    """(working days, rule) — the call's figure where the profile leaves it to the city (SEL-10)."""
+    policy = call_policy(call)
+    rule = policy.rule("publicity_working_days")
+    if call.publicity_working_days:
+        return call.publicity_working_days, rule
+    days = policy.get("publicity_working_days")
+    if not days:
+        raise RuleViolation(
+            f"政策配置 {policy.name} 未规定公示期，请在申报通知中设定公示工作日数", code="publicity_days_missing", rule=rule
+        )
+    return days, rule
+
+
+def notice_publish(*, actor, applications: list[Application], title: str = "", on: dt.date | None = None) -> PublicNotice:
+    """Publish a batch of applications that have reached the notice step of their route."""
+    if not applications:
+        raise InvalidInput("请选择要公示的申报", fields={"applications": ["请选择要公示的申报"]})
+    today = on or timezone.localdate()
+    with transaction.atomic():
+        locked = [_locked(a) for a in sorted(applications, key=lambda a: a.pk)]
+        call = locked[0].call
+        if any(a.call_id != call.pk for a in locked):
+            raise InvalidInput("一次公示只能包含同一申报通知的申报", fields={"applications": ["申报通知不一致"]})
+        steps = [require_step(actor, a, actions={"notice"}) for a in locked]
+        days, rule = notice_days(call)
+        ends = add_working_days(today, days)
+        checks = [
+            Check(
+                rule,
+                True,
+                f"公示 {days} 个工作日，{today:%Y-%m-%d} 发布，{ends:%Y-%m-%d} 截止",
+                {"days": days, "published": today.isoformat(), "ends_on": ends.isoformat(), "first_day_working": is_working_day(today)},
+                "000 第七条（四）；001 第七条",
+            )
+        ]
+        org = actor.primary_org
+        notice = PublicNotice.objects.create(
+            number=reference_number("GS", PublicNotice),
+            title=title.strip() or f"{call.title}拟纳入目录机构名单公示",
+            call=call,
+            publisher=org,
+            region=org.region,
+            starts_on=today,
+            ends_on=ends,
+            working_days=days,
+            decision=_decide(locked[0], "notice", "published", checks),
+            published_by=actor,
+        )
+        for app, step in zip(locked, steps, strict=True):
+            _record(app, step, A.NOTICE, actor, notice.number, decision=notice.decision)
+            APPLICATION_FLOW.transition(app, S.IN_NOTICE, actor=actor, reason=f"公示 {notice.number}", changes={"notice": notice})
+        audit_record(actor, "notice.published", notice, after={"applications": [a.number for a in locked], "ends_on": ends.isoformat()})
+    return notice
+
+
+def objection_submit(*, notice: PublicNotice, application_id: int, name: str, contact: str, text: str) -> Objection:
+    """Anyone (no account) may object while the notice runs; the answer is a tracking number."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["请填写异议人姓名或单位"]
+    if not contact.strip():
+        errors["contact"] = ["请填写联系方式，以便反馈处理结果"]
+    if len(text.strip()) < 10:
+        errors["text"] = ["请写明异议的事实和理由（不少于10字）"]
+    if len(text) > 5000:
+        errors["text"] = ["异议内容不超过5000字"]
+    if errors:
+        raise InvalidInput("异议信息不完整", fields=errors)
+    today = timezone.localdate()
+    with transaction.atomic():
+        notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+        if notice.status != PublicNotice.Status.OPEN or not (notice.starts_on <= today <= notice.ends_on):
+            raise Conflict("公示期已结束，不再受理异议", code="notice_closed", rule="SEL-7")
+        try:
+            app = notice.applications.get(pk=int(application_id))
+        except (Application.DoesNotExist, ValueError, TypeError) as exc:
+            raise InvalidInput("请选择公示名单中的机构", fields={"application": ["请选择公示名单中的机构"]}) from exc
+        objection = Objection.objects.create(
+            tracking_no=reference_number("YY", Objection, "tracking_no"),
+            notice=notice,
+            application=app,
+            name=name.strip()[:64],
+            contact=contact.strip()[:100],
+            text=text.strip(),
+        )
+        audit_record(None, "objection.submitted", objection, after={"notice": notice.number, "application": app.number})
+    return objection
+
+
+def objection_lookup(*, tracking_no: str, contact: str) -> Objection:
+    """The objector follows the objection with its number and the contact given (nothing else is shown)."""
+    obj = Objection.objects.select_related("notice", "application").filter(tracking_no=tracking_no.strip()).first()
+    if obj is None or obj.contact.strip() != contact.strip():
+        raise NotFound("未找到该受理编号，或联系方式不一致")
+    return obj
+
+
+def objection_contact_masked(obj: Objection) -> str:
+    return mask_phone(obj.contact) if obj.contact.isdigit() else obj.contact[:2] + "***"
+
+
+def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: str) -> Objection:
+    """The publishing body decides an objection; upheld → the application is rejected; dismissed → it goes
+    on once no other objection is open and the notice has ended."""
+    if not resolution.strip():
+        raise InvalidInput("请填写处理结果", fields={"resolution": ["请填写处理结果"]})
+    with transaction.atomic():
+        obj = Objection.objects.select_for_update().select_related("notice").get(pk=objection.pk)
+        app = _locked(obj.application)
+        notice_step = next(s for s in app.route if s["action"] == "notice")
+        if not actor_may_act(actor, app, notice_step):
+            raise NotFound()
+        if obj.status != Objection.Status.OPEN:
+            raise Conflict("该异议已处理", code="objection_resolved")
+        obj.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+        obj.resolution = resolution.strip()
+        obj.resolved_by = actor
+        obj.resolved_at = timezone.now()
+        obj.save(update_fields=["status", "resolution", "resolved_by", "resolved_at", "updated_at"])
+        audit_record(actor, "objection.resolved", obj, after={"status": obj.status}, reason=resolution)
+        if upheld and app.status in (S.IN_NOTICE, S.HELD):
+            decision = _decide(app, "objection", "upheld", [Check("SEL-7", False, resolution, {"objection": obj.tracking_no})])
+            _record(app, notice_step, A.REJECT, actor, f"异议 {obj.tracking_no} 成立：{resolution}", decision=decision)
+            APPLICATION_FLOW.transition(app, S.REJECTED, actor=actor, reason=f"异议成立：{resolution}", changes={"reject_reason": resolution})
+        elif app.status == S.HELD and not app.objections.filter(status=Objection.Status.OPEN).exists():
+            _after_notice(app, actor, f"异议 {obj.tracking_no} 不成立，公示无异议")
+    return obj
+
+
+def _after_notice(app: Application, actor, reason: str) -> None:
+    decision = _decide(app, "notice_result", "no_objection", [Check("SEL-7", True, reason, {"notice": app.notice.number if app.notice else None})])
+    notice_step = next(s for s in app.route if s["action"] == "notice")
+    _record(app, notice_step, A.PASS, actor, reason, decision=decision)
+    _advance(app, actor, reason=reason)
+
+
+def notices_end_due(today: dt.date) -> int:
+    """Close every notice whose last day has passed; go on or hold each application (idempotent)."""
+    changed = 0
+    for notice in PublicNotice.objects.filter(status=PublicNotice.Status.OPEN, ends_on__lt=today).order_by("pk"):
+        with transaction.atomic():
+            notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+            if notice.status != PublicNotice.Status.OPEN:
+                continue
+            for app in notice.applications.filter(status=S.IN_NOTICE).order_by("pk"):
+                app = _locked(app)
+                if app.objections.filter(status=Objection.Status.OPEN).exists():
+                    APPLICATION_FLOW.transition(app, S.HELD, actor=None, reason="公示期内有异议，待处理")
+                else:
+                    _after_notice(app, None, f"公示 {notice.number} 期满无异议")
+                changed += 1
+            notice.status = PublicNotice.Status.ENDED
+            notice.save(update_fields=["status", "updated_at"])
+            audit_record(None, "notice.ended", notice, after={"ends_on": notice.ends_on.isoformat()})
+            changed += 1
+    return changed
+
+
+@register("institutions.notices")
+def _tick_notices(now: dt.datetime) -> int:
+    return notices_end_due(timezone.localtime(now).date())
+
+
+def application_file(*, actor, application: Application, expected_step: str | None = None) -> Application:
+    """Chengdu filing (SEL-10): the city files the institution after the notice — under the quota of
+    social organisations per trade (SEL-6) — with a unified filing code and a filing receipt."""
+    from .review import _enforce_quota
+
+    with transaction.atomic():
+        app = _locked(application)
+        step = require_step(actor, app, actions={"file"}, expected_step=expected_step)
+        checks = [Check("SEL-10", True, "备案", {"step": step["step"]}, "001 第七条")]
+        quota = _enforce_quota(app, step)
+        if quota:
+            checks.append(quota)
+        decision = _decide(app, "filing", "filed", checks)
+        _record(app, step, A.FILE, actor, "", decision=decision)
+        _advance(app, actor, reason="备案")
+    return app

@@ -1,0 +1,321 @@
+"""The review route of an application (SEL-7, SEL-9, SEL-10): each step of the route stored on the
+application (copied from the profile's `review_routes` at creation) is open only to officials of the
+org kinds it names, holding its capability, whose jurisdiction covers the application. A step passes
+(recommend, review, expert review, decide), returns the file for correction, or rejects it; the notice
+step publishes a batch; a filing step files it. Quotas (SEL-6) are enforced at the step that names them,
+under a row lock, counting the real records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from peiyu.accounts.models import Org
+from peiyu.accounts.scoping import scope_for
+from peiyu.audit.services import audit_record
+from peiyu.core.checks import Check
+from peiyu.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, RuleViolation
+from peiyu.core.models import Decision
+from peiyu.core.policy import region_prefix
+
+from ..models import Application, Listing, QuotaLock, ReviewAction
+from .applications import APPLICATION_FLOW, call_policy, step_due
+
+S = Application.Status
+A = ReviewAction.Outcome
+PASSING = {"recommend", "review", "expert_review", "decide"}
+
+
+# --- who may act -----------------------------------------------------------------------------------------
+
+
+def actor_may_act(actor, app: Application, step: dict) -> bool:
+    """The actor's organisation is of a kind the step names, and the step's capability reaches the
+    application: by region for government bodies, as its chosen recommender for an industry authority."""
+    org = getattr(actor, "primary_org", None)
+    if org is None or org.kind not in step["org_kinds"]:
+        return False
+    scope = scope_for(actor, step["capability"])
+    if not scope.granted:
+        return False
+    if org.kind == Org.Kind.INDUSTRY_AUTHORITY:
+        return app.recommender_id == org.pk and org.pk in scope.recommender_org_ids
+    if org.kind == Org.Kind.COORDINATION_GROUP:
+        return scope.national
+    return scope.covers_region(app.region_id) and bool(org.region_id) and app.region_id.startswith(
+        region_prefix(org.region_id)
+    )
+
+
+def require_step(actor, app: Application, *, actions: set[str] | None = None, expected_step: str | None = None) -> dict:
+    """The current step, if `actor` may act on it now; otherwise the right error."""
+    step = app.current_step
+    if step is None:
+        raise InvalidTransition(f"申报当前状态为“{app.get_status_display()}”，无待办环节", code="no_open_step")
+    if expected_step and step["step"] != expected_step:
+        raise InvalidTransition("该申报已进入其他环节，请刷新后重试", code="step_changed")
+    if not actor_may_act(actor, app, step):
+        raise PermissionDenied(f"“{step['label']}”环节不由您办理", code="not_your_step")
+    if actions is not None and step["action"] not in actions:
+        raise InvalidTransition(f"当前环节“{step['label']}”不能执行此操作", code="wrong_action")
+    return step
+
+
+def _locked(application: Application) -> Application:
+    try:
+        return Application.objects.select_for_update().select_related("call", "institution").get(pk=application.pk)
+    except Application.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def _record(app, step, outcome, actor, comment="", *, decision=None, site_visit=False) -> ReviewAction:
+    return ReviewAction.objects.create(
+        application=app,
+        step=step["step"],
+        step_label=step["label"],
+        outcome=outcome,
+        org=getattr(actor, "primary_org", None),
+        actor=actor,
+        comment=comment,
+        site_visit=site_visit,
+        decision=decision,
+    )
+
+
+def _decide(app: Application, kind: str, outcome: str, checks: list[Check], actor=None, reason="") -> Decision:
+    return Decision.objects.create(
+        subject_type="institutions.application",
+        subject_id=str(app.pk),
+        kind=kind,
+        outcome=outcome,
+        rules=sorted({c.rule for c in checks}),
+        checks=[c.as_dict() for c in checks],
+        overridden_by=actor if reason else None,
+        override_reason=reason,
+        **call_policy(app.call).stamp(),
+    )
+
+
+def _route_rule(app: Application) -> str:
+    return call_policy(app.call).rule("review_routes")
+
+
+# --- quotas (SEL-6) ----------------------------------------------------------------------------------------
+
+
+def quota_status(app: Application, step: dict) -> dict[str, Any] | None:
+    """The quota the step enforces for this application: its limit, how many places are taken and by
+    which records. Read-only; the enforcing path recounts under the lock."""
+    name = step.get("quota")
+    if not name:
+        return None
+    policy = call_policy(app.call)
+    table = (app.call.quota_table or {}).get(name) or policy.get(name)
+    if not table:
+        return None
+    bucket_region = _quota_region(app, table)
+    limit = _limit(table, app.region_id)
+    taken = _quota_taken(app, step, table, bucket_region)
+    return {
+        "name": name,
+        "rule": "SEL-6",
+        "limit": limit,
+        "taken": len(taken),
+        "remaining": max(limit - len(taken), 0),
+        "region": bucket_region,
+        "counts": table.get("counts", ""),
+        "records": taken,
+        "key": f"{name}:{app.call.code if table.get('counts') == 'applications' else app.call.programme}:"
+        f"{bucket_region}:{app.kind}:{app.occupation_code}",
+    }
+
+
+def _limit(table: dict, region_code: str) -> int:
+    best, best_len = table["default"], -1
+    for code, limit in (table.get("overrides") or {}).items():
+        prefix = region_prefix(code)
+        if region_code.startswith(prefix) and len(prefix) > best_len:
+            best, best_len = limit, len(prefix)
+    return best
+
+
+def _quota_region(app: Application, table: dict) -> str:
+    """Quotas count per city (Liaoning: each city's recommendations; Chengdu: citywide catalog)."""
+    return app.region_id[:4] + "00"
+
+
+def _quota_taken(app: Application, step: dict, table: dict, city: str) -> list[str]:
+    low, high = city[:4] + "00", city[:4] + "99"
+    if table.get("counts") == "social_organisation_listings":
+        if app.institution_type != "social_organisation":
+            return []  # employers are not counted (001 Art. 8)
+        return list(
+            Listing.objects.filter(
+                programme=app.call.programme,
+                occupation_code=app.occupation_code,
+                institution_type="social_organisation",
+                status__in=[Listing.Status.ACTIVE, Listing.Status.SUSPENDED],
+                region_id__gte=low,
+                region_id__lte=high,
+            ).values_list("number", flat=True)
+        )
+    return list(
+        Application.objects.filter(
+            call=app.call,
+            kind=app.kind,
+            occupation_code=app.occupation_code,
+            region_id__gte=low,
+            region_id__lte=high,
+            actions__step=step["step"],
+            actions__outcome=A.RECOMMEND,
+        )
+        .exclude(status__in=[S.RETURNED, S.WITHDRAWN, S.DRAFT])
+        .exclude(pk=app.pk)
+        .values_list("number", flat=True)
+        .distinct()
+    )
+
+
+def _enforce_quota(app: Application, step: dict) -> Check | None:
+    status = quota_status(app, step)
+    if status is None or (status["counts"] == "social_organisation_listings" and app.institution_type != "social_organisation"):
+        return None
+    lock, _ = QuotaLock.objects.get_or_create(key=status["key"][:200])
+    QuotaLock.objects.select_for_update().get(pk=lock.pk)
+    status = quota_status(app, step)  # recount under the lock
+    facts = {k: status[k] for k in ("name", "limit", "taken", "region", "counts", "records")}
+    if status["taken"] >= status["limit"]:
+        what = "社评组织" if status["counts"] == "social_organisation_listings" else "推荐名额"
+        raise RuleViolation(
+            f"{app.occupation_name}的{what}已满：上限 {status['limit']}，已有 {status['taken']}（"
+            + "、".join(status["records"])
+            + "）",
+            code="quota_exhausted",
+            rule="SEL-6",
+            details=facts,
+        )
+    return Check("SEL-6", True, f"名额 {status['taken'] + 1}/{status['limit']}", facts, "004 一（三）；001 第八条")
+
+
+# --- the step actions -----------------------------------------------------------------------------------
+
+
+def application_pass(
+    *,
+    actor,
+    application: Application,
+    comment: str = "",
+    recommendation_reason: str = "",
+    site_visit: bool = False,
+    expected_step: str | None = None,
+) -> Application:
+    """Pass the current review step: recommend (with the reason, under the quota), review, expert review
+    (the panel's result as reference), decide. The application moves to the next step of its route."""
+    with transaction.atomic():
+        app = _locked(application)
+        step = require_step(actor, app, actions=PASSING, expected_step=expected_step)
+        pending = [r for r in app.checks_failed if r not in app.checks_overridden]
+        if pending:
+            raise RuleViolation(
+                "资格检查未通过的项目（" + "、".join(pending) + "）须先说明理由放行或退回修改",
+                code="checks_pending",
+                rule=" ".join(pending),
+            )
+        checks = [Check(_route_rule(app), True, f"{step['label']}：通过", {"step": step["step"]})]
+        changes: dict[str, Any] = {}
+        if step["action"] == "recommend":
+            reason = recommendation_reason.strip()
+            if not reason:
+                raise InvalidInput("请填写推荐理由", fields={"recommendation_reason": ["请填写推荐理由"]}, rule="SEL-9")
+            changes["recommendation_reason"] = reason
+            app.form = {**app.form, "recommendation_reason": reason}
+            changes["form"] = app.form
+            quota = _enforce_quota(app, step)
+            if quota:
+                checks.append(quota)
+        if step["action"] == "expert_review":
+            from ..selectors.panels import panel_result
+
+            result = panel_result(app, step["step"])
+            if not result or not result.get("closed"):
+                raise RuleViolation("专家评议尚未完成：请先抽取专家组并结束评议", code="panel_pending", rule="SEL-8")
+            checks.append(Check("SEL-8", True, "专家评议结果（供参考）", result, "000 第七条（三）"))
+        outcome = A.RECOMMEND if step["action"] == "recommend" else A.PASS
+        decision = _decide(app, "review_step", outcome, checks)
+        _record(app, step, outcome, actor, comment or recommendation_reason, decision=decision, site_visit=site_visit)
+        _advance(app, actor, reason=f"{step['label']}：{outcome.label}", extra=changes)
+    return app
+
+
+def _advance(app: Application, actor, *, reason: str, extra: dict[str, Any] | None = None) -> None:
+    """Move to the next step of the route, or into the catalog after the last one."""
+    index = app.step_index + 1
+    changes = dict(extra or {})
+    if index >= len(app.route):
+        from .listings import listing_create_from
+
+        APPLICATION_FLOW.transition(app, S.APPROVED, actor=actor, reason=reason, changes={**changes, "step": "", "step_due": None, "step_index": index})
+        listing_create_from(app, actor=actor)
+        return
+    nxt = app.route[index]
+    changes.update(step_index=index, step=nxt["step"], step_due=step_due(app.call, nxt))
+    if app.status == S.IN_REVIEW:
+        for key, value in changes.items():
+            setattr(app, key, value)
+        app.save(update_fields=[*changes, "updated_at"])
+        audit_record(actor, "application.step_passed", app, after={"step": nxt["step"]}, reason=reason)
+    else:
+        APPLICATION_FLOW.transition(app, S.IN_REVIEW, actor=actor, reason=reason, changes=changes)
+
+
+def application_return(*, actor, application: Application, comment: str, expected_step: str | None = None) -> Application:
+    """Back to the institution for correction with comments; on resubmission it returns to this step."""
+    if not comment.strip():
+        raise InvalidInput("请填写退回修改意见", fields={"comment": ["请填写退回修改意见"]})
+    with transaction.atomic():
+        app = _locked(application)
+        step = require_step(actor, app, expected_step=expected_step)
+        if step["action"] == "notice":
+            raise InvalidTransition("公示环节不能退回", code="wrong_action")
+        _record(app, step, A.RETURN, actor, comment)
+        APPLICATION_FLOW.transition(app, S.RETURNED, actor=actor, reason=comment, changes={"return_comment": comment})
+    return app
+
+
+def application_reject(*, actor, application: Application, reason: str, expected_step: str | None = None) -> Application:
+    if not reason.strip():
+        raise InvalidInput("请填写不通过理由", fields={"reason": ["请填写不通过理由"]})
+    with transaction.atomic():
+        app = _locked(application)
+        step = require_step(actor, app, expected_step=expected_step)
+        decision = _decide(app, "review_step", "rejected", [Check(_route_rule(app), False, reason, {"step": step["step"]})])
+        _record(app, step, A.REJECT, actor, reason, decision=decision)
+        APPLICATION_FLOW.transition(app, S.REJECTED, actor=actor, reason=reason, changes={"reject_reason": reason})
+    return app
+
+
+def application_override(*, actor, application: Application, rule: str, reason: str) -> Application:
+    """An official passes a failed (non-blocking) eligibility check with a recorded reason."""
+    if not reason.strip():
+        raise InvalidInput("请填写放行理由", fields={"reason": ["请填写放行理由"]})
+    with transaction.atomic():
+        app = _locked(application)
+        step = require_step(actor, app, actions=PASSING)
+        if rule not in app.checks_failed:
+            raise InvalidInput(f"{rule} 不是未通过的检查项", fields={"rule": ["请选择未通过的检查项"]})
+        if rule in app.checks_overridden:
+            raise Conflict(f"{rule} 已说明理由放行", code="already_overridden")
+        failed = [c for c in (app.eligibility.checks if app.eligibility else []) if c["rule"] == rule and not c["ok"]]
+        checks = [Check(rule, False, c["message"], c.get("facts", {}), c.get("source", "")) for c in failed]
+        decision = _decide(app, "eligibility_override", "overridden", checks, actor=actor, reason=reason)
+        _record(app, step, A.OVERRIDE, actor, f"{rule}：{reason}", decision=decision)
+        app.checks_overridden = [*app.checks_overridden, rule]
+        app.save(update_fields=["checks_overridden", "updated_at"])
+        audit_record(actor, "application.check_overridden", app, after={"rule": rule}, reason=reason)
+    return app
+
+
+def applications_at_step_for(actor, qs):
+    """Of `qs`, those whose current step the actor may act on (for to-do lists and batch actions)."""
+    return [a for a in qs.filter(status=S.IN_REVIEW) if a.current_step and actor_may_act(actor, a, a.current_step)]

@@ -1,0 +1,172 @@
+"""To-dos of the directory on each user's workbench, each with its rule and deadline:
+officials — applications waiting at their step, held applications with open objections, renewals and
+changes to decide; institutions — returned applications, drafts, renewals falling due; experts — scores
+still to give."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peiyu.core.registry import TodoItem, register_todo
+
+LIMIT = 200
+
+
+def _official_todos(user) -> list[TodoItem]:
+    from .models import Application, ChangeRequest, Objection, Renewal
+    from .selectors import applications_visible_to, listings_visible_to
+    from .services.listings import change_next_org_kind
+    from .services.review import actor_may_act
+
+    today = timezone.localdate()
+    items: list[TodoItem] = []
+    visible = applications_visible_to(user)
+    for app in visible.filter(status=Application.Status.IN_REVIEW).order_by("step_due", "submitted_at")[:LIMIT]:
+        step = app.current_step
+        if not step or not actor_may_act(user, app, step):
+            continue
+        items.append(
+            TodoItem(
+                title=_("%(step)s：%(inst)s · %(occ)s（%(kind)s）")
+                % {"step": step["label"], "inst": app.institution.name, "occ": app.occupation_name, "kind": app.get_kind_display()},
+                url=reverse("directory:application_detail", args=[app.pk]),
+                deadline=app.step_due,
+                rule=app.route and _route_rule(step),
+                detail=_("未通过的资格检查：%(rules)s") % {"rules": "、".join(app.checks_failed)} if app.checks_failed else "",
+                kind="application",
+                overdue=bool(app.step_due and app.step_due < today),
+            )
+        )
+    held = visible.filter(status=Application.Status.HELD).select_related("notice")[:LIMIT]
+    for app in held:
+        step = next((s for s in app.route if s["action"] == "notice"), None)
+        if not step or not actor_may_act(user, app, step):
+            continue
+        n = app.objections.filter(status=Objection.Status.OPEN).count()
+        items.append(
+            TodoItem(
+                title=_("处理公示异议（%(n)d件）：%(inst)s · %(occ)s") % {"n": n, "inst": app.institution.name, "occ": app.occupation_name},
+                url=reverse("directory:application_detail", args=[app.pk]),
+                deadline=app.notice.ends_on if app.notice else None,
+                rule="SEL-7",
+                kind="objection",
+                overdue=True,
+            )
+        )
+    listings = listings_visible_to(user)
+    org = getattr(user, "primary_org", None)
+    for renewal in Renewal.objects.filter(status=Renewal.Status.SUBMITTED, listing__in=listings).select_related("listing")[:LIMIT]:
+        listing = renewal.listing
+        if listing.programme == "dte":
+            wanted = "coordination_group" if listing.kind == "evaluation" else "hrss_province"
+            if org is None or org.kind != wanted:
+                continue
+        items.append(
+            TodoItem(
+                title=_("延续申请待审核：%(inst)s · %(occ)s") % {"inst": listing.institution_name, "occ": listing.occupation_name},
+                url=reverse("directory:listing_detail", args=[listing.pk]),
+                deadline=listing.valid_until,
+                rule="DIR-2" if listing.programme == "dte" else "DIR-4",
+                kind="renewal",
+                overdue=listing.valid_until < today,
+            )
+        )
+    for change in ChangeRequest.objects.filter(
+        status__in=[ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.REVIEWED], listing__in=listings
+    ).select_related("listing")[:LIMIT]:
+        if org is None or org.kind != change_next_org_kind(change):
+            continue
+        items.append(
+            TodoItem(
+                title=_("变更申请待办理：%(inst)s（%(type)s）") % {"inst": change.listing.institution_name, "type": change.get_type_display()},
+                url=reverse("directory:listing_detail", args=[change.listing_id]),
+                rule="DIR-5",
+                kind="change",
+            )
+        )
+    return items
+
+
+def _route_rule(step: dict) -> str:
+    return {"recommend": "SEL-9", "expert_review": "SEL-8", "notice": "SEL-7", "file": "SEL-10"}.get(step["action"], "SEL-7")
+
+
+def _institution_todos(user) -> list[TodoItem]:
+    from .models import Application, Listing
+    from .selectors import applications_visible_to, listings_visible_to
+    from .services.listings import renewal_window_for
+
+    org = getattr(user, "primary_org", None)
+    if org is None or org.kind != "institution":
+        return []
+    today = timezone.localdate()
+    items: list[TodoItem] = []
+    mine = applications_visible_to(user).filter(institution=org)
+    for app in mine.filter(status__in=[Application.Status.RETURNED, Application.Status.DRAFT]).select_related("call")[:LIMIT]:
+        returned = app.status == Application.Status.RETURNED
+        items.append(
+            TodoItem(
+                title=(_("退回修改：%(occ)s（%(kind)s）") if returned else _("草稿待提交：%(occ)s（%(kind)s）"))
+                % {"occ": app.occupation_name, "kind": app.get_kind_display()},
+                url=reverse("directory:application_detail", args=[app.pk]),
+                deadline=app.call.deadline,
+                detail=app.return_comment if returned else "",
+                rule="SEL-12",
+                kind="application",
+                overdue=app.call.deadline < today,
+            )
+        )
+    for listing in listings_visible_to(user).filter(institution=org, status__in=[Listing.Status.ACTIVE, Listing.Status.EXPIRED])[:LIMIT]:
+        if listing.renewals.filter(status__in=["submitted", "approved"], created_at__date__gte=listing.valid_from).exists():
+            continue
+        window = renewal_window_for(listing)
+        # remind a month before the last day an application is on time (four months before a DTE expiry)
+        remind_from = (window.opens or window.closes) - dt.timedelta(days=31)
+        if today < remind_from:
+            continue
+        items.append(
+            TodoItem(
+                title=_("申请延续：%(occ)s（%(kind)s），有效期至 %(until)s")
+                % {"occ": listing.occupation_name, "kind": listing.get_kind_display(), "until": listing.valid_until.isoformat()},
+                url=reverse("directory:listing_detail", args=[listing.pk]),
+                deadline=window.closes,
+                detail=_("逾期未申请视为主动放弃"),
+                rule=window.rule,
+                kind="renewal",
+                overdue=today > window.closes,
+            )
+        )
+    return items
+
+
+def _expert_todos(user) -> list[TodoItem]:
+    from .selectors.panels import assignments_for_expert
+
+    try:
+        assignments = assignments_for_expert(user)
+    except Exception:  # noqa: BLE001 - not an expert
+        return []
+    items = []
+    for entry in assignments:
+        pending = entry.get("pending", []) if isinstance(entry, dict) else []
+        panel = entry.get("panel") if isinstance(entry, dict) else None
+        if panel is None or not pending:
+            continue
+        items.append(
+            TodoItem(
+                title=_("专家评议：%(n)d 份申报待评分") % {"n": len(pending)},
+                url=reverse("directory:expert_assignments"),
+                rule="SEL-8",
+                kind="expert",
+            )
+        )
+    return items
+
+
+register_todo("institutions.official", _official_todos)
+register_todo("institutions.institution", _institution_todos)
+register_todo("institutions.expert", _expert_todos)
