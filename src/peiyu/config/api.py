@@ -119,6 +119,10 @@ def _mount() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/audit", audit_router)
     api.add_router("/", catalogs_router)
+    from peiyu.institutions.api import routers as institution_routers
+
+    for router in institution_routers():
+        api.add_router("/", router)
 
 
 _mount()

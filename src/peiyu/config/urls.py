@@ -17,5 +17,6 @@ urlpatterns = [
     path("audit/", include("peiyu.audit.urls")),
     path("admin/", admin_site.urls),
     path("occupations/", include("peiyu.catalogs.urls")),
+    path("", include("peiyu.institutions.urls")),
     path("", include("peiyu.portal.urls")),
 ]

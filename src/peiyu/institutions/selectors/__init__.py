@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
 
-from ..models import Application, Call, Listing, PublicNotice
+from ..models import Application, Attachment, Call, Listing, PanelMember, PublicNotice
 
 APPLICATION_VIEW_CAPS = (
     "application.submit",
@@ -39,6 +39,33 @@ def application_get_for(actor, application_id) -> Application:
     try:
         return applications_visible_to(actor).get(pk=int(application_id))
     except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def application_get_for_reader(actor, application_id) -> Application:
+    """As application_get_for, and also for an expert on a panel reviewing it (SEL-8)."""
+    try:
+        return application_get_for(actor, application_id)
+    except NotFound:
+        pass
+    if not scope_for(actor, "expert.review").granted:
+        raise NotFound()
+    try:
+        pk = int(application_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    on_panel = PanelMember.objects.filter(
+        panel__applications=pk, expert__user=actor, status__in=[PanelMember.Status.INVITED, PanelMember.Status.ACCEPTED]
+    ).exists()
+    if not on_panel:
+        raise NotFound()
+    return Application.objects.select_related("call", "institution", "region", "recommender").get(pk=pk)
+
+
+def attachment_get(application: Application, attachment_id) -> Attachment:
+    try:
+        return application.attachments.get(pk=int(attachment_id), removed_at__isnull=True)
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
 
 

@@ -42,7 +42,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     programme = data.get("programme")
     try:
         policy = policy_named(str(data.get("policy_name")), on=_date(data.get("opens_on"), "opens_on", {}) or dt.date.today())
-    except Exception:  # noqa: BLE001 - reported as a field error
+    except Exception:
         errors["policy_name"] = ["政策配置不存在"]
         raise InvalidInput("申报通知有误", fields=errors) from None
     if policy.programme != programme:

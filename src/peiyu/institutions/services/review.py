@@ -15,7 +15,14 @@ from peiyu.accounts.models import Org
 from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
-from peiyu.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, RuleViolation
+from peiyu.core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
 from peiyu.core.models import Decision
 from peiyu.core.policy import region_prefix
 

@@ -1,0 +1,251 @@
+"""API of applications: the same services as the pages (DESIGN conventions §1)."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from peiyu.accounts.models import Org
+from peiyu.core.errors import InvalidInput
+from peiyu.core.models import Decision
+
+from .. import selectors
+from ..models import Application
+from ..selectors.review import form_display
+from ..services import applications as app_services
+from ..services import review as review_services
+from ..services.notices import application_file
+
+router = Router(tags=["directory"])
+
+
+class StepOut(Schema):
+    step: str
+    label: str
+    action: str
+    org_kinds: list[str]
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    call: str
+    institution: str
+    institution_id: int
+    kind: str
+    institution_type: str
+    occupation_code: str
+    occupation_name: str
+    levels: list[str]
+    region_code: str
+    channel: str
+    recommender: str | None
+    status: str
+    status_label: str
+    step: StepOut | None
+    step_due: dt.date | None
+    checks_failed: list[str]
+    checks_overridden: list[str]
+    submitted_at: dt.datetime | None
+    filing_code: str | None
+
+
+def _out(app: Application) -> dict[str, Any]:
+    return {
+        "id": app.pk,
+        "number": app.number,
+        "call": app.call.code,
+        "institution": app.institution.name,
+        "institution_id": app.institution_id,
+        "kind": app.kind,
+        "institution_type": app.institution_type,
+        "occupation_code": app.occupation_code,
+        "occupation_name": app.occupation_name,
+        "levels": app.levels,
+        "region_code": app.region_id,
+        "channel": app.channel,
+        "recommender": app.recommender.name if app.recommender else None,
+        "status": app.status,
+        "status_label": str(app.get_status_display()),
+        "step": app.current_step,
+        "step_due": app.step_due,
+        "checks_failed": app.checks_failed,
+        "checks_overridden": app.checks_overridden,
+        "submitted_at": app.submitted_at,
+        "filing_code": app.filing_code,
+    }
+
+
+class CheckOut(Schema):
+    rule: str
+    ok: bool
+    message: str
+    source: str
+    blocking: bool = False
+    facts: dict[str, Any]
+
+
+class ApplicationDetailOut(ApplicationOut):
+    form: list[dict[str, Any]]
+    checks: list[CheckOut]
+    policy: str | None
+    attachments: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+
+
+class ListFilter(Schema):
+    status: str | None = None
+    call: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@router.get("/directory/applications", response=list[ApplicationOut])
+def application_list(request, filters: Query[ListFilter]):
+    qs: QuerySet[Application] = selectors.applications_visible_to(request.auth)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.call:
+        qs = qs.filter(call__code=filters.call)
+    limit = max(1, min(filters.limit, 500))
+    return [_out(a) for a in qs.order_by("-id")[filters.offset : filters.offset + limit]]
+
+
+@router.get("/directory/applications/{application_id}", response=ApplicationDetailOut)
+def application_get(request, application_id: int):
+    app = selectors.application_get_for_reader(request.auth, application_id)
+    decision = Decision.objects.filter(pk=app.eligibility_id).first()
+    body = _out(app)
+    body["form"] = [
+        {
+            "section": s["section"].title,
+            "fields": [
+                {"key": r["field"].key, "label": r["field"].label, "value": r.get("value"), "rows": r.get("rows")}
+                for r in s["rows"]
+            ],
+        }
+        for s in form_display(app)
+    ]
+    body["checks"] = [{**c, "blocking": c.get("blocking", False)} for c in (decision.checks if decision else [])]
+    body["policy"] = decision.policy_chain if decision else app.policy_chain
+    body["attachments"] = [
+        {"id": a.pk, "purpose": a.purpose, "name": a.original_name, "size": a.size, "sha256": a.sha256}
+        for a in app.attachments.filter(removed_at__isnull=True)
+    ]
+    body["actions"] = [
+        {"step": a.step, "label": a.step_label, "outcome": a.outcome, "org": a.org.name if a.org else None, "comment": a.comment, "at": a.at}
+        for a in app.actions.select_related("org").order_by("at", "id")
+    ]
+    return body
+
+
+class ApplicationIn(Schema):
+    call: str
+    kind: Literal["training", "evaluation"]
+    occupation_code: str
+    levels: list[str]
+    institution_type: Literal["general", "employer", "social_organisation"] = "general"
+    channel: Literal["territorial", "industry"] = "territorial"
+    recommender_id: int | None = None
+    form: dict[str, Any] = {}
+
+
+@router.post("/directory/applications", response={201: ApplicationOut})
+def application_create(request, payload: ApplicationIn):
+    call = selectors.call_get_public(payload.call)
+    recommender = None
+    if payload.recommender_id:
+        recommender = Org.objects.filter(pk=payload.recommender_id, kind=Org.Kind.INDUSTRY_AUTHORITY).first()
+        if recommender is None:
+            raise InvalidInput("推荐部门不存在", fields={"recommender_id": ["请选择行业主管部门"]})
+    app = app_services.application_create(
+        actor=request.auth,
+        call=call,
+        kind=payload.kind,
+        occupation_code=payload.occupation_code,
+        levels=payload.levels,
+        institution_type=payload.institution_type,
+        channel=payload.channel,
+        recommender=recommender,
+        form=payload.form,
+    )
+    return Status(201, _out(app))
+
+
+class ApplicationPatch(Schema):
+    form: dict[str, Any] = {}
+    levels: list[str] | None = None
+
+
+@router.patch("/directory/applications/{application_id}", response=ApplicationOut)
+def application_update(request, application_id: int, payload: ApplicationPatch):
+    app = selectors.application_get_for(request.auth, application_id)
+    return _out(app_services.application_update(actor=request.auth, application=app, form=payload.form, levels=payload.levels))
+
+
+@router.post("/directory/applications/{application_id}/attachments", response={201: dict})
+def attachment_upload(request, application_id: int, purpose: Form[str], file: File[UploadedFile]):
+    app = selectors.application_get_for(request.auth, application_id)
+    att = app_services.attachment_add(actor=request.auth, application=app, purpose=purpose, uploaded=file)
+    return Status(201, {"id": att.pk, "purpose": att.purpose, "name": att.original_name, "size": att.size, "sha256": att.sha256})
+
+
+class SubmitIn(Schema):
+    commitment_confirmed: bool
+    signatory: str = ""
+
+
+@router.post("/directory/applications/{application_id}/submit", response=ApplicationOut)
+def application_submit(request, application_id: int, payload: SubmitIn):
+    app = selectors.application_get_for(request.auth, application_id)
+    return _out(
+        app_services.application_submit(
+            actor=request.auth, application=app, commitment_confirmed=payload.commitment_confirmed, signatory=payload.signatory
+        )
+    )
+
+
+class ActionIn(Schema):
+    action: Literal["pass", "return", "reject", "override", "file", "withdraw"]
+    comment: str = ""
+    recommendation_reason: str = ""
+    rule: str = ""
+    site_visit: bool = False
+    expected_step: str | None = None
+
+
+@router.post("/directory/applications/{application_id}/actions", response=ApplicationOut)
+def application_act(request, application_id: int, payload: ActionIn):
+    actor = request.auth
+    app = selectors.application_get_for(actor, application_id)
+    if payload.action == "pass":
+        review_services.application_pass(
+            actor=actor,
+            application=app,
+            comment=payload.comment,
+            recommendation_reason=payload.recommendation_reason,
+            site_visit=payload.site_visit,
+            expected_step=payload.expected_step,
+        )
+    elif payload.action == "return":
+        review_services.application_return(actor=actor, application=app, comment=payload.comment, expected_step=payload.expected_step)
+    elif payload.action == "reject":
+        review_services.application_reject(actor=actor, application=app, reason=payload.comment, expected_step=payload.expected_step)
+    elif payload.action == "override":
+        review_services.application_override(actor=actor, application=app, rule=payload.rule, reason=payload.comment)
+    elif payload.action == "file":
+        application_file(actor=actor, application=app, expected_step=payload.expected_step)
+    else:
+        app_services.application_withdraw(actor=actor, application=app, reason=payload.comment)
+    app.refresh_from_db()
+    return _out(app)
+
+
+@router.get("/directory/applications/{application_id}/quota", response=dict)
+def application_quota(request, application_id: int):
+    """The quota of the current step as the acting official sees it (SEL-6)."""
+    app = selectors.application_get_for(request.auth, application_id)
+    step = review_services.require_step(request.auth, app)
+    return review_services.quota_status(app, step) or {}
