@@ -42,7 +42,8 @@ def check_upload(uploaded, *, field: str = "file") -> CheckedFile:
         raise InvalidInput("文件为空", fields={field: ["文件为空，请重新选择"]})
     if size > limit:
         raise InvalidInput(
-            "文件过大", fields={field: [f"文件大小 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB"]}
+            "文件过大",
+            fields={field: [f"文件大小 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB"]},
         )
     uploaded.seek(0)
     head = uploaded.read(16)
@@ -57,9 +58,7 @@ def check_upload(uploaded, *, field: str = "file") -> CheckedFile:
                 )
             break
     else:
-        raise InvalidInput(
-            "不支持的文件类型", fields={field: ["仅支持 PDF、JPG、PNG、DOCX、XLSX、OFD 文件"]}
-        )
+        raise InvalidInput("不支持的文件类型", fields={field: ["仅支持 PDF、JPG、PNG、DOCX、XLSX、OFD 文件"]})
     digest = hashlib.sha256()
     for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else [uploaded.read()]:
         digest.update(chunk)

@@ -10,7 +10,9 @@ import secrets
 from django.db import models
 
 
-def reference_number(prefix: str, model: type[models.Model], field: str = "number", on: dt.date | None = None) -> str:
+def reference_number(
+    prefix: str, model: type[models.Model], field: str = "number", on: dt.date | None = None
+) -> str:
     from django.utils import timezone
 
     day = on or timezone.localdate()

@@ -59,7 +59,10 @@ class Call(TimeStamped):
     # {"training": {"default": 2, "overrides": {"210100": 5}, "step": "city_recommendation"}, ...}
     quota_table = models.JSONField(_("申报数量"), default=dict, blank=True)
     step_deadlines = models.JSONField(
-        _("各环节办理期限"), default=dict, blank=True, help_text=_("环节 → 日期，如 city_recommendation: 2023-06-15")
+        _("各环节办理期限"),
+        default=dict,
+        blank=True,
+        help_text=_("环节 → 日期，如 city_recommendation: 2023-06-15"),
     )
     excluded_occupations = models.JSONField(_("不受理的职业（按机构类别）"), default=dict, blank=True)
     founded_on_or_before = models.DateField(_("成立日期不晚于"), null=True, blank=True)
@@ -105,7 +108,9 @@ class Application(TimeStamped):
         INDUSTRY = "industry", _("行业主管部门推荐")
 
     number = models.CharField(_("申报编号"), max_length=32, unique=True)
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("申报通知"))
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("申报通知")
+    )
     institution = models.ForeignKey(
         "accounts.Org", on_delete=models.PROTECT, related_name="applications", verbose_name=_("申报单位")
     )
@@ -119,7 +124,9 @@ class Application(TimeStamped):
     region = models.ForeignKey(
         "accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在地区")
     )
-    channel = models.CharField(_("推荐渠道"), max_length=16, choices=Channel.choices, default=Channel.TERRITORIAL)
+    channel = models.CharField(
+        _("推荐渠道"), max_length=16, choices=Channel.choices, default=Channel.TERRITORIAL
+    )
     recommender = models.ForeignKey(
         "accounts.Org",
         on_delete=models.PROTECT,
@@ -129,7 +136,9 @@ class Application(TimeStamped):
         verbose_name=_("推荐单位"),
     )
     form = models.JSONField(_("推荐表"), default=dict, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     route = models.JSONField(_("评审路线"), default=list, blank=True)
     step_index = models.PositiveSmallIntegerField(_("当前环节序号"), default=0)
     step = models.CharField(_("当前环节"), max_length=48, blank=True, db_index=True)
@@ -141,7 +150,12 @@ class Application(TimeStamped):
     commitment_confirmed_at = models.DateTimeField(_("承诺确认时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     eligibility = models.ForeignKey(
-        "core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("资格检查")
+        "core.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("资格检查"),
     )
     checks_failed = models.JSONField(_("未通过的检查"), default=list, blank=True)
     checks_overridden = models.JSONField(_("已说明理由放行的检查"), default=list, blank=True)
@@ -197,7 +211,9 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
-    renewal = models.ForeignKey("Renewal", on_delete=models.PROTECT, null=True, blank=True, related_name="attachments")
+    renewal = models.ForeignKey(
+        "Renewal", on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
     purpose = models.CharField(_("材料"), max_length=32, choices=Purpose.choices)
     file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=200)
@@ -240,7 +256,9 @@ class ReviewAction(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     comment = models.TextField(_("意见"), blank=True)
     site_visit = models.BooleanField(_("实地考察"), default=False)
-    decision = models.ForeignKey("core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.ForeignKey(
+        "core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -283,7 +301,12 @@ class Expert(TimeStamped):
     )
     conflict_usccs = models.JSONField(_("其他回避单位信用代码"), default=list, blank=True)
     region = models.ForeignKey(
-        "accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("地区")
+        "accounts.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("地区"),
     )
     pool_owner = models.ForeignKey(
         "accounts.Org", on_delete=models.PROTECT, related_name="expert_pool", verbose_name=_("专家库管理单位")
@@ -309,8 +332,12 @@ class Panel(TimeStamped):
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="panels")
     step = models.CharField(_("环节"), max_length=48)
-    owner = models.ForeignKey("accounts.Org", on_delete=models.PROTECT, related_name="panels", verbose_name=_("组织单位"))
-    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    owner = models.ForeignKey(
+        "accounts.Org", on_delete=models.PROTECT, related_name="panels", verbose_name=_("组织单位")
+    )
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     size = models.PositiveSmallIntegerField(_("专家人数"))
     seed = models.CharField(_("随机种子"), max_length=64)
     algorithm = models.CharField(_("抽取算法"), max_length=32)
@@ -381,8 +408,12 @@ class PublicNotice(TimeStamped):
     number = models.CharField(_("公示编号"), max_length=32, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="notices")
-    publisher = models.ForeignKey("accounts.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("公示单位"))
-    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    publisher = models.ForeignKey(
+        "accounts.Org", on_delete=models.PROTECT, related_name="+", verbose_name=_("公示单位")
+    )
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示截止"), db_index=True)
     working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"))
@@ -417,9 +448,13 @@ class Objection(TimeStamped):
     name = models.CharField(_("异议人"), max_length=64)
     contact = EncryptedTextField(_("联系方式"))
     text = models.TextField(_("异议内容"))
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     resolution = models.TextField(_("处理结果"), blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -454,7 +489,9 @@ class Listing(TimeStamped):
     occupation_code = models.CharField(_("职业（工种）编码"), max_length=32)
     occupation_name = models.CharField(_("职业（工种）"), max_length=100)
     levels = models.JSONField(_("等级"), default=list)
-    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在地区"))
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在地区")
+    )
     catalog_region = models.ForeignKey(
         "accounts.Region",
         on_delete=models.PROTECT,
@@ -465,7 +502,12 @@ class Listing(TimeStamped):
         help_text=_("空表示全国目录"),
     )
     recommender = models.ForeignKey(
-        "accounts.Org", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("推荐单位")
+        "accounts.Org",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("推荐单位"),
     )
     valid_from = models.DateField(_("有效期起"))
     valid_until = models.DateField(_("有效期至"), db_index=True)
@@ -473,7 +515,9 @@ class Listing(TimeStamped):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.TextField(_("状态说明"), blank=True)
     reapply_banned_until = models.DateField(_("不得再次申报至"), null=True, blank=True)
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     policy_name = models.CharField(max_length=64, blank=True)
     policy_version = models.PositiveIntegerField(null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -556,13 +600,20 @@ class Renewal(TimeStamped):
     report = models.JSONField(_("近3年工作成效报告"), default=dict)
     summary = models.TextField(_("成效简述"), blank=True)
     consenting_authority = models.ForeignKey(
-        "accounts.Org", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("同意的主管部门")
+        "accounts.Org",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("同意的主管部门"),
     )
     consented_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(_("审核意见"), blank=True)
-    decision = models.ForeignKey("core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.ForeignKey(
+        "core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -25,18 +25,27 @@ def _official_todos(user) -> list[TodoItem]:
     today = timezone.localdate()
     items: list[TodoItem] = []
     visible = applications_visible_to(user)
-    for app in visible.filter(status=Application.Status.IN_REVIEW).order_by("step_due", "submitted_at")[:LIMIT]:
+    for app in visible.filter(status=Application.Status.IN_REVIEW).order_by("step_due", "submitted_at")[
+        :LIMIT
+    ]:
         step = app.current_step
         if not step or not actor_may_act(user, app, step):
             continue
         items.append(
             TodoItem(
                 title=_("%(step)s：%(inst)s · %(occ)s（%(kind)s）")
-                % {"step": step["label"], "inst": app.institution.name, "occ": app.occupation_name, "kind": app.get_kind_display()},
+                % {
+                    "step": step["label"],
+                    "inst": app.institution.name,
+                    "occ": app.occupation_name,
+                    "kind": app.get_kind_display(),
+                },
                 url=reverse("directory:application_detail", args=[app.pk]),
                 deadline=app.step_due,
                 rule=app.route and _route_rule(step),
-                detail=_("未通过的资格检查：%(rules)s") % {"rules": "、".join(app.checks_failed)} if app.checks_failed else "",
+                detail=_("未通过的资格检查：%(rules)s") % {"rules": "、".join(app.checks_failed)}
+                if app.checks_failed
+                else "",
                 kind="application",
                 overdue=bool(app.step_due and app.step_due < today),
             )
@@ -49,7 +58,8 @@ def _official_todos(user) -> list[TodoItem]:
         n = app.objections.filter(status=Objection.Status.OPEN).count()
         items.append(
             TodoItem(
-                title=_("处理公示异议（%(n)d件）：%(inst)s · %(occ)s") % {"n": n, "inst": app.institution.name, "occ": app.occupation_name},
+                title=_("处理公示异议（%(n)d件）：%(inst)s · %(occ)s")
+                % {"n": n, "inst": app.institution.name, "occ": app.occupation_name},
                 url=reverse("directory:application_detail", args=[app.pk]),
                 deadline=app.notice.ends_on if app.notice else None,
                 rule="SEL-7",
@@ -59,7 +69,9 @@ def _official_todos(user) -> list[TodoItem]:
         )
     listings = listings_visible_to(user)
     org = getattr(user, "primary_org", None)
-    for renewal in Renewal.objects.filter(status=Renewal.Status.SUBMITTED, listing__in=listings).select_related("listing")[:LIMIT]:
+    for renewal in Renewal.objects.filter(
+        status=Renewal.Status.SUBMITTED, listing__in=listings
+    ).select_related("listing")[:LIMIT]:
         listing = renewal.listing
         if listing.programme == "dte":
             wanted = "coordination_group" if listing.kind == "evaluation" else "hrss_province"
@@ -67,7 +79,8 @@ def _official_todos(user) -> list[TodoItem]:
                 continue
         items.append(
             TodoItem(
-                title=_("延续申请待审核：%(inst)s · %(occ)s") % {"inst": listing.institution_name, "occ": listing.occupation_name},
+                title=_("延续申请待审核：%(inst)s · %(occ)s")
+                % {"inst": listing.institution_name, "occ": listing.occupation_name},
                 url=reverse("directory:listing_detail", args=[listing.pk]),
                 deadline=listing.valid_until,
                 rule="DIR-2" if listing.programme == "dte" else "DIR-4",
@@ -82,7 +95,8 @@ def _official_todos(user) -> list[TodoItem]:
             continue
         items.append(
             TodoItem(
-                title=_("变更申请待办理：%(inst)s（%(type)s）") % {"inst": change.listing.institution_name, "type": change.get_type_display()},
+                title=_("变更申请待办理：%(inst)s（%(type)s）")
+                % {"inst": change.listing.institution_name, "type": change.get_type_display()},
                 url=reverse("directory:listing_detail", args=[change.listing_id]),
                 rule="DIR-5",
                 kind="change",
@@ -92,7 +106,9 @@ def _official_todos(user) -> list[TodoItem]:
 
 
 def _route_rule(step: dict) -> str:
-    return {"recommend": "SEL-9", "expert_review": "SEL-8", "notice": "SEL-7", "file": "SEL-10"}.get(step["action"], "SEL-7")
+    return {"recommend": "SEL-9", "expert_review": "SEL-8", "notice": "SEL-7", "file": "SEL-10"}.get(
+        step["action"], "SEL-7"
+    )
 
 
 def _institution_todos(user) -> list[TodoItem]:
@@ -106,11 +122,15 @@ def _institution_todos(user) -> list[TodoItem]:
     today = timezone.localdate()
     items: list[TodoItem] = []
     mine = applications_visible_to(user).filter(institution=org)
-    for app in mine.filter(status__in=[Application.Status.RETURNED, Application.Status.DRAFT]).select_related("call")[:LIMIT]:
+    for app in mine.filter(status__in=[Application.Status.RETURNED, Application.Status.DRAFT]).select_related(
+        "call"
+    )[:LIMIT]:
         returned = app.status == Application.Status.RETURNED
         items.append(
             TodoItem(
-                title=(_("退回修改：%(occ)s（%(kind)s）") if returned else _("草稿待提交：%(occ)s（%(kind)s）"))
+                title=(
+                    _("退回修改：%(occ)s（%(kind)s）") if returned else _("草稿待提交：%(occ)s（%(kind)s）")
+                )
                 % {"occ": app.occupation_name, "kind": app.get_kind_display()},
                 url=reverse("directory:application_detail", args=[app.pk]),
                 deadline=app.call.deadline,
@@ -120,8 +140,12 @@ def _institution_todos(user) -> list[TodoItem]:
                 overdue=app.call.deadline < today,
             )
         )
-    for listing in listings_visible_to(user).filter(institution=org, status__in=[Listing.Status.ACTIVE, Listing.Status.EXPIRED])[:LIMIT]:
-        if listing.renewals.filter(status__in=["submitted", "approved"], created_at__date__gte=listing.valid_from).exists():
+    for listing in listings_visible_to(user).filter(
+        institution=org, status__in=[Listing.Status.ACTIVE, Listing.Status.EXPIRED]
+    )[:LIMIT]:
+        if listing.renewals.filter(
+            status__in=["submitted", "approved"], created_at__date__gte=listing.valid_from
+        ).exists():
             continue
         window = renewal_window_for(listing)
         # remind a month before the last day an application is on time (four months before a DTE expiry)
@@ -131,7 +155,11 @@ def _institution_todos(user) -> list[TodoItem]:
         items.append(
             TodoItem(
                 title=_("申请延续：%(occ)s（%(kind)s），有效期至 %(until)s")
-                % {"occ": listing.occupation_name, "kind": listing.get_kind_display(), "until": listing.valid_until.isoformat()},
+                % {
+                    "occ": listing.occupation_name,
+                    "kind": listing.get_kind_display(),
+                    "until": listing.valid_until.isoformat(),
+                },
                 url=reverse("directory:listing_detail", args=[listing.pk]),
                 deadline=window.closes,
                 detail=_("逾期未申请视为主动放弃"),

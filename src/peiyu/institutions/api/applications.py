@@ -122,20 +122,34 @@ def application_get(request, application_id: int):
         {
             "section": s["section"].title,
             "fields": [
-                {"key": r["field"].key, "label": r["field"].label, "value": r.get("value"), "rows": r.get("rows")}
+                {
+                    "key": r["field"].key,
+                    "label": r["field"].label,
+                    "value": r.get("value"),
+                    "rows": r.get("rows"),
+                }
                 for r in s["rows"]
             ],
         }
         for s in form_display(app)
     ]
-    body["checks"] = [{**c, "blocking": c.get("blocking", False)} for c in (decision.checks if decision else [])]
+    body["checks"] = [
+        {**c, "blocking": c.get("blocking", False)} for c in (decision.checks if decision else [])
+    ]
     body["policy"] = decision.policy_chain if decision else app.policy_chain
     body["attachments"] = [
         {"id": a.pk, "purpose": a.purpose, "name": a.original_name, "size": a.size, "sha256": a.sha256}
         for a in app.attachments.filter(removed_at__isnull=True)
     ]
     body["actions"] = [
-        {"step": a.step, "label": a.step_label, "outcome": a.outcome, "org": a.org.name if a.org else None, "comment": a.comment, "at": a.at}
+        {
+            "step": a.step,
+            "label": a.step_label,
+            "outcome": a.outcome,
+            "org": a.org.name if a.org else None,
+            "comment": a.comment,
+            "at": a.at,
+        }
         for a in app.actions.select_related("org").order_by("at", "id")
     ]
     return body
@@ -182,14 +196,27 @@ class ApplicationPatch(Schema):
 @router.patch("/directory/applications/{application_id}", response=ApplicationOut)
 def application_update(request, application_id: int, payload: ApplicationPatch):
     app = selectors.application_get_for(request.auth, application_id)
-    return _out(app_services.application_update(actor=request.auth, application=app, form=payload.form, levels=payload.levels))
+    return _out(
+        app_services.application_update(
+            actor=request.auth, application=app, form=payload.form, levels=payload.levels
+        )
+    )
 
 
 @router.post("/directory/applications/{application_id}/attachments", response={201: dict})
 def attachment_upload(request, application_id: int, purpose: Form[str], file: File[UploadedFile]):
     app = selectors.application_get_for(request.auth, application_id)
     att = app_services.attachment_add(actor=request.auth, application=app, purpose=purpose, uploaded=file)
-    return Status(201, {"id": att.pk, "purpose": att.purpose, "name": att.original_name, "size": att.size, "sha256": att.sha256})
+    return Status(
+        201,
+        {
+            "id": att.pk,
+            "purpose": att.purpose,
+            "name": att.original_name,
+            "size": att.size,
+            "sha256": att.sha256,
+        },
+    )
 
 
 class SubmitIn(Schema):
@@ -202,7 +229,10 @@ def application_submit(request, application_id: int, payload: SubmitIn):
     app = selectors.application_get_for(request.auth, application_id)
     return _out(
         app_services.application_submit(
-            actor=request.auth, application=app, commitment_confirmed=payload.commitment_confirmed, signatory=payload.signatory
+            actor=request.auth,
+            application=app,
+            commitment_confirmed=payload.commitment_confirmed,
+            signatory=payload.signatory,
         )
     )
 
@@ -230,11 +260,17 @@ def application_act(request, application_id: int, payload: ActionIn):
             expected_step=payload.expected_step,
         )
     elif payload.action == "return":
-        review_services.application_return(actor=actor, application=app, comment=payload.comment, expected_step=payload.expected_step)
+        review_services.application_return(
+            actor=actor, application=app, comment=payload.comment, expected_step=payload.expected_step
+        )
     elif payload.action == "reject":
-        review_services.application_reject(actor=actor, application=app, reason=payload.comment, expected_step=payload.expected_step)
+        review_services.application_reject(
+            actor=actor, application=app, reason=payload.comment, expected_step=payload.expected_step
+        )
     elif payload.action == "override":
-        review_services.application_override(actor=actor, application=app, rule=payload.rule, reason=payload.comment)
+        review_services.application_override(
+            actor=actor, application=app, rule=payload.rule, reason=payload.comment
+        )
     elif payload.action == "file":
         application_file(actor=actor, application=app, expected_step=payload.expected_step)
     else:

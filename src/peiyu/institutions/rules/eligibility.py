@@ -40,7 +40,9 @@ def check_credit(*, uscc: str, dishonest_years: list[int], integrity_flags: list
     try:
         validate_uscc(uscc)
     except InvalidInput as exc:
-        return Check("SEL-1", False, f"统一社会信用代码无效：{exc.message}", facts, "000 第六条（一）", blocking=True)
+        return Check(
+            "SEL-1", False, f"统一社会信用代码无效：{exc.message}", facts, "000 第六条（一）", blocking=True
+        )
     if dishonest_years or integrity_flags:
         parts = []
         if dishonest_years:
@@ -67,7 +69,11 @@ def check_experience(
     if min_years is None:
         return Check("SEL-2", True, "本批次未设经验年限要求", facts, "000 第六条（三）")
     ok = experience >= min_years
-    msg = f"培训或考核经验 {experience} 年" + ("，符合" if ok else f"，不足 {min_years} 年") + f"（要求 {min_years} 年以上）"
+    msg = (
+        f"培训或考核经验 {experience} 年"
+        + ("，符合" if ok else f"，不足 {min_years} 年")
+        + f"（要求 {min_years} 年以上）"
+    )
     return Check("SEL-2", ok, msg, facts, "000 第六条（三）")
 
 
@@ -77,26 +83,41 @@ def check_scale(*, volumes: dict[int, int], min_scale: int | None) -> Check:
     if min_scale is None:
         return Check("SEL-2", True, "本批次未设年度规模要求", facts, "004 二（三）")
     if not volumes:
-        return Check("SEL-2", False, f"未填报近年培训或考核规模（要求年{min_scale}人次以上）", facts, "004 二（三）")
+        return Check(
+            "SEL-2", False, f"未填报近年培训或考核规模（要求年{min_scale}人次以上）", facts, "004 二（三）"
+        )
     year = max(volumes)
     facts["judged_year"] = year
     ok = volumes[year] >= min_scale
-    msg = f"{year}年规模 {volumes[year]} 人次" + ("，符合" if ok else "，未达到") + f"年{min_scale}人次以上的要求"
+    msg = (
+        f"{year}年规模 {volumes[year]} 人次"
+        + ("，符合" if ok else "，未达到")
+        + f"年{min_scale}人次以上的要求"
+    )
     return Check("SEL-2", ok, msg, facts, "004 二（三）")
 
 
 def check_founding(*, founded_on: dt.date | None, cutoff: dt.date | None) -> Check:
-    facts = {"founded_on": founded_on.isoformat() if founded_on else None, "cutoff": cutoff.isoformat() if cutoff else None}
+    facts = {
+        "founded_on": founded_on.isoformat() if founded_on else None,
+        "cutoff": cutoff.isoformat() if cutoff else None,
+    }
     if cutoff is None:
         return Check("SEL-3", True, "本批次未设成立时间要求", facts, "004 二（三）")
     if founded_on is None:
         return Check("SEL-3", False, "未填写单位成立时间", facts, "004 二（三）")
     ok = founded_on <= cutoff
-    msg = f"成立于 {founded_on:%Y-%m-%d}" + ("，符合" if ok else "，晚于") + f" {cutoff:%Y-%m-%d} 以前注册成立的要求"
+    msg = (
+        f"成立于 {founded_on:%Y-%m-%d}"
+        + ("，符合" if ok else "，晚于")
+        + f" {cutoff:%Y-%m-%d} 以前注册成立的要求"
+    )
     return Check("SEL-3", ok, msg, facts, "004 二（三）")
 
 
-def check_excluded(*, occupation_code: str, occupation_name: str, kind_label: str, excluded: Iterable[str]) -> Check:
+def check_excluded(
+    *, occupation_code: str, occupation_name: str, kind_label: str, excluded: Iterable[str]
+) -> Check:
     excluded = list(excluded)
     ok = occupation_code not in excluded
     msg = (
@@ -104,13 +125,19 @@ def check_excluded(*, occupation_code: str, occupation_name: str, kind_label: st
         if ok
         else f"本批次不受理{occupation_name}的{kind_label}申报（第一批已遴选）"
     )
-    return Check("SEL-6", ok, msg, {"occupation": occupation_code, "excluded": excluded}, "004 一（三）", blocking=True)
+    return Check(
+        "SEL-6", ok, msg, {"occupation": occupation_code, "excluded": excluded}, "004 一（三）", blocking=True
+    )
 
 
 def check_duplicate(*, others: list[dict]) -> Check:
     """SEL-5: the same institution, occupation, kind and round through another channel or recommender."""
     ok = not others
-    msg = "无重复申报" if ok else "同一职业已有申报：" + "、".join(f"{o['number']}（{o['recommender']}）" for o in others)
+    msg = (
+        "无重复申报"
+        if ok
+        else "同一职业已有申报：" + "、".join(f"{o['number']}（{o['recommender']}）" for o in others)
+    )
     return Check("SEL-5", ok, msg, {"others": others}, "000 第七条（二）", blocking=True)
 
 
@@ -145,7 +172,9 @@ def check_levels(*, levels: list[str], allowed: list[str]) -> Check:
     bad = [lv for lv in levels if lv not in allowed]
     ok = bool(levels) and not bad
     msg = "申报等级：" + "、".join(levels) if ok else "等级须在 " + "、".join(allowed) + " 中勾选"
-    return Check("SEL-4", ok, msg, {"levels": levels, "allowed": allowed}, "004 五（二）；附件注5", blocking=True)
+    return Check(
+        "SEL-4", ok, msg, {"levels": levels, "allowed": allowed}, "004 五（二）；附件注5", blocking=True
+    )
 
 
 # --- Chengdu (001 Art. 9-10) -----------------------------------------------------------------------------

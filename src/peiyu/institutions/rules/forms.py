@@ -17,7 +17,12 @@ from peiyu.core.errors import InvalidInput
 from peiyu.core.identifiers import validate_id_number, validate_uscc
 
 UNIT_TYPES = ["行业协会等社团组织", "事业单位", "企业", "集体企业", "民营企业", "民办非企业单位"]
-CERTIFICATE_CATEGORIES = ["行业证书", "企业证书", "在已取消的职业资格证书基础上升级改造的新型证书", "其他类型证书"]
+CERTIFICATE_CATEGORIES = [
+    "行业证书",
+    "企业证书",
+    "在已取消的职业资格证书基础上升级改造的新型证书",
+    "其他类型证书",
+]
 TEACHER_NATURES = ["专职师资", "兼职师资"]
 CERTIFICATE_NATURES = ["自有证书", "其它机构证书"]
 ENTERPRISE_CATEGORIES = ["市国资委名录国有企业", "大型民营企业", "其他"]
@@ -169,7 +174,9 @@ _RECOMMENDER = Section(
     ),
 )
 
-COMMITMENT_TEXT = "本单位提交的所有材料均真实、准确、可靠，如有失信或弄虚作假，其责任由本单位自负并愿接受相关处理。"
+COMMITMENT_TEXT = (
+    "本单位提交的所有材料均真实、准确、可靠，如有失信或弄虚作假，其责任由本单位自负并愿接受相关处理。"
+)
 
 DTE_TRAINING = FormSpec(
     "dte_training",
@@ -203,7 +210,12 @@ DTE_TRAINING = FormSpec(
                     ],
                 ),
                 _PREMISES,
-                _f("platform_text", "信息化平台建设情况（是否有信息化平台支撑线上培训、基本情况、网址）", "textarea", max_length=300),
+                _f(
+                    "platform_text",
+                    "信息化平台建设情况（是否有信息化平台支撑线上培训、基本情况、网址）",
+                    "textarea",
+                    max_length=300,
+                ),
                 _f("teachers_total", "师资团队总人数", "int"),
                 _f("teachers_fulltime", "专职师资队伍人数", "int"),
                 _f("teachers_parttime", "兼职师资队伍人数", "int"),
@@ -277,13 +289,23 @@ DTE_EVALUATION = FormSpec(
                     columns=[
                         _f("year", "年度", "int"),
                         _f("certificate_name", "证书名称", max_length=100),
-                        _f("certificate_nature", "证书性质（自有证书或其它机构证书）", "choice", choices=CERTIFICATE_NATURES),
+                        _f(
+                            "certificate_nature",
+                            "证书性质（自有证书或其它机构证书）",
+                            "choice",
+                            choices=CERTIFICATE_NATURES,
+                        ),
                         _f("issued", "颁证数量", "int"),
                     ],
                 ),
                 _f("certificate_category", "证书类别", "choice", choices=CERTIFICATE_CATEGORIES, help="注3"),
                 _PREMISES,
-                _f("platform_text", "信息化平台建设情况（是否有信息化平台支撑考核评价、基本情况、网址）", "textarea", max_length=300),
+                _f(
+                    "platform_text",
+                    "信息化平台建设情况（是否有信息化平台支撑考核评价、基本情况、网址）",
+                    "textarea",
+                    max_length=300,
+                ),
                 _f("examiners_total", "考评团队总人数", "int"),
                 _f("examiners_count", "考评员队伍人数", "int"),
                 _f("supervisors_count", "督导员队伍人数", "int"),
@@ -376,20 +398,60 @@ CHENGDU_EVALUATION = FormSpec(
             "type",
             "类型条件（第十条）",
             (
-                _f("enterprise_category", "用人单位：企业类别", "choice", required=False, choices=ENTERPRISE_CATEGORIES),
+                _f(
+                    "enterprise_category",
+                    "用人单位：企业类别",
+                    "choice",
+                    required=False,
+                    choices=ENTERPRISE_CATEGORIES,
+                ),
                 _f("skilled_workers", "用人单位：技能人员数", "int", required=False),
-                _f("evaluation_foundation", "用人单位：技能人员评价工作基础", "textarea", required=False, max_length=500),
-                _f("talent_mechanism", "用人单位：培训与使用相结合、评价与激励相联系的机制", "textarea", required=False, max_length=500),
-                _f("business_scope", "社评组织：登记或批准的业务范围", "textarea", required=False, max_length=500),
-                _f("influence_text", "社评组织：产业代表性、评价专业性、行业权威性", "textarea", required=False, max_length=800),
+                _f(
+                    "evaluation_foundation",
+                    "用人单位：技能人员评价工作基础",
+                    "textarea",
+                    required=False,
+                    max_length=500,
+                ),
+                _f(
+                    "talent_mechanism",
+                    "用人单位：培训与使用相结合、评价与激励相联系的机制",
+                    "textarea",
+                    required=False,
+                    max_length=500,
+                ),
+                _f(
+                    "business_scope",
+                    "社评组织：登记或批准的业务范围",
+                    "textarea",
+                    required=False,
+                    max_length=500,
+                ),
+                _f(
+                    "influence_text",
+                    "社评组织：产业代表性、评价专业性、行业权威性",
+                    "textarea",
+                    required=False,
+                    max_length=800,
+                ),
             ),
         ),
         Section(
             "plans",
             "体系建设与实施方案（第十一条）",
             (
-                _f("system_plan_text", "等级认定体系建设方案摘要（题库、场地、设备设施、队伍、各项制度）", "textarea", max_length=1500),
-                _f("implementation_plan_text", "等级认定工作实施方案摘要（考核流程、工作制度、人员守则、质量管控）", "textarea", max_length=1500),
+                _f(
+                    "system_plan_text",
+                    "等级认定体系建设方案摘要（题库、场地、设备设施、队伍、各项制度）",
+                    "textarea",
+                    max_length=1500,
+                ),
+                _f(
+                    "implementation_plan_text",
+                    "等级认定工作实施方案摘要（考核流程、工作制度、人员守则、质量管控）",
+                    "textarea",
+                    max_length=1500,
+                ),
                 _f("experience_text", "培训考核评价相关经验", "textarea", max_length=800),
             ),
         ),
@@ -526,7 +588,9 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def validate_form(key: str, data: dict[str, Any], *, levels: list[str], partial: bool = False) -> dict[str, Any]:
+def validate_form(
+    key: str, data: dict[str, Any], *, levels: list[str], partial: bool = False
+) -> dict[str, Any]:
     """Clean `data` against form `key`. `partial` (a draft) skips the required checks but still refuses
     malformed values. Raises InvalidInput with one Chinese message per field (tables: `key.row.col`)."""
     spec = FORMS[key]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from peiyu.accounts.scoping import scope_for
+from peiyu.accounts.models import Org
 from peiyu.core.errors import NotFound
+from peiyu.core.policy import region_prefix
 
 from ..models import Application, Attachment, Call, Listing, PanelMember, PublicNotice
 
@@ -55,7 +57,9 @@ def application_get_for_reader(actor, application_id) -> Application:
     except (TypeError, ValueError) as exc:
         raise NotFound() from exc
     on_panel = PanelMember.objects.filter(
-        panel__applications=pk, expert__user=actor, status__in=[PanelMember.Status.INVITED, PanelMember.Status.ACCEPTED]
+        panel__applications=pk,
+        expert__user=actor,
+        status__in=[PanelMember.Status.INVITED, PanelMember.Status.ACCEPTED],
     ).exists()
     if not on_panel:
         raise NotFound()
@@ -114,3 +118,23 @@ def notice_get_public(number: str) -> PublicNotice:
         return notices_public().get(number=number)
     except PublicNotice.DoesNotExist as exc:
         raise NotFound("公示不存在") from exc
+
+
+def actor_may_act(actor, app: Application, step: dict) -> bool:
+    """The actor's organisation is of a kind the step names, and the step's capability reaches the
+    application: by region for government bodies, as its chosen recommender for an industry authority."""
+    org = getattr(actor, "primary_org", None)
+    if org is None or org.kind not in step["org_kinds"]:
+        return False
+    scope = scope_for(actor, step["capability"])
+    if not scope.granted:
+        return False
+    if org.kind == Org.Kind.INDUSTRY_AUTHORITY:
+        return app.recommender_id == org.pk and org.pk in scope.recommender_org_ids
+    if org.kind == Org.Kind.COORDINATION_GROUP:
+        return scope.national
+    return (
+        scope.covers_region(app.region_id)
+        and bool(org.region_id)
+        and app.region_id.startswith(region_prefix(org.region_id))
+    )

@@ -10,7 +10,7 @@ from peiyu.core.identifiers import mask_id_number
 
 from ..models import Application, ReviewAction
 from ..rules.forms import FORMS, form_key_for
-from . import applications_visible_to
+from . import actor_may_act, applications_visible_to
 
 
 def _display(f, value: Any, full: bool) -> Any:
@@ -55,7 +55,9 @@ def form_display(app: Application, *, full: bool = False) -> list[dict[str, Any]
     return out
 
 
-def form_editor(app: Application, values: dict[str, Any] | None, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+def form_editor(
+    app: Application, values: dict[str, Any] | None, errors: dict[str, list[str]]
+) -> list[dict[str, Any]]:
     """Sections with each field's current value (the posted one after an error, so nothing is lost)."""
     spec = FORMS[form_key_for(app.call.programme, app.kind)]
     data = values if values is not None else app.form
@@ -78,7 +80,9 @@ def form_editor(app: Application, values: dict[str, Any] | None, errors: dict[st
                             {
                                 "column": c,
                                 "name": f"{f.key}.{i + 1}.{c.key}",
-                                "value": _editor_value(c, (existing[i] if i < len(existing) else {}).get(c.key)),
+                                "value": _editor_value(
+                                    c, (existing[i] if i < len(existing) else {}).get(c.key)
+                                ),
                                 "errors": errors.get(f"{f.key}.{i + 1}.{c.key}", []),
                             }
                             for c in f.columns
@@ -88,7 +92,8 @@ def form_editor(app: Application, values: dict[str, Any] | None, errors: dict[st
                 ]
             elif f.type == "levels_map":
                 entry["levels"] = [
-                    {"level": lv, "name": f"{f.key}.{lv}", "value": (value or {}).get(lv, "")} for lv in app.levels
+                    {"level": lv, "name": f"{f.key}.{lv}", "value": (value or {}).get(lv, "")}
+                    for lv in app.levels
                 ]
             elif f.personal:
                 entry["value"] = ""
@@ -112,12 +117,27 @@ def _editor_value(f, value: Any) -> str:
 
 
 def route_progress(app: Application) -> list[dict[str, Any]]:
-    done = {a.step for a in app.actions.all() if a.outcome in (ReviewAction.Outcome.PASS, ReviewAction.Outcome.RECOMMEND, ReviewAction.Outcome.NOTICE, ReviewAction.Outcome.FILE)}
+    done = {
+        a.step
+        for a in app.actions.all()
+        if a.outcome
+        in (
+            ReviewAction.Outcome.PASS,
+            ReviewAction.Outcome.RECOMMEND,
+            ReviewAction.Outcome.NOTICE,
+            ReviewAction.Outcome.FILE,
+        )
+    }
     out = []
     for i, step in enumerate(app.route or []):
         if app.status == Application.Status.APPROVED or i < app.step_index:
             state = "done"
-        elif i == app.step_index and app.status in (Application.Status.IN_REVIEW, Application.Status.IN_NOTICE, Application.Status.HELD, Application.Status.RETURNED):
+        elif i == app.step_index and app.status in (
+            Application.Status.IN_REVIEW,
+            Application.Status.IN_NOTICE,
+            Application.Status.HELD,
+            Application.Status.RETURNED,
+        ):
             state = "current"
         else:
             state = "todo" if step["step"] not in done else "done"
@@ -133,10 +153,12 @@ def panel_result_safe(app: Application, step: str) -> dict | None:
 
 def review_queue(actor) -> list[dict[str, Any]]:
     """The applications at a step the actor may act on now, grouped by step label, soonest due first."""
-    from ..services.review import actor_may_act
-
     groups: dict[str, dict[str, Any]] = {}
-    qs = applications_visible_to(actor).filter(status=Application.Status.IN_REVIEW).order_by("step_due", "submitted_at")[:500]
+    qs = (
+        applications_visible_to(actor)
+        .filter(status=Application.Status.IN_REVIEW)
+        .order_by("step_due", "submitted_at")[:500]
+    )
     for app in qs:
         step = app.current_step
         if step and actor_may_act(actor, app, step):

@@ -60,19 +60,25 @@ def _subject(programme: str, code: str) -> tuple[str, str]:
     obj = model.objects.active().filter(code=code).first()
     if obj is None:
         label = "工种" if programme == "skill" else "职业"
-        raise InvalidInput(f"{label}编码 {code} 不存在或已停用", fields={"occupation_code": [f"{label}不存在"]})
+        raise InvalidInput(
+            f"{label}编码 {code} 不存在或已停用", fields={"occupation_code": [f"{label}不存在"]}
+        )
     return obj.code, obj.name
 
 
 def _institution_of(actor) -> Org:
     org = getattr(actor, "primary_org", None)
     if org is None or org.kind != Org.Kind.INSTITUTION or org.region_id is None:
-        raise RuleViolation("只有已登记所在地区的培训评价机构可以申报", code="not_an_institution", rule="SEL-1")
+        raise RuleViolation(
+            "只有已登记所在地区的培训评价机构可以申报", code="not_an_institution", rule="SEL-1"
+        )
     require(actor, "application.submit", org_id=org.pk)
     return org
 
 
-def _protect_personal(key: str, form: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
+def _protect_personal(
+    key: str, form: dict[str, Any], previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Personal fields (the legal representative's ID number) are kept encrypted in the form JSON."""
     out = dict(form)
     for f in FORMS[key].fields():
@@ -148,7 +154,9 @@ def application_create(
         created_by=actor,
         **policy.stamp(),
     )
-    audit_record(actor, "application.created", app, after={"call": call.code, "kind": kind, "occupation": code})
+    audit_record(
+        actor, "application.created", app, after={"call": call.code, "kind": kind, "occupation": code}
+    )
     return app
 
 
@@ -198,11 +206,19 @@ def application_update(
             raise InvalidInput(check.message, fields={"levels": [check.message]}, rule="SEL-4")
         app.levels = [lv for lv in call.levels if lv in levels]
     merged = {**form_plain(app), **(form or {})}
-    clean = validate_form(key, _with_scope(merged, app.occupation_name, app.levels), levels=call.levels, partial=True)
+    clean = validate_form(
+        key, _with_scope(merged, app.occupation_name, app.levels), levels=call.levels, partial=True
+    )
     before = {"levels": application.levels}
     app.form = _protect_personal(key, clean)
     app.save(update_fields=["form", "levels", "updated_at"])
-    audit_record(actor, "application.updated", app, before=before, after={"levels": app.levels, "fields": sorted(form or {})})
+    audit_record(
+        actor,
+        "application.updated",
+        app,
+        before=before,
+        after={"levels": app.levels, "fields": sorted(form or {})},
+    )
     return app
 
 
@@ -226,7 +242,12 @@ def attachment_add(*, actor, application: Application, purpose: str, uploaded) -
     )
     att.file.save(f"{app.number}-{facts.sha256[:12]}{_ext(facts.name)}", uploaded, save=False)
     att.save()
-    audit_record(actor, "application.attachment_added", app, after={"purpose": purpose, "sha256": facts.sha256, "size": facts.size})
+    audit_record(
+        actor,
+        "application.attachment_added",
+        app,
+        after={"purpose": purpose, "sha256": facts.sha256, "size": facts.size},
+    )
     return att
 
 
@@ -241,7 +262,12 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
     if app.status not in EDITABLE:
         raise Conflict("申报已提交，不能修改材料", code="application_not_editable")
     Attachment.objects.filter(pk=attachment.pk).update(removed_at=timezone.now())
-    audit_record(actor, "application.attachment_removed", app, before={"purpose": attachment.purpose, "sha256": attachment.sha256})
+    audit_record(
+        actor,
+        "application.attachment_removed",
+        app,
+        before={"purpose": attachment.purpose, "sha256": attachment.sha256},
+    )
 
 
 # --- eligibility ---------------------------------------------------------------------------------------
@@ -255,7 +281,9 @@ def eligibility_checks(app: Application, today: dt.date) -> list:
     form = app.form
     founded = dt.date.fromisoformat(form["founded_on"]) if form.get("founded_on") else None
     checks = [
-        el.check_deadline(today=today, opens_on=call.opens_on, deadline=call.deadline, published=call.published),
+        el.check_deadline(
+            today=today, opens_on=call.opens_on, deadline=call.deadline, published=call.published
+        ),
         el.check_levels(levels=app.levels, allowed=call.levels),
         el.check_excluded(
             occupation_code=app.occupation_code,
@@ -268,16 +296,24 @@ def eligibility_checks(app: Application, today: dt.date) -> list:
         el.check_training_evaluation_conflict(kind=app.kind, conflicts=_conflicts(app)),
     ]
     if call.programme == "skill":
-        checks.append(el.check_chengdu_basic(region_code=app.region_id, city_code=policy.region_code, form=form))
+        checks.append(
+            el.check_chengdu_basic(region_code=app.region_id, city_code=policy.region_code, form=form)
+        )
         checks.append(el.check_chengdu_type(institution_type=app.institution_type, form=form))
         checks.append(
-            el.check_credit(uscc=form.get("uscc", ""), dishonest_years=[], integrity_flags=integrity_flags(app.institution))
+            el.check_credit(
+                uscc=form.get("uscc", ""),
+                dishonest_years=[],
+                integrity_flags=integrity_flags(app.institution),
+            )
         )
     else:
         dishonest = [int(r["year"]) for r in form.get("tax_records", []) if r.get("dishonest")]
         checks.append(
             el.check_credit(
-                uscc=form.get("uscc", ""), dishonest_years=dishonest, integrity_flags=integrity_flags(app.institution)
+                uscc=form.get("uscc", ""),
+                dishonest_years=dishonest,
+                integrity_flags=integrity_flags(app.institution),
             )
         )
         volumes = volume_by_year(key, form)
@@ -293,14 +329,20 @@ def eligibility_checks(app: Application, today: dt.date) -> list:
 
 def integrity_flags(org: Org) -> list[str]:
     """Dishonesty recorded on the platform (supervision adds integrity records); a revoked listing counts."""
-    revoked = Listing.objects.filter(institution=org, status=Listing.Status.REMOVED).values_list("number", flat=True)
+    revoked = Listing.objects.filter(institution=org, status=Listing.Status.REMOVED).values_list(
+        "number", flat=True
+    )
     return [f"目录条目 {n} 已被取消（退出目录）" for n in revoked]
 
 
 def _duplicates(app: Application) -> list[dict]:
     qs = (
         Application.objects.filter(
-            call=app.call, institution=app.institution, occupation_code=app.occupation_code, kind=app.kind, status__in=LIVE
+            call=app.call,
+            institution=app.institution,
+            occupation_code=app.occupation_code,
+            kind=app.kind,
+            status__in=LIVE,
         )
         .exclude(pk=app.pk)
         .select_related("recommender")
@@ -365,11 +407,17 @@ def _decision(app: Application, kind: str, outcome: str, checks: list, **extra) 
     )
 
 
-def application_submit(*, actor, application: Application, commitment_confirmed: bool, signatory: str = "") -> Application:
+def application_submit(
+    *, actor, application: Application, commitment_confirmed: bool, signatory: str = ""
+) -> Application:
     """Submit (draft → in review; returned → back to the step that returned it). Blocking failures
     refuse the submission and are stored; other failures are stored and flagged for the reviewers."""
     with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("call", "institution").get(pk=application.pk)
+        app = (
+            Application.objects.select_for_update()
+            .select_related("call", "institution")
+            .get(pk=application.pk)
+        )
         require(actor, "application.submit", org_id=app.institution_id)
         if app.status not in EDITABLE:
             raise Conflict("申报已提交", code="application_not_editable")
@@ -383,18 +431,24 @@ def application_submit(*, actor, application: Application, commitment_confirmed:
             errors["commitment_signatory"] = ["请填写承诺的法定代表人（或委托代理人）"]
         try:
             plain = {**form_plain(app), "commitment_signatory": signatory}
-            clean = validate_form(key, _with_scope(plain, app.occupation_name, app.levels), levels=call.levels)
+            clean = validate_form(
+                key, _with_scope(plain, app.occupation_name, app.levels), levels=call.levels
+            )
         except InvalidInput as exc:
             errors.update(exc.fields)
             clean = {}
         have = set(app.attachments.filter(removed_at__isnull=True).values_list("purpose", flat=True))
         missing = [p for p in REQUIRED_ATTACHMENTS[key] if p not in have]
         if missing:
-            errors["attachments"] = ["请上传：" + "、".join(str(Attachment.Purpose(p).label) for p in missing)]
+            errors["attachments"] = [
+                "请上传：" + "、".join(str(Attachment.Purpose(p).label) for p in missing)
+            ]
         if clean and clean.get("uscc") and app.institution.uscc and clean["uscc"] != app.institution.uscc:
             errors["uscc"] = ["统一社会信用代码与本机构登记的不一致"]
         if errors:
-            raise InvalidInput("申报材料不完整，请按提示补充", code="form_invalid", fields=errors, rule="SEL-12")
+            raise InvalidInput(
+                "申报材料不完整，请按提示补充", code="form_invalid", fields=errors, rule="SEL-12"
+            )
         app.form = _protect_personal(key, clean)
         today = timezone.localdate()
         checks = eligibility_checks(app, today)

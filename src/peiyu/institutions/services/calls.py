@@ -41,7 +41,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     programme = data.get("programme")
     try:
-        policy = policy_named(str(data.get("policy_name")), on=_date(data.get("opens_on"), "opens_on", {}) or dt.date.today())
+        policy = policy_named(
+            str(data.get("policy_name")), on=_date(data.get("opens_on"), "opens_on", {}) or dt.date.today()
+        )
     except Exception:
         errors["policy_name"] = ["政策配置不存在"]
         raise InvalidInput("申报通知有误", fields=errors) from None
@@ -54,7 +56,11 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     codes = [str(c) for c in data.get("occupation_codes") or []]
     known = set(model.objects.filter(code__in=codes).values_list("code", flat=True))
     if not codes or set(codes) - known:
-        errors["occupation_codes"] = ["职业（工种）编码不存在：" + "、".join(sorted(set(codes) - known)) if codes else "请选择职业（工种）"]
+        errors["occupation_codes"] = [
+            "职业（工种）编码不存在：" + "、".join(sorted(set(codes) - known))
+            if codes
+            else "请选择职业（工种）"
+        ]
     levels = list(data.get("levels") or policy.get("levels") or [])
     allowed = policy.get("levels") or []
     if not levels or any(lv not in allowed for lv in levels):
@@ -72,8 +78,16 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         quota_table = {q: policy[q] for q in QUOTA_PARAMS if q in policy}
     excluded = data.get("excluded_occupations")
     if excluded is None:
-        excluded = {"evaluation": policy["evaluation_excluded_occupations"]} if "evaluation_excluded_occupations" in policy else {}
-    cutoff = _date(data.get("founded_on_or_before"), "founded_on_or_before", errors) if "founded_on_or_before" in data else policy.get("founded_on_or_before")
+        excluded = (
+            {"evaluation": policy["evaluation_excluded_occupations"]}
+            if "evaluation_excluded_occupations" in policy
+            else {}
+        )
+    cutoff = (
+        _date(data.get("founded_on_or_before"), "founded_on_or_before", errors)
+        if "founded_on_or_before" in data
+        else policy.get("founded_on_or_before")
+    )
     if errors:
         raise InvalidInput("申报通知有误", fields=errors)
     return {
@@ -88,7 +102,10 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         "quota_table": {str(k): v for k, v in (quota_table or {}).items()},
         "excluded_occupations": {str(k): [str(c) for c in v] for k, v in (excluded or {}).items()},
         "founded_on_or_before": cutoff,
-        "step_deadlines": {str(k): (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in (data.get("step_deadlines") or {}).items()},
+        "step_deadlines": {
+            str(k): (v.isoformat() if isinstance(v, dt.date) else str(v))
+            for k, v in (data.get("step_deadlines") or {}).items()
+        },
         "publicity_working_days": data.get("publicity_working_days"),
         "body": str(data.get("body") or ""),
         "source": str(data.get("source") or ""),
@@ -107,7 +124,12 @@ def call_create(*, actor, code: str, region_code: str | None, **data: Any) -> Ca
     clean = _clean(data)
     if not clean["title"]:
         raise InvalidInput("请填写标题", fields={"title": ["请填写标题"]})
-    call = Call.objects.create(code=code, issuer=org, region=Region.objects.filter(pk=region_code).first() if region_code else None, **clean)
+    call = Call.objects.create(
+        code=code,
+        issuer=org,
+        region=Region.objects.filter(pk=region_code).first() if region_code else None,
+        **clean,
+    )
     audit_record(actor, "call.created", call, after={"code": code, "policy": call.policy_name})
     return call
 
@@ -128,13 +150,20 @@ def calls_load(directory: Path = CALL_DIR) -> list[Call]:
             continue
         issuer_spec = data.pop("issuer")
         region_code = data.pop("region", None)
-        issuer = Org.objects.filter(kind=issuer_spec["kind"], region_id=issuer_spec.get("region")).order_by("pk").first()
+        issuer = (
+            Org.objects.filter(kind=issuer_spec["kind"], region_id=issuer_spec.get("region"))
+            .order_by("pk")
+            .first()
+        )
         if issuer is None:
             continue  # the issuing body is not set up on this installation yet
         with transaction.atomic():
             code = data.pop("code")
             call = Call.objects.create(
-                code=code, issuer=issuer, region=Region.objects.filter(pk=region_code).first() if region_code else None, **_clean(data)
+                code=code,
+                issuer=issuer,
+                region=Region.objects.filter(pk=region_code).first() if region_code else None,
+                **_clean(data),
             )
             audit_record(None, "call.loaded", call, after={"file": path.name})
         created.append(call)

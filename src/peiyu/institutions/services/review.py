@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 
 from peiyu.accounts.models import Org
-from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
 from peiyu.core.errors import (
@@ -27,6 +26,7 @@ from peiyu.core.models import Decision
 from peiyu.core.policy import region_prefix
 
 from ..models import Application, Listing, QuotaLock, ReviewAction
+from ..selectors import actor_may_act
 from .applications import APPLICATION_FLOW, call_policy, step_due
 
 S = Application.Status
@@ -37,29 +37,15 @@ PASSING = {"recommend", "review", "expert_review", "decide"}
 # --- who may act -----------------------------------------------------------------------------------------
 
 
-def actor_may_act(actor, app: Application, step: dict) -> bool:
-    """The actor's organisation is of a kind the step names, and the step's capability reaches the
-    application: by region for government bodies, as its chosen recommender for an industry authority."""
-    org = getattr(actor, "primary_org", None)
-    if org is None or org.kind not in step["org_kinds"]:
-        return False
-    scope = scope_for(actor, step["capability"])
-    if not scope.granted:
-        return False
-    if org.kind == Org.Kind.INDUSTRY_AUTHORITY:
-        return app.recommender_id == org.pk and org.pk in scope.recommender_org_ids
-    if org.kind == Org.Kind.COORDINATION_GROUP:
-        return scope.national
-    return scope.covers_region(app.region_id) and bool(org.region_id) and app.region_id.startswith(
-        region_prefix(org.region_id)
-    )
-
-
-def require_step(actor, app: Application, *, actions: set[str] | None = None, expected_step: str | None = None) -> dict:
+def require_step(
+    actor, app: Application, *, actions: set[str] | None = None, expected_step: str | None = None
+) -> dict:
     """The current step, if `actor` may act on it now; otherwise the right error."""
     step = app.current_step
     if step is None:
-        raise InvalidTransition(f"申报当前状态为“{app.get_status_display()}”，无待办环节", code="no_open_step")
+        raise InvalidTransition(
+            f"申报当前状态为“{app.get_status_display()}”，无待办环节", code="no_open_step"
+        )
     if expected_step and step["step"] != expected_step:
         raise InvalidTransition("该申报已进入其他环节，请刷新后重试", code="step_changed")
     if not actor_may_act(actor, app, step):
@@ -71,7 +57,11 @@ def require_step(actor, app: Application, *, actions: set[str] | None = None, ex
 
 def _locked(application: Application) -> Application:
     try:
-        return Application.objects.select_for_update().select_related("call", "institution").get(pk=application.pk)
+        return (
+            Application.objects.select_for_update()
+            .select_related("call", "institution")
+            .get(pk=application.pk)
+        )
     except Application.DoesNotExist as exc:
         raise NotFound() from exc
 
@@ -90,7 +80,9 @@ def _record(app, step, outcome, actor, comment="", *, decision=None, site_visit=
     )
 
 
-def _decide(app: Application, kind: str, outcome: str, checks: list[Check], actor=None, reason="") -> Decision:
+def _decide(
+    app: Application, kind: str, outcome: str, checks: list[Check], actor=None, reason=""
+) -> Decision:
     return Decision.objects.create(
         subject_type="institutions.application",
         subject_id=str(app.pk),
@@ -186,7 +178,9 @@ def _quota_taken(app: Application, step: dict, table: dict, city: str) -> list[s
 
 def _enforce_quota(app: Application, step: dict) -> Check | None:
     status = quota_status(app, step)
-    if status is None or (status["counts"] == "social_organisation_listings" and app.institution_type != "social_organisation"):
+    if status is None or (
+        status["counts"] == "social_organisation_listings" and app.institution_type != "social_organisation"
+    ):
         return None
     lock, _ = QuotaLock.objects.get_or_create(key=status["key"][:200])
     QuotaLock.objects.select_for_update().get(pk=lock.pk)
@@ -202,7 +196,9 @@ def _enforce_quota(app: Application, step: dict) -> Check | None:
             rule="SEL-6",
             details=facts,
         )
-    return Check("SEL-6", True, f"名额 {status['taken'] + 1}/{status['limit']}", facts, "004 一（三）；001 第八条")
+    return Check(
+        "SEL-6", True, f"名额 {status['taken'] + 1}/{status['limit']}", facts, "004 一（三）；001 第八条"
+    )
 
 
 # --- the step actions -----------------------------------------------------------------------------------
@@ -234,7 +230,9 @@ def application_pass(
         if step["action"] == "recommend":
             reason = recommendation_reason.strip()
             if not reason:
-                raise InvalidInput("请填写推荐理由", fields={"recommendation_reason": ["请填写推荐理由"]}, rule="SEL-9")
+                raise InvalidInput(
+                    "请填写推荐理由", fields={"recommendation_reason": ["请填写推荐理由"]}, rule="SEL-9"
+                )
             changes["recommendation_reason"] = reason
             app.form = {**app.form, "recommendation_reason": reason}
             changes["form"] = app.form
@@ -246,11 +244,21 @@ def application_pass(
 
             result = panel_result(app, step["step"])
             if not result or not result.get("closed"):
-                raise RuleViolation("专家评议尚未完成：请先抽取专家组并结束评议", code="panel_pending", rule="SEL-8")
+                raise RuleViolation(
+                    "专家评议尚未完成：请先抽取专家组并结束评议", code="panel_pending", rule="SEL-8"
+                )
             checks.append(Check("SEL-8", True, "专家评议结果（供参考）", result, "000 第七条（三）"))
         outcome = A.RECOMMEND if step["action"] == "recommend" else A.PASS
         decision = _decide(app, "review_step", outcome, checks)
-        _record(app, step, outcome, actor, comment or recommendation_reason, decision=decision, site_visit=site_visit)
+        _record(
+            app,
+            step,
+            outcome,
+            actor,
+            comment or recommendation_reason,
+            decision=decision,
+            site_visit=site_visit,
+        )
         _advance(app, actor, reason=f"{step['label']}：{outcome.label}", extra=changes)
     return app
 
@@ -262,7 +270,13 @@ def _advance(app: Application, actor, *, reason: str, extra: dict[str, Any] | No
     if index >= len(app.route):
         from .listings import listing_create_from
 
-        APPLICATION_FLOW.transition(app, S.APPROVED, actor=actor, reason=reason, changes={**changes, "step": "", "step_due": None, "step_index": index})
+        APPLICATION_FLOW.transition(
+            app,
+            S.APPROVED,
+            actor=actor,
+            reason=reason,
+            changes={**changes, "step": "", "step_due": None, "step_index": index},
+        )
         listing_create_from(app, actor=actor)
         return
     nxt = app.route[index]
@@ -276,7 +290,9 @@ def _advance(app: Application, actor, *, reason: str, extra: dict[str, Any] | No
         APPLICATION_FLOW.transition(app, S.IN_REVIEW, actor=actor, reason=reason, changes=changes)
 
 
-def application_return(*, actor, application: Application, comment: str, expected_step: str | None = None) -> Application:
+def application_return(
+    *, actor, application: Application, comment: str, expected_step: str | None = None
+) -> Application:
     """Back to the institution for correction with comments; on resubmission it returns to this step."""
     if not comment.strip():
         raise InvalidInput("请填写退回修改意见", fields={"comment": ["请填写退回修改意见"]})
@@ -286,19 +302,27 @@ def application_return(*, actor, application: Application, comment: str, expecte
         if step["action"] == "notice":
             raise InvalidTransition("公示环节不能退回", code="wrong_action")
         _record(app, step, A.RETURN, actor, comment)
-        APPLICATION_FLOW.transition(app, S.RETURNED, actor=actor, reason=comment, changes={"return_comment": comment})
+        APPLICATION_FLOW.transition(
+            app, S.RETURNED, actor=actor, reason=comment, changes={"return_comment": comment}
+        )
     return app
 
 
-def application_reject(*, actor, application: Application, reason: str, expected_step: str | None = None) -> Application:
+def application_reject(
+    *, actor, application: Application, reason: str, expected_step: str | None = None
+) -> Application:
     if not reason.strip():
         raise InvalidInput("请填写不通过理由", fields={"reason": ["请填写不通过理由"]})
     with transaction.atomic():
         app = _locked(application)
         step = require_step(actor, app, expected_step=expected_step)
-        decision = _decide(app, "review_step", "rejected", [Check(_route_rule(app), False, reason, {"step": step["step"]})])
+        decision = _decide(
+            app, "review_step", "rejected", [Check(_route_rule(app), False, reason, {"step": step["step"]})]
+        )
         _record(app, step, A.REJECT, actor, reason, decision=decision)
-        APPLICATION_FLOW.transition(app, S.REJECTED, actor=actor, reason=reason, changes={"reject_reason": reason})
+        APPLICATION_FLOW.transition(
+            app, S.REJECTED, actor=actor, reason=reason, changes={"reject_reason": reason}
+        )
     return app
 
 
@@ -313,7 +337,11 @@ def application_override(*, actor, application: Application, rule: str, reason: 
             raise InvalidInput(f"{rule} 不是未通过的检查项", fields={"rule": ["请选择未通过的检查项"]})
         if rule in app.checks_overridden:
             raise Conflict(f"{rule} 已说明理由放行", code="already_overridden")
-        failed = [c for c in (app.eligibility.checks if app.eligibility else []) if c["rule"] == rule and not c["ok"]]
+        failed = [
+            c
+            for c in (app.eligibility.checks if app.eligibility else [])
+            if c["rule"] == rule and not c["ok"]
+        ]
         checks = [Check(rule, False, c["message"], c.get("facts", {}), c.get("source", "")) for c in failed]
         decision = _decide(app, "eligibility_override", "overridden", checks, actor=actor, reason=reason)
         _record(app, step, A.OVERRIDE, actor, f"{rule}：{reason}", decision=decision)
@@ -325,4 +353,6 @@ def application_override(*, actor, application: Application, rule: str, reason: 
 
 def applications_at_step_for(actor, qs):
     """Of `qs`, those whose current step the actor may act on (for to-do lists and batch actions)."""
-    return [a for a in qs.filter(status=S.IN_REVIEW) if a.current_step and actor_may_act(actor, a, a.current_step)]
+    return [
+        a for a in qs.filter(status=S.IN_REVIEW) if a.current_step and actor_may_act(actor, a, a.current_step)
+    ]

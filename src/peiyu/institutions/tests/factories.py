@@ -51,7 +51,9 @@ def upload(name: str = "证书.pdf", content: bytes = PDF) -> SimpleUploadedFile
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def dte_form(org: Org, *, kind: str = "training", founded: str = "2015-03-01", latest_volume: int = 3200) -> dict:
+def dte_form(
+    org: Org, *, kind: str = "training", founded: str = "2015-03-01", latest_volume: int = 3200
+) -> dict:
     form = {
         "unit_name": org.name,
         "uscc": org.uscc,
@@ -81,7 +83,15 @@ def dte_form(org: Org, *, kind: str = "training", founded: str = "2015-03-01", l
         "contact_phone": "024-22900001",
         "contact_email": "contact@example.cn",
         "profile_text": "本单位是辽宁省数字技术领域的骨干企业。",
-        "premises": [{"address": "沈阳市和平区", "area": "1200", "capacity": 300, "equipment_sets": 150, "equipment_value": "800"}],
+        "premises": [
+            {
+                "address": "沈阳市和平区",
+                "area": "1200",
+                "capacity": 300,
+                "equipment_sets": 150,
+                "equipment_value": "800",
+            }
+        ],
         "platform_text": "自建在线学习平台 https://learn.example.cn",
         "history_text": "近五年开展人工智能培训。",
         "team_text": "专兼职结合。",
@@ -99,21 +109,37 @@ def dte_form(org: Org, *, kind: str = "training", founded: str = "2015-03-01", l
             teachers_total=40,
             teachers_fulltime=25,
             teachers_parttime=15,
-            teachers=[{"name": "赵老师", "employer": "东北大学计算机学院", "title": "教授", "speciality": "人工智能", "nature": "兼职师资", "phone": "13900000002"}],
+            teachers=[
+                {
+                    "name": "赵老师",
+                    "employer": "东北大学计算机学院",
+                    "title": "教授",
+                    "speciality": "人工智能",
+                    "nature": "兼职师资",
+                    "phone": "13900000002",
+                }
+            ],
         )
     else:
         form.update(
             evaluates=True,
             issues_certificates=True,
             evaluation_5y=[
-                {"year": y, "certificate_name": "人工智能应用能力证书", "certificate_nature": "自有证书", "issued": n}
+                {
+                    "year": y,
+                    "certificate_name": "人工智能应用能力证书",
+                    "certificate_nature": "自有证书",
+                    "issued": n,
+                }
                 for y, n in [(2018, 2100), (2019, 2400), (2020, 2500), (2021, 2800), (2022, latest_volume)]
             ],
             certificate_category="行业证书",
             examiners_total=30,
             examiners_count=24,
             supervisors_count=6,
-            item_writers=[{"name": "钱专家", "employer": "东北大学", "title": "教授", "phone": "13900000003"}],
+            item_writers=[
+                {"name": "钱专家", "employer": "东北大学", "title": "教授", "phone": "13900000003"}
+            ],
         )
     return form
 
@@ -121,15 +147,27 @@ def dte_form(org: Org, *, kind: str = "training", founded: str = "2015-03-01", l
 def submitted(actor, call, *, kind="training", occupation=AI, levels=("初级", "中级"), form=None, **kw):
     org = actor.primary_org
     app = apps.application_create(
-        actor=actor, call=call, kind=kind, occupation_code=occupation, levels=list(levels), form=form or dte_form(org, kind=kind), **kw
+        actor=actor,
+        call=call,
+        kind=kind,
+        occupation_code=occupation,
+        levels=list(levels),
+        form=form or dte_form(org, kind=kind),
+        **kw,
     )
     apps.attachment_add(actor=actor, application=app, purpose="legal_person_certificate", uploaded=upload())
-    apps.attachment_add(actor=actor, application=app, purpose="credit_report", uploaded=upload("信用报告.pdf"))
-    return apps.application_submit(actor=actor, application=app, commitment_confirmed=True, signatory="王法人")
+    apps.attachment_add(
+        actor=actor, application=app, purpose="credit_report", uploaded=upload("信用报告.pdf")
+    )
+    return apps.application_submit(
+        actor=actor, application=app, commitment_confirmed=True, signatory="王法人"
+    )
 
 
 def new_institution(world, key: str, region: str, uscc_body: str) -> Org:
-    Region.objects.get_or_create(code=region, defaults={"name": region, "level": 3, "parent_id": region[:4] + "00"})
+    Region.objects.get_or_create(
+        code=region, defaults={"name": region, "level": 3, "parent_id": region[:4] + "00"}
+    )
     org = _org(world, key, f"测试机构{key}", "institution", region, uscc=uscc_with_check(uscc_body))
     _user(world, f"{key}_admin", org, "institution_admin")
     return org
@@ -137,4 +175,3 @@ def new_institution(world, key: str, region: str, uscc_body: str) -> Org:
 
 def dt_(s: str) -> dt.date:
     return dt.date.fromisoformat(s)
-

@@ -40,19 +40,27 @@ def test_submission_stores_every_check_with_rule_and_policy(directory, ln_call):
 
 
 def test_founded_after_cutoff_is_flagged_and_needs_a_reason_to_pass(directory, ln_call):
-    app = f.submitted(directory.sy_inst_admin, ln_call, form=f.dte_form(directory.orgs["inst_sy"], founded="2019-05-01"))
+    app = f.submitted(
+        directory.sy_inst_admin, ln_call, form=f.dte_form(directory.orgs["inst_sy"], founded="2019-05-01")
+    )
     assert app.checks_failed == ["SEL-3"]
     with pytest.raises(RuleViolation) as exc:
         review.application_pass(actor=directory.sy_official, application=app, recommendation_reason="推荐")
     assert exc.value.code == "checks_pending"
     with pytest.raises(InvalidInput):
         review.application_override(actor=directory.sy_official, application=app, rule="SEL-3", reason=" ")
-    review.application_override(actor=directory.sy_official, application=app, rule="SEL-3", reason="2019年由2016年成立的事业单位改制")
+    review.application_override(
+        actor=directory.sy_official, application=app, rule="SEL-3", reason="2019年由2016年成立的事业单位改制"
+    )
     review.application_pass(actor=directory.sy_official, application=app, recommendation_reason="行业骨干")
     app.refresh_from_db()
     assert app.step == "province_expert_review"
     override = Decision.objects.get(subject_id=str(app.pk), kind="eligibility_override")
-    assert override.override_reason and override.overridden_by == directory.sy_official and override.rules == ["SEL-3"]
+    assert (
+        override.override_reason
+        and override.overridden_by == directory.sy_official
+        and override.rules == ["SEL-3"]
+    )
 
 
 def test_excluded_occupation_for_evaluation_is_refused_with_rule(directory, ln_call):
@@ -80,7 +88,9 @@ def test_training_and_evaluation_for_same_occupation_conflict(directory, ln_call
 def test_submission_after_deadline_is_refused(directory, ln_call, time_machine):
     import datetime as dt
 
-    time_machine.move_to(dt.datetime(2023, 6, 16, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+    time_machine.move_to(
+        dt.datetime(2023, 6, 16, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    )
     with pytest.raises(RuleViolation) as exc:
         f.submitted(directory.sy_inst_admin, ln_call)
     assert "截止" in exc.value.message
@@ -88,7 +98,14 @@ def test_submission_after_deadline_is_refused(directory, ln_call, time_machine):
 
 def test_missing_commitment_and_attachments_are_field_errors(directory, ln_call):
     user = directory.sy_inst_admin
-    app = apps.application_create(actor=user, call=ln_call, kind="training", occupation_code=f.AI, levels=["初级"], form=f.dte_form(user.primary_org))
+    app = apps.application_create(
+        actor=user,
+        call=ln_call,
+        kind="training",
+        occupation_code=f.AI,
+        levels=["初级"],
+        form=f.dte_form(user.primary_org),
+    )
     with pytest.raises(InvalidInput) as exc:
         apps.application_submit(actor=user, application=app, commitment_confirmed=False)
     assert {"commitment", "attachments"} <= set(exc.value.fields)
@@ -98,9 +115,16 @@ def test_missing_commitment_and_attachments_are_field_errors(directory, ln_call)
 
 def test_wrong_file_type_is_refused(directory, ln_call):
     user = directory.sy_inst_admin
-    app = apps.application_create(actor=user, call=ln_call, kind="training", occupation_code=f.AI, levels=["初级"])
+    app = apps.application_create(
+        actor=user, call=ln_call, kind="training", occupation_code=f.AI, levels=["初级"]
+    )
     with pytest.raises(InvalidInput):
-        apps.attachment_add(actor=user, application=app, purpose="credit_report", uploaded=f.upload("x.pdf", b"MZ\x90\x00 not a pdf"))
+        apps.attachment_add(
+            actor=user,
+            application=app,
+            purpose="credit_report",
+            uploaded=f.upload("x.pdf", b"MZ\x90\x00 not a pdf"),
+        )
     att = apps.attachment_add(actor=user, application=app, purpose="credit_report", uploaded=f.upload())
     import hashlib
 
@@ -124,7 +148,9 @@ def test_return_for_correction_then_resubmit_comes_back_to_same_step(directory, 
     app.refresh_from_db()
     assert app.status == Application.Status.RETURNED and app.return_comment == "请补充师资名单"
     apps.application_update(actor=directory.sy_inst_admin, application=app, form={"team_text": "已补充"})
-    apps.application_submit(actor=directory.sy_inst_admin, application=app, commitment_confirmed=True, signatory="王法人")
+    apps.application_submit(
+        actor=directory.sy_inst_admin, application=app, commitment_confirmed=True, signatory="王法人"
+    )
     app.refresh_from_db()
     assert app.status == Application.Status.IN_REVIEW and app.step == "city_recommendation"
     assert list(app.actions.values_list("outcome", flat=True)) == ["pass", "return", "resubmit"]
@@ -144,11 +170,16 @@ def test_city_quota_for_evaluation_is_enforced(directory, ln_call):
     for k in ("dl2", "dl3"):
         f.new_institution(directory, k, "210202", f"52210202MJ0Q0000{k[-1]}")
     users = [directory.dl_inst_admin, directory.dl2_admin, directory.dl3_admin]
-    submitted = [f.submitted(u, ln_call, kind="evaluation", form=f.dte_form(u.primary_org, kind="evaluation")) for u in users]
+    submitted = [
+        f.submitted(u, ln_call, kind="evaluation", form=f.dte_form(u.primary_org, kind="evaluation"))
+        for u in users
+    ]
     review.application_pass(actor=directory.dl_official, application=submitted[0], recommendation_reason="好")
     review.application_pass(actor=directory.dl_official, application=submitted[1], recommendation_reason="好")
     with pytest.raises(RuleViolation) as exc:
-        review.application_pass(actor=directory.dl_official, application=submitted[2], recommendation_reason="好")
+        review.application_pass(
+            actor=directory.dl_official, application=submitted[2], recommendation_reason="好"
+        )
     assert exc.value.rule == "SEL-6" and exc.value.details["limit"] == 2
     status = review.quota_status(submitted[2], submitted[2].current_step)
     assert status["taken"] == 2 and status["remaining"] == 0

@@ -36,7 +36,9 @@ def test_simultaneous_recommendations_never_exceed_the_city_quota(directory, ln_
 
         try:
             barrier.wait()
-            review.application_pass(actor=official, application=Application(pk=app.pk), recommendation_reason="择优推荐")
+            review.application_pass(
+                actor=official, application=Application(pk=app.pk), recommendation_reason="择优推荐"
+            )
             outcomes.append("ok")
         except RuleViolation as exc:
             outcomes.append(exc.code)

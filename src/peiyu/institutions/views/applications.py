@@ -65,7 +65,9 @@ def application_new(request):
     if request.method == "POST" and call is not None:
         recommender = None
         if request.POST.get("recommender"):
-            recommender = Org.objects.filter(pk=request.POST["recommender"], kind=Org.Kind.INDUSTRY_AUTHORITY).first()
+            recommender = Org.objects.filter(
+                pk=request.POST["recommender"], kind=Org.Kind.INDUSTRY_AUTHORITY
+            ).first()
         try:
             app = app_services.application_create(
                 actor=request.user,
@@ -95,7 +97,9 @@ def application_new(request):
             "call": call,
             "subjects": subjects,
             "kinds": [(k, Kind(k).label) for k in (call.kinds if call else [])],
-            "authorities": Org.objects.filter(kind=Org.Kind.INDUSTRY_AUTHORITY, is_active=True).order_by("name"),
+            "authorities": Org.objects.filter(kind=Org.Kind.INDUSTRY_AUTHORITY, is_active=True).order_by(
+                "name"
+            ),
             "errors": errors,
             "post": request.POST,
         },
@@ -120,9 +124,13 @@ def application_detail(request, pk: int):
         "actions": app.actions.select_related("org", "actor").order_by("at", "id"),
         "route": review_sel.route_progress(app),
         "quota": review_services.quota_status(app, step) if may_act and step else None,
-        "panel": review_sel.panel_result_safe(app, step["step"]) if step and step["action"] == "expert_review" else None,
+        "panel": review_sel.panel_result_safe(app, step["step"])
+        if step and step["action"] == "expert_review"
+        else None,
         "overridable": [r for r in app.checks_failed if r not in app.checks_overridden],
-        "objections": app.objections.all() if (may_act or app.status == Application.Status.HELD) and not is_owner else [],
+        "objections": app.objections.all()
+        if (may_act or app.status == Application.Status.HELD) and not is_owner
+        else [],
         "editable": app.status in app_services.EDITABLE,
     }
     return render(request, "institutions/application_detail.html", context)
@@ -133,7 +141,13 @@ def _form_from_post(app: Application, post) -> dict[str, Any]:
     spec = FORMS[form_key_for(app.call.programme, app.kind)]
     data: dict[str, Any] = {}
     for f in spec.fields():
-        if f.key in ("occupation", "levels", "recommendation_reason", "recommender_contact", "recommender_phone"):
+        if f.key in (
+            "occupation",
+            "levels",
+            "recommendation_reason",
+            "recommender_contact",
+            "recommender_phone",
+        ):
             continue
         if f.type == "table":
             rows = []
@@ -143,7 +157,11 @@ def _form_from_post(app: Application, post) -> dict[str, Any]:
                     rows.append({k: v for k, v in row.items() if v != ""})
             data[f.key] = rows
         elif f.type == "levels_map":
-            data[f.key] = {lv: post[f"{f.key}.{lv}"].strip() for lv in app.levels if post.get(f"{f.key}.{lv}", "").strip()}
+            data[f.key] = {
+                lv: post[f"{f.key}.{lv}"].strip()
+                for lv in app.levels
+                if post.get(f"{f.key}.{lv}", "").strip()
+            }
         elif f.type == "uscc_list":
             data[f.key] = [v for v in post.get(f.key, "").replace("，", ",").split(",") if v.strip()]
         elif f.personal and not post.get(f.key, "").strip():
@@ -171,7 +189,9 @@ def application_edit(request, pk: int):
         else:
             messages.success(request, "已保存")
             if request.POST.get("then") == "submit":
-                return HttpResponseRedirect(reverse("directory:application_detail", args=[app.pk]) + "#submit")
+                return HttpResponseRedirect(
+                    reverse("directory:application_detail", args=[app.pk]) + "#submit"
+                )
             return HttpResponseRedirect(reverse("directory:application_edit", args=[app.pk]))
     return render(
         request,
@@ -187,7 +207,9 @@ def attachment_upload(request, pk: int):
         upload = request.FILES.get("file")
         if upload is None:
             raise DomainError("请选择文件", fields={"file": ["请选择文件"]})
-        app_services.attachment_add(actor=request.user, application=app, purpose=request.POST.get("purpose", ""), uploaded=upload)
+        app_services.attachment_add(
+            actor=request.user, application=app, purpose=request.POST.get("purpose", ""), uploaded=upload
+        )
     except DomainError as exc:
         messages.error(request, "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]))
     else:
@@ -201,14 +223,18 @@ def attachment_download(request, pk: int, attachment_id: int):
         att = selectors.attachment_get(app, attachment_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type)
+    return FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
+    )
 
 
 @require_POST
 def attachment_remove(request, pk: int, attachment_id: int):
     app = _app(request, pk)
     try:
-        app_services.attachment_remove(actor=request.user, attachment=selectors.attachment_get(app, attachment_id))
+        app_services.attachment_remove(
+            actor=request.user, attachment=selectors.attachment_get(app, attachment_id)
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
@@ -251,19 +277,31 @@ def application_act(request, pk: int):
                 expected_step=expected,
             )
         elif action == "return":
-            review_services.application_return(actor=request.user, application=app, comment=post.get("comment", ""), expected_step=expected)
+            review_services.application_return(
+                actor=request.user, application=app, comment=post.get("comment", ""), expected_step=expected
+            )
         elif action == "reject":
-            review_services.application_reject(actor=request.user, application=app, reason=post.get("comment", ""), expected_step=expected)
+            review_services.application_reject(
+                actor=request.user, application=app, reason=post.get("comment", ""), expected_step=expected
+            )
         elif action == "override":
-            review_services.application_override(actor=request.user, application=app, rule=post.get("rule", ""), reason=post.get("comment", ""))
+            review_services.application_override(
+                actor=request.user, application=app, rule=post.get("rule", ""), reason=post.get("comment", "")
+            )
         elif action == "file":
             application_file(actor=request.user, application=app, expected_step=expected)
         elif action == "withdraw":
-            app_services.application_withdraw(actor=request.user, application=app, reason=post.get("comment", ""))
+            app_services.application_withdraw(
+                actor=request.user, application=app, reason=post.get("comment", "")
+            )
         else:
             raise DomainError("未知操作")
     except DomainError as exc:
-        messages.error(request, "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]) + (f"（{exc.rule}）" if exc.rule else ""))
+        messages.error(
+            request,
+            "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]])
+            + (f"（{exc.rule}）" if exc.rule else ""),
+        )
     else:
         messages.success(request, "已办理")
     return HttpResponseRedirect(reverse("directory:application_detail", args=[app.pk]))
@@ -272,7 +310,9 @@ def application_act(request, pk: int):
 def review_queue(request):
     """Applications waiting at a step the official may act on, grouped by step, with deadlines."""
     groups = review_sel.review_queue(request.user)
-    return render(request, "institutions/review_queue.html", {"groups": groups, "today": timezone.localdate()})
+    return render(
+        request, "institutions/review_queue.html", {"groups": groups, "today": timezone.localdate()}
+    )
 
 
 urlpatterns = [
@@ -283,7 +323,15 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", application_submit, name="application_submit"),
     path("applications/<int:pk>/act/", application_act, name="application_act"),
     path("applications/<int:pk>/attachments/", attachment_upload, name="attachment_upload"),
-    path("applications/<int:pk>/attachments/<int:attachment_id>/", attachment_download, name="attachment_download"),
-    path("applications/<int:pk>/attachments/<int:attachment_id>/remove/", attachment_remove, name="attachment_remove"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_id>/",
+        attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_id>/remove/",
+        attachment_remove,
+        name="attachment_remove",
+    ),
     path("review/", review_queue, name="review_queue"),
 ]
