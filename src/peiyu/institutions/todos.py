@@ -172,27 +172,23 @@ def _institution_todos(user) -> list[TodoItem]:
 
 
 def _expert_todos(user) -> list[TodoItem]:
-    from .selectors.panels import assignments_for_expert
+    from peiyu.accounts.scoping import capabilities_of
 
-    try:
-        assignments = assignments_for_expert(user)
-    except Exception:
+    from .selectors.panels import pending_scores_for
+
+    if "expert.review" not in capabilities_of(user):
         return []
-    items = []
-    for entry in assignments:
-        pending = entry.get("pending", []) if isinstance(entry, dict) else []
-        panel = entry.get("panel") if isinstance(entry, dict) else None
-        if panel is None or not pending:
-            continue
-        items.append(
-            TodoItem(
-                title=_("专家评议：%(n)d 份申报待评分") % {"n": len(pending)},
-                url=reverse("directory:expert_assignments"),
-                rule="SEL-8",
-                kind="expert",
-            )
+    return [
+        TodoItem(
+            title=_("专家评议：%(inst)s · %(occ)s（%(kind)s）")
+            % {"inst": app.institution.name, "occ": app.occupation_name, "kind": app.get_kind_display()},
+            url=reverse("directory:expert_assignments"),
+            rule="SEL-8",
+            detail=_("专家组 #%(panel)d，请审阅材料后评分、投票") % {"panel": member.panel_id},
+            kind="expert",
         )
-    return items
+        for member, app in pending_scores_for(user)[:LIMIT]
+    ]
 
 
 register_todo("institutions.official", _official_todos)

@@ -1,0 +1,624 @@
+"""Writes of the expert review (SEL-8, 000 Art. 7(3)): the expert pool, the panel draw with recusal and a
+recorded seed, declines with reproducible replacement, the experts' confidential scores and votes, and
+closing the panel so the review step can pass (services.review reads the result as a reference).
+
+Who: the officials of the pool owner (the body whose route holds the expert-review step) manage the pool
+and run panels; an expert acts only on their own membership and scores (capability `expert.review`)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from peiyu.accounts.models import Org, Region
+from peiyu.accounts.scoping import scope_for
+from peiyu.accounts.services import require
+from peiyu.audit.services import audit_record
+from peiyu.catalogs.models import Occupation
+from peiyu.core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
+from peiyu.core.identifiers import validate_uscc
+
+from ..models import Application, Expert, ExpertScore, Panel, PanelMember
+from ..rules import panels as rules
+from .review import require_step
+
+M = PanelMember.Status
+MAX_PANEL_SIZE = 99  # a sanity bound of the form, not a policy figure
+MAX_SEED_LENGTH = 64  # Panel.seed
+MAX_COMMENT_LENGTH = 2000
+
+
+# --- who ---------------------------------------------------------------------------------------------------
+
+
+def _pool_org(actor) -> Org:
+    """The actor's organisation, if the actor is an official of a body that keeps an expert pool."""
+    org = getattr(actor, "primary_org", None)
+    if org is not None:
+        for cap in rules.POOL_CAPABILITIES:
+            scope = scope_for(actor, cap)
+            if scope.granted and (scope.national or (org.region_id and scope.covers_region(org.region_id))):
+                return org
+    raise PermissionDenied("只有专家库管理单位的工作人员可以管理专家库和专家组", code="not_pool_manager")
+
+
+def _is_pool_official(actor, org_id: int | None) -> bool:
+    try:
+        return _pool_org(actor).pk == org_id
+    except PermissionDenied:
+        return False
+
+
+def _is_expert(actor, expert: Expert) -> bool:
+    return (
+        expert.user_id is not None
+        and getattr(actor, "pk", None) == expert.user_id
+        and scope_for(actor, "expert.review").granted
+    )
+
+
+def _require_owner(actor, panel: Panel) -> None:
+    """Only the officials of the organising body act on a panel; to anyone else it does not exist."""
+    if not _is_pool_official(actor, panel.owner_id):
+        raise NotFound()
+
+
+# --- facts for the pure rules ---------------------------------------------------------------------------------
+
+
+def _alias_map() -> dict[str, str]:
+    """2021 standard codes → 2022 classification codes, so an expert filed under the old code still
+    counts for the occupation (CAT-1)."""
+    out: dict[str, str] = {}
+    for code, aliases in Occupation.objects.values_list("code", "alias_codes"):
+        for alias in aliases or []:
+            out[alias] = code
+    return out
+
+
+def _expert_facts(expert: Expert, aliases: dict[str, str]) -> rules.ExpertFacts:
+    fields = [str(f) for f in (expert.fields or [])]
+    fields += [aliases[f] for f in fields if f in aliases]
+    return rules.ExpertFacts(
+        id=expert.pk,
+        name=expert.name,
+        employer_id=expert.employer_id,
+        employer_name=expert.employer_name or (expert.employer.name if expert.employer_id else ""),
+        employer_uscc=expert.employer.uscc if expert.employer_id else None,
+        fields=tuple(fields),
+        conflict_org_ids=frozenset(o.pk for o in expert.conflicts.all()),
+        conflict_usccs=frozenset(str(u).strip().upper() for u in (expert.conflict_usccs or []) if u),
+        active=expert.active,
+    )
+
+
+def _applicant_facts(apps: Sequence[Application]) -> list[rules.ApplicantFacts]:
+    related = {
+        app.pk: [str(u).strip().upper() for u in (app.form or {}).get("related_usccs") or [] if u]
+        for app in apps
+    }
+    wanted = sorted({u for us in related.values() for u in us})
+    org_by_uscc = dict(Org.objects.filter(uscc__in=wanted).values_list("uscc", "pk")) if wanted else {}
+    return [
+        rules.ApplicantFacts(
+            application=app.number,
+            org_id=app.institution_id,
+            name=app.institution.name,
+            occupation_code=app.occupation_code,
+            uscc=app.institution.uscc,
+            related_usccs=frozenset(related[app.pk]),
+            related_org_ids=frozenset(org_by_uscc[u] for u in related[app.pk] if u in org_by_uscc),
+        )
+        for app in apps
+    ]
+
+
+def _pool(org: Org):
+    return Expert.objects.filter(pool_owner=org).select_related("employer").prefetch_related("conflicts")
+
+
+# --- the pool ----------------------------------------------------------------------------------------------------
+
+
+def _clean_usccs(values: Iterable[str] | None, field: str, errors: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        if not str(value or "").strip():
+            continue
+        try:
+            code = validate_uscc(str(value), field=field)
+        except InvalidInput as exc:
+            errors.setdefault(field, []).append(f"{value}：{exc.message}")
+            continue
+        if code not in out:
+            out.append(code)
+    return out
+
+
+def expert_create(
+    *,
+    actor,
+    name: str,
+    employer: Org | None = None,
+    employer_name: str = "",
+    title: str = "",
+    fields: Iterable[str] = (),
+    conflicts: Iterable[Org] = (),
+    conflict_usccs: Iterable[str] = (),
+    region_code: str | None = None,
+    user=None,
+) -> Expert:
+    """Add an expert to the actor's organisation's pool (SEL-8) with fields and declared conflicts."""
+    owner = _pool_org(actor)
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = ["请填写专家姓名"]
+    employer_name = (employer_name or "").strip() or (employer.name if employer else "")
+    if not employer_name:
+        errors["employer_name"] = ["请填写工作单位"]
+    codes = [str(f).strip() for f in fields or [] if str(f or "").strip()]
+    if not codes:
+        errors["fields"] = ["请至少填写一个专业领域（职业编码）"]
+    elif bad := rules.validate_fields(codes):
+        errors["fields"] = [
+            f"职业编码“{c}”格式不正确，应为 2-02-38-01 形式（也可填写 2-02-38 表示整个小类）" for c in bad
+        ]
+    usccs = _clean_usccs(conflict_usccs, "conflict_usccs", errors)
+    region = None
+    if region_code:
+        region = Region.objects.filter(pk=region_code).first()
+        if region is None:
+            errors["region_code"] = [f"行政区划代码 {region_code} 不存在"]
+    if user is not None and Expert.objects.filter(user=user).exists():
+        errors["user"] = ["该用户已登记为专家"]
+    if errors:
+        raise InvalidInput("专家信息有误", fields=errors, rule="SEL-8")
+    with transaction.atomic():
+        expert = Expert.objects.create(
+            user=user,
+            name=name,
+            employer=employer,
+            employer_name=employer_name,
+            title=(title or "").strip(),
+            fields=list(dict.fromkeys(codes)),
+            conflict_usccs=usccs,
+            region=region,
+            pool_owner=owner,
+        )
+        conflict_orgs = list(conflicts or [])
+        if conflict_orgs:
+            expert.conflicts.set(conflict_orgs)
+        audit_record(
+            actor,
+            "expert.created",
+            expert,
+            after={
+                "name": name,
+                "employer": employer.pk if employer else None,
+                "employer_name": employer_name,
+                "fields": expert.fields,
+                "conflicts": sorted(o.pk for o in conflict_orgs),
+                "conflict_usccs": usccs,
+                "pool_owner": owner.pk,
+                "user": getattr(user, "pk", None),
+            },
+        )
+    return expert
+
+
+def expert_declare_conflict(
+    *, actor, expert: Expert, org: Org | None = None, uscc: str | None = None
+) -> Expert:
+    """The expert (or the pool owner for them) declares a unit they must not review (主动回避). If the
+    expert already sits on an open panel that reviews that unit, they leave it and the next candidate
+    of the recorded order replaces them."""
+    if not (_is_expert(actor, expert) or _is_pool_official(actor, expert.pool_owner_id)):
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+    if org is None and not (uscc or "").strip():
+        errors["org"] = ["请选择回避单位或填写其统一社会信用代码"]
+    codes = _clean_usccs([uscc] if uscc else [], "uscc", errors)
+    if errors:
+        raise InvalidInput("回避单位信息有误", fields=errors, rule="SEL-8")
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        before = {
+            "conflicts": sorted(locked.conflicts.values_list("pk", flat=True)),
+            "conflict_usccs": locked.conflict_usccs,
+        }
+        if org is not None:
+            locked.conflicts.add(org)
+        new_usccs = [c for c in codes if c not in (locked.conflict_usccs or [])]
+        if new_usccs:
+            locked.conflict_usccs = [*(locked.conflict_usccs or []), *new_usccs]
+            locked.save(update_fields=["conflict_usccs", "updated_at"])
+        audit_record(
+            actor,
+            "expert.conflict_declared",
+            locked,
+            before=before,
+            after={
+                "conflicts": sorted(locked.conflicts.values_list("pk", flat=True)),
+                "conflict_usccs": locked.conflict_usccs,
+            },
+        )
+        _recuse_from_open_panels(actor, locked)
+    expert.refresh_from_db()
+    return expert
+
+
+def _recuse_from_open_panels(actor, expert: Expert) -> None:
+    aliases = _alias_map()
+    fresh = _pool(expert.pool_owner).get(pk=expert.pk)
+    facts = _expert_facts(fresh, aliases)
+    memberships = PanelMember.objects.filter(expert=expert, panel__status=Panel.Status.OPEN).exclude(
+        status=M.DECLINED
+    )
+    for member in memberships.select_related("panel"):
+        panel = Panel.objects.select_for_update().get(pk=member.panel_id)
+        apps = list(panel.applications.select_related("institution").order_by("pk"))
+        reasons = [r for a in _applicant_facts(apps) for r in rules.recusal_reasons(facts, a)]
+        if not reasons:
+            continue
+        reason = "申报回避：" + "；".join(reasons)
+        replacement = _redraw(panel, member, apps, aliases)
+        member.status = M.DECLINED
+        member.decline_reason = reason[:200]
+        member.save(update_fields=["status", "decline_reason"])
+        audit_record(
+            actor,
+            "panel.member_recused",
+            panel,
+            after={
+                "member": member.pk,
+                "expert": expert.pk,
+                "replacement": replacement.expert_id if replacement else None,
+            },
+            reason=reason,
+        )
+
+
+# --- the draw -------------------------------------------------------------------------------------------------------
+
+
+def _clean_seed(seed: str | None) -> str:
+    seed = (seed or "").strip()
+    if not seed:
+        return secrets.token_hex(16)
+    if len(seed) > MAX_SEED_LENGTH or any(not c.isprintable() for c in seed):
+        raise InvalidInput(
+            "随机种子有误",
+            fields={"seed": [f"随机种子最多 {MAX_SEED_LENGTH} 个字符，且不能含控制字符；留空则由系统生成"]},
+        )
+    return seed
+
+
+def panel_draw(*, actor, applications: Sequence[Application], size: int, seed: str | None = None) -> Panel:
+    """Draw a panel of `size` experts from the actor's organisation's pool for a batch of applications
+    at the same expert-review step of the same call (SEL-8). Candidates: experts of the field, in the
+    pool, with no recusal ground against any applicant of the batch; the seed (given, or generated), the
+    algorithm, the sorted candidates and the recused experts with their reasons are stored, so the draw
+    can be recomputed (`panel_reproduce`)."""
+    ids = sorted({a.pk for a in applications or []})
+    if not ids:
+        raise InvalidInput("请选择要评议的申报", fields={"applications": ["请至少选择一个申报"]})
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PANEL_SIZE:
+        raise InvalidInput(
+            "专家人数有误", fields={"size": [f"专家人数应为 1 至 {MAX_PANEL_SIZE} 之间的整数"]}
+        )
+    seed = _clean_seed(seed)
+    with transaction.atomic():
+        apps = list(
+            Application.objects.select_for_update()
+            .filter(pk__in=ids)
+            .select_related("call", "institution")
+            .order_by("pk")
+        )
+        if len(apps) != len(ids):
+            raise NotFound()
+        steps = {app.pk: require_step(actor, app, actions={"expert_review"}) for app in apps}
+        if len({a.call_id for a in apps}) > 1 or len({s["step"] for s in steps.values()}) > 1:
+            raise InvalidInput(
+                "同一专家组只能评议同一申报通知、同一评议环节的申报",
+                fields={"applications": ["所选申报不属于同一申报通知或不在同一环节"]},
+                rule="SEL-8",
+            )
+        step = steps[apps[0].pk]
+        busy = list(
+            Panel.objects.filter(applications__in=apps, step=step["step"], status=Panel.Status.OPEN)
+            .values_list("pk", "applications__number")
+            .distinct()
+        )
+        busy = [(pk, number) for pk, number in busy if number in {a.number for a in apps}]
+        if busy:
+            raise Conflict(
+                "以下申报已有评议中的专家组，请先结束评议："
+                + "、".join(f"{n}（专家组 #{pk}）" for pk, n in busy),
+                code="panel_open",
+            )
+        owner = actor.primary_org
+        aliases = _alias_map()
+        applicants = _applicant_facts(apps)
+        experts = [_expert_facts(e, aliases) for e in _pool(owner)]
+        candidates, excluded = rules.eligible(experts, applicants)
+        if len(candidates) < size:
+            codes = "、".join(sorted({f"{a.occupation_name}（{a.occupation_code}）" for a in apps}))
+            raise RuleViolation(
+                f"专家库中可抽取的专家不足：需要 {size} 名，相关领域（{codes}）在库且无需回避的专家仅 {len(candidates)} 名"
+                f"（另有 {len(excluded)} 名因回避未列入）。请补充专家库，或按职业分批抽取。",
+                code="too_few_experts",
+                rule=rules.RULE,
+                details={"size": size, "eligible": len(candidates), "recused": len(excluded)},
+            )
+        order = rules.shuffled(candidates, seed)
+        chosen = order[:size]
+        panel = Panel.objects.create(
+            call=apps[0].call,
+            step=step["step"],
+            owner=owner,
+            region_id=owner.region_id,
+            size=size,
+            seed=seed,
+            algorithm=rules.ALGORITHM,
+            candidates=candidates,
+            excluded=[{**e, "stage": "draw"} for e in excluded],
+            status=Panel.Status.OPEN,
+            created_by=actor,
+        )
+        panel.applications.set(apps)
+        PanelMember.objects.bulk_create(
+            [
+                PanelMember(panel=panel, expert_id=expert_id, position=i + 1)
+                for i, expert_id in enumerate(chosen)
+            ]
+        )
+        audit_record(
+            actor,
+            "panel.drawn",
+            panel,
+            after={
+                "call": apps[0].call.code,
+                "step": step["step"],
+                "applications": [a.number for a in apps],
+                "size": size,
+                "seed": seed,
+                "algorithm": rules.ALGORITHM,
+                "candidates": candidates,
+                "excluded": excluded,
+                "members": chosen,
+            },
+            reason=f"{step['label']}：随机抽取专家组（SEL-8）",
+        )
+    return panel
+
+
+def _redraw(
+    panel: Panel, declined: PanelMember, apps: Sequence[Application], aliases: dict[str, str]
+) -> PanelMember | None:
+    """The replacement of a declined member: the next id of the recorded order not yet used. One that is
+    no longer eligible (left the pool, or declared a conflict since) is recorded on the panel as skipped
+    and passed over, so the replay stays exact."""
+    order = rules.shuffled(panel.candidates, panel.seed)
+    used = set(panel.members.values_list("expert_id", flat=True))
+    used |= {e["expert"] for e in panel.excluded if e.get("stage") == "redraw"}
+    applicants = _applicant_facts(apps)
+    codes = {a.occupation_code for a in applicants}
+    skipped: list[dict[str, Any]] = []
+    replacement = None
+    while (nxt := rules.next_candidate(order, used)) is not None:
+        used.add(nxt)
+        expert = _pool(panel.owner).filter(pk=nxt).first()
+        if expert is None:
+            skipped.append({"expert": nxt, "name": "", "reason": "已不在专家库", "stage": "redraw"})
+            continue
+        facts = _expert_facts(expert, aliases)
+        reasons = [r for a in applicants for r in rules.recusal_reasons(facts, a)]
+        if not facts.active:
+            reasons.insert(0, "已不在库")
+        if not all(rules.field_covers(facts.fields, c) for c in codes):
+            reasons.append("专业领域已变更")
+        if reasons:
+            skipped.append(
+                {"expert": nxt, "name": expert.name, "reason": "；".join(reasons), "stage": "redraw"}
+            )
+            continue
+        replacement = PanelMember.objects.create(
+            panel=panel, expert=expert, position=order.index(nxt) + 1, replaces=declined
+        )
+        break
+    if skipped:
+        panel.excluded = [*panel.excluded, *skipped]
+        panel.save(update_fields=["excluded", "updated_at"])
+    return replacement
+
+
+def panel_member_decline(*, actor, member: PanelMember, reason: str) -> PanelMember:
+    """The expert (or the organising official for them) declines; the next candidate of the recorded
+    order replaces them. Refused when no candidate remains: the panel is then closed and a new one drawn."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        panel = Panel.objects.select_for_update().select_related("owner").get(pk=member.panel_id)
+        member = PanelMember.objects.select_related("expert").get(pk=member.pk)
+        if not (_is_expert(actor, member.expert) or _is_pool_official(actor, panel.owner_id)):
+            raise NotFound()
+        if panel.status != Panel.Status.OPEN:
+            raise InvalidTransition("专家组评议已结束，不能再谢绝或补抽", code="panel_closed")
+        if member.status == M.DECLINED:
+            raise Conflict("该专家已谢绝，已补抽", code="already_declined")
+        if not reason:
+            raise InvalidInput("请填写谢绝原因", fields={"reason": ["请填写谢绝原因"]})
+        if len(reason) > 200:
+            raise InvalidInput("谢绝原因过长", fields={"reason": ["谢绝原因最多 200 个字"]})
+        apps = list(panel.applications.select_related("institution").order_by("pk"))
+        replacement = _redraw(panel, member, apps, _alias_map())
+        if replacement is None:
+            raise RuleViolation(
+                "候选专家已全部抽取，无法补抽。请结束本专家组后重新抽取，或补充专家库。",
+                code="no_candidates_left",
+                rule=rules.RULE,
+            )
+        member.status = M.DECLINED
+        member.decline_reason = reason
+        member.save(update_fields=["status", "decline_reason"])
+        audit_record(
+            actor,
+            "panel.member_declined",
+            panel,
+            before={"member": member.pk, "expert": member.expert_id},
+            after={"replacement": replacement.expert_id, "position": replacement.position},
+            reason=reason,
+        )
+    return replacement
+
+
+def panel_reproduce(panel: Panel) -> list[int]:
+    """Recompute every member (drawn and replacements, in drawing order) from the stored seed, the
+    sorted candidates, the number of replacements and the recorded skips. Equal to
+    `[m.expert_id for m in panel.members.order_by("position")]` when nothing was tampered with."""
+    if panel.algorithm != rules.ALGORITHM:
+        raise InvalidInput(f"不支持的抽取算法：{panel.algorithm}", code="unknown_algorithm")
+    replacements = PanelMember.objects.filter(panel=panel, replaces__isnull=False).count()
+    skipped = [e["expert"] for e in panel.excluded if e.get("stage") == "redraw"]
+    return rules.replay(panel.candidates, panel.seed, panel.size, replacements, skipped)
+
+
+def panel_reproduce_check(panel: Panel) -> dict[str, Any]:
+    """What an auditor sees: the recomputed draw, the stored members and whether they are equal."""
+    stored = list(
+        PanelMember.objects.filter(panel=panel).order_by("position").values_list("expert_id", flat=True)
+    )
+    recomputed = panel_reproduce(panel)
+    return {
+        "algorithm": panel.algorithm,
+        "seed": panel.seed,
+        "candidates": list(panel.candidates),
+        "order": rules.shuffled(panel.candidates, panel.seed),
+        "recomputed": recomputed,
+        "stored": stored,
+        "matches": recomputed == stored,
+    }
+
+
+# --- scores ------------------------------------------------------------------------------------------------------------
+
+
+def _clean_score(score: Any, vote: Any, comment: Any) -> tuple[Decimal, str, str]:
+    errors: dict[str, list[str]] = {}
+    value: Decimal | None = None
+    try:
+        value = Decimal(str(score).strip()) if score is not None and str(score).strip() != "" else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        errors["score"] = ["请填写评分（0–100 之间的数字）"]
+    elif not Decimal(0) <= value <= Decimal(100):
+        errors["score"] = ["评分须在 0–100 之间"]
+    elif value != value.quantize(Decimal("0.1")):
+        errors["score"] = ["评分最多保留一位小数"]
+    if vote not in ExpertScore.Vote.values:
+        errors["vote"] = ["请选择投票意见：推荐、不推荐或弃权"]
+    comment = str(comment or "").strip()
+    if len(comment) > MAX_COMMENT_LENGTH:
+        errors["comment"] = [f"评议意见最多 {MAX_COMMENT_LENGTH} 个字"]
+    if errors:
+        raise InvalidInput("评分有误", fields=errors)
+    assert value is not None
+    return value.quantize(Decimal("0.1")), vote, comment
+
+
+def score_submit(
+    *, actor, panel: Panel, application: Application, score, vote: str, comment: str = ""
+) -> ExpertScore:
+    """An expert's score (0–100) and vote on one application of their open panel. One per member and
+    application; submitting again while the panel is open replaces it. Confidential (SEL-8)."""
+    require(actor, "expert.review")
+    with transaction.atomic():
+        panel = Panel.objects.select_for_update().get(pk=panel.pk)
+        member = (
+            PanelMember.objects.filter(panel=panel, expert__user=actor)
+            .exclude(status=M.DECLINED)
+            .select_related("expert")
+            .first()
+        )
+        if member is None or not panel.applications.filter(pk=application.pk).exists():
+            raise NotFound()
+        if panel.status != Panel.Status.OPEN:
+            raise InvalidTransition("专家组评议已结束，不能再提交或修改评分", code="panel_closed")
+        value, vote, comment = _clean_score(score, vote, comment)
+        existing = ExpertScore.objects.filter(member=member, application=application).first()
+        before = {"score": existing.score, "vote": existing.vote} if existing else None
+        if existing:
+            existing.score, existing.vote, existing.comment = value, vote, comment
+            existing.submitted_at = timezone.now()
+            existing.save(update_fields=["score", "vote", "comment", "submitted_at"])
+            result = existing
+        else:
+            result = ExpertScore.objects.create(
+                member=member, application=application, score=value, vote=vote, comment=comment
+            )
+        if member.status == M.INVITED:
+            member.status = M.ACCEPTED
+            member.save(update_fields=["status"])
+        audit_record(
+            actor,
+            "panel.score_submitted",
+            result,
+            before=before,
+            after={"panel": panel.pk, "application": application.number, "score": value, "vote": vote},
+            region_code=panel.region_code,
+        )
+    return result
+
+
+def panel_close(*, actor, panel: Panel) -> Panel:
+    """End the review: every member still on the panel must have scored every application. The
+    aggregate per application is recorded; the expert-review step may then pass (services.review)."""
+    with transaction.atomic():
+        panel = Panel.objects.select_for_update().get(pk=panel.pk)
+        _require_owner(actor, panel)
+        if panel.status != Panel.Status.OPEN:
+            raise InvalidTransition("专家组评议已结束", code="panel_closed")
+        members = list(panel.members.exclude(status=M.DECLINED).select_related("expert").order_by("position"))
+        if not members:
+            raise RuleViolation("专家组没有在组专家，不能结束评议", code="panel_empty", rule=rules.RULE)
+        apps = list(panel.applications.order_by("number"))
+        done = set(ExpertScore.objects.filter(member__in=members).values_list("member_id", "application_id"))
+        missing = []
+        for m in members:
+            todo = [a.number for a in apps if (m.pk, a.pk) not in done]
+            if todo:
+                missing.append({"expert": m.expert_id, "name": m.expert.name, "applications": todo})
+        if missing:
+            lines = [f"{x['name']}（申报 {'、'.join(x['applications'])}）" for x in missing]
+            raise InvalidInput(
+                "以下专家尚未完成评分：" + "；".join(lines),
+                code="scores_missing",
+                fields={"scores": lines},
+                details={"missing": missing},
+            )
+        scores = ExpertScore.objects.filter(member__in=members)
+        results = {a.number: rules.aggregate([s for s in scores if s.application_id == a.pk]) for a in apps}
+        panel.status = Panel.Status.CLOSED
+        panel.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor,
+            "panel.closed",
+            panel,
+            before={"status": Panel.Status.OPEN},
+            after={"status": Panel.Status.CLOSED, "results": results},
+            reason="专家评议结束（结果供参考，SEL-8）",
+        )
+    return panel
