@@ -165,3 +165,17 @@ def review_queue(actor) -> list[dict[str, Any]]:
             group = groups.setdefault(step["step"], {"step": step, "applications": []})
             group["applications"].append(app)
     return list(groups.values())
+
+
+def letters_for(actor) -> list[dict[str, Any]]:
+    """Calls for which the actor's organisation has recommended applications: one letter each (SEL-9)."""
+    org = getattr(actor, "primary_org", None)
+    if org is None:
+        return []
+    rows = (
+        ReviewAction.objects.filter(org=org, outcome=ReviewAction.Outcome.RECOMMEND, application__in=applications_visible_to(actor))
+        .values("application__call__code", "application__call__title")
+        .order_by("application__call__code")
+        .distinct()
+    )
+    return [{"code": r["application__call__code"], "title": r["application__call__title"]} for r in rows]

@@ -511,8 +511,11 @@ def application_submit(
 
 
 def step_due(call: Call, step: dict) -> dt.date | None:
+    """The deadline the call sets for a step; a recommending step is due by the call's deadline."""
     raw = (call.step_deadlines or {}).get(step["step"])
-    return dt.date.fromisoformat(raw) if raw else None
+    if raw:
+        return dt.date.fromisoformat(raw)
+    return call.deadline if step.get("action") == "recommend" else None
 
 
 @transaction.atomic

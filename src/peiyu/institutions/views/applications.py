@@ -196,7 +196,12 @@ def application_edit(request, pk: int):
     return render(
         request,
         "institutions/application_edit.html",
-        {"app": app, "sections": review_sel.form_editor(app, values, errors), "errors": errors},
+        {
+            "app": app,
+            "sections": review_sel.form_editor(app, values, errors),
+            "errors": errors,
+            "notes": FORMS[form_key_for(app.call.programme, app.kind)].notes,
+        },
     )
 
 
@@ -311,7 +316,9 @@ def review_queue(request):
     """Applications waiting at a step the official may act on, grouped by step, with deadlines."""
     groups = review_sel.review_queue(request.user)
     return render(
-        request, "institutions/review_queue.html", {"groups": groups, "today": timezone.localdate()}
+        request,
+        "institutions/review_queue.html",
+        {"groups": groups, "today": timezone.localdate(), "letters": review_sel.letters_for(request.user)},
     )
 
 
