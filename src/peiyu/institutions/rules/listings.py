@@ -52,16 +52,49 @@ def renewal_window(
 
 def check_renewal_on_time(*, window: RenewalWindow, today: dt.date) -> Check:
     state = window.state(today)
-    facts = {"opens": window.opens.isoformat() if window.opens else None, "closes": window.closes.isoformat(), "today": today.isoformat()}
+    facts = {
+        "opens": window.opens.isoformat() if window.opens else None,
+        "closes": window.closes.isoformat(),
+        "today": today.isoformat(),
+    }
     if state == "open":
-        return Check(window.rule, True, f"在延续申请期限内（{window.closes:%Y-%m-%d} 前）", facts, window.source, blocking=True)
+        return Check(
+            window.rule,
+            True,
+            f"在延续申请期限内（{window.closes:%Y-%m-%d} 前）",
+            facts,
+            window.source,
+            blocking=True,
+        )
     if state == "not_yet":
-        return Check(window.rule, False, f"延续申请自 {window.opens:%Y-%m-%d} 起受理", facts, window.source, blocking=True)
-    return Check(window.rule, False, f"已超过延续申请期限（{window.closes:%Y-%m-%d}），视为主动放弃", facts, window.source, blocking=True)
+        return Check(
+            window.rule,
+            False,
+            f"延续申请自 {window.opens:%Y-%m-%d} 起受理",
+            facts,
+            window.source,
+            blocking=True,
+        )
+    # DIR-2 (000 Art. 9) says 视为主动放弃; DIR-4 (001 Art. 14) says 视为自动放弃
+    deemed = "视为自动放弃" if window.rule == "DIR-4" else "视为主动放弃"
+    return Check(
+        window.rule,
+        False,
+        f"已超过延续申请期限（{window.closes:%Y-%m-%d}），{deemed}",
+        facts,
+        window.source,
+        blocking=True,
+    )
 
 
 def years_of_period(valid_from: dt.date, valid_until: dt.date) -> list[int]:
+    """The calendar years a validity period touches (volumes are recorded per calendar year)."""
     return list(range(valid_from.year, valid_until.year + 1))
+
+
+def report_years(valid_from: dt.date, valid_until: dt.date, today: dt.date) -> list[int]:
+    """Years of the current period's results report (DIR-2 近3年工作成效): those already begun."""
+    return [y for y in years_of_period(valid_from, valid_until) if y <= today.year]
 
 
 def check_volume(*, period: int, volumes: dict[int, int], years: int, min_annual_volume: int | None) -> Check:
@@ -81,10 +114,14 @@ def check_volume(*, period: int, volumes: dict[int, int], years: int, min_annual
         return Check("DIR-3", ok, msg, facts, "000 第九条")
     if min_annual_volume is None:
         return Check("DIR-3", True, "未设年均人次要求", facts, "000 第九条")
+    # total person-times of the period over its length in years: calendar years at the period's two
+    # ends are partial, so dividing by the number of calendar years touched would understate it
     average = total / years if years else 0
     facts["average"] = round(average, 1)
     ok = average >= min_annual_volume
-    msg = f"第{period}个有效期年均 {average:.1f} 人次" + ("，符合" if ok else f"，少于 {min_annual_volume} 人次，视为主动放弃")
+    msg = f"第{period}个有效期年均 {average:.1f} 人次" + (
+        "，符合" if ok else f"，少于 {min_annual_volume} 人次，视为主动放弃"
+    )
     return Check("DIR-3", ok, msg, facts, "000 第九条")
 
 
@@ -93,3 +130,27 @@ def reapply_ban_end(valid_until: dt.date, ban_years: int | None) -> dt.date | No
     if not ban_years:
         return None
     return valid_until + relativedelta(years=ban_years)
+
+
+# --- the denormalised search line ------------------------------------------------------------------------
+
+LEVEL_SEP = "|"
+SEARCH_TEXT_MAX = 400
+
+
+def search_text(listing) -> str:
+    """The `search_text` of a listing (what the public catalog's text and level filters match): pure,
+    from its own fields, lowercase, at most 400 characters. The levels between bars first (a level
+    filter is a substring match on `|初级|` and survives truncation), then institution name, occupation
+    name and code, catalog number and filing code. Same format as selectors.catalog.listing_search_text."""
+    levels = [" ".join(str(lv).split()).replace(LEVEL_SEP, "") for lv in (listing.levels or [])]
+    head = LEVEL_SEP + LEVEL_SEP.join(lv for lv in levels if lv) + LEVEL_SEP if any(levels) else LEVEL_SEP
+    words = (
+        listing.institution_name,
+        listing.occupation_name,
+        listing.occupation_code,
+        listing.number,
+        listing.filing_code,
+    )
+    body = " ".join(" ".join(str(w).split()) for w in words if w)
+    return f"{head} {body}".lower()[:SEARCH_TEXT_MAX]

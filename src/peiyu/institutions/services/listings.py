@@ -1,7 +1,11 @@
 """Catalog entries (DIR-1…6): created when an application completes its route; expire and are forfeited
 on time (`peiyu tick`); renewed (DIR-2, DIR-4) with a results report pre-filled from platform data;
 changed (DIR-5); terminated voluntarily with pending work kept visible (DIR-6); suspended, reinstated
-or removed by the competent body (SUP-5, SUP-7 use these)."""
+or removed by the competent body (SUP-5, SUP-7 use these).
+
+Periods. `Listing.valid_from` is the first day of the first period and `valid_until` the last day of
+the latest one; `period` is the number of the latest. Each period is a ListingPeriod row; the volume
+test of DIR-3 and the results report look at the latest period only."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from peiyu.accounts.models import Org
@@ -25,10 +29,20 @@ from peiyu.core.policy import Policy, policy_for, policy_named
 from peiyu.core.tick import register
 from peiyu.core.workflow import Workflow
 
-from ..models import Application, Attachment, ChangeRequest, Listing, ListingPeriod, ListingVolume, Renewal, Termination
+from ..models import (
+    Application,
+    Attachment,
+    ChangeRequest,
+    Listing,
+    ListingPeriod,
+    ListingVolume,
+    Renewal,
+    Termination,
+)
 from ..rules import listings as lr
 
 L = Listing.Status
+R = Renewal.Status
 
 LISTING_FLOW = Workflow(
     Listing,
@@ -37,6 +51,14 @@ LISTING_FLOW = Workflow(
         L.SUSPENDED: {L.ACTIVE, L.EXPIRED, L.FORFEITED, L.TERMINATED, L.REMOVED},
         L.EXPIRED: {L.ACTIVE, L.FORFEITED, L.TERMINATED, L.REMOVED},
     },
+)
+
+# Statuses in which the institution may still act on its entry (renew, change, declare).
+LIVE = (L.ACTIVE, L.SUSPENDED, L.EXPIRED)
+RENEWAL_PURPOSES = (
+    Attachment.Purpose.INDUSTRY_CONSENT,
+    Attachment.Purpose.RESULTS_REPORT,
+    Attachment.Purpose.OTHER,
 )
 
 # Later apps (training, exams, certificates) report what they did under a listing and what is pending.
@@ -50,10 +72,20 @@ def register_volume_source(fn: Callable[[Listing, int], int]) -> None:
         _volume_sources.append(fn)
 
 
+def unregister_volume_source(fn: Callable[[Listing, int], int]) -> None:
+    if fn in _volume_sources:
+        _volume_sources.remove(fn)
+
+
 def register_pending_source(fn: Callable[[Listing], list[dict[str, Any]]]) -> None:
     """fn(listing) → [{"label": "在训学员", "count": 12, "url": "..."}] — work a termination must not drop."""
     if fn not in _pending_sources:
         _pending_sources.append(fn)
+
+
+def unregister_pending_source(fn: Callable[[Listing], list[dict[str, Any]]]) -> None:
+    if fn in _pending_sources:
+        _pending_sources.remove(fn)
 
 
 def listing_policy(listing: Listing) -> Policy:
@@ -63,15 +95,8 @@ def listing_policy(listing: Listing) -> Policy:
 
 
 def search_text(listing: Listing) -> str:
-    parts = [
-        listing.institution_name,
-        listing.occupation_name,
-        listing.occupation_code,
-        listing.number,
-        listing.filing_code or "",
-        " ".join(listing.levels or []),
-    ]
-    return " ".join(p for p in parts if p).lower()[:400]
+    """The listing's `search_text` in the format the public catalog filters on (rules.listings)."""
+    return lr.search_text(listing)
 
 
 def _filing_code(app: Application, policy: Policy) -> str | None:
@@ -90,14 +115,19 @@ def _filing_code(app: Application, policy: Policy) -> str | None:
 
 
 def listing_create_from(app: Application, *, actor) -> Listing:
-    """DIR-1: the entry is valid for the profile's `validity_years` from the day it is listed."""
+    """DIR-1: the entry is valid for the profile's `validity_years` from the day it is listed.
+    Called by the review service inside its transaction, after the application's last step."""
     policy = policy_named(app.call.policy_name, on=app.call.opens_on)
     today = timezone.localdate()
     until = lr.validity_end(today, policy["validity_years"])
     catalog_region = None
     if app.call.programme == "skill" or app.kind == "training":
         catalog_region = app.call.region_id
-    form = app.form
+    form = app.form or {}
+    if app.recommender and app.recommender.kind == Org.Kind.INDUSTRY_AUTHORITY:
+        recommender = app.recommender
+    else:
+        recommender = app.institution.recommended_by
     listing = Listing(
         number=reference_number("ML", Listing),
         filing_code=_filing_code(app, policy),
@@ -111,13 +141,13 @@ def listing_create_from(app: Application, *, actor) -> Listing:
         levels=app.levels,
         region_id=app.region_id,
         catalog_region_id=catalog_region,
-        recommender=app.recommender if app.recommender and app.recommender.kind == Org.Kind.INDUSTRY_AUTHORITY else app.institution.recommended_by,
+        recommender=recommender,
         valid_from=today,
         valid_until=until,
         application=app,
-        address=form.get("address", "")[:200],
-        contact_name=form.get("contact_name", "")[:64],
-        contact_phone=form.get("contact_phone", "")[:32],
+        address=str(form.get("address") or "")[:200],
+        contact_name=str(form.get("contact_name") or "")[:64],
+        contact_phone=str(form.get("contact_phone") or "")[:32],
         **{k: v for k, v in policy.stamp().items() if k != "policy_chain"},
     )
     listing.search_text = search_text(listing)
@@ -132,14 +162,39 @@ def listing_create_from(app: Application, *, actor) -> Listing:
         kind="listing_created",
         outcome="active",
         rules=["DIR-1"],
-        checks=[Check("DIR-1", True, f"有效期 {today:%Y-%m-%d} 至 {until:%Y-%m-%d}", {"validity_years": policy["validity_years"]}, "000 第五条；001 第十四条").as_dict()],
+        checks=[
+            Check(
+                "DIR-1",
+                True,
+                f"有效期 {today:%Y-%m-%d} 至 {until:%Y-%m-%d}",
+                {"validity_years": policy["validity_years"]},
+                "000 第五条；001 第十四条",
+            ).as_dict()
+        ],
         **policy.stamp(),
     )
-    audit_record(actor, "listing.created", listing, after={"application": app.number, "valid_until": until.isoformat(), "filing_code": listing.filing_code})
+    audit_record(
+        actor,
+        "listing.created",
+        listing,
+        after={
+            "application": app.number,
+            "valid_until": until.isoformat(),
+            "filing_code": listing.filing_code,
+        },
+    )
     return listing
 
 
-# --- volumes, renewal window ----------------------------------------------------------------------------
+# --- periods, volumes, renewal window -------------------------------------------------------------------
+
+
+def current_period(listing: Listing) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of the listing's latest validity period."""
+    period = next((p for p in listing.periods.all() if p.number == listing.period), None)
+    if period is None:
+        return listing.valid_from, listing.valid_until
+    return period.valid_from, period.valid_until
 
 
 def volumes_for(listing: Listing, years: list[int]) -> dict[int, tuple[int, str]]:
@@ -153,22 +208,46 @@ def volumes_for(listing: Listing, years: list[int]) -> dict[int, tuple[int, str]
         elif year in declared:
             out[year] = declared[year]
         else:
-            out[year] = (0, ListingVolume.Source.PLATFORM if _volume_sources else ListingVolume.Source.DECLARED)
+            out[year] = (
+                0,
+                ListingVolume.Source.PLATFORM if _volume_sources else ListingVolume.Source.DECLARED,
+            )
     return out
+
+
+def _int(value: Any, field: str, label: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{label}须为整数", fields={field: [f"{label}须为整数"]}) from exc
 
 
 @transaction.atomic
 def listing_volume_declare(*, actor, listing: Listing, year: int, persons: int) -> ListingVolume:
-    """The institution declares a year's person-times (RPT-1) where the platform holds no records."""
+    """The institution declares a year's person-times (RPT-1) where the platform holds no records:
+    a year of its validity that has begun, never a future one."""
     require(actor, "application.submit", org_id=listing.institution_id)
-    if not (listing.valid_from.year <= int(year) <= max(listing.valid_until.year, timezone.localdate().year)):
-        raise InvalidInput("年度不在有效期内", fields={"year": ["年度不在有效期内"]})
-    if int(persons) < 0:
+    year = _int(year, "year", "年度")
+    persons = _int(persons, "persons", "人次")
+    last = min(listing.valid_until.year, timezone.localdate().year)
+    if not (listing.valid_from.year <= year <= last):
+        msg = f"年度须在 {listing.valid_from.year}–{last} 之间（有效期内且已开始的年度）"
+        raise InvalidInput(msg, fields={"year": [msg]})
+    if persons < 0:
         raise InvalidInput("人次不能为负数", fields={"persons": ["人次不能为负数"]})
-    vol, created = ListingVolume.objects.update_or_create(
-        listing=listing, year=int(year), defaults={"persons": int(persons), "source": ListingVolume.Source.DECLARED}
+    previous = ListingVolume.objects.filter(listing=listing, year=year).first()
+    vol, _created = ListingVolume.objects.update_or_create(
+        listing=listing,
+        year=year,
+        defaults={"persons": persons, "source": ListingVolume.Source.DECLARED, "recorded_at": timezone.now()},
     )
-    audit_record(actor, "listing.volume_declared", listing, after={"year": year, "persons": persons})
+    audit_record(
+        actor,
+        "listing.volume_declared",
+        listing,
+        before={"year": year, "persons": previous.persons} if previous else None,
+        after={"year": year, "persons": persons},
+    )
     return vol
 
 
@@ -183,8 +262,10 @@ def renewal_window_for(listing: Listing) -> lr.RenewalWindow:
 
 
 def volume_check(listing: Listing) -> Check:
+    """DIR-3 over the latest validity period (not over every year since the first listing day)."""
     policy = listing_policy(listing)
-    years = lr.years_of_period(listing.valid_from, listing.valid_until)
+    start, end = current_period(listing)
+    years = lr.years_of_period(start, end)
     vols = {y: n for y, (n, _src) in volumes_for(listing, years).items()}
     return lr.check_volume(
         period=listing.period,
@@ -194,24 +275,56 @@ def volume_check(listing: Listing) -> Check:
     )
 
 
-def _results_report(listing: Listing) -> dict[str, Any]:
-    """The 3-year results report, pre-filled from platform data (and declared figures where none)."""
+def results_report(listing: Listing) -> dict[str, Any]:
+    """The results report of the current period (DIR-2 近3年工作成效), pre-filled from platform data
+    (and declared figures where the platform holds none)."""
     today = timezone.localdate()
-    years = [y for y in lr.years_of_period(listing.valid_from, listing.valid_until) if y <= today.year][-3:]
-    rows = [{"year": y, "persons": n, "source": src} for y, (n, src) in sorted(volumes_for(listing, years).items())]
-    return {"rows": rows, "total": sum(r["persons"] for r in rows), "prepared_on": today.isoformat()}
+    start, end = current_period(listing)
+    years = lr.report_years(start, end, today)
+    rows = [
+        {"year": y, "persons": n, "source": str(src)}
+        for y, (n, src) in sorted(volumes_for(listing, years).items())
+    ]
+    total = sum(r["persons"] for r in rows)
+    return {
+        "period": listing.period,
+        "valid_from": start.isoformat(),
+        "valid_until": end.isoformat(),
+        "rows": rows,
+        "total": total,
+        "prepared_on": today.isoformat(),
+    }
+
+
+_results_report = results_report  # older name
+
+
+def _renewed_until(listing: Listing, today: dt.date) -> dt.date | None:
+    """The end of a period that has not begun yet: the entry was already renewed for the next period."""
+    future = [p for p in listing.periods.all() if p.valid_from > today]
+    return max(p.valid_until for p in future) if future else None
+
+
+def _refuse_if_renewed(listing: Listing, today: dt.date) -> None:
+    until = _renewed_until(listing, today)
+    if until:
+        raise Conflict(f"该目录条目已延续至 {until:%Y-%m-%d}，本有效期无需再次申请", code="already_renewed")
 
 
 @transaction.atomic
 def renewal_start(*, actor, listing: Listing) -> Renewal:
+    """A draft renewal with the results report pre-filled; an open one is returned rather than doubled."""
     require(actor, "application.submit", org_id=listing.institution_id)
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     if listing.status not in (L.ACTIVE, L.EXPIRED):
-        raise Conflict(f"目录条目状态为“{listing.get_status_display()}”，不能申请延续", code="listing_not_renewable")
-    open_one = listing.renewals.filter(status__in=[Renewal.Status.DRAFT, Renewal.Status.SUBMITTED]).first()
+        raise Conflict(
+            f"目录条目状态为“{listing.get_status_display()}”，不能申请延续", code="listing_not_renewable"
+        )
+    open_one = listing.renewals.filter(status__in=[R.DRAFT, R.SUBMITTED]).first()
     if open_one:
         return open_one
-    renewal = Renewal.objects.create(listing=listing, report=_results_report(listing), created_by=actor)
+    _refuse_if_renewed(listing, timezone.localdate())
+    renewal = Renewal.objects.create(listing=listing, report=results_report(listing), created_by=actor)
     audit_record(actor, "renewal.started", renewal, after={"listing": listing.number})
     return renewal
 
@@ -219,8 +332,14 @@ def renewal_start(*, actor, listing: Listing) -> Renewal:
 @transaction.atomic
 def renewal_attach(*, actor, renewal: Renewal, purpose: str, uploaded) -> Attachment:
     require(actor, "application.submit", org_id=renewal.listing.institution_id)
-    if renewal.status != Renewal.Status.DRAFT:
-        raise Conflict("延续申请已提交", code="renewal_submitted")
+    renewal = Renewal.objects.select_for_update().get(pk=renewal.pk)
+    if renewal.status != R.DRAFT:
+        raise Conflict("延续申请已提交，不能再添加材料", code="renewal_submitted")
+    if purpose not in RENEWAL_PURPOSES:
+        allowed = "、".join(str(Attachment.Purpose(p).label) for p in RENEWAL_PURPOSES)
+        raise InvalidInput("材料类型无效", fields={"purpose": [f"延续申请材料为：{allowed}"]})
+    if uploaded is None:
+        raise InvalidInput("请选择文件", fields={"file": ["请选择文件"]})
     facts = check_upload(uploaded)
     att = Attachment(
         renewal=renewal,
@@ -231,43 +350,94 @@ def renewal_attach(*, actor, renewal: Renewal, purpose: str, uploaded) -> Attach
         sha256=facts.sha256,
         uploaded_by=actor,
     )
-    att.file.save(f"renewal-{renewal.pk}-{facts.sha256[:12]}.{facts.name.rsplit('.', 1)[-1].lower()}", uploaded, save=False)
+    ext = facts.name.rsplit(".", 1)[-1].lower() if "." in facts.name else "bin"
+    att.file.save(f"renewal-{renewal.pk}-{facts.sha256[:12]}.{ext}", uploaded, save=False)
     att.save()
-    audit_record(actor, "renewal.attachment_added", renewal, after={"purpose": purpose, "sha256": facts.sha256})
+    audit_record(
+        actor, "renewal.attachment_added", renewal, after={"purpose": purpose, "sha256": facts.sha256}
+    )
     return att
 
 
-@transaction.atomic
+def consenting_org_kind(listing: Listing) -> str:
+    """Who consents to a renewal: DTE — the industry authority that recommended the institution
+    (DIR-2, 000 Art. 9); Chengdu — the district bureau, before the city assesses (DIR-4, 001 Art. 14)."""
+    return Org.Kind.INDUSTRY_AUTHORITY if listing.programme == "dte" else Org.Kind.HRSS_DISTRICT
+
+
 def renewal_consent(*, actor, renewal: Renewal) -> Renewal:
-    """DIR-2: the industry authority that recommended the institution consents on the platform."""
-    org = actor.primary_org
-    require(actor, "listing.view", org_id=renewal.listing.institution_id)
-    if org is None or org.kind != Org.Kind.INDUSTRY_AUTHORITY or renewal.listing.recommender_id != org.pk:
-        raise RuleViolation("只有推荐该机构的行业主管部门可以出具同意意见", code="not_recommender", rule="DIR-2")
-    renewal.consenting_authority = org
-    renewal.consented_at = timezone.now()
-    renewal.save(update_fields=["consenting_authority", "consented_at", "updated_at"])
-    audit_record(actor, "renewal.consented", renewal)
+    """DIR-2: the recommending industry authority consents on the platform (a consent letter may be
+    uploaded instead); DIR-4: the district bureau of the entry consents before the city decides."""
+    with transaction.atomic():
+        renewal = Renewal.objects.select_for_update().select_related("listing").get(pk=renewal.pk)
+        listing = renewal.listing
+        org = getattr(actor, "primary_org", None)
+        if listing.programme == "dte":
+            # industry officials are scoped to the institutions they recommended (ACT-5, ACT-8)
+            scope = require(actor, "listing.view")
+            if (
+                org is None
+                or org.kind != Org.Kind.INDUSTRY_AUTHORITY
+                or listing.recommender_id is None
+                or listing.recommender_id != org.pk
+                or listing.recommender_id not in scope.recommender_org_ids
+            ):
+                raise RuleViolation(
+                    "只有推荐该机构的行业主管部门可以出具同意意见", code="not_recommender", rule="DIR-2"
+                )
+        else:
+            require(actor, "listing.view", region_code=listing.region_id)
+            if org is None or org.kind != Org.Kind.HRSS_DISTRICT:
+                raise RuleViolation(
+                    "延续申请须经所在区（市）县人社部门同意", code="not_district", rule="DIR-4"
+                )
+        if renewal.status not in (R.DRAFT, R.SUBMITTED):
+            raise Conflict("该延续申请已办结", code="renewal_closed")
+        if renewal.consented_at:
+            raise Conflict("已出具同意意见", code="already_consented")
+        renewal.consenting_authority = org
+        renewal.consented_at = timezone.now()
+        renewal.save(update_fields=["consenting_authority", "consented_at", "updated_at"])
+        audit_record(actor, "renewal.consented", renewal, after={"org": org.pk})
     return renewal
 
 
 def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
+    """DIR-2 / DIR-4: on time, with the results report (refreshed now) and, for DTE, the industry
+    authority's consent. A refusal is stored as a decision with its checks, then raised."""
     require(actor, "application.submit", org_id=renewal.listing.institution_id)
     today = timezone.localdate()
+    summary = (summary or "").strip()
     with transaction.atomic():
         renewal = Renewal.objects.select_for_update().select_related("listing").get(pk=renewal.pk)
         listing = renewal.listing
-        if renewal.status != Renewal.Status.DRAFT:
+        if renewal.status != R.DRAFT:
             raise Conflict("延续申请已提交", code="renewal_submitted")
-        if not summary.strip():
+        if listing.status not in (L.ACTIVE, L.EXPIRED):
+            raise Conflict(
+                f"目录条目状态为“{listing.get_status_display()}”，不能申请延续", code="listing_not_renewable"
+            )
+        _refuse_if_renewed(listing, today)
+        if not summary:
             raise InvalidInput("请填写近3年工作成效简述", fields={"summary": ["请填写近3年工作成效简述"]})
         window = renewal_window_for(listing)
-        timing = lr.check_renewal_on_time(window=window, today=today)
-        checks = [timing]
+        checks = [lr.check_renewal_on_time(window=window, today=today)]
         if listing.programme == "dte":
-            has_consent = renewal.consented_at or renewal.attachments.filter(purpose=Attachment.Purpose.INDUSTRY_CONSENT).exists()
+            has_consent = bool(
+                renewal.consented_at
+                or renewal.attachments.filter(
+                    purpose=Attachment.Purpose.INDUSTRY_CONSENT, removed_at__isnull=True
+                ).exists()
+            )
             checks.append(
-                Check("DIR-2", bool(has_consent), "已有行业主管部门同意意见" if has_consent else "缺少行业主管部门同意意见", {}, "000 第九条", blocking=True)
+                Check(
+                    "DIR-2",
+                    has_consent,
+                    "已有行业主管部门同意意见" if has_consent else "缺少行业主管部门同意意见",
+                    {"consented_on_platform": bool(renewal.consented_at)},
+                    "000 第九条",
+                    blocking=True,
+                )
             )
         blocking = [c for c in checks if not c.ok]
         decision = Decision.objects.create(
@@ -280,12 +450,14 @@ def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
             **listing_policy(listing).stamp(),
         )
         if not blocking:
-            renewal.status = Renewal.Status.SUBMITTED
-            renewal.summary = summary.strip()
+            renewal.status = R.SUBMITTED
+            renewal.summary = summary
             renewal.submitted_at = timezone.now()
-            renewal.report = _results_report(listing)
+            renewal.report = results_report(listing)
             renewal.decision = decision
-            renewal.save(update_fields=["status", "summary", "submitted_at", "report", "decision", "updated_at"])
+            renewal.save(
+                update_fields=["status", "summary", "submitted_at", "report", "decision", "updated_at"]
+            )
             audit_record(actor, "renewal.submitted", renewal, after={"listing": listing.number})
     if blocking:
         raise RuleViolation(
@@ -297,47 +469,79 @@ def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
     return renewal
 
 
-def _renewal_decider(actor, listing: Listing) -> None:
+def renewal_decider_kinds(listing: Listing) -> tuple[str, ...]:
     """DIR-2: the province approves training institutions, the coordination group evaluation ones;
-    DIR-4 (Chengdu): the city bureau after the district's consent — officials managing listings there."""
-    org = getattr(actor, "primary_org", None)
+    DIR-4 (Chengdu): the city bureau (with its capacity centre) assesses."""
     if listing.programme == "dte":
-        wanted = Org.Kind.COORDINATION_GROUP if listing.kind == "evaluation" else Org.Kind.HRSS_PROVINCE
-        if org is None or org.kind != wanted:
-            raise RuleViolation(
-                "延续申请由" + ("工程指导协调小组" if listing.kind == "evaluation" else "省级人社部门") + "审核",
-                code="not_your_decision",
-                rule="DIR-2",
-            )
+        return (Org.Kind.COORDINATION_GROUP,) if listing.kind == "evaluation" else (Org.Kind.HRSS_PROVINCE,)
+    return (Org.Kind.HRSS_CITY, Org.Kind.CAPACITY_CENTRE)
+
+
+def _renewal_decider(actor, listing: Listing) -> None:
     require(actor, "listing.manage", region_code=listing.region_id)
+    org = getattr(actor, "primary_org", None)
+    if org is None or org.kind not in renewal_decider_kinds(listing):
+        if listing.programme == "dte":
+            body = "工程指导协调小组" if listing.kind == "evaluation" else "省级人社部门"
+            raise RuleViolation(f"延续申请由{body}审核", code="not_your_decision", rule="DIR-2")
+        raise RuleViolation("延续申请由市人社部门评估", code="not_your_decision", rule="DIR-4")
 
 
 def renewal_decide(*, actor, renewal: Renewal, approve: bool, comment: str = "") -> Renewal:
+    """Approve (extended `validity_years` from the day after expiry, a new period) or reject with a
+    reason. DTE approval needs the volume test of DIR-3; Chengdu needs the district's consent (DIR-4)."""
+    comment = (comment or "").strip()
     with transaction.atomic():
         renewal = Renewal.objects.select_for_update().select_related("listing").get(pk=renewal.pk)
         listing = Listing.objects.select_for_update().get(pk=renewal.listing_id)
         _renewal_decider(actor, listing)
-        if renewal.status != Renewal.Status.SUBMITTED:
+        if renewal.status != R.SUBMITTED:
             raise Conflict("该延续申请不在待审核状态", code="renewal_not_submitted")
-        policy = listing_policy(listing)
-        volume = volume_check(listing) if policy.get("min_annual_volume") is not None else None
-        checks = [volume] if volume else []
-        if approve and volume and not volume.ok:
-            raise RuleViolation(volume.message, code="volume_insufficient", rule="DIR-3", details=volume.facts)
-        if not approve and not comment.strip():
+        if listing.status not in LIVE:
+            raise Conflict(
+                f"目录条目状态为“{listing.get_status_display()}”，不能延续", code="listing_not_renewable"
+            )
+        if not approve and not comment:
             raise InvalidInput("请填写不予延续的理由", fields={"comment": ["请填写理由"]})
+        policy = listing_policy(listing)
+        checks: list[Check] = []
+        if policy.get("min_annual_volume") is not None:
+            checks.append(volume_check(listing))
+        if listing.programme != "dte":
+            consented = bool(renewal.consented_at)
+            checks.append(
+                Check(
+                    "DIR-4",
+                    consented,
+                    "区（市）县人社部门已同意" if consented else "尚待区（市）县人社部门同意",
+                    {"consenting_authority": renewal.consenting_authority_id},
+                    "001 第十四条",
+                    blocking=True,
+                )
+            )
+        if approve:
+            failed = [c for c in checks if not c.ok]
+            if failed:
+                raise RuleViolation(
+                    "；".join(c.message for c in failed),
+                    code="renewal_not_approvable",
+                    rule=" ".join(c.rule for c in failed),
+                    details={"checks": [c.as_dict() for c in failed]},
+                )
         decision = Decision.objects.create(
             subject_type="institutions.renewal",
             subject_id=str(renewal.pk),
             kind="renewal_decision",
             outcome="approved" if approve else "rejected",
-            rules=sorted({"DIR-2" if listing.programme == "dte" else "DIR-4", *(c.rule for c in checks)}),
+            rules=sorted(
+                {"DIR-1", "DIR-2" if listing.programme == "dte" else "DIR-4", *(c.rule for c in checks)}
+            ),
             checks=[c.as_dict() for c in checks],
             **policy.stamp(),
         )
-        renewal.status = Renewal.Status.APPROVED if approve else Renewal.Status.REJECTED
+        renewal.status = R.APPROVED if approve else R.REJECTED
         renewal.decided_at = timezone.now()
-        renewal.decision_comment = comment.strip()
+        renewal.decision_comment = comment
         renewal.decision = decision
         renewal.save(update_fields=["status", "decided_at", "decision_comment", "decision", "updated_at"])
         audit_record(actor, f"renewal.{renewal.status}", renewal, reason=comment)
@@ -348,73 +552,150 @@ def renewal_decide(*, actor, renewal: Renewal, approve: bool, comment: str = "")
             ListingPeriod.objects.create(listing=listing, number=number, valid_from=start, valid_until=until)
             changes = {"valid_until": until, "period": number, "status_reason": f"延续至 {until:%Y-%m-%d}"}
             if listing.status == L.EXPIRED:
-                LISTING_FLOW.transition(listing, L.ACTIVE, actor=actor, reason="延续申请通过", changes=changes)
+                LISTING_FLOW.transition(
+                    listing, L.ACTIVE, actor=actor, reason="延续申请通过", changes=changes
+                )
             else:
                 for k, v in changes.items():
                     setattr(listing, k, v)
                 listing.save(update_fields=[*changes, "updated_at"])
-                audit_record(actor, "listing.renewed", listing, after={"valid_until": until.isoformat(), "period": number})
+                audit_record(
+                    actor,
+                    "listing.renewed",
+                    listing,
+                    after={"valid_until": until.isoformat(), "period": number},
+                )
     return renewal
 
 
 # --- time: expiry and forfeiture (DIR-2…4) -----------------------------------------------------------------
 
 
+def _close_open_items(listing: Listing, comment: str) -> None:
+    """An entry that leaves the catalog closes what was still open on it, so no to-do waits forever."""
+    now = timezone.now()
+    Renewal.objects.filter(listing=listing, status__in=[R.DRAFT, R.SUBMITTED]).update(
+        status=R.REJECTED, decided_at=now, decision_comment=comment, updated_at=now
+    )
+    ChangeRequest.objects.filter(
+        listing=listing, status__in=[ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.REVIEWED]
+    ).update(status=ChangeRequest.Status.REJECTED, comment=comment, updated_at=now)
+
+
 def _forfeit(listing: Listing, reason: str, checks: list[Check], policy: Policy) -> None:
     ban_until = lr.reapply_ban_end(listing.valid_until, policy.get("reapply_ban_years"))
+    rules = {c.rule for c in checks}
+    if listing.programme == "dte":
+        rules.add("DIR-3")
     Decision.objects.create(
         subject_type="institutions.listing",
         subject_id=str(listing.pk),
         kind="forfeiture",
         outcome="forfeited",
-        rules=sorted({c.rule for c in checks} | {"DIR-3"} if listing.programme == "dte" else {c.rule for c in checks}),
-        checks=[c.as_dict() for c in checks],
+        rules=sorted(rules),
+        checks=[
+            *(c.as_dict() for c in checks),
+            *(
+                [
+                    Check(
+                        "DIR-3",
+                        False,
+                        f"到期后 {policy.get('reapply_ban_years')} 年内（至 {ban_until:%Y-%m-%d}）不得再次申报该职业",
+                        {
+                            "valid_until": listing.valid_until.isoformat(),
+                            "banned_until": ban_until.isoformat(),
+                        },
+                        "000 第九条",
+                    ).as_dict()
+                ]
+                if ban_until
+                else []
+            ),
+        ],
         **policy.stamp(),
     )
     text = reason + (f"；{ban_until:%Y-%m-%d} 前不得再次申报该职业" if ban_until else "")
+    _close_open_items(listing, text)
     LISTING_FLOW.transition(
-        listing, L.FORFEITED, actor=None, reason=text, changes={"reapply_banned_until": ban_until, "status_reason": text}
+        listing,
+        L.FORFEITED,
+        actor=None,
+        reason=text,
+        changes={"reapply_banned_until": ban_until, "status_reason": text},
     )
 
 
+def _rejected_in_period(listing: Listing) -> bool:
+    """The institution applied in time during this period but was refused: it did not give up."""
+    start, _end = current_period(listing)
+    return listing.renewals.filter(
+        status=R.REJECTED, submitted_at__isnull=False, submitted_at__date__gte=start
+    ).exists()
+
+
 def listings_expire_due(today: dt.date) -> int:
-    """At expiry: DTE entries with no on-time renewal, or too little volume, are forfeited (DIR-3);
-    others expire (awaiting a pending renewal). Chengdu entries with no renewal within the grace months
-    after expiry are deemed abandoned (DIR-4). Safe to run twice."""
+    """At expiry: DTE entries with too little volume, or with no on-time renewal application, are
+    forfeited with the reapply ban (DIR-3); others expire (a renewal under review, or refused).
+    Chengdu entries expire; with no renewal application within the grace months after expiry they
+    are deemed abandoned (DIR-4). Safe to run twice."""
     changed = 0
     due = Listing.objects.filter(status__in=[L.ACTIVE, L.SUSPENDED], valid_until__lt=today).order_by("pk")
-    for listing in due.iterator():
+    for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            listing = Listing.objects.select_for_update().get(pk=listing.pk)
+            listing = Listing.objects.select_for_update().get(pk=pk)
             if listing.status not in (L.ACTIVE, L.SUSPENDED) or listing.valid_until >= today:
                 continue
             policy = listing_policy(listing)
-            renewal = listing.renewals.filter(status=Renewal.Status.SUBMITTED).first()
-            window = renewal_window_for(listing)
+            pending = listing.renewals.filter(status=R.SUBMITTED).exists()
             if listing.programme == "dte":
+                window = renewal_window_for(listing)
                 volume = volume_check(listing)
                 if not volume.ok:
                     _forfeit(listing, volume.message, [volume], policy)
-                elif renewal is None:
-                    check = Check("DIR-3", False, f"未在 {window.closes:%Y-%m-%d} 前提出延续申请，视为主动放弃", {"closes": window.closes.isoformat()}, "000 第九条")
-                    _forfeit(listing, check.message, [check, volume], policy)
+                elif pending:
+                    _expire(listing, "有效期届满，延续申请审核中")
+                elif _rejected_in_period(listing):
+                    _expire(listing, "有效期届满，延续申请未通过")
                 else:
-                    LISTING_FLOW.transition(listing, L.EXPIRED, actor=None, reason="有效期届满，延续申请审核中", changes={"status_reason": "有效期届满，延续申请审核中"})
+                    check = Check(
+                        "DIR-3",
+                        False,
+                        f"未在 {window.closes:%Y-%m-%d} 前提出延续申请，视为主动放弃",
+                        {"closes": window.closes.isoformat()},
+                        "000 第九条",
+                    )
+                    _forfeit(listing, check.message, [check, volume], policy)
             else:
-                LISTING_FLOW.transition(listing, L.EXPIRED, actor=None, reason="有效期届满", changes={"status_reason": "有效期届满"})
+                _expire(listing, "有效期届满，延续申请审核中" if pending else "有效期届满")
             changed += 1
-    for listing in Listing.objects.filter(status=L.EXPIRED).order_by("pk").iterator():
+    # expired entries with no renewal under review: each is read once, its window computed in Python
+    waiting = Renewal.objects.filter(listing=OuterRef("pk"), status=R.SUBMITTED)
+    expired = Listing.objects.filter(status=L.EXPIRED, valid_until__lt=today).exclude(Exists(waiting))
+    for listing in expired.order_by("pk"):
         window = renewal_window_for(listing)
-        if today <= window.closes or listing.renewals.filter(status=Renewal.Status.SUBMITTED).exists():
+        if today <= window.closes:
+            continue
+        if _rejected_in_period(listing):
             continue
         with transaction.atomic():
             listing = Listing.objects.select_for_update().get(pk=listing.pk)
-            if listing.status != L.EXPIRED:
+            if listing.status != L.EXPIRED or listing.renewals.filter(status=R.SUBMITTED).exists():
                 continue
-            check = Check(window.rule, False, f"期满后至 {window.closes:%Y-%m-%d} 未提出延续申请，视为自动放弃", {"closes": window.closes.isoformat()}, window.source)
+            deemed = "视为自动放弃" if window.rule == "DIR-4" else "视为主动放弃"
+            check = Check(
+                window.rule,
+                False,
+                f"期满后至 {window.closes:%Y-%m-%d} 未提出延续申请，{deemed}",
+                {"closes": window.closes.isoformat()},
+                window.source,
+            )
             _forfeit(listing, check.message, [check], listing_policy(listing))
             changed += 1
     return changed
+
+
+def _expire(listing: Listing, reason: str) -> None:
+    LISTING_FLOW.transition(listing, L.EXPIRED, actor=None, reason=reason, changes={"status_reason": reason})
 
 
 @register("institutions.listings")
@@ -424,32 +705,74 @@ def _tick_listings(now: dt.datetime) -> int:
 
 # --- changes (DIR-5) -----------------------------------------------------------------------------------
 
-BASIC_FIELDS = {"institution_name": "单位名称", "address": "地址", "legal_rep_name": "法定代表人", "contact_name": "联系人", "contact_phone": "联系电话"}
+BASIC_FIELDS = {
+    "institution_name": "单位名称",
+    "address": "地址",
+    "legal_rep_name": "法定代表人",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+}
+_BASIC_MAX = {
+    "institution_name": 200,
+    "address": 200,
+    "legal_rep_name": 64,
+    "contact_name": 64,
+    "contact_phone": 32,
+}
+
+
+def _clean_basic(after: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    unknown = set(after) - set(BASIC_FIELDS)
+    if unknown or not after:
+        errors["after"] = ["基础信息变更仅限：" + "、".join(BASIC_FIELDS.values())]
+        return clean
+    for key, value in after.items():
+        text = " ".join(str(value if value is not None else "").split())
+        if not text:
+            errors[key] = [f"请填写变更后的{BASIC_FIELDS[key]}"]
+        elif len(text) > _BASIC_MAX[key]:
+            errors[key] = [f"{BASIC_FIELDS[key]}不超过 {_BASIC_MAX[key]} 个字"]
+        else:
+            clean[key] = text
+    return clean
 
 
 @transaction.atomic
 def change_submit(*, actor, listing: Listing, type: str, after: dict[str, Any], reason: str) -> ChangeRequest:
+    """DIR-5: basic data (name, address, legal representative, contact, phone) or scope (levels)."""
     require(actor, "application.submit", org_id=listing.institution_id)
     errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    after = dict(after or {})
     if type not in ChangeRequest.Type.values:
         errors["type"] = ["变更类型无效"]
-    if not reason.strip():
+    if not reason:
         errors["reason"] = ["请填写变更理由"]
     if type == ChangeRequest.Type.BASIC:
-        unknown = set(after) - set(BASIC_FIELDS)
-        if unknown or not after:
-            errors["after"] = ["基础信息变更仅限：" + "、".join(BASIC_FIELDS.values())]
+        after = _clean_basic(after, errors)
+        if after and not errors and all(getattr(listing, k, None) == v for k, v in after.items()):
+            errors["after"] = ["变更后的内容与现有信息相同"]
     elif type == ChangeRequest.Type.SCOPE:
-        allowed = listing_policy(listing).get("levels") or []
-        levels = after.get("levels") or []
+        allowed = [str(x) for x in (listing_policy(listing).get("levels") or [])]
+        raw = after.get("levels") or []
+        levels = [str(lv) for lv in raw] if isinstance(raw, list | tuple) else []
         if not levels or any(lv not in allowed for lv in levels) or set(after) - {"levels"}:
             errors["after"] = ["评价范围变更请选择等级：" + "、".join(allowed)]
+        else:
+            levels = [lv for lv in allowed if lv in levels]  # the profile's order, no duplicates
+            if levels == list(listing.levels or []):
+                errors["after"] = ["变更后的等级与现有等级相同"]
+            after = {"levels": levels}
     if errors:
-        raise InvalidInput("变更申请有误", fields=errors)
+        raise InvalidInput("变更申请有误", fields=errors, rule="DIR-5")
+    listing = Listing.objects.select_for_update().get(pk=listing.pk)
     if listing.status not in (L.ACTIVE, L.SUSPENDED):
         raise Conflict("仅有效或暂停的目录条目可申请变更", code="listing_not_changeable")
     before = {k: getattr(listing, k, "") if k != "legal_rep_name" else "" for k in after}
-    change = ChangeRequest.objects.create(listing=listing, type=type, before=before, after=after, reason=reason.strip(), created_by=actor)
+    change = ChangeRequest.objects.create(
+        listing=listing, type=type, before=before, after=after, reason=reason, created_by=actor
+    )
     audit_record(actor, "change.submitted", change, after=after, reason=reason)
     return change
 
@@ -471,35 +794,68 @@ def change_next_org_kind(change: ChangeRequest) -> str:
 
 
 def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str = "") -> ChangeRequest:
+    comment = (comment or "").strip()
     with transaction.atomic():
         change = ChangeRequest.objects.select_for_update().select_related("listing").get(pk=change.pk)
+        require(actor, "listing.view", region_code=change.listing.region_id)
         if change.status not in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.REVIEWED):
             raise Conflict("该变更申请已办结", code="change_closed")
         listing = Listing.objects.select_for_update().get(pk=change.listing_id)
         org_kind, to_status = _change_step(change)
         org = getattr(actor, "primary_org", None)
         if org is None or org.kind != org_kind:
-            raise RuleViolation("该环节不由您办理", code="not_your_step", rule="DIR-5")
-        require(actor, "listing.view", region_code=listing.region_id)
-        if not approve:
-            if not comment.strip():
-                raise InvalidInput("请填写不予变更的理由", fields={"comment": ["请填写理由"]})
-            change.status = ChangeRequest.Status.REJECTED
-        else:
-            change.status = to_status
-        change.comment = comment.strip()
+            label = Org.Kind(org_kind).label
+            raise RuleViolation(f"该环节由{label}办理", code="not_your_step", rule="DIR-5")
+        if not approve and not comment:
+            raise InvalidInput("请填写不予变更的理由", fields={"comment": ["请填写理由"]})
+        if (
+            approve
+            and to_status == ChangeRequest.Status.APPLIED
+            and listing.status not in (L.ACTIVE, L.SUSPENDED)
+        ):
+            raise Conflict("目录条目已不在有效或暂停状态，不能变更", code="listing_not_changeable")
+        from_status = change.status
+        change.status = to_status if approve else ChangeRequest.Status.REJECTED
+        change.comment = comment
         change.save(update_fields=["status", "comment", "updated_at"])
+        Decision.objects.create(
+            subject_type="institutions.change",
+            subject_id=str(change.pk),
+            kind="change_review",
+            outcome=change.status,
+            rules=["DIR-5"],
+            checks=[
+                Check(
+                    "DIR-5",
+                    approve,
+                    f"{org.name}：{'同意' if approve else '不同意'}（{change.get_type_display()}）",
+                    {"from": from_status, "to": change.status, "org_kind": org_kind},
+                    "001 第十二条、第十三条；000 第二十条",
+                ).as_dict()
+            ],
+            **listing_policy(listing).stamp(),
+        )
         if change.status == ChangeRequest.Status.APPLIED:
             before = {}
             for key, value in change.after.items():
-                if hasattr(listing, key):
+                if key in ("institution_name", "address", "contact_name", "contact_phone", "levels"):
                     before[key] = getattr(listing, key)
                     setattr(listing, key, value)
             listing.search_text = search_text(listing)
             listing.save()
             if "institution_name" in change.after:
-                Org.objects.filter(pk=listing.institution_id).update(name=change.after["institution_name"])
-            audit_record(actor, "listing.changed", listing, before=before, after=change.after, reason=change.reason)
+                # the name is the institution's: every entry of it shows the new one
+                name = change.after["institution_name"]
+                Org.objects.filter(pk=listing.institution_id).update(name=name)
+                for other in Listing.objects.filter(institution_id=listing.institution_id).exclude(
+                    pk=listing.pk
+                ):
+                    other.institution_name = name
+                    other.search_text = search_text(other)
+                    other.save(update_fields=["institution_name", "search_text", "updated_at"])
+            audit_record(
+                actor, "listing.changed", listing, before=before, after=change.after, reason=change.reason
+            )
         audit_record(actor, f"change.{change.status}", change, reason=comment)
     return change
 
@@ -517,40 +873,234 @@ def pending_work(listing: Listing) -> list[dict[str, Any]]:
 def listing_terminate(*, actor, listing: Listing, reason: str, handling_plan: str) -> Termination:
     """DIR-6: the institution cancels its entry; what is pending is recorded and stays visible."""
     require(actor, "application.submit", org_id=listing.institution_id)
+    reason = (reason or "").strip()
+    handling_plan = (handling_plan or "").strip()
     errors = {}
-    if not reason.strip():
+    if not reason:
         errors["reason"] = ["请填写注销原因"]
     pending = pending_work(listing)
-    if any(p.get("count") for p in pending) and not handling_plan.strip():
+    open_count = sum(int(p.get("count") or 0) for p in pending)
+    if open_count and not handling_plan:
         errors["handling_plan"] = ["尚有未办结事项，请填写后续工作处理方案"]
     if errors:
         raise InvalidInput("注销申请有误", fields=errors, rule="DIR-6")
     with transaction.atomic():
+        listing = Listing.objects.select_for_update().get(pk=listing.pk)
         if Termination.objects.filter(listing=listing).exists():
             raise Conflict("该目录条目已注销", code="already_terminated")
+        if not LISTING_FLOW.can(listing, L.TERMINATED):
+            raise Conflict(
+                f"目录条目状态为“{listing.get_status_display()}”，不能注销", code="listing_not_terminable"
+            )
         termination = Termination.objects.create(
-            listing=listing, reason=reason.strip(), pending=pending, handling_plan=handling_plan.strip(), created_by=actor
+            listing=listing, reason=reason, pending=pending, handling_plan=handling_plan, created_by=actor
         )
-        LISTING_FLOW.transition(listing, L.TERMINATED, actor=actor, reason=reason, changes={"status_reason": f"机构申请注销：{reason.strip()}"})
+        Decision.objects.create(
+            subject_type="institutions.listing",
+            subject_id=str(listing.pk),
+            kind="termination",
+            outcome="terminated",
+            rules=["DIR-6"],
+            checks=[
+                Check(
+                    "DIR-6",
+                    True,
+                    f"机构申请注销；待处理事项 {open_count} 项"
+                    + ("，已提交处理方案" if handling_plan else ""),
+                    {"pending": pending, "handling_plan": bool(handling_plan)},
+                    "001 第十五条；000 第二十条",
+                ).as_dict()
+            ],
+            **listing_policy(listing).stamp(),
+        )
+        _close_open_items(listing, "目录条目已注销")
+        LISTING_FLOW.transition(
+            listing,
+            L.TERMINATED,
+            actor=actor,
+            reason=reason,
+            changes={"status_reason": f"机构申请注销：{reason}"},
+        )
     return termination
 
 
-def _manage(actor, listing: Listing, reason: str) -> None:
+def _manage(actor, listing: Listing, reason: str) -> str:
     require(actor, "listing.manage", region_code=listing.region_id)
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise InvalidInput("请填写理由", fields={"reason": ["请填写理由"]})
+    return reason
 
 
 def listing_suspend(*, actor, listing: Listing, reason: str) -> Listing:
-    _manage(actor, listing, reason)
-    return LISTING_FLOW.transition(listing, L.SUSPENDED, actor=actor, reason=reason, changes={"status_reason": reason}, expected_from=[L.ACTIVE])
+    reason = _manage(actor, listing, reason)
+    return LISTING_FLOW.transition(
+        listing,
+        L.SUSPENDED,
+        actor=actor,
+        reason=reason,
+        changes={"status_reason": reason},
+        expected_from=[L.ACTIVE],
+    )
 
 
 def listing_reinstate(*, actor, listing: Listing, reason: str) -> Listing:
-    _manage(actor, listing, reason)
-    return LISTING_FLOW.transition(listing, L.ACTIVE, actor=actor, reason=reason, changes={"status_reason": ""}, expected_from=[L.SUSPENDED])
+    reason = _manage(actor, listing, reason)
+    return LISTING_FLOW.transition(
+        listing,
+        L.ACTIVE,
+        actor=actor,
+        reason=reason,
+        changes={"status_reason": ""},
+        expected_from=[L.SUSPENDED],
+    )
 
 
 def listing_remove(*, actor, listing: Listing, reason: str) -> Listing:
-    _manage(actor, listing, reason)
-    return LISTING_FLOW.transition(listing, L.REMOVED, actor=actor, reason=reason, changes={"status_reason": reason})
+    reason = _manage(actor, listing, reason)
+    with transaction.atomic():
+        locked = LISTING_FLOW.transition(
+            listing, L.REMOVED, actor=actor, reason=reason, changes={"status_reason": reason}
+        )
+        _close_open_items(locked, f"目录条目已退出目录：{reason}")
+    return locked
+
+
+# --- what the detail page and the API show --------------------------------------------------------------
+
+WINDOW_STATE_LABELS = {"not_yet": "尚未开始受理", "open": "受理中", "closed": "已截止"}
+DECISION_KIND_LABELS = {
+    "listing_created": "纳入目录",
+    "forfeiture": "视为放弃",
+    "termination": "注销",
+    "renewal_submission": "延续申请提交检查",
+    "renewal_decision": "延续审核决定",
+    "change_review": "变更审核",
+}
+DECISION_OUTCOME_LABELS = {
+    "active": "有效",
+    "forfeited": "视为放弃",
+    "terminated": "已注销",
+    "submitted": "已提交",
+    "refused": "不予受理",
+    "approved": "同意延续",
+    "rejected": "不同意",
+    "reviewed": "初审同意",
+    "applied": "已变更",
+}
+
+
+FIELD_LABELS = {**BASIC_FIELDS, "levels": "等级"}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _labelled(decisions: list[Decision]) -> list[Decision]:
+    for d in decisions:
+        d.kind_label = DECISION_KIND_LABELS.get(d.kind, d.kind)
+        d.outcome_label = DECISION_OUTCOME_LABELS.get(d.outcome, d.outcome)
+    return decisions
+
+
+def listing_overview(listing: Listing) -> dict[str, Any]:
+    """Everything one listing's page shows, read once: periods, volume per year with its source, the
+    renewal window and its rule, the pre-filled results report, renewals and changes with their stored
+    decisions, the termination with the pending work (as recorded and as it stands now), the status
+    history and the decisions taken on the entry itself."""
+    from peiyu.core.models import TransitionLog
+
+    today = timezone.localdate()
+    periods = list(listing.periods.order_by("number"))
+    last_year = min(listing.valid_until.year, today.year)
+    years = list(range(listing.valid_from.year, last_year + 1))
+    volumes = [
+        {"year": y, "persons": n, "source": str(src), "source_label": str(ListingVolume.Source(src).label)}
+        for y, (n, src) in sorted(volumes_for(listing, years).items())
+    ]
+    window = renewal_window_for(listing)
+    renewals = list(
+        listing.renewals.select_related("consenting_authority", "created_by").prefetch_related("attachments")
+    )
+    changes = list(listing.changes.select_related("created_by"))
+    by_subject: dict[tuple[str, str], list[Decision]] = {}
+    wanted = Decision.objects.filter(
+        subject_type="institutions.renewal", subject_id__in=[str(r.pk) for r in renewals]
+    ) | Decision.objects.filter(
+        subject_type="institutions.change", subject_id__in=[str(c.pk) for c in changes]
+    )
+    for d in _labelled(list(wanted.order_by("created_at", "id"))):
+        by_subject.setdefault((d.subject_type, d.subject_id), []).append(d)
+    for r in renewals:
+        r.decisions = by_subject.get(("institutions.renewal", str(r.pk)), [])
+        r.open_attachments = [a for a in r.attachments.all() if a.removed_at is None]
+    for c in changes:
+        c.decisions = by_subject.get(("institutions.change", str(c.pk)), [])
+        c.next_org_kind = change_next_org_kind(c) if c.status in ("submitted", "reviewed") else ""
+        c.next_org_label = str(Org.Kind(c.next_org_kind).label) if c.next_org_kind else ""
+        c.rows = [
+            (FIELD_LABELS.get(k, k), _shown(c.before.get(k)), _shown(v)) for k, v in (c.after or {}).items()
+        ]
+    open_renewal = next((r for r in renewals if r.status in (R.DRAFT, R.SUBMITTED)), None)
+    termination = Termination.objects.filter(listing=listing).select_related("created_by").first()
+    start, end = current_period(listing)
+    statuses = dict(L.choices)
+    history = list(
+        TransitionLog.objects.filter(subject_type="institutions.listing", subject_id=str(listing.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    for h in history:
+        h.from_label = str(statuses.get(h.from_status, h.from_status))
+        h.to_label = str(statuses.get(h.to_status, h.to_status))
+    return {
+        "today": today,
+        "is_valid": listing.is_valid_on(today),
+        "periods": periods,
+        "current_period": {"number": listing.period, "valid_from": start, "valid_until": end},
+        "volumes": volumes,
+        "volume_check": volume_check(listing),
+        "window": window,
+        "window_state": window.state(today),
+        "window_state_label": WINDOW_STATE_LABELS[window.state(today)],
+        "renewed_until": _renewed_until(listing, today),
+        "report": open_renewal.report if open_renewal else results_report(listing),
+        "open_renewal": open_renewal,
+        "renewals": renewals,
+        "changes": changes,
+        "termination": termination,
+        "pending_now": pending_work(listing),
+        "history": history,
+        "decisions": _labelled(
+            list(
+                Decision.objects.filter(
+                    subject_type="institutions.listing", subject_id=str(listing.pk)
+                ).order_by("created_at", "id")
+            )
+        ),
+        "consenting_org_kind": consenting_org_kind(listing),
+        "decider_kinds": renewal_decider_kinds(listing),
+    }
+
+
+def renewal_decisions(renewal: Renewal) -> list[Decision]:
+    return _labelled(
+        list(
+            Decision.objects.filter(subject_type="institutions.renewal", subject_id=str(renewal.pk)).order_by(
+                "created_at", "id"
+            )
+        )
+    )
+
+
+def change_decisions(change: ChangeRequest) -> list[Decision]:
+    return _labelled(
+        list(
+            Decision.objects.filter(subject_type="institutions.change", subject_id=str(change.pk)).order_by(
+                "created_at", "id"
+            )
+        )
+    )
