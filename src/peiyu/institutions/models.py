@@ -266,6 +266,9 @@ class ReviewAction(models.Model):
         verbose_name = _("审核记录")
         verbose_name_plural = _("审核记录")
 
+    def __str__(self) -> str:
+        return f"{self.step_label or self.step}: {self.get_outcome_display()}"
+
 
 class QuotaLock(models.Model):
     """One row per quota bucket (quota name × call or city × kind × occupation). A quota step locks its
@@ -276,6 +279,9 @@ class QuotaLock(models.Model):
 
     class Meta:
         verbose_name = _("配额锁")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Expert(TimeStamped):
@@ -377,6 +383,9 @@ class PanelMember(models.Model):
         ordering = ["panel", "position"]
         constraints = [models.UniqueConstraint(fields=["panel", "expert"], name="panel_member_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.expert} #{self.position}"
+
 
 class ExpertScore(models.Model):
     """One expert's score and vote on one application; confidential (SEL-8): only the expert and the
@@ -396,6 +405,9 @@ class ExpertScore(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "application"], name="expert_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.application_id}"
 
 
 class PublicNotice(TimeStamped):
@@ -566,6 +578,9 @@ class ListingPeriod(models.Model):
         ordering = ["listing", "number"]
         constraints = [models.UniqueConstraint(fields=["listing", "number"], name="listing_period_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.listing_id} #{self.number} {self.valid_from}–{self.valid_until}"
+
 
 class ListingVolume(models.Model):
     """Person-times trained or evaluated in one year under a listing (DIR-3, RPT-1). `source` says
@@ -584,6 +599,9 @@ class ListingVolume(models.Model):
     class Meta:
         ordering = ["listing", "year"]
         constraints = [models.UniqueConstraint(fields=["listing", "year"], name="listing_volume_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id} {self.year}: {self.persons}"
 
 
 class Renewal(TimeStamped):

@@ -114,7 +114,7 @@ def _route_rule(step: dict) -> str:
 def _institution_todos(user) -> list[TodoItem]:
     from .models import Application, Listing
     from .selectors import applications_visible_to, listings_visible_to
-    from .services.listings import current_period, renewal_window_for
+    from .services.listings import renewal_window_for
 
     org = getattr(user, "primary_org", None)
     if org is None or org.kind != "institution":

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from peiyu.accounts.scoping import scope_for
 from peiyu.accounts.models import Org
+from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
 from peiyu.core.policy import region_prefix
 

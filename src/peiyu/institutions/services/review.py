@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import transaction
 
-from peiyu.accounts.models import Org
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
 from peiyu.core.errors import (

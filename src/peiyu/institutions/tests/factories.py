@@ -13,7 +13,6 @@ from peiyu.core.identifiers import id_with_check, uscc_with_check
 from peiyu.institutions.models import Call
 from peiyu.institutions.services import applications as apps
 from peiyu.institutions.services.calls import calls_load
-
 from tests.personas import _org, _user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

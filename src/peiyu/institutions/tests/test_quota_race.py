@@ -10,7 +10,6 @@ import pytest
 from peiyu.core.errors import RuleViolation
 from peiyu.institutions.models import Application
 from peiyu.institutions.services import review
-
 from tests.personas import _user
 
 from . import factories as f
