@@ -36,11 +36,107 @@ def _records(world):
         for city, user, org in (("shenyang", "sy_official", "sy"), ("dalian", "dl_official", "dl"))
     }
     return {
+        **_directory_records(world),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
         "event_id": events,
         "token_id": tokens,
     }
+
+
+def _directory_records(world):
+    """Applications, listings, renewals, changes and objections of a Shenyang and a Dalian institution;
+    expert panels of Liaoning ("shenyang") and Hubei ("dalian"), since panels belong to a province."""
+    import datetime as dt
+
+    from peiyu.accounts.models import Org, Region
+    from peiyu.core.policy import load_policy_files, policy_named
+    from peiyu.institutions.models import (
+        Application, Call, ChangeRequest, Expert, Listing, Objection, Panel, PanelMember, PublicNotice, Renewal,
+    )  # fmt: skip
+    from peiyu.institutions.tests.factories import load_reference
+
+    load_policy_files()
+    load_reference()
+    today = dt.date.today()
+    route = policy_named("liaoning-dte-batch2")["review_routes"]["training"]
+    call = Call.objects.create(
+        code="walk", title="walk", programme="dte", policy_name="liaoning-dte-batch2", issuer=world.orgs["ln"],
+        kinds=["training"], occupation_codes=["2-02-38-01"], levels=["初级"], opens_on=today, deadline=today, published=True,
+    )  # fmt: skip
+    hb_call = Call.objects.create(
+        code="walk-hb", title="walk", programme="dte", policy_name="hubei-dte", issuer=world.orgs["hb"],
+        kinds=["training"], occupation_codes=["2-02-38-01"], levels=["初级"], opens_on=today, deadline=today, published=True,
+    )  # fmt: skip
+    out = {
+        k: {}
+        for k in (
+            "application_id",
+            "listing_id",
+            "renewal_id",
+            "change_id",
+            "objection_id",
+            "panel_id",
+            "member_id",
+        )
+    }
+    for city, org_key, user in (
+        ("shenyang", "inst_sy", world.sy_inst_admin),
+        ("dalian", "inst_dl", world.dl_inst_admin),
+    ):
+        org = world.orgs[org_key]
+        app = Application.objects.create(
+            number=f"SQWALK{city}", call=call, institution=org, kind="training", occupation_code="2-02-38-01",
+            occupation_name="人工智能工程技术人员", levels=["初级"], region_id=org.region_id, status="in_review",
+            route=route, step=route[0]["step"], created_by=user,
+        )  # fmt: skip
+        listing = Listing.objects.create(
+            number=f"MLWALK{city}", programme="dte", institution=org, institution_name=org.name, kind="training",
+            occupation_code="2-02-38-01", occupation_name="人工智能工程技术人员", levels=["初级"], region_id=org.region_id,
+            valid_from=today, valid_until=today + dt.timedelta(days=1000), policy_name="liaoning-dte-batch2",
+        )  # fmt: skip
+        notice = PublicNotice.objects.create(
+            number=f"GSWALK{city}", title="walk", call=call, publisher=world.orgs["cg"], starts_on=today,
+            ends_on=today + dt.timedelta(days=7), working_days=5, published_by=world.cg_official,
+        )  # fmt: skip
+        out["application_id"][city] = app.pk
+        out["listing_id"][city] = listing.pk
+        out["renewal_id"][city] = Renewal.objects.create(listing=listing, created_by=user).pk
+        out["change_id"][city] = ChangeRequest.objects.create(
+            listing=listing, type="basic", after={"contact_name": "x"}, reason="walk", created_by=user
+        ).pk
+        out["objection_id"][city] = Objection.objects.create(
+            tracking_no=f"YYWALK{city}",
+            notice=notice,
+            application=app,
+            name="x",
+            contact="13800000000",
+            text="walk",
+        ).pk
+    Region.objects.get_or_create(
+        code="420102", defaults={"name": "江岸区", "level": 3, "parent_id": "420100"}
+    )
+    hb_inst = Org.objects.create(name="武汉测试机构", kind="institution", region_id="420102")
+    for city, owner, a_call, inst in (
+        ("shenyang", world.orgs["ln"], call, world.orgs["inst_sy"]),
+        ("dalian", world.orgs["hb"], hb_call, hb_inst),
+    ):
+        app = Application.objects.get(pk=out["application_id"][city]) if city == "shenyang" else Application.objects.create(
+            number="SQWALKhb", call=hb_call, institution=hb_inst, kind="training", occupation_code="2-02-38-01",
+            occupation_name="人工智能工程技术人员", levels=["初级"], region_id="420102", status="in_review",
+            route=route, step=route[1]["step"], created_by=world.hb_official,
+        )  # fmt: skip
+        expert = Expert.objects.create(
+            name=f"专家{city}", employer_name="大学", fields=["2-02-38-01"], pool_owner=owner
+        )
+        panel = Panel.objects.create(
+            call=a_call, step="province_expert_review", owner=owner, region_id=owner.region_id, size=1, seed="walk",
+            algorithm="sha256-seeded-fisher-yates-v1", candidates=[expert.pk], created_by=world.ln_official,
+        )  # fmt: skip
+        panel.applications.add(app)
+        out["panel_id"][city] = panel.pk
+        out["member_id"][city] = PanelMember.objects.create(panel=panel, expert=expert, position=1).pk
+    return out
 
 
 # owner-side personas that must get 2xx (positive control) for each scoped parameter
@@ -49,16 +145,67 @@ OWNERS = {
     "user_id": {"shenyang": "sy_secadmin", "dalian": "dl_secadmin"},
     "event_id": {"shenyang": "sy_auditor", "dalian": "dl_auditor"},
     "token_id": {"shenyang": "sy_inst_admin", "dalian": "dl_inst_admin"},
+    "application_id": {"shenyang": "sy_official", "dalian": "dl_official"},
+    "listing_id": {"shenyang": "sy_official", "dalian": "dl_official"},
+    "renewal_id": {"shenyang": "sy_inst_admin", "dalian": "dl_inst_admin"},
+    "change_id": {"shenyang": "sy_inst_admin", "dalian": "dl_inst_admin"},
+    "objection_id": {"shenyang": "sy_official", "dalian": "dl_official"},
+    # panels belong to a province: Liaoning's panel plays "shenyang", Hubei's plays "dalian"
+    "panel_id": {"shenyang": "ln_official", "dalian": "hb_official"},
 }
+EXTRA_CLIENTS = ["ln_official", "hb_official"]
 # reference data is national and public (CAT-4): not scoped by jurisdiction
 PUBLIC_SAMPLES = {
     "code": ["210100", "2-02-38-01", "NO-SUCH-CODE"],
     "name": ["national-dte", "no-such-profile"],
+    "number": ["NO-SUCH-NUMBER"],
 }
+
+
+def _pdf(w, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return ("multipart", {"purpose": "other", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")})
+
+
 BODIES = {
     ("post", "/api/v1/users/{user_id}/roles"): lambda w, city: {
         "role": "city_official",
         "org_id": w.orgs["sy" if city == "shenyang" else "dl"].pk,
+    },
+    ("patch", "/api/v1/directory/applications/{application_id}"): lambda w, c: {"form": {}},
+    ("post", "/api/v1/directory/applications/{application_id}/attachments"): _pdf,
+    ("post", "/api/v1/directory/applications/{application_id}/submit"): lambda w, c: {
+        "commitment_confirmed": True
+    },
+    ("post", "/api/v1/directory/applications/{application_id}/actions"): lambda w, c: {
+        "action": "return",
+        "comment": "x",
+    },
+    ("post", "/api/v1/directory/panels/{panel_id}/members/{member_id}/decline"): lambda w, c: {"reason": "x"},
+    ("post", "/api/v1/directory/panels/{panel_id}/scores"): lambda w, c: {
+        "application": 1,
+        "score": 80,
+        "vote": "for",
+    },
+    ("post", "/api/v1/directory/listings/{listing_id}/volumes"): lambda w, c: {"year": 2025, "persons": 1},
+    ("post", "/api/v1/directory/renewals/{renewal_id}/attachments"): _pdf,
+    ("post", "/api/v1/directory/renewals/{renewal_id}/submit"): lambda w, c: {"summary": "x"},
+    ("post", "/api/v1/directory/renewals/{renewal_id}/decide"): lambda w, c: {"approve": True},
+    ("post", "/api/v1/directory/listings/{listing_id}/changes"): lambda w, c: {
+        "type": "basic",
+        "after": {"contact_name": "y"},
+        "reason": "x",
+    },
+    ("post", "/api/v1/directory/changes/{change_id}/review"): lambda w, c: {"approve": True},
+    ("post", "/api/v1/directory/listings/{listing_id}/terminate"): lambda w, c: {"reason": "x"},
+    ("post", "/api/v1/directory/listings/{listing_id}/status"): lambda w, c: {
+        "action": "suspend",
+        "reason": "x",
+    },
+    ("post", "/api/v1/directory/objections/{objection_id}/resolve"): lambda w, c: {
+        "upheld": False,
+        "resolution": "x",
     },
 }
 ADMIN_SCOPED = {
@@ -74,7 +221,8 @@ ADMIN_UNSCOPED = {"accounts/region", "accounts/role", "core/holiday", "core/poli
 
 @pytest.fixture
 def clients(world, login_as):
-    return {u: login_as(world.users[u]) for city in CITY_PERSONAS.values() for u in city}
+    users = [u for city in CITY_PERSONAS.values() for u in city] + EXTRA_CLIENTS
+    return {u: login_as(world.users[u]) for u in users}
 
 
 def _api_operations():
@@ -85,6 +233,8 @@ def _api_operations():
 
 
 def _call(client, method, path, body=None):
+    if isinstance(body, tuple) and body[0] == "multipart":
+        return getattr(client, method)(path, data=body[1])
     kwargs = {"content_type": "application/json"} if body is not None else {}
     return (
         getattr(client, method)(path, data=body, **kwargs)
@@ -106,7 +256,9 @@ def test_every_api_route_with_a_record_is_scoped_to_its_city(world, clients):
         if public:
             for sample in PUBLIC_SAMPLES[params[0]]:
                 response = _call(clients["dl_official"], method, path.replace(f"{{{params[0]}}}", sample))
-                assert response.status_code in (200, 404), (path, sample, response.status_code)
+                # a public write without its body is refused as invalid input before any lookup
+                allowed = (200, 404) if method == "get" else (400, 404)
+                assert response.status_code in allowed, (path, sample, response.status_code)
             continue
         unknown = [p for p in params if p not in records]
         assert not unknown, f"{method.upper()} {path}: add a two-city sample for {unknown} to this walk"
@@ -204,3 +356,47 @@ def test_every_page_answers_without_server_error_for_everyone(world, clients, cl
         for username, c in clients.items():
             response = c.get(url)
             assert response.status_code < 500, (url, username, response.status_code)
+
+
+# pages whose first path parameter is a scoped record: route prefix → record
+PAGE_RECORDS = {
+    "directory/applications/<int:pk>/": "application_id",
+    "directory/listings/<int:pk>/": "listing_id",
+    "directory/panels/<int:pk>/": "panel_id",
+    "directory/objections/<int:pk>/": "objection_id",
+}
+PAGE_SUBRECORDS = {
+    "<int:renewal_id>": "renewal_id",
+    "<int:change_id>": "change_id",
+    "<int:member_id>": "member_id",
+}
+
+
+def test_every_record_page_is_scoped_to_its_city(world, clients):
+    """Every page (GET and POST) of an application, listing, panel or objection of one city answers 404
+    to the other city's personas (405 where the page refuses the method first); the owner sees it."""
+    records = _records(world)
+    walked = 0
+    for route, _entry in _django_patterns():
+        prefix = next((p for p in PAGE_RECORDS if route.startswith(p)), None)
+        if prefix is None:
+            if re.search(r"<int:\w+>", route) and route.startswith("directory/"):
+                raise AssertionError(f"page {route}: add it to PAGE_RECORDS")
+            continue
+        param = PAGE_RECORDS[prefix]
+        for owner_city in ("shenyang", "dalian"):
+            url = "/" + route.replace("<int:pk>", str(records[param][owner_city]))
+            for token, sub in PAGE_SUBRECORDS.items():
+                url = url.replace(token, str(records[sub][owner_city]))
+            url = re.sub(r"<int:\w+>", "999999", url)
+            outsiders = CITY_PERSONAS[OTHER[owner_city]] + [OWNERS[param][OTHER[owner_city]]]
+            for username in outsiders:
+                for method in ("get", "post"):
+                    status = getattr(clients[username], method)(url).status_code
+                    assert status in (403, 404, 405), (method, url, username, status)
+            walked += 1
+        if route == prefix:  # positive control: the detail page itself
+            for owner_city in ("shenyang", "dalian"):
+                url = "/" + route.replace("<int:pk>", str(records[param][owner_city]))
+                assert clients[OWNERS[param][owner_city]].get(url).status_code == 200, url
+    assert walked >= 40

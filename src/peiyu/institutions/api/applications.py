@@ -21,7 +21,7 @@ from ..services.notices import application_file
 router = Router(tags=["directory"])
 
 
-class StepOut(Schema):
+class RouteStepOut(Schema):
     step: str
     label: str
     action: str
@@ -44,7 +44,7 @@ class ApplicationOut(Schema):
     recommender: str | None
     status: str
     status_label: str
-    step: StepOut | None
+    step: RouteStepOut | None
     step_due: dt.date | None
     checks_failed: list[str]
     checks_overridden: list[str]
@@ -78,7 +78,7 @@ def _out(app: Application) -> dict[str, Any]:
     }
 
 
-class CheckOut(Schema):
+class EligibilityCheckOut(Schema):
     rule: str
     ok: bool
     message: str
@@ -89,13 +89,13 @@ class CheckOut(Schema):
 
 class ApplicationDetailOut(ApplicationOut):
     form: list[dict[str, Any]]
-    checks: list[CheckOut]
+    checks: list[EligibilityCheckOut]
     policy: str | None
     attachments: list[dict[str, Any]]
     actions: list[dict[str, Any]]
 
 
-class ListFilter(Schema):
+class ApplicationListFilter(Schema):
     status: str | None = None
     call: str | None = None
     limit: int = 100
@@ -103,7 +103,7 @@ class ListFilter(Schema):
 
 
 @router.get("/directory/applications", response=list[ApplicationOut])
-def application_list(request, filters: Query[ListFilter]):
+def application_list(request, filters: Query[ApplicationListFilter]):
     qs: QuerySet[Application] = selectors.applications_visible_to(request.auth)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -219,13 +219,13 @@ def attachment_upload(request, application_id: int, purpose: Form[str], file: Fi
     )
 
 
-class SubmitIn(Schema):
+class ApplicationSubmitIn(Schema):
     commitment_confirmed: bool
     signatory: str = ""
 
 
 @router.post("/directory/applications/{application_id}/submit", response=ApplicationOut)
-def application_submit(request, application_id: int, payload: SubmitIn):
+def application_submit(request, application_id: int, payload: ApplicationSubmitIn):
     app = selectors.application_get_for(request.auth, application_id)
     return _out(
         app_services.application_submit(
@@ -237,7 +237,7 @@ def application_submit(request, application_id: int, payload: SubmitIn):
     )
 
 
-class ActionIn(Schema):
+class ApplicationActionIn(Schema):
     action: Literal["pass", "return", "reject", "override", "file", "withdraw"]
     comment: str = ""
     recommendation_reason: str = ""
@@ -247,7 +247,7 @@ class ActionIn(Schema):
 
 
 @router.post("/directory/applications/{application_id}/actions", response=ApplicationOut)
-def application_act(request, application_id: int, payload: ActionIn):
+def application_act(request, application_id: int, payload: ApplicationActionIn):
     actor = request.auth
     app = selectors.application_get_for(actor, application_id)
     if payload.action == "pass":

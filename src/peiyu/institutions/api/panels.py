@@ -68,7 +68,7 @@ class MemberOut(Schema):
     replaces: int | None
 
 
-class ApplicationOut(Schema):
+class PanelApplicationOut(Schema):
     id: int
     number: str
     institution: str
@@ -91,7 +91,7 @@ class PanelOut(Schema):
     candidates: list[int] | None = None
     excluded: list[dict[str, Any]] | None = None
     members: list[MemberOut] | None = None
-    applications: list[ApplicationOut]
+    applications: list[PanelApplicationOut]
     scores: list[ScoreOut]
     my_member: MemberOut | None = None
 
