@@ -51,7 +51,8 @@ class Scope:
         parts: list[Q] = []
         if region and self.region_prefixes:
             if self.national:
-                parts.append(Q())
+                # matches every row, and unlike Q() survives being OR-ed with another filter
+                parts.append(Q(pk__isnull=False))
             else:
                 for prefix in sorted(self.region_prefixes):
                     # a range on the 6-digit code uses a plain B-tree index under any collation

@@ -80,7 +80,7 @@ def application_new(request):
                 recommender=recommender,
             )
         except DomainError as exc:
-            errors = exc.fields or {"__all__": [exc.message]}
+            errors = exc.fields or {"form": [exc.message]}
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已创建申报草稿 {app.number}，请填写推荐表")

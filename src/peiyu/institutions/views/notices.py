@@ -1,0 +1,414 @@
+"""Public notice (公示) and objections (SEL-7, SEL-10), and the public pages of calls (申报通知).
+
+`urlpatterns` (under /directory/, namespace `directory`): the official of the notice step publishes a
+batch of applications after seeing the end date counted in PRC working days, and decides objections.
+`public_urlpatterns` (site root, no login, CAT-4): the notices with an objection form while they run,
+following an objection with its tracking number and the contact given, and the calls."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peiyu.accounts.models import Region
+from peiyu.catalogs.models import Occupation, Trade
+from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.policy_schema import PARAMETERS
+
+from .. import selectors
+from ..models import Application, Call, Kind, Objection, PublicNotice
+from ..services import notices as services
+from ..services.applications import call_policy
+from ..services.review import actor_may_act, applications_at_step_for
+
+PAGE_SIZE = 20
+
+
+def _errors(exc: DomainError) -> dict[str, list[str]]:
+    return exc.fields or {"form": [exc.message]}
+
+
+def _notice_step(app: Application) -> dict | None:
+    return next((s for s in app.route if s["action"] == "notice"), None)
+
+
+# --- officials ---------------------------------------------------------------------------------------------
+
+
+def _publishable(user) -> list[Application]:
+    """Applications waiting at a notice step the user may act on (scoped read, then the step's own test)."""
+    qs = (
+        selectors.applications_visible_to(user)
+        .filter(status=Application.Status.IN_REVIEW)
+        .order_by("call__code", "number")
+    )
+    return [
+        a
+        for a in applications_at_step_for(user, qs)
+        if a.current_step and a.current_step["action"] == "notice"
+    ]
+
+
+def _groups(apps: list[Application]) -> list[dict[str, Any]]:
+    """One group per call (a notice holds applications of one call), with the period it would run."""
+    by_call: OrderedDict[int, dict[str, Any]] = OrderedDict()
+    today = timezone.localdate()
+    for app in apps:
+        group = by_call.get(app.call_id)
+        if group is None:
+            group = by_call[app.call_id] = {
+                "call": app.call,
+                "applications": [],
+                "period": None,
+                "period_error": "",
+            }
+            try:
+                group["period"] = services.notice_period(app.call, today)
+            except DomainError as exc:
+                group["period_error"] = exc.message + (f"（{exc.rule}）" if exc.rule else "")
+        group["applications"].append(app)
+    return list(by_call.values())
+
+
+@require_http_methods(["GET", "POST"])
+def notice_publish(request):
+    """GET: the applications at the notice step, per call, with the end date publishing today gives.
+    POST: publish the ticked applications of one call."""
+    apps = _publishable(request.user)
+    errors: dict[str, list[str]] = {}
+    chosen: set[str] = set()
+    status = 200
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("applications"))
+        try:
+            ids = {int(x) for x in chosen}
+        except ValueError as exc:
+            raise Http404(_("记录不存在或不在您的管辖范围内")) from exc
+        # every id must be in the user's scope (else 404, DESIGN §5); the service then checks the step
+        found = list(selectors.applications_visible_to(request.user).filter(pk__in=ids))
+        if len(found) != len(ids):
+            raise Http404(_("记录不存在或不在您的管辖范围内"))
+        try:
+            notice = services.notice_publish(
+                actor=request.user, applications=found, title=request.POST.get("title", "")
+            )
+        except DomainError as exc:
+            errors, status = _errors(exc), exc.status
+            messages.error(request, exc.message + (f"（{exc.rule}）" if exc.rule else ""))
+        else:
+            messages.success(
+                request,
+                _("已发布公示 %(number)s，公示期 %(start)s 至 %(end)s（%(days)d个工作日）")
+                % {
+                    "number": notice.number,
+                    "start": notice.starts_on.isoformat(),
+                    "end": notice.ends_on.isoformat(),
+                    "days": notice.working_days,
+                },
+            )
+            return HttpResponseRedirect(reverse("public_notice_detail", args=[notice.number]))
+    return render(
+        request,
+        "institutions/notice_publish.html",
+        {"groups": _groups(apps), "errors": errors, "chosen": chosen, "title": request.POST.get("title", "")},
+        status=status,
+    )
+
+
+def _objections_qs(user):
+    visible = selectors.applications_visible_to(user).exclude(status=Application.Status.DRAFT)
+    return (
+        Objection.objects.filter(application__in=visible.values("pk"))
+        .select_related("notice", "application", "application__institution", "application__call")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _may_resolve(user, obj: Objection) -> bool:
+    step = _notice_step(obj.application)
+    return bool(step) and actor_may_act(user, obj.application, step)
+
+
+def _objections_for(user, status: str = "") -> list[Objection]:
+    """Objections on applications the user may act on at their notice step (the publishing body)."""
+    qs = _objections_qs(user)
+    if status in Objection.Status.values:
+        qs = qs.filter(status=status)
+    return [o for o in qs[:500] if _may_resolve(user, o)]
+
+
+def _objection_for(user, pk: int) -> Objection:
+    obj = _objections_qs(user).filter(pk=pk).first()
+    if obj is None or not _may_resolve(user, obj):
+        raise Http404(_("记录不存在或不在您的管辖范围内"))
+    return obj
+
+
+def objection_list(request):
+    status = request.GET.get("status", "open")
+    objections = _objections_for(request.user, status if status != "all" else "")
+    rows = [{"obj": o, "contact": services.objection_contact_masked(o)} for o in objections]
+    return render(
+        request,
+        "institutions/objection_list.html",
+        {"rows": rows, "status": status, "statuses": Objection.Status.choices},
+    )
+
+
+@require_POST
+def objection_resolve(request, pk: int):
+    obj = _objection_for(request.user, pk)
+    outcome = request.POST.get("outcome", "")
+    if outcome not in ("upheld", "dismissed"):
+        messages.error(request, _("请选择处理结论：异议成立或异议不成立"))
+    else:
+        try:
+            services.objection_resolve(
+                actor=request.user,
+                objection=obj,
+                upheld=outcome == "upheld",
+                resolution=request.POST.get("resolution", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]))
+        else:
+            messages.success(request, _("已处理异议 %(no)s") % {"no": obj.tracking_no})
+    return HttpResponseRedirect(reverse("directory:objection_list"))
+
+
+# --- public: notices and objections -----------------------------------------------------------------------
+
+
+def _notice(number: str) -> PublicNotice:
+    try:
+        return selectors.notice_get_public(number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _is_open(notice: PublicNotice) -> bool:
+    today = timezone.localdate()
+    return notice.status == PublicNotice.Status.OPEN and notice.starts_on <= today <= notice.ends_on
+
+
+def _period_text(notice: PublicNotice) -> str:
+    return _("公示期：%(start)s 至 %(end)s（%(days)d个工作日）") % {
+        "start": notice.starts_on.isoformat(),
+        "end": notice.ends_on.isoformat(),
+        "days": notice.working_days,
+    }
+
+
+def _notice_rows(notice: PublicNotice) -> list[Application]:
+    return list(
+        notice.applications.select_related("institution", "region").order_by(
+            "kind", "occupation_code", "institution__name"
+        )
+    )
+
+
+@login_not_required
+def public_notice_list(request):
+    qs = selectors.notices_public().annotate(n=Count("applications")).order_by("-starts_on", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"notice": n, "period": _period_text(n), "open": _is_open(n)} for n in page]
+    return render(request, "institutions/notice_list.html", {"page": page, "rows": rows})
+
+
+def _render_notice(request, notice: PublicNotice, *, errors=None, post=None, status: int = 200):
+    return render(
+        request,
+        "institutions/notice_detail.html",
+        {
+            "notice": notice,
+            "period": _period_text(notice),
+            "rows": _notice_rows(notice),
+            "open": _is_open(notice),
+            "errors": errors or {},
+            "post": post or {},
+        },
+        status=status,
+    )
+
+
+@login_not_required
+def public_notice_detail(request, number: str):
+    return _render_notice(request, _notice(number))
+
+
+@login_not_required
+@require_POST
+def public_objection_create(request, number: str):
+    notice = _notice(number)
+    post = request.POST
+    try:
+        objection = services.objection_submit(
+            notice=notice,
+            application_id=post.get("application", ""),
+            name=post.get("name", ""),
+            contact=post.get("contact", ""),
+            text=post.get("text", ""),
+        )
+    except DomainError as exc:
+        return _render_notice(request, notice, errors=_errors(exc), post=post, status=exc.status)
+    return render(
+        request,
+        "institutions/objection_created.html",
+        {"notice": notice, "objection": objection, "institution": objection.application.institution.name},
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def public_objection_track(request):
+    """The tracking number and the contact given on submission → status and resolution, nothing else.
+    The contact travels in a POST body, never in the address."""
+    errors: dict[str, list[str]] = {}
+    result = None
+    data = {"tracking_no": request.GET.get("tracking_no", ""), "contact": ""}
+    status = 200
+    if request.method == "POST":
+        data = {
+            "tracking_no": request.POST.get("tracking_no", "").strip(),
+            "contact": request.POST.get("contact", "").strip(),
+        }
+        if not data["tracking_no"]:
+            errors["tracking_no"] = [_("请填写受理编号")]
+        if not data["contact"]:
+            errors["contact"] = [_("请填写提交异议时留下的联系方式")]
+        if not errors:
+            try:
+                obj = services.objection_lookup(tracking_no=data["tracking_no"], contact=data["contact"])
+            except NotFound as exc:
+                errors["form"] = [exc.message]
+                status = 404
+            else:
+                result = {
+                    "tracking_no": obj.tracking_no,
+                    "status": obj.get_status_display(),
+                    "resolved": obj.status != Objection.Status.OPEN,
+                    "resolution": obj.resolution,
+                }
+        else:
+            status = 400
+    return render(
+        request,
+        "institutions/objection_track.html",
+        {"errors": errors, "result": result, "data": data},
+        status=status,
+    )
+
+
+# --- public: calls --------------------------------------------------------------------------------------
+
+
+def _call_state(call: Call) -> str:
+    today = timezone.localdate()
+    if today < call.opens_on:
+        return _("未开始")
+    if today > call.deadline:
+        return _("已截止")
+    return _("受理中")
+
+
+@login_not_required
+def public_call_list(request):
+    rows = [
+        {"call": c, "state": _call_state(c), "open": c.is_open()}
+        for c in selectors.calls_open().order_by("-opens_on", "code")
+    ]
+    return render(request, "institutions/call_list.html", {"rows": rows})
+
+
+def _subject_names(call: Call, codes) -> dict[str, str]:
+    model = Trade if call.programme == "skill" else Occupation
+    return dict(model.objects.filter(code__in=list(codes)).values_list("code", "name"))
+
+
+def _quota_rows(call: Call) -> list[dict[str, str]]:
+    """The call's quota table (SEL-6) in words: '默认 2；沈阳市 5；大连市 5'."""
+    table = dict(call.quota_table or {})
+    if not table:
+        policy = call_policy(call)
+        table = {
+            name: policy.get(name) for name in PARAMETERS if name.startswith("quota_") and policy.get(name)
+        }
+    codes = {code for q in table.values() if isinstance(q, dict) for code in (q.get("overrides") or {})}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    rows = []
+    for name, q in table.items():
+        if not isinstance(q, dict) or "default" not in q:
+            continue
+        parts = [_("默认 %(n)s") % {"n": q["default"]}]
+        parts += [
+            f"{names.get(code, code)} {limit}" for code, limit in sorted((q.get("overrides") or {}).items())
+        ]
+        spec = PARAMETERS.get(name)
+        rows.append({"label": _(spec.label) if spec else name, "text": "；".join(parts)})
+    return rows
+
+
+def _apply_url(call: Call) -> str:
+    try:
+        base = reverse("directory:application_new")
+    except NoReverseMatch:  # pragma: no cover - the application pages are mounted with the directory
+        base = "/directory/applications/new/"
+    return f"{base}?call={call.code}"
+
+
+@login_not_required
+def public_call_detail(request, code: str):
+    try:
+        call = selectors.call_get_public(code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    excluded = call.excluded_occupations or {}
+    names = _subject_names(call, set(call.occupation_codes) | {c for v in excluded.values() for c in v})
+    try:
+        days = services.notice_days(call)[0]
+    except DomainError:
+        days = None
+    context = {
+        "call": call,
+        "state": _call_state(call),
+        "open": call.is_open(),
+        "kinds": [Kind(k).label for k in call.kinds if k in Kind.values],
+        "subjects": [{"code": c, "name": names.get(c, c)} for c in call.occupation_codes],
+        "subject_label": _("工种") if call.programme == "skill" else _("职业"),
+        "quotas": _quota_rows(call),
+        "excluded": [
+            {"kind": Kind(k).label if k in Kind.values else k, "names": [names.get(c, c) for c in codes]}
+            for k, codes in excluded.items()
+            if codes
+        ],
+        "publicity_days": days,
+        "apply_url": _apply_url(call),
+    }
+    return render(request, "institutions/call_detail.html", context)
+
+
+urlpatterns = [
+    path("notices/publish/", notice_publish, name="notice_publish"),
+    path("objections/", objection_list, name="objection_list"),
+    path("objections/<int:pk>/resolve/", objection_resolve, name="objection_resolve"),
+]
+
+public_urlpatterns = [
+    path("notices/", public_notice_list, name="public_notice_list"),
+    path("notices/<str:number>/", public_notice_detail, name="public_notice_detail"),
+    path("notices/<str:number>/objections/", public_objection_create, name="public_objection_create"),
+    path("objections/track/", public_objection_track, name="public_objection_track"),
+    path("calls/", public_call_list, name="public_call_list"),
+    path("calls/<slug:code>/", public_call_detail, name="public_call_detail"),
+]
