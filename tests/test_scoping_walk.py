@@ -52,7 +52,16 @@ def _directory_records(world):
     from peiyu.accounts.models import Org, Region
     from peiyu.core.policy import load_policy_files, policy_named
     from peiyu.institutions.models import (
-        Application, Call, ChangeRequest, Expert, Listing, Objection, Panel, PanelMember, PublicNotice, Renewal,
+        Application,
+        Call,
+        ChangeRequest,
+        Expert,
+        Listing,
+        Objection,
+        Panel,
+        PanelMember,
+        PublicNotice,
+        Renewal,
     )  # fmt: skip
     from peiyu.institutions.tests.factories import load_reference
 
@@ -117,7 +126,7 @@ def _directory_records(world):
         code="420102", defaults={"name": "江岸区", "level": 3, "parent_id": "420100"}
     )
     hb_inst = Org.objects.create(name="武汉测试机构", kind="institution", region_id="420102")
-    for city, owner, a_call, inst in (
+    for city, owner, a_call, _inst in (
         ("shenyang", world.orgs["ln"], call, world.orgs["inst_sy"]),
         ("dalian", world.orgs["hb"], hb_call, hb_inst),
     ):

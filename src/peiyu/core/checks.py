@@ -13,7 +13,9 @@ class Check:
     message: str = ""  # Chinese, shown to people; says what passed or failed and why
     facts: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # seed and article, e.g. "004 §2(3)"
-    blocking: bool = False  # a failure refuses the action outright; others an official may override with a reason
+    blocking: bool = (
+        False  # a failure refuses the action outright; others an official may override with a reason
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

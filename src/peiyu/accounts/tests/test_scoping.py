@@ -1,5 +1,3 @@
-
-
 def test_national_scope_still_matches_everything_when_combined_with_other_scopes(world):
     """A national scope OR-ed with another filter must not collapse to nothing (Q() | x == x)."""
     from django.db.models import Q

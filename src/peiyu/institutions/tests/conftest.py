@@ -24,4 +24,6 @@ def ln_call(directory):
 
 @pytest.fixture
 def today_in_call(time_machine):
-    time_machine.move_to(dt.datetime(2023, 6, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+    time_machine.move_to(
+        dt.datetime(2023, 6, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    )

@@ -4,7 +4,9 @@ from peiyu.institutions.services.calls import calls_load
 
 
 class Command(BaseCommand):
-    help = "Load the shipped calls for applications (institutions/data/calls/*.yaml); existing calls are kept."
+    help = (
+        "Load the shipped calls for applications (institutions/data/calls/*.yaml); existing calls are kept."
+    )
 
     def handle(self, *args, **options):
         created = calls_load()
