@@ -230,29 +230,35 @@ def attachment_add(*, actor, application: Application, purpose: str, uploaded) -
         raise Conflict("申报已提交，不能修改材料", code="application_not_editable")
     if purpose not in Attachment.Purpose.values:
         raise InvalidInput("材料类型无效", fields={"purpose": ["材料类型无效"]})
+    if uploaded is None:
+        raise InvalidInput("请选择文件", fields={"file": ["请选择文件"]})
+    att = attachment_store(actor=actor, purpose=purpose, uploaded=uploaded, name=app.number, application=app)
+    audit_record(
+        actor,
+        "application.attachment_added",
+        app,
+        after={"purpose": purpose, "sha256": att.sha256, "size": att.size},
+    )
+    return att
+
+
+def attachment_store(*, actor, purpose: str, uploaded, name: str, **owner) -> Attachment:
+    """Check the upload (type by content, size, SHA-256) and store it for its owner (an application or a
+    renewal); the caller holds the owner's lock and writes the audit event."""
     facts = check_upload(uploaded)
     att = Attachment(
-        application=app,
         purpose=purpose,
         original_name=facts.name,
         content_type=facts.content_type,
         size=facts.size,
         sha256=facts.sha256,
         uploaded_by=actor,
+        **owner,
     )
-    att.file.save(f"{app.number}-{facts.sha256[:12]}{_ext(facts.name)}", uploaded, save=False)
+    ext = "." + facts.name.rsplit(".", 1)[-1].lower() if "." in facts.name else ""
+    att.file.save(f"{name}-{facts.sha256[:12]}{ext}", uploaded, save=False)
     att.save()
-    audit_record(
-        actor,
-        "application.attachment_added",
-        app,
-        after={"purpose": purpose, "sha256": facts.sha256, "size": facts.size},
-    )
     return att
-
-
-def _ext(name: str) -> str:
-    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 @transaction.atomic

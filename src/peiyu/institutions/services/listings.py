@@ -20,7 +20,6 @@ from django.utils import timezone
 from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.core.attachments import check_upload
 from peiyu.core.checks import Check
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
@@ -40,6 +39,7 @@ from ..models import (
     Termination,
 )
 from ..rules import listings as lr
+from .applications import attachment_store
 
 L = Listing.Status
 R = Renewal.Status
@@ -340,21 +340,11 @@ def renewal_attach(*, actor, renewal: Renewal, purpose: str, uploaded) -> Attach
         raise InvalidInput("材料类型无效", fields={"purpose": [f"延续申请材料为：{allowed}"]})
     if uploaded is None:
         raise InvalidInput("请选择文件", fields={"file": ["请选择文件"]})
-    facts = check_upload(uploaded)
-    att = Attachment(
-        renewal=renewal,
-        purpose=purpose,
-        original_name=facts.name,
-        content_type=facts.content_type,
-        size=facts.size,
-        sha256=facts.sha256,
-        uploaded_by=actor,
+    att = attachment_store(
+        actor=actor, purpose=purpose, uploaded=uploaded, name=f"renewal-{renewal.pk}", renewal=renewal
     )
-    ext = facts.name.rsplit(".", 1)[-1].lower() if "." in facts.name else "bin"
-    att.file.save(f"renewal-{renewal.pk}-{facts.sha256[:12]}.{ext}", uploaded, save=False)
-    att.save()
     audit_record(
-        actor, "renewal.attachment_added", renewal, after={"purpose": purpose, "sha256": facts.sha256}
+        actor, "renewal.attachment_added", renewal, after={"purpose": purpose, "sha256": att.sha256}
     )
     return att
 
