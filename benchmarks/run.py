@@ -389,9 +389,10 @@ def generate_scenario(b: Bench) -> dict[str, Any]:
 def catalog_scenario(b: Bench) -> dict[str, Any]:
     """Generates institutions and --listings catalog listings (peiyu.demo.scale.generate_listings),
     then drives a mix of public searches: the API (/api/v1/catalog/listings with occupation, region,
-    status, level filters, later pages, one listing) and the page (/catalog/ with keyword, region and
-    occupation filters, htmx partials, one listing). Reports the API alone, the pages alone and the
-    mix, each against the floor of the same server."""
+    status, level filters, later pages, one listing) and the page (/catalog/ with keyword, region,
+    occupation and status filters, one listing; one path in 25 a rare keyword, which reads every
+    listing). Reports the API alone, the pages alone and the mix, each against the floor of the same
+    server."""
     b.reference_data()
     import random
     from urllib.parse import quote, urlencode
@@ -402,7 +403,7 @@ def catalog_scenario(b: Bench) -> dict[str, Any]:
 
     from peiyu.accounts.models import Org, Region
     from peiyu.catalogs.models import Occupation
-    from peiyu.demo.scale import generate, generate_listings
+    from peiyu.demo.scale import PLACEHOLDER_CITIES, _short, generate, generate_listings
     from peiyu.institutions.models import Listing
 
     try:
@@ -445,8 +446,11 @@ def catalog_scenario(b: Bench) -> dict[str, Any]:
     )
     rng.shuffle(sample)
     names = dict(Region.objects.filter(level__lte=2).values_list("code", "name"))
-    cities = [c for c in {r[2][:4] + "00" for r in sample} if names.get(c) not in (None, "市辖区", "县")]
-    city_words = [names[c].removesuffix("市") for c in cities if len(names[c]) > 2]
+    cities = {r[2][:4] + "00" for r in sample} - {
+        c for c, name in names.items() if name in PLACEHOLDER_CITIES
+    }
+    # the place names as the institutions' names carry them (沈阳, 大连 …): what people type
+    city_words = sorted({_short(names[c]) for c in cities if c in names})
     occupation_words = ["人工智能", "大数据", "物联网", "云计算", "区块链", "智能制造", "数字化", "集成电路"]
     api_url = "/api/v1/catalog/listings"
 
