@@ -542,6 +542,8 @@ class Listing(TimeStamped):
         indexes = [
             models.Index(fields=["status", "programme", "kind", "occupation_code"]),
             models.Index(fields=["region", "status"]),
+            # the catalog's commonest search: one occupation in one province or city
+            models.Index(fields=["occupation_code", "region", "status"]),
             models.Index(fields=["institution", "occupation_code", "kind"]),
         ]
         constraints = [

@@ -8,443 +8,1269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('core', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuotaLock',
+            name="QuotaLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'verbose_name': '配额锁',
+                "verbose_name": "配额锁",
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='编号')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('programme', models.CharField(max_length=16, verbose_name='项目')),
-                ('policy_name', models.CharField(max_length=64, verbose_name='政策配置')),
-                ('kinds', models.JSONField(default=list, verbose_name='机构类别')),
-                ('occupation_codes', models.JSONField(default=list, verbose_name='职业（工种）')),
-                ('levels', models.JSONField(default=list, verbose_name='等级')),
-                ('opens_on', models.DateField(verbose_name='开始受理')),
-                ('deadline', models.DateField(verbose_name='截止日期')),
-                ('quota_table', models.JSONField(blank=True, default=dict, verbose_name='申报数量')),
-                ('step_deadlines', models.JSONField(blank=True, default=dict, help_text='环节 → 日期，如 city_recommendation: 2023-06-15', verbose_name='各环节办理期限')),
-                ('excluded_occupations', models.JSONField(blank=True, default=dict, verbose_name='不受理的职业（按机构类别）')),
-                ('founded_on_or_before', models.DateField(blank=True, null=True, verbose_name='成立日期不晚于')),
-                ('publicity_working_days', models.PositiveSmallIntegerField(blank=True, help_text='空则按政策配置', null=True, verbose_name='公示期（工作日）')),
-                ('body', models.TextField(blank=True, verbose_name='通知正文')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='依据')),
-                ('published', models.BooleanField(default=False, verbose_name='已发布')),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='calls', to='accounts.org', verbose_name='发布单位')),
-                ('region', models.ForeignKey(blank=True, help_text='空表示全国', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='申报地区范围')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="编号")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("programme", models.CharField(max_length=16, verbose_name="项目")),
+                ("policy_name", models.CharField(max_length=64, verbose_name="政策配置")),
+                ("kinds", models.JSONField(default=list, verbose_name="机构类别")),
+                ("occupation_codes", models.JSONField(default=list, verbose_name="职业（工种）")),
+                ("levels", models.JSONField(default=list, verbose_name="等级")),
+                ("opens_on", models.DateField(verbose_name="开始受理")),
+                ("deadline", models.DateField(verbose_name="截止日期")),
+                ("quota_table", models.JSONField(blank=True, default=dict, verbose_name="申报数量")),
+                (
+                    "step_deadlines",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="环节 → 日期，如 city_recommendation: 2023-06-15",
+                        verbose_name="各环节办理期限",
+                    ),
+                ),
+                (
+                    "excluded_occupations",
+                    models.JSONField(blank=True, default=dict, verbose_name="不受理的职业（按机构类别）"),
+                ),
+                (
+                    "founded_on_or_before",
+                    models.DateField(blank=True, null=True, verbose_name="成立日期不晚于"),
+                ),
+                (
+                    "publicity_working_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="空则按政策配置", null=True, verbose_name="公示期（工作日）"
+                    ),
+                ),
+                ("body", models.TextField(blank=True, verbose_name="通知正文")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="依据")),
+                ("published", models.BooleanField(default=False, verbose_name="已发布")),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="calls",
+                        to="accounts.org",
+                        verbose_name="发布单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空表示全国",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="申报地区范围",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报通知',
-                'verbose_name_plural': '申报通知',
-                'ordering': ['-opens_on', 'code'],
+                "verbose_name": "申报通知",
+                "verbose_name_plural": "申报通知",
+                "ordering": ["-opens_on", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='申报编号')),
-                ('kind', models.CharField(choices=[('training', '培训机构'), ('evaluation', '评价机构')], max_length=16, verbose_name='机构类别')),
-                ('institution_type', models.CharField(choices=[('general', '一般机构'), ('employer', '用人单位'), ('social_organisation', '社会培训评价组织')], default='general', max_length=24, verbose_name='机构类型')),
-                ('occupation_code', models.CharField(db_index=True, max_length=32, verbose_name='职业（工种）编码')),
-                ('occupation_name', models.CharField(max_length=100, verbose_name='职业（工种）')),
-                ('levels', models.JSONField(default=list, verbose_name='申报等级')),
-                ('channel', models.CharField(choices=[('territorial', '属地推荐'), ('industry', '行业主管部门推荐')], default='territorial', max_length=16, verbose_name='推荐渠道')),
-                ('form', models.JSONField(blank=True, default=dict, verbose_name='推荐表')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('in_review', '审核中'), ('returned', '退回修改'), ('in_notice', '公示中'), ('held', '异议处理中'), ('approved', '已纳入目录'), ('rejected', '未通过'), ('withdrawn', '已撤回')], db_index=True, default='draft', max_length=16, verbose_name='状态')),
-                ('route', models.JSONField(blank=True, default=list, verbose_name='评审路线')),
-                ('step_index', models.PositiveSmallIntegerField(default=0, verbose_name='当前环节序号')),
-                ('step', models.CharField(blank=True, db_index=True, max_length=48, verbose_name='当前环节')),
-                ('step_due', models.DateField(blank=True, null=True, verbose_name='本环节办理期限')),
-                ('policy_name', models.CharField(blank=True, max_length=64)),
-                ('policy_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('policy_chain', models.CharField(blank=True, max_length=200)),
-                ('commitment_signatory', models.CharField(blank=True, max_length=64, verbose_name='承诺人')),
-                ('commitment_confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='承诺确认时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('checks_failed', models.JSONField(blank=True, default=list, verbose_name='未通过的检查')),
-                ('checks_overridden', models.JSONField(blank=True, default=list, verbose_name='已说明理由放行的检查')),
-                ('return_comment', models.TextField(blank=True, verbose_name='退回意见')),
-                ('reject_reason', models.TextField(blank=True, verbose_name='不通过理由')),
-                ('recommendation_reason', models.TextField(blank=True, verbose_name='推荐理由')),
-                ('filing_code', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='统一编码')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('eligibility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.decision', verbose_name='资格检查')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accounts.org', verbose_name='申报单位')),
-                ('recommender', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recommended_applications', to='accounts.org', verbose_name='推荐单位')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='所在地区')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='institutions.call', verbose_name='申报通知')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="申报编号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("training", "培训机构"), ("evaluation", "评价机构")],
+                        max_length=16,
+                        verbose_name="机构类别",
+                    ),
+                ),
+                (
+                    "institution_type",
+                    models.CharField(
+                        choices=[
+                            ("general", "一般机构"),
+                            ("employer", "用人单位"),
+                            ("social_organisation", "社会培训评价组织"),
+                        ],
+                        default="general",
+                        max_length=24,
+                        verbose_name="机构类型",
+                    ),
+                ),
+                (
+                    "occupation_code",
+                    models.CharField(db_index=True, max_length=32, verbose_name="职业（工种）编码"),
+                ),
+                ("occupation_name", models.CharField(max_length=100, verbose_name="职业（工种）")),
+                ("levels", models.JSONField(default=list, verbose_name="申报等级")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("territorial", "属地推荐"), ("industry", "行业主管部门推荐")],
+                        default="territorial",
+                        max_length=16,
+                        verbose_name="推荐渠道",
+                    ),
+                ),
+                ("form", models.JSONField(blank=True, default=dict, verbose_name="推荐表")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("in_review", "审核中"),
+                            ("returned", "退回修改"),
+                            ("in_notice", "公示中"),
+                            ("held", "异议处理中"),
+                            ("approved", "已纳入目录"),
+                            ("rejected", "未通过"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("route", models.JSONField(blank=True, default=list, verbose_name="评审路线")),
+                ("step_index", models.PositiveSmallIntegerField(default=0, verbose_name="当前环节序号")),
+                ("step", models.CharField(blank=True, db_index=True, max_length=48, verbose_name="当前环节")),
+                ("step_due", models.DateField(blank=True, null=True, verbose_name="本环节办理期限")),
+                ("policy_name", models.CharField(blank=True, max_length=64)),
+                ("policy_version", models.PositiveIntegerField(blank=True, null=True)),
+                ("policy_chain", models.CharField(blank=True, max_length=200)),
+                ("commitment_signatory", models.CharField(blank=True, max_length=64, verbose_name="承诺人")),
+                (
+                    "commitment_confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="承诺确认时间"),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                ("checks_failed", models.JSONField(blank=True, default=list, verbose_name="未通过的检查")),
+                (
+                    "checks_overridden",
+                    models.JSONField(blank=True, default=list, verbose_name="已说明理由放行的检查"),
+                ),
+                ("return_comment", models.TextField(blank=True, verbose_name="退回意见")),
+                ("reject_reason", models.TextField(blank=True, verbose_name="不通过理由")),
+                ("recommendation_reason", models.TextField(blank=True, verbose_name="推荐理由")),
+                (
+                    "filing_code",
+                    models.CharField(
+                        blank=True, max_length=32, null=True, unique=True, verbose_name="统一编码"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "eligibility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.decision",
+                        verbose_name="资格检查",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="accounts.org",
+                        verbose_name="申报单位",
+                    ),
+                ),
+                (
+                    "recommender",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommended_applications",
+                        to="accounts.org",
+                        verbose_name="推荐单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="所在地区",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="institutions.call",
+                        verbose_name="申报通知",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '机构申报',
-                'verbose_name_plural': '机构申报',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "机构申报",
+                "verbose_name_plural": "机构申报",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Expert',
+            name="Expert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('employer_name', models.CharField(max_length=200, verbose_name='工作单位')),
-                ('title', models.CharField(blank=True, max_length=64, verbose_name='职称')),
-                ('fields', models.JSONField(default=list, verbose_name='专业领域（职业编码）')),
-                ('conflict_usccs', models.JSONField(blank=True, default=list, verbose_name='其他回避单位信用代码')),
-                ('active', models.BooleanField(default=True, verbose_name='在库')),
-                ('conflicts', models.ManyToManyField(blank=True, related_name='+', to='accounts.org', verbose_name='申报回避单位（任职、亲属、合作等关系）')),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.org', verbose_name='工作单位（平台内）')),
-                ('pool_owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expert_pool', to='accounts.org', verbose_name='专家库管理单位')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='地区')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='expert', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                ("employer_name", models.CharField(max_length=200, verbose_name="工作单位")),
+                ("title", models.CharField(blank=True, max_length=64, verbose_name="职称")),
+                ("fields", models.JSONField(default=list, verbose_name="专业领域（职业编码）")),
+                (
+                    "conflict_usccs",
+                    models.JSONField(blank=True, default=list, verbose_name="其他回避单位信用代码"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="在库")),
+                (
+                    "conflicts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="accounts.org",
+                        verbose_name="申报回避单位（任职、亲属、合作等关系）",
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.org",
+                        verbose_name="工作单位（平台内）",
+                    ),
+                ),
+                (
+                    "pool_owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expert_pool",
+                        to="accounts.org",
+                        verbose_name="专家库管理单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="地区",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expert",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专家',
-                'verbose_name_plural': '专家库',
-                'ordering': ['name', 'id'],
+                "verbose_name": "专家",
+                "verbose_name_plural": "专家库",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='目录编号')),
-                ('filing_code', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='统一编码')),
-                ('programme', models.CharField(db_index=True, max_length=16, verbose_name='项目')),
-                ('institution_name', models.CharField(db_index=True, max_length=200, verbose_name='机构名称')),
-                ('kind', models.CharField(choices=[('training', '培训机构'), ('evaluation', '评价机构')], max_length=16, verbose_name='机构类别')),
-                ('institution_type', models.CharField(choices=[('general', '一般机构'), ('employer', '用人单位'), ('social_organisation', '社会培训评价组织')], default='general', max_length=24, verbose_name='机构类型')),
-                ('occupation_code', models.CharField(max_length=32, verbose_name='职业（工种）编码')),
-                ('occupation_name', models.CharField(max_length=100, verbose_name='职业（工种）')),
-                ('levels', models.JSONField(default=list, verbose_name='等级')),
-                ('valid_from', models.DateField(verbose_name='有效期起')),
-                ('valid_until', models.DateField(db_index=True, verbose_name='有效期至')),
-                ('period', models.PositiveSmallIntegerField(default=1, verbose_name='第几个有效期')),
-                ('status', models.CharField(choices=[('active', '有效'), ('suspended', '暂停'), ('expired', '已到期'), ('forfeited', '视为主动放弃'), ('terminated', '已注销'), ('removed', '已退出目录')], default='active', max_length=16, verbose_name='状态')),
-                ('status_reason', models.TextField(blank=True, verbose_name='状态说明')),
-                ('reapply_banned_until', models.DateField(blank=True, null=True, verbose_name='不得再次申报至')),
-                ('policy_name', models.CharField(blank=True, max_length=64)),
-                ('policy_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('contact_name', models.CharField(blank=True, max_length=64, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=32, verbose_name='联系电话')),
-                ('search_text', models.CharField(blank=True, editable=False, max_length=400)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.application')),
-                ('catalog_region', models.ForeignKey(blank=True, help_text='空表示全国目录', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='目录范围')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='listings', to='accounts.org', verbose_name='机构')),
-                ('recommender', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.org', verbose_name='推荐单位')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region', verbose_name='所在地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="目录编号")),
+                (
+                    "filing_code",
+                    models.CharField(
+                        blank=True, max_length=32, null=True, unique=True, verbose_name="统一编码"
+                    ),
+                ),
+                ("programme", models.CharField(db_index=True, max_length=16, verbose_name="项目")),
+                (
+                    "institution_name",
+                    models.CharField(db_index=True, max_length=200, verbose_name="机构名称"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("training", "培训机构"), ("evaluation", "评价机构")],
+                        max_length=16,
+                        verbose_name="机构类别",
+                    ),
+                ),
+                (
+                    "institution_type",
+                    models.CharField(
+                        choices=[
+                            ("general", "一般机构"),
+                            ("employer", "用人单位"),
+                            ("social_organisation", "社会培训评价组织"),
+                        ],
+                        default="general",
+                        max_length=24,
+                        verbose_name="机构类型",
+                    ),
+                ),
+                ("occupation_code", models.CharField(max_length=32, verbose_name="职业（工种）编码")),
+                ("occupation_name", models.CharField(max_length=100, verbose_name="职业（工种）")),
+                ("levels", models.JSONField(default=list, verbose_name="等级")),
+                ("valid_from", models.DateField(verbose_name="有效期起")),
+                ("valid_until", models.DateField(db_index=True, verbose_name="有效期至")),
+                ("period", models.PositiveSmallIntegerField(default=1, verbose_name="第几个有效期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "有效"),
+                            ("suspended", "暂停"),
+                            ("expired", "已到期"),
+                            ("forfeited", "视为主动放弃"),
+                            ("terminated", "已注销"),
+                            ("removed", "已退出目录"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="状态说明")),
+                (
+                    "reapply_banned_until",
+                    models.DateField(blank=True, null=True, verbose_name="不得再次申报至"),
+                ),
+                ("policy_name", models.CharField(blank=True, max_length=64)),
+                ("policy_version", models.PositiveIntegerField(blank=True, null=True)),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("contact_name", models.CharField(blank=True, max_length=64, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=32, verbose_name="联系电话")),
+                ("search_text", models.CharField(blank=True, editable=False, max_length=400)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="institutions.application",
+                    ),
+                ),
+                (
+                    "catalog_region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空表示全国目录",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="目录范围",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="listings",
+                        to="accounts.org",
+                        verbose_name="机构",
+                    ),
+                ),
+                (
+                    "recommender",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.org",
+                        verbose_name="推荐单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                        verbose_name="所在地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目录条目',
-                'verbose_name_plural': '目录条目',
-                'ordering': ['programme', 'kind', 'occupation_code', 'institution_name'],
+                "verbose_name": "目录条目",
+                "verbose_name_plural": "目录条目",
+                "ordering": ["programme", "kind", "occupation_code", "institution_name"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('type', models.CharField(choices=[('basic', '基础信息变更'), ('scope', '评价范围变更')], max_length=8, verbose_name='变更类型')),
-                ('before', models.JSONField(default=dict, verbose_name='变更前')),
-                ('after', models.JSONField(default=dict, verbose_name='变更后')),
-                ('reason', models.TextField(verbose_name='变更理由')),
-                ('status', models.CharField(choices=[('submitted', '待审核'), ('reviewed', '已初审'), ('applied', '已变更'), ('rejected', '未通过')], default='submitted', max_length=16, verbose_name='状态')),
-                ('comment', models.TextField(blank=True, verbose_name='审核意见')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='institutions.listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("basic", "基础信息变更"), ("scope", "评价范围变更")],
+                        max_length=8,
+                        verbose_name="变更类型",
+                    ),
+                ),
+                ("before", models.JSONField(default=dict, verbose_name="变更前")),
+                ("after", models.JSONField(default=dict, verbose_name="变更后")),
+                ("reason", models.TextField(verbose_name="变更理由")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待审核"),
+                            ("reviewed", "已初审"),
+                            ("applied", "已变更"),
+                            ("rejected", "未通过"),
+                        ],
+                        default="submitted",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="审核意见")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="institutions.listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '变更申请',
-                'verbose_name_plural': '变更申请',
-                'ordering': ['-created_at'],
+                "verbose_name": "变更申请",
+                "verbose_name_plural": "变更申请",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ListingPeriod',
+            name="ListingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='有效期序号')),
-                ('valid_from', models.DateField()),
-                ('valid_until', models.DateField()),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods', to='institutions.listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="有效期序号")),
+                ("valid_from", models.DateField()),
+                ("valid_until", models.DateField()),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="periods",
+                        to="institutions.listing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['listing', 'number'],
+                "ordering": ["listing", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ListingVolume',
+            name="ListingVolume",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('persons', models.PositiveIntegerField(verbose_name='人次')),
-                ('source', models.CharField(choices=[('platform', '平台数据'), ('declared', '机构填报')], max_length=16, verbose_name='来源')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='volumes', to='institutions.listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("persons", models.PositiveIntegerField(verbose_name="人次")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("platform", "平台数据"), ("declared", "机构填报")],
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="volumes",
+                        to="institutions.listing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['listing', 'year'],
+                "ordering": ["listing", "year"],
             },
         ),
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('step', models.CharField(max_length=48, verbose_name='环节')),
-                ('size', models.PositiveSmallIntegerField(verbose_name='专家人数')),
-                ('seed', models.CharField(max_length=64, verbose_name='随机种子')),
-                ('algorithm', models.CharField(max_length=32, verbose_name='抽取算法')),
-                ('candidates', models.JSONField(default=list, verbose_name='候选专家（抽取时）')),
-                ('excluded', models.JSONField(default=list, verbose_name='回避的专家及原因')),
-                ('status', models.CharField(choices=[('open', '评议中'), ('closed', '评议结束')], default='open', max_length=16, verbose_name='状态')),
-                ('applications', models.ManyToManyField(related_name='panels', to='institutions.application', verbose_name='评议的申报')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='institutions.call')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='accounts.org', verbose_name='组织单位')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("step", models.CharField(max_length=48, verbose_name="环节")),
+                ("size", models.PositiveSmallIntegerField(verbose_name="专家人数")),
+                ("seed", models.CharField(max_length=64, verbose_name="随机种子")),
+                ("algorithm", models.CharField(max_length=32, verbose_name="抽取算法")),
+                ("candidates", models.JSONField(default=list, verbose_name="候选专家（抽取时）")),
+                ("excluded", models.JSONField(default=list, verbose_name="回避的专家及原因")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "评议中"), ("closed", "评议结束")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "applications",
+                    models.ManyToManyField(
+                        related_name="panels", to="institutions.application", verbose_name="评议的申报"
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="institutions.call",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="accounts.org",
+                        verbose_name="组织单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专家组',
-                'verbose_name_plural': '专家组',
-                'ordering': ['-created_at'],
+                "verbose_name": "专家组",
+                "verbose_name_plural": "专家组",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='抽取顺位')),
-                ('status', models.CharField(choices=[('invited', '已抽中'), ('accepted', '已确认'), ('declined', '已谢绝（已补抽）')], default='invited', max_length=16, verbose_name='状态')),
-                ('decline_reason', models.CharField(blank=True, max_length=200, verbose_name='谢绝原因')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='institutions.expert')),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='institutions.panel')),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.panelmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="抽取顺位")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("invited", "已抽中"),
+                            ("accepted", "已确认"),
+                            ("declined", "已谢绝（已补抽）"),
+                        ],
+                        default="invited",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decline_reason", models.CharField(blank=True, max_length=200, verbose_name="谢绝原因")),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="institutions.expert",
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="institutions.panel",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="institutions.panelmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['panel', 'position'],
+                "ordering": ["panel", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ExpertScore',
+            name="ExpertScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='评分')),
-                ('vote', models.CharField(choices=[('for', '推荐'), ('against', '不推荐'), ('abstain', '弃权')], max_length=8, verbose_name='投票')),
-                ('comment', models.TextField(blank=True, verbose_name='评议意见')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expert_scores', to='institutions.application')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='institutions.panelmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="评分")),
+                (
+                    "vote",
+                    models.CharField(
+                        choices=[("for", "推荐"), ("against", "不推荐"), ("abstain", "弃权")],
+                        max_length=8,
+                        verbose_name="投票",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="评议意见")),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expert_scores",
+                        to="institutions.application",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="institutions.panelmember",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PublicNotice',
+            name="PublicNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='公示编号')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('starts_on', models.DateField(verbose_name='公示开始')),
-                ('ends_on', models.DateField(db_index=True, verbose_name='公示截止')),
-                ('working_days', models.PositiveSmallIntegerField(verbose_name='公示期（工作日）')),
-                ('status', models.CharField(choices=[('open', '公示中'), ('ended', '公示结束')], default='open', max_length=16, verbose_name='状态')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='institutions.call')),
-                ('decision', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.decision')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('publisher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.org', verbose_name='公示单位')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="公示编号")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("starts_on", models.DateField(verbose_name="公示开始")),
+                ("ends_on", models.DateField(db_index=True, verbose_name="公示截止")),
+                ("working_days", models.PositiveSmallIntegerField(verbose_name="公示期（工作日）")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "公示中"), ("ended", "公示结束")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="institutions.call",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.decision",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.org",
+                        verbose_name="公示单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公示',
-                'verbose_name_plural': '公示',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "公示",
+                "verbose_name_plural": "公示",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('tracking_no', models.CharField(max_length=32, unique=True, verbose_name='受理编号')),
-                ('name', models.CharField(max_length=64, verbose_name='异议人')),
-                ('contact', peiyu.core.fields.EncryptedTextField(verbose_name='联系方式')),
-                ('text', models.TextField(verbose_name='异议内容')),
-                ('status', models.CharField(choices=[('open', '处理中'), ('upheld', '异议成立'), ('dismissed', '异议不成立')], db_index=True, default='open', max_length=16, verbose_name='状态')),
-                ('resolution', models.TextField(blank=True, verbose_name='处理结果')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='institutions.application')),
-                ('resolved_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='institutions.publicnotice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("tracking_no", models.CharField(max_length=32, unique=True, verbose_name="受理编号")),
+                ("name", models.CharField(max_length=64, verbose_name="异议人")),
+                ("contact", peiyu.core.fields.EncryptedTextField(verbose_name="联系方式")),
+                ("text", models.TextField(verbose_name="异议内容")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "处理中"), ("upheld", "异议成立"), ("dismissed", "异议不成立")],
+                        db_index=True,
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="处理结果")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="institutions.application",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="institutions.publicnotice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '异议',
-                'verbose_name_plural': '异议',
-                'ordering': ['-created_at'],
+                "verbose_name": "异议",
+                "verbose_name_plural": "异议",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='notice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='institutions.publicnotice'),
+            model_name="application",
+            name="notice",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="institutions.publicnotice",
+            ),
         ),
         migrations.CreateModel(
-            name='Renewal',
+            name="Renewal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('approved', '已延续'), ('rejected', '未通过')], default='draft', max_length=16, verbose_name='状态')),
-                ('report', models.JSONField(default=dict, verbose_name='近3年工作成效报告')),
-                ('summary', models.TextField(blank=True, verbose_name='成效简述')),
-                ('consented_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_comment', models.TextField(blank=True, verbose_name='审核意见')),
-                ('consenting_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.org', verbose_name='同意的主管部门')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.decision')),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='renewals', to='institutions.listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待审核"),
+                            ("approved", "已延续"),
+                            ("rejected", "未通过"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("report", models.JSONField(default=dict, verbose_name="近3年工作成效报告")),
+                ("summary", models.TextField(blank=True, verbose_name="成效简述")),
+                ("consented_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_comment", models.TextField(blank=True, verbose_name="审核意见")),
+                (
+                    "consenting_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.org",
+                        verbose_name="同意的主管部门",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.decision",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="renewals",
+                        to="institutions.listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延续申请',
-                'verbose_name_plural': '延续申请',
-                'ordering': ['-created_at'],
+                "verbose_name": "延续申请",
+                "verbose_name_plural": "延续申请",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('legal_person_certificate', '法人登记证书复印件'), ('credit_report', '信用报告或诚信承诺书'), ('recommendation_letter', '推荐函'), ('licence', '登记（注册）许可证复印件'), ('financial', '财务管理文件、年度审计报告与财务报表'), ('system_plan', '等级认定体系建设方案'), ('implementation_plan', '等级认定工作实施方案'), ('experience', '培训考核评价经验材料'), ('industry_consent', '行业主管部门同意意见'), ('results_report', '近3年工作成效报告'), ('other', '其他材料')], max_length=32, verbose_name='材料')),
-                ('file', models.FileField(upload_to='attachments/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='institutions.application')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('renewal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='institutions.renewal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("legal_person_certificate", "法人登记证书复印件"),
+                            ("credit_report", "信用报告或诚信承诺书"),
+                            ("recommendation_letter", "推荐函"),
+                            ("licence", "登记（注册）许可证复印件"),
+                            ("financial", "财务管理文件、年度审计报告与财务报表"),
+                            ("system_plan", "等级认定体系建设方案"),
+                            ("implementation_plan", "等级认定工作实施方案"),
+                            ("experience", "培训考核评价经验材料"),
+                            ("industry_consent", "行业主管部门同意意见"),
+                            ("results_report", "近3年工作成效报告"),
+                            ("other", "其他材料"),
+                        ],
+                        max_length=32,
+                        verbose_name="材料",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="attachments/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="institutions.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "renewal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="institutions.renewal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报材料',
-                'verbose_name_plural': '申报材料',
-                'ordering': ['purpose', 'uploaded_at'],
+                "verbose_name": "申报材料",
+                "verbose_name_plural": "申报材料",
+                "ordering": ["purpose", "uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewAction',
+            name="ReviewAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(max_length=48, verbose_name='环节')),
-                ('step_label', models.CharField(blank=True, max_length=100, verbose_name='环节名称')),
-                ('outcome', models.CharField(choices=[('pass', '通过'), ('recommend', '推荐'), ('return', '退回修改'), ('reject', '不通过'), ('override', '说明理由放行'), ('notice', '公示'), ('file', '备案'), ('approve', '纳入目录'), ('resubmit', '重新提交')], max_length=16, verbose_name='结果')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('site_visit', models.BooleanField(default=False, verbose_name='实地考察')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='institutions.application')),
-                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.decision')),
-                ('org', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step", models.CharField(max_length=48, verbose_name="环节")),
+                ("step_label", models.CharField(blank=True, max_length=100, verbose_name="环节名称")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pass", "通过"),
+                            ("recommend", "推荐"),
+                            ("return", "退回修改"),
+                            ("reject", "不通过"),
+                            ("override", "说明理由放行"),
+                            ("notice", "公示"),
+                            ("file", "备案"),
+                            ("approve", "纳入目录"),
+                            ("resubmit", "重新提交"),
+                        ],
+                        max_length=16,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                ("site_visit", models.BooleanField(default=False, verbose_name="实地考察")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="institutions.application",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.decision",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.org",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审核记录',
-                'verbose_name_plural': '审核记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "审核记录",
+                "verbose_name_plural": "审核记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Termination',
+            name="Termination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('reason', models.TextField(verbose_name='注销原因')),
-                ('pending', models.JSONField(default=list, verbose_name='待处理事项（注销时）')),
-                ('handling_plan', models.TextField(blank=True, verbose_name='后续工作处理方案')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('listing', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='termination', to='institutions.listing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="创建时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("reason", models.TextField(verbose_name="注销原因")),
+                ("pending", models.JSONField(default=list, verbose_name="待处理事项（注销时）")),
+                ("handling_plan", models.TextField(blank=True, verbose_name="后续工作处理方案")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "listing",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="termination",
+                        to="institutions.listing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '注销',
-                'verbose_name_plural': '注销',
+                "verbose_name": "注销",
+                "verbose_name_plural": "注销",
             },
         ),
         migrations.AddIndex(
-            model_name='listing',
-            index=models.Index(fields=['status', 'programme', 'kind', 'occupation_code'], name='institution_status_17162b_idx'),
+            model_name="listing",
+            index=models.Index(
+                fields=["status", "programme", "kind", "occupation_code"],
+                name="institution_status_17162b_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='listing',
-            index=models.Index(fields=['region', 'status'], name='institution_region__ca6025_idx'),
+            model_name="listing",
+            index=models.Index(fields=["region", "status"], name="institution_region__ca6025_idx"),
         ),
         migrations.AddIndex(
-            model_name='listing',
-            index=models.Index(fields=['institution', 'occupation_code', 'kind'], name='institution_institu_19e6b0_idx'),
+            model_name="listing",
+            index=models.Index(
+                fields=["institution", "occupation_code", "kind"], name="institution_institu_19e6b0_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listing',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'suspended'])), fields=('institution', 'kind', 'occupation_code', 'programme'), name='listing_one_live_per_scope'),
+            model_name="listing",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["active", "suspended"])),
+                fields=("institution", "kind", "occupation_code", "programme"),
+                name="listing_one_live_per_scope",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listingperiod',
-            constraint=models.UniqueConstraint(fields=('listing', 'number'), name='listing_period_unique'),
+            model_name="listingperiod",
+            constraint=models.UniqueConstraint(fields=("listing", "number"), name="listing_period_unique"),
         ),
         migrations.AddConstraint(
-            model_name='listingvolume',
-            constraint=models.UniqueConstraint(fields=('listing', 'year'), name='listing_volume_unique'),
+            model_name="listingvolume",
+            constraint=models.UniqueConstraint(fields=("listing", "year"), name="listing_volume_unique"),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('panel', 'expert'), name='panel_member_unique'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(fields=("panel", "expert"), name="panel_member_unique"),
         ),
         migrations.AddConstraint(
-            model_name='expertscore',
-            constraint=models.UniqueConstraint(fields=('member', 'application'), name='expert_score_unique'),
+            model_name="expertscore",
+            constraint=models.UniqueConstraint(fields=("member", "application"), name="expert_score_unique"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['call', 'kind', 'occupation_code', 'status'], name='institution_call_id_9d21ac_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["call", "kind", "occupation_code", "status"], name="institution_call_id_9d21ac_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['institution', 'occupation_code', 'kind'], name='institution_institu_315f8d_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["institution", "occupation_code", "kind"], name="institution_institu_315f8d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'step', 'region'], name='institution_status_ad02b7_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "step", "region"], name="institution_status_ad02b7_idx"),
         ),
     ]

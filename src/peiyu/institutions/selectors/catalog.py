@@ -36,6 +36,7 @@ from peiyu.core.models import TransitionLog
 from peiyu.core.policy import region_prefix
 
 from ..models import InstitutionType, Kind, Listing, ListingPeriod
+from ..rules.listings import search_text
 
 S = Listing.Status
 SHOWN_STATUSES: tuple[str, ...] = (S.ACTIVE, S.SUSPENDED, S.EXPIRED, S.FORFEITED, S.TERMINATED)
@@ -85,24 +86,8 @@ ROW_COLUMNS = (
 # --- the denormalised search line ------------------------------------------------------------------------
 
 
-def listing_search_text(listing) -> str:
-    """The `search_text` of a listing: pure, from its own fields, lowercase, at most the column's 400
-    characters. Format: the levels between bars first (so a level filter is a substring match on
-    `|初级|` and survives truncation), then institution name, occupation name, occupation code, catalog
-    number and filing code, separated by single spaces, e.g.
-    `|初级|中级| 沈阳智算科技有限公司 人工智能工程技术人员 2-02-38-01 l2101022024000001 ba…`.
-    Services call it whenever they create or change a listing."""
-    levels = [" ".join(str(lv).split()).replace(LEVEL_SEP, "") for lv in (listing.levels or [])]
-    head = LEVEL_SEP + LEVEL_SEP.join(lv for lv in levels if lv) + LEVEL_SEP if any(levels) else LEVEL_SEP
-    words = (
-        listing.institution_name,
-        listing.occupation_name,
-        listing.occupation_code,
-        listing.number,
-        listing.filing_code,
-    )
-    body = " ".join(" ".join(str(w).split()) for w in words if w)
-    return f"{head} {body}".lower()[:SEARCH_TEXT_MAX]
+# one definition of the search line, shared with the services that save listings
+listing_search_text = search_text
 
 
 # --- filters ---------------------------------------------------------------------------------------------
