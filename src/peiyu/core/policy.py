@@ -73,15 +73,7 @@ class Policy:
     def quota(self, name: str, region_code: str) -> int | None:
         """A quota's limit for a region: the most specific override whose code contains it."""
         q = self.get(name)
-        if q is None:
-            return None
-        best = q["default"]
-        best_len = -1
-        for code, limit in q["overrides"].items():
-            prefix = region_prefix(code)
-            if region_code.startswith(prefix) and len(prefix) > best_len:
-                best, best_len = limit, len(prefix)
-        return best
+        return None if q is None else quota_limit(q, region_code)
 
     @property
     def label(self) -> str:
@@ -90,6 +82,18 @@ class Policy:
     def stamp(self) -> dict[str, Any]:
         """What a stored decision keeps so an official can show which rules were in force."""
         return {"policy_name": self.name, "policy_version": self.version, "policy_chain": self.label}
+
+
+def quota_limit(table: dict[str, Any], region_code: str) -> int:
+    """A quota table's limit for a region (SEL-6): the most specific override whose code contains it,
+    else the default. Profiles and calls hold tables of the same shape."""
+    best = table["default"]
+    best_len = -1
+    for code, limit in (table.get("overrides") or {}).items():
+        prefix = region_prefix(code)
+        if region_code.startswith(prefix) and len(prefix) > best_len:
+            best, best_len = limit, len(prefix)
+    return best
 
 
 def region_prefix(code: str) -> str:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.models import Org, Role, RoleAssignment, User
+from peiyu.audit.services import audit_record
 from peiyu.catalogs.models import Trade
 from peiyu.core.identifiers import id_with_check, uscc_with_check
 
@@ -269,7 +270,11 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
     today = timezone.localdate()
     calls_load()
     for code, name in [(ELECTRICIAN, "电工"), (LATHE, "车工")]:
-        Trade.objects.get_or_create(code=code, defaults={"name": name, "occupation_code": code})
+        trade, created = Trade.objects.get_or_create(
+            code=code, defaults={"name": name, "occupation_code": code}
+        )
+        if created:
+            audit_record(None, "demo.trade_created", trade, after={"code": code, "name": name})
     users["inst_dl_admin"] = _user_for(
         orgs["inst_dl_data"], "inst_dl_admin", "大海数管理员", "institution_admin"
     )
@@ -460,7 +465,8 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
         title="（演示）辽宁省第三批培训机构拟纳入目录名单公示",
         on=past,
     )
-    Objection.objects.create(
+    # filed during the (past) notice period, which objection_submit would now refuse as closed
+    held_objection = Objection.objects.create(
         tracking_no="YY" + past.strftime("%Y%m%d") + "000001",
         notice=old_notice,
         application=notice_held,
@@ -468,6 +474,7 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
         contact="13800001111",
         text="该机构2025年曾以“包过”为宣传语招生，请核查。",
     )
+    audit_record(None, "demo.objection_created", held_objection, after={"notice": old_notice.number})
     notices.notices_end_due(today)  # listed → catalog; held → awaits the objection's resolution
     open_notice = notices.notice_publish(
         actor=cg_off, applications=[notice_open], title="（演示）辽宁省培训机构拟纳入目录名单公示"
@@ -632,6 +639,8 @@ def _listing(
         ListingVolume.objects.create(
             listing=listing, year=year, persons=persons, source=ListingVolume.Source.DECLARED
         )
+    # listed in an earlier round, before the platform kept the file: recorded as demo history
+    audit_record(None, "demo.listing_created", listing, after={"valid_until": until.isoformat()})
     return listing
 
 

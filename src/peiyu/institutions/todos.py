@@ -42,7 +42,7 @@ def _official_todos(user) -> list[TodoItem]:
                 },
                 url=reverse("directory:application_detail", args=[app.pk]),
                 deadline=app.step_due,
-                rule=app.route and _route_rule(step),
+                rule=_route_rule(step),
                 detail=_("未通过的资格检查：%(rules)s") % {"rules": "、".join(app.checks_failed)}
                 if app.checks_failed
                 else "",

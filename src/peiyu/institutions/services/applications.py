@@ -18,7 +18,7 @@ from peiyu.core.crypto import decrypt, encrypt
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
-from peiyu.core.policy import Policy, policy_named
+from peiyu.core.policy import Policy, policy_named, region_prefix
 from peiyu.core.workflow import Workflow
 
 from ..models import Application, Attachment, Call, Kind, Listing
@@ -119,7 +119,7 @@ def application_create(
         errors["kind"] = ["本申报通知不受理该类机构"]
     if occupation_code not in call.occupation_codes:
         errors["occupation_code"] = ["本申报通知不含该职业（工种）"]
-    if call.region_id and not institution.region_id.startswith(_prefix(call.region_id)):
+    if call.region_id and not institution.region_id.startswith(region_prefix(call.region_id)):
         errors["call"] = ["本机构不在该申报通知的地区范围内"]
     if call.programme == "skill" and institution_type not in ("employer", "social_organisation"):
         errors["institution_type"] = ["请选择评价机构类型：用人单位或社评组织"]
@@ -177,17 +177,11 @@ def _recommender_for(first_step: dict, institution: Org, channel: str, chosen: O
     region = institution.region_id
     candidates = Org.objects.filter(kind__in=[k for k in kinds if k != "industry_authority"], is_active=True)
     for org in candidates.select_related("region"):
-        if org.region_id and region.startswith(_prefix(org.region_id)):
+        if org.region_id and region.startswith(region_prefix(org.region_id)):
             return org
     if "coordination_group" in kinds:
         return Org.objects.filter(kind=Org.Kind.COORDINATION_GROUP, is_active=True).first()
     return None
-
-
-def _prefix(code: str) -> str:
-    from peiyu.core.policy import region_prefix
-
-    return region_prefix(code)
 
 
 @transaction.atomic

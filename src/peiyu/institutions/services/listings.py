@@ -343,9 +343,7 @@ def renewal_attach(*, actor, renewal: Renewal, purpose: str, uploaded) -> Attach
     att = attachment_store(
         actor=actor, purpose=purpose, uploaded=uploaded, name=f"renewal-{renewal.pk}", renewal=renewal
     )
-    audit_record(
-        actor, "renewal.attachment_added", renewal, after={"purpose": purpose, "sha256": att.sha256}
-    )
+    audit_record(actor, "renewal.attachment_added", renewal, after={"purpose": purpose, "sha256": att.sha256})
     return att
 
 

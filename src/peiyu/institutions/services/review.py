@@ -22,7 +22,7 @@ from peiyu.core.errors import (
     RuleViolation,
 )
 from peiyu.core.models import Decision
-from peiyu.core.policy import region_prefix
+from peiyu.core.policy import quota_limit
 
 from ..models import Application, Listing, QuotaLock, ReviewAction
 from ..selectors import actor_may_act
@@ -112,8 +112,8 @@ def quota_status(app: Application, step: dict) -> dict[str, Any] | None:
     table = (app.call.quota_table or {}).get(name) or policy.get(name)
     if not table:
         return None
-    bucket_region = _quota_region(app, table)
-    limit = _limit(table, app.region_id)
+    bucket_region = _quota_region(app)
+    limit = quota_limit(table, app.region_id)
     taken = _quota_taken(app, step, table, bucket_region)
     return {
         "name": name,
@@ -129,16 +129,7 @@ def quota_status(app: Application, step: dict) -> dict[str, Any] | None:
     }
 
 
-def _limit(table: dict, region_code: str) -> int:
-    best, best_len = table["default"], -1
-    for code, limit in (table.get("overrides") or {}).items():
-        prefix = region_prefix(code)
-        if region_code.startswith(prefix) and len(prefix) > best_len:
-            best, best_len = limit, len(prefix)
-    return best
-
-
-def _quota_region(app: Application, table: dict) -> str:
+def _quota_region(app: Application) -> str:
     """Quotas count per city (Liaoning: each city's recommendations; Chengdu: citywide catalog)."""
     return app.region_id[:4] + "00"
 

@@ -21,8 +21,8 @@ from peiyu.core.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from peiyu.core.identifiers import id_with_check
 from peiyu.core.models import Decision
+from peiyu.institutions.demo import chengdu_form  # one valid Chengdu form for demo and tests
 from peiyu.institutions.models import Application, Call, Listing, Objection, PublicNotice, ReviewAction
 from peiyu.institutions.rules.forms import REQUIRED_ATTACHMENTS
 from peiyu.institutions.services import applications as apps
@@ -74,51 +74,6 @@ def chengdu_call(world, *, days: int | None = 5) -> Call:
         published=True,
         publicity_working_days=days,
     )
-
-
-def chengdu_form(org, institution_type: str) -> dict:
-    form = {
-        "standard_used": "电工国家职业技能标准（2018年版）",
-        "unit_name": org.name,
-        "uscc": org.uscc,
-        "legal_rep_name": "刘法人",
-        "legal_rep_id_number": id_with_check("51010719800101123"),
-        "address": "成都市武侯区人民南路四段1号",
-        "industry_code": "C38" if institution_type == "employer" else "P83",
-        "staff_count": 300,
-        "founded_on": "2012-05-01",
-        "contact_name": "陈联系",
-        "contact_position": "评价部主任",
-        "contact_phone": "028-85000001",
-        "contact_email": "pj@example.cn",
-        "profile_text": "本单位长期从事电工技能培训与评价。",
-        "internal_unit": "技能评价部",
-        "fulltime_staff": 12,
-        "expert_team": 25,
-        "has_venue_equipment": True,
-        "has_video_monitoring": True,
-        "non_profit": True,
-        "quality_system": True,
-        "accepts_supervision": True,
-        "dishonest": False,
-        "system_plan_text": "题库、场地、设备设施、考评员队伍和各项制度建设方案。",
-        "implementation_plan_text": "考核流程、工作制度、人员守则和质量管控措施。",
-        "experience_text": "近三年开展电工技能培训考核一万余人次。",
-        "commitment_signatory": "刘法人",
-    }
-    if institution_type == "employer":
-        form.update(
-            enterprise_category="大型民营企业",
-            skilled_workers=180,
-            evaluation_foundation="企业内部技能等级评价已开展五年。",
-            talent_mechanism="评价结果与岗位聘用、薪酬挂钩。",
-        )
-    else:
-        form.update(
-            business_scope="职业技能培训、职业技能评价服务",
-            influence_text="本会会员单位覆盖全市主要电力安装企业。",
-        )
-    return form
 
 
 def at_notice_cd(world, call, key: str, institution_type: str = "social_organisation") -> Application:
