@@ -8,11 +8,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from peiyu.core import calendar, policy
 
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     policy._local.clear()
     calendar._years.clear()
     yield

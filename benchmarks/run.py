@@ -110,6 +110,7 @@ class Bench:
         self._server_log = self.tmp / "gunicorn.log"
         self._base = ""
         self._floor: dict[str, Any] | None = None
+        self._server_env: dict[str, str] = {}
         self._wrk: str | None = None
         env = {
             "PEIYU_VAR_DIR": str(self.tmp / "var"),
@@ -223,6 +224,16 @@ class Bench:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=5)
+
+    def restart_server(self, **env: str) -> None:
+        """Serve the next measurements from a fresh server whose environment adds `env` to the run's
+        (none: back to the run's own); the floor is measured again on it."""
+        self.stop_server()
+        for name in self._server_env:
+            os.environ.pop(name, None)
+        os.environ.update(env)
+        self._server_env = dict(env)
+        self._floor = None
 
     # -- the load driver --
 
@@ -391,8 +402,10 @@ def catalog_scenario(b: Bench) -> dict[str, Any]:
     then drives a mix of public searches: the API (/api/v1/catalog/listings with occupation, region,
     status, level filters, later pages, one listing) and the page (/catalog/ with keyword, region,
     occupation and status filters, one listing; one path in 25 a rare keyword, which reads every
-    listing). Reports the API alone, the pages alone and the mix, each against the floor of the same
-    server."""
+    listing). Reports the API alone and the pages alone (each path's first request renders it, the
+    next ones are served from the public response cache while nothing changes), the mix (by then
+    every path has been asked for once), and the same mix from a server with that cache turned off,
+    each against the floor of the same server."""
     b.reference_data()
     import random
     from urllib.parse import quote, urlencode
@@ -498,6 +511,12 @@ def catalog_scenario(b: Bench) -> dict[str, Any]:
         r = b.http(paths)
         parts[label] = r
         say(f"    {label:5} {len(paths):,} paths: {r['line']}")
+    # The same mix once more from a server without the public response cache (core.cache): what
+    # every search costs when nothing is kept, measured against that server's own floor.
+    b.restart_server(PEIYU_PUBLIC_CACHE_SECONDS="0")
+    uncached = b.http(mix)
+    say(f"    mix without the public cache: {uncached['line']}")
+    b.restart_server()
     main = parts["mix"]
     figure = dict(main["figure"])
     figure.update(
@@ -507,11 +526,16 @@ def catalog_scenario(b: Bench) -> dict[str, Any]:
         page={k: parts["page"]["figure"][k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")},
         api_ratio_pct=parts["api"]["ratio_pct"],
         page_ratio_pct=parts["page"]["ratio_pct"],
+        uncached={k: uncached["figure"][k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")},
+        uncached_ratio_pct=uncached["ratio_pct"],
+        uncached_floor={k: uncached["reference"][k] for k in ("rps", "p95_ms")},
     )
     line = (
         f"mix {fmt_http(main['figure'])} vs floor {fmt_http(floor)} (ratio {main['ratio_pct']:.0f}%); "
         f"API alone {fmt_http(parts['api']['figure'])} ({parts['api']['ratio_pct']:.0f}%), "
         f"page alone {fmt_http(parts['page']['figure'])} ({parts['page']['ratio_pct']:.0f}%); "
+        f"mix without the public cache {fmt_http(uncached['figure'])} vs its floor "
+        f"{fmt_http(uncached['reference'])} ({uncached['ratio_pct']:.0f}%); "
         f"{n:,} listings on {connection.vendor}"
     )
     return {"figure": figure, "reference": main["reference"], "ratio_pct": main["ratio_pct"], "line": line}

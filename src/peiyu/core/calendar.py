@@ -17,10 +17,11 @@ import warnings
 from dataclasses import dataclass
 
 import chinese_calendar
-from django.core.cache import cache
+
+from .cache import Generation
 
 logger = logging.getLogger("peiyu.calendar")
-_GEN_KEY = "peiyu:calendar:generation"
+GENERATION = Generation("calendar")
 _years: dict[tuple[int, int], YearData] = {}
 _warned: set[int] = set()
 
@@ -49,25 +50,14 @@ def _package_covers(year: int) -> bool:
     return True
 
 
-def _generation() -> int:
-    gen = cache.get(_GEN_KEY)
-    if gen is None:
-        cache.add(_GEN_KEY, 1, None)
-        gen = cache.get(_GEN_KEY, 1)
-    return gen
-
-
 def forget_year(year: int) -> None:
-    try:
-        cache.incr(_GEN_KEY)
-    except ValueError:
-        cache.set(_GEN_KEY, 1, None)
+    GENERATION.bump()
     _years.clear()
     _warned.discard(year)
 
 
 def year_data(year: int) -> YearData:
-    key = (_generation(), year)
+    key = (GENERATION.current(), year)
     data = _years.get(key)
     if data is not None:
         return data

@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from . import policy_schema
+from .cache import Generation
 from .errors import InvalidInput, PolicyMissing
 from .models import PolicyProfile, PolicyVersion
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
-_GENERATION_KEY = "peiyu:policy:generation"
+GENERATION = Generation("policy")
 _local: dict[tuple, Any] = {}
 
 
@@ -234,19 +234,12 @@ def policy_version_create(
 
 
 def bump_generation() -> None:
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:
-        cache.set(_GENERATION_KEY, 1, None)
+    GENERATION.bump()
     _local.clear()
 
 
 def _generation() -> int:
-    gen = cache.get(_GENERATION_KEY)
-    if gen is None:
-        cache.add(_GENERATION_KEY, 1, None)
-        gen = cache.get(_GENERATION_KEY, 1)
-    return gen
+    return GENERATION.current()
 
 
 def _version_in_force(profile: PolicyProfile, on: dt.date, *, fallback_first: bool) -> PolicyVersion | None:

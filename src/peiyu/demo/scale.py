@@ -566,7 +566,7 @@ def generate_listings(
     from peiyu.catalogs.models import Level, LevelKind, Occupation, Programme, Trade
     from peiyu.institutions.models import Kind, Listing
     from peiyu.institutions.rules.listings import validity_end
-    from peiyu.institutions.selectors.catalog import listing_search_text
+    from peiyu.institutions.selectors.catalog import CATALOG_GENERATION, listing_search_text
 
     if n < 0 or batch < 1:
         raise ValueError("n ≥ 0, batch ≥ 1")
@@ -681,6 +681,7 @@ def generate_listings(
                 rows.append(row)
                 result.statuses[status] = result.statuses.get(status, 0) + 1
             table.insert(rows)
+            CATALOG_GENERATION.bump_with_commit()  # raw inserts send no signals
         result.listings += len(rows)
         result.seconds = time.perf_counter() - started
         if progress:

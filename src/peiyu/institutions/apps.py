@@ -7,6 +7,6 @@ class InstitutionsConfig(AppConfig):
     verbose_name = "机构目录"
 
     def ready(self) -> None:
-        from . import demo, navigation, tick_handlers, todos  # noqa: F401 - registers nav, tick and to-dos
+        from . import demo, navigation, signals, tick_handlers, todos  # noqa: F401 - nav, tick, to-dos, signals
 
         demo.register()

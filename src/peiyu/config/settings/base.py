@@ -109,16 +109,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache, sessions, background jobs --------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "public": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "public",
+        },
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    # Shared by every worker process on the machine, so a policy or holiday edit made in one
-    # worker invalidates the others' copies (the generation counters in core.policy/core.calendar).
+    # diskcache: SQLite files under var/, shared by every worker process on the machine, so a policy
+    # or holiday edit made in one worker invalidates the others' copies (core.cache.Generation) and
+    # a public page rendered by one worker serves them all; the least recently stored entries go
+    # first once a cache reaches its size limit.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
+            "BACKEND": "peiyu.core.cache.DiskCache",
+            "LOCATION": str(VAR_DIR / "diskcache" / "default"),
+            "OPTIONS": {"size_limit": 2**28},
+        },
+        "public": {
+            "BACKEND": "peiyu.core.cache.DiskCache",
+            "LOCATION": str(VAR_DIR / "diskcache" / "public"),
+            "OPTIONS": {"size_limit": 2**29},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -162,6 +177,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 OTP_TOTP_ISSUER = "peiyu 培育"
 # Behind nginx, the client address is the last X-Forwarded-For entry the trusted proxies added.
+# Public read-only pages (the institution catalog) kept for anonymous visitors, in seconds; each write
+# that changes them invalidates them at once (core.cache), this bounds any staleness. 0 turns it off.
+PEIYU_PUBLIC_CACHE_SECONDS = int(os.environ.get("PEIYU_PUBLIC_CACHE_SECONDS", "300"))
 PEIYU_TRUSTED_PROXY_COUNT = int(os.environ.get("PEIYU_TRUSTED_PROXY_COUNT", "0"))
 # Officials (government and authority users) must pass TOTP after the password.
 PEIYU_OFFICIAL_OTP_REQUIRED = env_bool("PEIYU_OFFICIAL_OTP_REQUIRED", True)

@@ -9,7 +9,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "peiyu-test"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "peiyu-test"},
+    "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "peiyu-test-public"},
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PEIYU_SM4_KEYS = "t2:0f1e2d3c4b5a69788796a5b4c3d2e1f0,t1:00112233445566778899aabbccddeeff"
 PEIYU_BLIND_INDEX_KEY = "test-blind-index-key"

@@ -9,7 +9,10 @@ import datetime as dt
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import BaseModel, Field
+
+from peiyu.core.cache import public_response_cache
 
 from ..selectors import catalog as selectors
 
@@ -139,6 +142,7 @@ def _listing_out(r) -> dict:
 
 
 @router.get("/catalog/listings", auth=None, response=CatalogPageOut, summary="机构目录检索")
+@decorate_view(public_response_cache(selectors.CATALOG_GENERATION))
 def catalog_listings(request, query: Query[CatalogQuery]):
     page = selectors.catalog_search(**query.dict())
     body = {
@@ -155,6 +159,7 @@ def catalog_listings(request, query: Query[CatalogQuery]):
 @router.get(
     "/catalog/listings/{number}", auth=None, response=CatalogListingDetailOut, summary="机构目录条目详情"
 )
+@decorate_view(public_response_cache(selectors.CATALOG_GENERATION))
 def catalog_listing(request, number: str):
     entry = selectors.catalog_get_public(number)
     body = _listing_out(entry.row)

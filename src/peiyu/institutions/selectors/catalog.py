@@ -31,12 +31,17 @@ from django.utils.translation import gettext_lazy as _
 
 from peiyu.accounts.models import Region
 from peiyu.catalogs.models import Level, Occupation, Programme
+from peiyu.core.cache import Generation
 from peiyu.core.errors import InvalidInput, NotFound
 from peiyu.core.models import TransitionLog
 from peiyu.core.policy import region_prefix
 
 from ..models import InstitutionType, Kind, Listing, ListingPeriod
 from ..rules.listings import search_text
+
+# Bumped by every write the catalog shows (institutions.signals); the public pages and API answers
+# cached for anonymous visitors are keyed by it (core.cache.public_response_cache).
+CATALOG_GENERATION = Generation("catalog")
 
 S = Listing.Status
 SHOWN_STATUSES: tuple[str, ...] = (S.ACTIVE, S.SUSPENDED, S.EXPIRED, S.FORFEITED, S.TERMINATED)

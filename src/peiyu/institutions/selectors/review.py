@@ -173,7 +173,9 @@ def letters_for(actor) -> list[dict[str, Any]]:
     if org is None:
         return []
     rows = (
-        ReviewAction.objects.filter(org=org, outcome=ReviewAction.Outcome.RECOMMEND, application__in=applications_visible_to(actor))
+        ReviewAction.objects.filter(
+            org=org, outcome=ReviewAction.Outcome.RECOMMEND, application__in=applications_visible_to(actor)
+        )
         .values("application__call__code", "application__call__title")
         .order_by("application__call__code")
         .distinct()

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from . import factories
+from .catalog_data import catalog_listings
 
 
 @pytest.fixture
@@ -27,3 +28,9 @@ def today_in_call(time_machine):
     time_machine.move_to(
         dt.datetime(2023, 6, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
     )
+
+
+@pytest.fixture
+def catalog(world):
+    """The catalog's test listings in every status (catalog_data)."""
+    return catalog_listings(world)

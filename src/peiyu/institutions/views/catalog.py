@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from peiyu.core.cache import public_response_cache
 from peiyu.core.errors import InvalidInput, NotFound
 
 from ..selectors import catalog as selectors
@@ -118,6 +119,7 @@ def _rows_html(rows, base: str) -> str:
 
 @login_not_required
 @require_GET
+@public_response_cache(selectors.CATALOG_GENERATION)
 def catalog_list(request):
     filters, errors = _filters(request)
     page = selectors.catalog_search(**filters.as_params(), page=_page_number(request))
@@ -144,6 +146,7 @@ def catalog_list(request):
 
 @login_not_required
 @require_GET
+@public_response_cache(selectors.CATALOG_GENERATION)
 def catalog_detail(request, number: str):
     try:
         entry = selectors.catalog_get_public(number)
