@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "peiyu.accounts",
     "peiyu.catalogs",
     "peiyu.institutions",
+    "peiyu.training",
     "peiyu.portal",
     "peiyu.demo",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    name = "peiyu.training"
+    label = "training"
+    verbose_name = "培训"

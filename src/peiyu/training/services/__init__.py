@@ -1,0 +1,1 @@
+"""Writes of the training app (DESIGN conventions §1): one transaction, permission, rule checks, audit."""
