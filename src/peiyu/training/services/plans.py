@@ -303,7 +303,7 @@ def plan_file(*, actor, plan: TrainingPlan) -> TrainingPlan:
     today = timezone.localdate()
     with transaction.atomic():
         locked = (
-            TrainingPlan.objects.select_for_update()
+            TrainingPlan.objects.select_for_update(of=("self",))
             .select_related("listing", "evaluation_institution", "supervising_authority")
             .get(pk=plan.pk)
         )
