@@ -178,6 +178,23 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_type}#{self.subject_id}: {self.outcome}"
 
+    @classmethod
+    def record(
+        cls, subject_type: str, subject_id, *, kind: str, outcome: str, checks, policy=None, rules=(), **extra
+    ) -> Decision:
+        """Store a decision: the checks it ran (core.checks.Check), every rule id they and `rules`
+        cite, and the stamp of the policy in force (core.policy.Policy)."""
+        return cls.objects.create(
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            kind=kind,
+            outcome=outcome,
+            rules=sorted({c.rule for c in checks} | set(rules)),
+            checks=[c.as_dict() for c in checks],
+            **(policy.stamp() if policy is not None else {}),
+            **extra,
+        )
+
 
 class TransitionLog(models.Model):
     """Each state change of any workflow object (DESIGN §4), readable in the object's history."""

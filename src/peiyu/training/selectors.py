@@ -12,18 +12,23 @@ from peiyu.core.errors import NotFound
 from .models import Teacher, TrainingPlan
 
 
+def _training_scope(actor, *, org: str, region: str) -> tuple[Q, Q]:
+    """(what the institution manages, what officials supervise) for records whose institution id is
+    at `org` and whose region code is at `region`."""
+    manage, supervise = scope_for(actor, "training.manage"), scope_for(actor, "training.supervise")
+    return (
+        manage.q(org=org) if manage.granted else Q(pk__in=[]),
+        supervise.q(region=region) if supervise.granted else Q(pk__in=[]),
+    )
+
+
 def plans_visible_to(actor) -> QuerySet[TrainingPlan]:
-    q = Q(pk__in=[])
-    manage = scope_for(actor, "training.manage")
-    if manage.granted:
-        q |= manage.q(org="institution_id")
-    supervise = scope_for(actor, "training.supervise")
-    if supervise.granted:
-        # a draft is the institution's own until it is filed
-        q |= supervise.q(region="region_id") & ~Q(status=TrainingPlan.Status.DRAFT)
-        org_id = getattr(actor, "primary_org_id", None)
-        if org_id:
-            q |= Q(supervising_authority_id=org_id) & ~Q(status=TrainingPlan.Status.DRAFT)
+    own, supervised = _training_scope(actor, org="institution_id", region="region_id")
+    org_id = getattr(actor, "primary_org_id", None)
+    if org_id and scope_for(actor, "training.supervise").granted:
+        supervised |= Q(supervising_authority_id=org_id)
+    # a draft is the institution's own until it is filed
+    q = own | (supervised & ~Q(status=TrainingPlan.Status.DRAFT))
     return TrainingPlan.objects.filter(q).select_related("institution", "listing", "region", "decision")
 
 
@@ -35,11 +40,5 @@ def plan_get_for(actor, plan_id) -> TrainingPlan:
 
 
 def teachers_visible_to(actor) -> QuerySet[Teacher]:
-    q = Q(pk__in=[])
-    manage = scope_for(actor, "training.manage")
-    if manage.granted:
-        q |= manage.q(org="institution_id")
-    supervise = scope_for(actor, "training.supervise")
-    if supervise.granted:
-        q |= supervise.q(region="institution__region_id")
-    return Teacher.objects.filter(q).select_related("institution")
+    own, supervised = _training_scope(actor, org="institution_id", region="institution__region_id")
+    return Teacher.objects.filter(own | supervised).select_related("institution")

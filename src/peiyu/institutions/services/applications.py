@@ -394,15 +394,13 @@ def _conflicts(app: Application) -> list[dict]:
 
 
 def _decision(app: Application, kind: str, outcome: str, checks: list, **extra) -> Decision:
-    policy = call_policy(app.call)
-    return Decision.objects.create(
-        subject_type="institutions.application",
-        subject_id=str(app.pk),
+    return Decision.record(
+        "institutions.application",
+        app.pk,
         kind=kind,
         outcome=outcome,
-        rules=sorted({c.rule for c in checks}),
-        checks=[c.as_dict() for c in checks],
-        **policy.stamp(),
+        checks=checks,
+        policy=call_policy(app.call),
         **extra,
     )
 

@@ -156,12 +156,11 @@ def listing_create_from(app: Application, *, actor) -> Listing:
     if listing.filing_code:
         Application.objects.filter(pk=app.pk).update(filing_code=listing.filing_code)
         app.filing_code = listing.filing_code
-    Decision.objects.create(
-        subject_type="institutions.listing",
-        subject_id=str(listing.pk),
+    Decision.record(
+        "institutions.listing",
+        listing.pk,
         kind="listing_created",
         outcome="active",
-        rules=["DIR-1"],
         checks=[
             Check(
                 "DIR-1",
@@ -169,9 +168,9 @@ def listing_create_from(app: Application, *, actor) -> Listing:
                 f"有效期 {today:%Y-%m-%d} 至 {until:%Y-%m-%d}",
                 {"validity_years": policy["validity_years"]},
                 "000 第五条；001 第十四条",
-            ).as_dict()
+            )
         ],
-        **policy.stamp(),
+        policy=policy,
     )
     audit_record(
         actor,
@@ -428,14 +427,13 @@ def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
                 )
             )
         blocking = [c for c in checks if not c.ok]
-        decision = Decision.objects.create(
-            subject_type="institutions.renewal",
-            subject_id=str(renewal.pk),
+        decision = Decision.record(
+            "institutions.renewal",
+            renewal.pk,
             kind="renewal_submission",
             outcome="refused" if blocking else "submitted",
-            rules=sorted({c.rule for c in checks}),
-            checks=[c.as_dict() for c in checks],
-            **listing_policy(listing).stamp(),
+            checks=checks,
+            policy=listing_policy(listing),
         )
         if not blocking:
             renewal.status = R.SUBMITTED
@@ -516,16 +514,14 @@ def renewal_decide(*, actor, renewal: Renewal, approve: bool, comment: str = "")
                     rule=" ".join(c.rule for c in failed),
                     details={"checks": [c.as_dict() for c in failed]},
                 )
-        decision = Decision.objects.create(
-            subject_type="institutions.renewal",
-            subject_id=str(renewal.pk),
+        decision = Decision.record(
+            "institutions.renewal",
+            renewal.pk,
             kind="renewal_decision",
             outcome="approved" if approve else "rejected",
-            rules=sorted(
-                {"DIR-1", "DIR-2" if listing.programme == "dte" else "DIR-4", *(c.rule for c in checks)}
-            ),
-            checks=[c.as_dict() for c in checks],
-            **policy.stamp(),
+            checks=checks,
+            policy=policy,
+            rules=("DIR-1", "DIR-2" if listing.programme == "dte" else "DIR-4"),
         )
         renewal.status = R.APPROVED if approve else R.REJECTED
         renewal.decided_at = timezone.now()
@@ -572,17 +568,14 @@ def _close_open_items(listing: Listing, comment: str) -> None:
 
 def _forfeit(listing: Listing, reason: str, checks: list[Check], policy: Policy) -> None:
     ban_until = lr.reapply_ban_end(listing.valid_until, policy.get("reapply_ban_years"))
-    rules = {c.rule for c in checks}
-    if listing.programme == "dte":
-        rules.add("DIR-3")
-    Decision.objects.create(
-        subject_type="institutions.listing",
-        subject_id=str(listing.pk),
+    Decision.record(
+        "institutions.listing",
+        listing.pk,
         kind="forfeiture",
         outcome="forfeited",
-        rules=sorted(rules),
+        rules=("DIR-3",) if listing.programme == "dte" else (),
         checks=[
-            *(c.as_dict() for c in checks),
+            *checks,
             *(
                 [
                     Check(
@@ -594,13 +587,13 @@ def _forfeit(listing: Listing, reason: str, checks: list[Check], policy: Policy)
                             "banned_until": ban_until.isoformat(),
                         },
                         "000 第九条",
-                    ).as_dict()
+                    )
                 ]
                 if ban_until
                 else []
             ),
         ],
-        **policy.stamp(),
+        policy=policy,
     )
     text = reason + (f"；{ban_until:%Y-%m-%d} 前不得再次申报该职业" if ban_until else "")
     _close_open_items(listing, text)
@@ -806,12 +799,11 @@ def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str =
         change.status = to_status if approve else ChangeRequest.Status.REJECTED
         change.comment = comment
         change.save(update_fields=["status", "comment", "updated_at"])
-        Decision.objects.create(
-            subject_type="institutions.change",
-            subject_id=str(change.pk),
+        Decision.record(
+            "institutions.change",
+            change.pk,
             kind="change_review",
             outcome=change.status,
-            rules=["DIR-5"],
             checks=[
                 Check(
                     "DIR-5",
@@ -819,9 +811,9 @@ def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str =
                     f"{org.name}：{'同意' if approve else '不同意'}（{change.get_type_display()}）",
                     {"from": from_status, "to": change.status, "org_kind": org_kind},
                     "001 第十二条、第十三条；000 第二十条",
-                ).as_dict()
+                )
             ],
-            **listing_policy(listing).stamp(),
+            policy=listing_policy(listing),
         )
         if change.status == ChangeRequest.Status.APPLIED:
             before = {}
@@ -883,12 +875,11 @@ def listing_terminate(*, actor, listing: Listing, reason: str, handling_plan: st
         termination = Termination.objects.create(
             listing=listing, reason=reason, pending=pending, handling_plan=handling_plan, created_by=actor
         )
-        Decision.objects.create(
-            subject_type="institutions.listing",
-            subject_id=str(listing.pk),
+        Decision.record(
+            "institutions.listing",
+            listing.pk,
             kind="termination",
             outcome="terminated",
-            rules=["DIR-6"],
             checks=[
                 Check(
                     "DIR-6",
@@ -897,9 +888,9 @@ def listing_terminate(*, actor, listing: Listing, reason: str, handling_plan: st
                     + ("，已提交处理方案" if handling_plan else ""),
                     {"pending": pending, "handling_plan": bool(handling_plan)},
                     "001 第十五条；000 第二十条",
-                ).as_dict()
+                )
             ],
-            **listing_policy(listing).stamp(),
+            policy=listing_policy(listing),
         )
         _close_open_items(listing, "目录条目已注销")
         LISTING_FLOW.transition(

@@ -82,16 +82,15 @@ def _record(app, step, outcome, actor, comment="", *, decision=None, site_visit=
 def _decide(
     app: Application, kind: str, outcome: str, checks: list[Check], actor=None, reason=""
 ) -> Decision:
-    return Decision.objects.create(
-        subject_type="institutions.application",
-        subject_id=str(app.pk),
+    return Decision.record(
+        "institutions.application",
+        app.pk,
         kind=kind,
         outcome=outcome,
-        rules=sorted({c.rule for c in checks}),
-        checks=[c.as_dict() for c in checks],
+        checks=checks,
+        policy=call_policy(app.call),
         overridden_by=actor if reason else None,
         override_reason=reason,
-        **call_policy(app.call).stamp(),
     )
 
 

@@ -225,7 +225,10 @@ def plan_create(*, actor, institution: Org, data: dict[str, Any]) -> TrainingPla
 
 
 def _teachers(institution: Org, ids) -> list[Teacher]:
-    wanted = {int(i) for i in (ids or []) if str(i).isdigit()}
+    try:
+        wanted = {int(i) for i in (ids or [])}
+    except (TypeError, ValueError):
+        raise InvalidInput("师资选择有误", fields={"teachers": ["师资选择有误"]}) from None
     found = list(Teacher.objects.filter(institution=institution, active=True, pk__in=wanted))
     if len(found) != len(wanted):
         raise InvalidInput("所选师资不属于本机构", fields={"teachers": ["所选师资不属于本机构或已不在册"]})
@@ -311,14 +314,13 @@ def plan_file(*, actor, plan: TrainingPlan) -> TrainingPlan:
             raise Conflict("该培训计划已备案或已撤回", code="plan_not_draft")
         checks, policy = plan_checks(locked, today)
         refused = [c for c in checks if not c.ok and c.blocking]
-        decision = Decision.objects.create(
-            subject_type="training.trainingplan",
-            subject_id=str(locked.pk),
+        decision = Decision.record(
+            "training.trainingplan",
+            locked.pk,
             kind="plan_filing",
             outcome="refused" if refused else "filed",
-            rules=sorted({c.rule for c in checks}),
-            checks=[c.as_dict() for c in checks],
-            **policy.stamp(),
+            checks=checks,
+            policy=policy,
         )
         locked.decision = decision
         if not refused:

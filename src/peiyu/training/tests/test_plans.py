@@ -63,7 +63,7 @@ _serials = iter(range(100, 999))
 
 def sy_plan(training, **over):
     t = teacher(training, serial=next(_serials))
-    data = plan_data(training, teachers=[t.pk], **over)
+    data = plan_data(training, **{"teachers": [t.pk], **over})
     return svc.plan_create(actor=training.sy_inst_admin, institution=training.orgs["inst_sy"], data=data)
 
 
@@ -262,3 +262,12 @@ def test_every_filing_writes_audit_and_decision_rows(training):
     plan = svc.plan_file(actor=training.sy_inst_admin, plan=sy_plan(training))
     assert AuditEvent.objects.filter(action="training_plan.filed").count() == 1
     assert Decision.objects.filter(subject_type="training.trainingplan", subject_id=str(plan.pk)).count() == 1
+
+
+def test_teachers_not_of_the_institution_or_malformed_are_named(training):
+    other = teacher(training, "inst_dl", "dl_inst_admin", serial=9)
+    for picked in ([other.pk], ["abc"]):
+        with pytest.raises(InvalidInput) as exc:
+            sy_plan(training, teachers=picked)
+        assert "teachers" in exc.value.fields
+    assert TrainingPlan.objects.count() == 0
