@@ -652,7 +652,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def load_scenario_modules() -> None:
+    """Scenarios of later areas live in benchmarks/scenarios/*.py; they `from peiyu_bench import
+    scenario, say, Bench` (this module, whatever name it runs under)."""
+    import importlib.util
+
+    sys.modules.setdefault("peiyu_bench", sys.modules[__name__])
+    for path in sorted((Path(__file__).resolve().parent / "scenarios").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"peiyu_bench_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+
+
 def main(argv: list[str] | None = None) -> int:
+    load_scenario_modules()
     args = parse_args(argv)
     if args.list:
         for s in SCENARIOS.values():

@@ -36,6 +36,7 @@ CAPABILITIES: dict[str, str] = {
     # training, exams, certificates, supervision, subsidies, reports
     "training.manage": _("管理培训"),
     "training.supervise": _("监管培训"),
+    "training.online_records": _("推送线上学习记录"),
     "exam.manage": _("管理考核"),
     "exam.supervise": _("监管考核"),
     "certificate.issue": _("颁发证书"),

@@ -123,6 +123,10 @@ def _mount() -> None:
 
     for router in institution_routers():
         api.add_router("/", router)
+    from peiyu.training.api import routers as training_routers
+
+    for router in training_routers():
+        api.add_router("/", router)
 
 
 _mount()

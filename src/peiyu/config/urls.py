@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("occupations/", include("peiyu.catalogs.urls")),
     path("", include("peiyu.institutions.urls")),
+    path("", include("peiyu.training.urls")),
     path("", include("peiyu.portal.urls")),
 ]

@@ -18,7 +18,7 @@ from .errors import InvalidInput
 
 @dataclass(frozen=True)
 class ParamSpec:
-    kind: str  # int, ratio, fraction, date, month_day, str_list, str, quota, routes
+    kind: str  # int, bool, ratio, fraction, date, month_day, str_list, str, quota, routes
     rules: frozenset[str]
     label: str
 
@@ -46,6 +46,8 @@ PARAMETERS: dict[str, ParamSpec] = {
     "publicity_working_days": _spec("int", "SEL-7 SEL-10", gettext_noop("公示期（工作日）")),
     "online_hours_max_ratio": _spec("ratio", "TRN-4", gettext_noop("线上学时占比上限")),
     "training_report_days": _spec("int", "TRN-6", gettext_noop("结业后报送培训情况（日）")),
+    "trainee_min_age": _spec("int", "TRN-8", gettext_noop("学员最低年龄（周岁）")),
+    "trainee_retired_excluded": _spec("bool", "TRN-8", gettext_noop("不含已退休人员")),
     "cert_submit_days": _spec("int", "CRT-3", gettext_noop("考核后报送证书数据（日）")),
     "province_confirm_working_days": _spec("int", "CRT-3", gettext_noop("省级确认时限（工作日）")),
     "cert_issue_days": _spec("int", "CRT-3", gettext_noop("审核通过后颁发证书（日）")),
@@ -102,6 +104,10 @@ def _coerce(kind: str, value: Any) -> Any:
         if isinstance(value, bool) or int(value) != value or int(value) < 0:
             raise ValueError("应为非负整数")
         return int(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("应为 true 或 false")
+        return value
     if kind == "ratio":
         d = Decimal(str(value))
         if not Decimal(0) <= d <= Decimal(1):

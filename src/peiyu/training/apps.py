@@ -5,3 +5,6 @@ class TrainingConfig(AppConfig):
     name = "peiyu.training"
     label = "training"
     verbose_name = "培训"
+
+    def ready(self) -> None:
+        from . import todos  # noqa: F401 - to-do providers register themselves (nav entries: in views modules)

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
 
-from .models import Teacher, TrainingPlan
+from ..models import Teacher, TrainingPlan
 
 
 def _training_scope(actor, *, org: str, region: str) -> tuple[Q, Q]:
