@@ -16,6 +16,8 @@ from peiyu.accounts.services import api_token_create
 from peiyu.audit.services import audit_record
 from peiyu.config.api import api
 
+from . import scoping_training
+
 pytestmark = pytest.mark.django_db
 
 CITY_PERSONAS = {
@@ -35,8 +37,10 @@ def _records(world):
         city: audit_record(world.users[user], "walk.test", world.orgs[org]).pk
         for city, user, org in (("shenyang", "sy_official", "sy"), ("dalian", "dl_official", "dl"))
     }
+    directory = _directory_records(world)
     return {
-        **_directory_records(world),
+        **directory,
+        **scoping_training.records(world, directory["listing_id"]),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
         "event_id": events,
@@ -161,6 +165,7 @@ OWNERS = {
     "objection_id": {"shenyang": "sy_official", "dalian": "dl_official"},
     # panels belong to a province: Liaoning's panel plays "shenyang", Hubei's plays "dalian"
     "panel_id": {"shenyang": "ln_official", "dalian": "hb_official"},
+    **scoping_training.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
 # reference data is national and public (CAT-4): not scoped by jurisdiction
@@ -217,6 +222,7 @@ BODIES = {
         "resolution": "x",
     },
 }
+BODIES.update(scoping_training.BODIES)
 ADMIN_SCOPED = {
     "accounts/org": ("org_id", "sy_secadmin", "dl_secadmin"),
     "accounts/user": ("user_id", "sy_secadmin", "dl_secadmin"),
@@ -373,11 +379,13 @@ PAGE_RECORDS = {
     "directory/listings/<int:pk>/": "listing_id",
     "directory/panels/<int:pk>/": "panel_id",
     "directory/objections/<int:pk>/": "objection_id",
+    **scoping_training.PAGE_RECORDS,
 }
 PAGE_SUBRECORDS = {
     "<int:renewal_id>": "renewal_id",
     "<int:change_id>": "change_id",
     "<int:member_id>": "member_id",
+    **scoping_training.PAGE_SUBRECORDS,
 }
 
 
@@ -389,7 +397,7 @@ def test_every_record_page_is_scoped_to_its_city(world, clients):
     for route, _entry in _django_patterns():
         prefix = next((p for p in PAGE_RECORDS if route.startswith(p)), None)
         if prefix is None:
-            if re.search(r"<int:\w+>", route) and route.startswith("directory/"):
+            if re.search(r"<int:\w+>", route) and route.startswith(("directory/", "training/")):
                 raise AssertionError(f"page {route}: add it to PAGE_RECORDS")
             continue
         param = PAGE_RECORDS[prefix]

@@ -44,6 +44,7 @@ ORGS = [
     ("inst_sy_ai", "沈阳智算科技有限公司", "institution", "210106", "91210106MA0T8K1A2", "ln_miit"),
     ("inst_dl_data", "大连海数职业培训学校", "institution", "210204", "52210204MJ0A7C3B1", "ln_miit"),
     ("inst_wh_cloud", "武汉云启数字技术有限公司", "institution", "420106", "91420106MA4K9P2C7", None),
+    ("inst_wh_eval", "湖北数智技能评价中心", "institution", "420106", "52420106MJ0H2K8E4", None),
     ("inst_cd_social", "成都市数字技能评价服务中心", "institution", "510107", "52510107MJ0B5R6D3", None),
     ("inst_cd_employer", "成都航宇精密制造股份有限公司", "institution", "510107", "91510107MA6C4N8E5", None),
     ("inst_fz_school", "福州职业技能培训学校", "institution", "350102", "52350102MJ0D3W4F2", None),
@@ -63,10 +64,15 @@ ACCOUNTS = [
     DemoAccount("cdc_official", "陈职建", "capacity_centre_official", "cdc", "成都：技术评审"),
     DemoAccount("wuhou_official", "褚武侯", "district_official", "wuhou", "武侯：初审推荐、随机检查"),
     DemoAccount("fj_official", "卫福建", "province_official", "fj", "福建：培训监管、补贴"),
+    DemoAccount("fz_official", "林福州", "city_official", "fz", "福州：开班审核、过程检查、培训报告"),
+    DemoAccount("wh_official", "胡武汉", "city_official", "wh", "武汉：培训计划备案、培训报告"),
     DemoAccount("ln_miit_official", "蒋工信", "industry_official", "ln_miit", "行业主管：谁推荐谁负责"),
     DemoAccount("inst_sy_admin", "沈智算", "institution_admin", "inst_sy_ai", "机构：申报、培训"),
     DemoAccount("inst_cd_admin", "韩评价", "institution_admin", "inst_cd_social", "成都社评组织：备案、考核"),
     DemoAccount("inst_fz_admin", "杨培训", "institution_admin", "inst_fz_school", "福建：开班、名册、结业"),
+    DemoAccount(
+        "inst_wh_admin", "程云启", "institution_admin", "inst_wh_cloud", "湖北：数字技术工程师培训、结业报告"
+    ),
     DemoAccount("online_platform", "海峡平台", "online_platform", "online", "线上学习记录推送"),
     DemoAccount("expert_li", "李专家", "expert", "platform", "专家评议"),
     DemoAccount("trainee_zhang", "张学员", "trainee", "platform", "学员：课程、学时、证书"),

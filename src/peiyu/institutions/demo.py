@@ -600,7 +600,7 @@ def _district_official(app: Application, users: dict[str, User], orgs: dict[str,
     return _user_for(org, f"district_{code}", f"{org.name[3:6]}经办", "district_official")
 
 
-def _listing(
+def listing_on_record(
     org: Org,
     *,
     kind: str,
@@ -648,7 +648,7 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
     """Entries listed in earlier rounds: due for renewal, forfeited, expired, terminated, suspended."""
     start = validity_end(today, -3) + dt.timedelta(days=1)  # three years ago
     # journey 6: due for renewal in about three months, results pre-filled from declared volumes
-    _listing(
+    listing_on_record(
         orgs["inst_sy_ai"],
         kind="training",
         occupation=(CLOUD, "云计算工程技术人员"),
@@ -657,7 +657,7 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
         volumes={start.year + 1: 420, start.year + 2: 610, start.year + 3: 380},
     )
     # trained nobody in its first period: forfeited at expiry with the 3-year ban (DIR-3)
-    _listing(
+    listing_on_record(
         orgs["inst_dl_data"],
         kind="training",
         occupation=(VR, "虚拟现实工程技术人员"),
@@ -665,7 +665,7 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
         policy="liaoning-dte-batch2",
     )
     # Chengdu entry past expiry, still within the 2-month grace (DIR-4): expired, not yet abandoned
-    _listing(
+    listing_on_record(
         orgs["inst_cd_employer"],
         kind="evaluation",
         occupation=(LATHE, "车工"),
@@ -674,7 +674,7 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
         programme="skill",
         itype="employer",
     )
-    terminated = _listing(
+    terminated = listing_on_record(
         orgs["sy_vr"],
         kind="training",
         occupation=(IOT, "物联网工程技术人员"),
@@ -687,7 +687,7 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
         reason="机构业务调整，不再开展该职业培训。",
         handling_plan="在训学员转入沈阳云帆信息技术有限公司继续完成培训。",
     )
-    suspended = _listing(
+    suspended = listing_on_record(
         orgs["sy_iiot"],
         kind="training",
         occupation=(AI, "人工智能工程技术人员"),

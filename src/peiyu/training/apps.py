@@ -7,4 +7,6 @@ class TrainingConfig(AppConfig):
     verbose_name = "培训"
 
     def ready(self) -> None:
-        from . import todos  # noqa: F401 - to-do providers register themselves (nav entries: in views modules)
+        from . import demo, todos  # noqa: F401 - to-do providers register themselves (nav entries: in views modules)
+
+        demo.register()

@@ -26,6 +26,21 @@ class ListingFacts:
     valid_until: dt.date
 
 
+def filed_before_start(starts_on: dt.date, today: dt.date) -> Check:
+    """TRN-2 (003 四（一）): the plan and scheme are filed before the training starts."""
+    facts = {"starts_on": starts_on.isoformat(), "filed_on": today.isoformat()}
+    if starts_on < today:
+        return Check(
+            "TRN-2",
+            False,
+            f"培训计划应在培训开始前备案：计划开始日期 {starts_on} 已过，请调整日期后备案",
+            facts,
+            "003 四（一）",
+            True,
+        )
+    return Check("TRN-2", True, "培训开始前备案", facts, "003 四（一）")
+
+
 def listing_authorises(
     listing: ListingFacts | None, *, level: str, starts_on: dt.date, today: dt.date
 ) -> Check:

@@ -273,6 +273,7 @@ def plan_checks(plan: TrainingPlan, today: dt.date) -> tuple[list, Any]:
     ratio = policy.get("online_hours_max_ratio")
     teachers = [(t.name, t.title_level) for t in plan.teachers.all()]
     checks = [
+        pr.filed_before_start(plan.starts_on, today),
         pr.listing_authorises(facts, level=plan.level, starts_on=plan.starts_on, today=today),
         pr.online_share(
             plan.hours_online,

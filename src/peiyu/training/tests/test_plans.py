@@ -271,3 +271,12 @@ def test_teachers_not_of_the_institution_or_malformed_are_named(training):
             sy_plan(training, teachers=picked)
         assert "teachers" in exc.value.fields
     assert TrainingPlan.objects.count() == 0
+
+
+def test_a_plan_whose_training_has_already_started_is_not_filed(training):
+    plan = fz_plan(training, online=20, starts_on="2026-03-01", ends_on="2026-05-30")
+    with pytest.raises(RuleViolation) as exc:
+        svc.plan_file(actor=training.fz_inst_admin, plan=plan)
+    assert exc.value.rule == "TRN-2" and "开始前备案" in exc.value.message
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.DRAFT

@@ -1,0 +1,226 @@
+"""API of sessions, attendance, hours and anomalies (TRN-5): the same services and selectors as the
+pages. Every lookup goes through the actor's visible classes, so out of scope is 404."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from ..models import Anomaly, Attendance, TrainingSession
+from ..selectors import attendance as sel
+from ..services import anomalies as anomaly_services
+from ..services import attendance as services
+
+router = Router(tags=["training-attendance"])
+
+
+class SessionIn(Schema):
+    topic: str = Field(max_length=200)
+    mode: Literal["offline", "online"] = "offline"
+    kind: Literal["theory", "practice"] = "theory"
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue: str = Field("", max_length=200)
+    teacher: int | None = None
+
+
+class SessionOut(Schema):
+    id: int
+    class_id: int
+    topic: str
+    mode: str
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue: str
+    teacher_id: int | None
+    minutes: int
+
+
+class CheckInIn(Schema):
+    enrolment_id: int
+    at: dt.datetime | None = None
+    device: str = Field("", max_length=200)
+
+
+class CheckOutIn(Schema):
+    at: dt.datetime | None = None
+
+
+class AttendanceOut(Schema):
+    id: int
+    session_id: int
+    enrolment_id: int
+    check_in_at: dt.datetime
+    check_out_at: dt.datetime | None
+    method: str
+    minutes: int
+
+
+class HoursOut(Schema):
+    enrolment_id: int
+    trainee_id: int
+    name: str
+    status: str
+    status_label: str
+    offline_minutes: int
+    online_minutes: int
+    offline_hours: float
+    online_hours: float
+    total_hours: float
+    online_share_pct: float
+
+
+class AnomalyOut(Schema):
+    id: int
+    class_id: int
+    class_number: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    session_id: int | None
+    evidence: dict[str, Any]
+    resolution: str
+    resolved_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class ResolveIn(Schema):
+    status: Literal["explained", "confirmed"]
+    resolution: str = Field(max_length=2000)
+
+
+def _session_out(s: TrainingSession) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "class_id": s.klass_id,
+        "topic": s.topic,
+        "mode": s.mode,
+        "kind": s.kind,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "venue": s.venue,
+        "teacher_id": s.teacher_id,
+        "minutes": s.minutes,
+    }
+
+
+def _attendance_out(a: Attendance) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "session_id": a.session_id,
+        "enrolment_id": a.enrolment_id,
+        "check_in_at": a.check_in_at,
+        "check_out_at": a.check_out_at,
+        "method": a.method,
+        "minutes": a.minutes,
+    }
+
+
+def _anomaly_out(a: Anomaly) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "class_id": a.klass_id,
+        "class_number": a.klass.number,
+        "kind": a.kind,
+        "kind_label": str(a.get_kind_display()),
+        "status": a.status,
+        "status_label": str(a.get_status_display()),
+        "session_id": a.session_id,
+        "evidence": a.evidence,
+        "resolution": a.resolution,
+        "resolved_at": a.resolved_at,
+        "created_at": a.created_at,
+    }
+
+
+@router.get("/training/classes/{class_id}/sessions", response=list[SessionOut], summary="班级课次")
+def session_list(request, class_id: int):
+    return [_session_out(s) for s in sel.sessions_for(request.auth, class_id)]
+
+
+@router.post("/training/classes/{class_id}/sessions", response={201: SessionOut}, summary="新增课次")
+def session_add(request, class_id: int, payload: SessionIn):
+    klass = sel.class_get_for(request.auth, class_id)
+    session = services.session_create(actor=request.auth, klass=klass, data=payload.dict())
+    return Status(201, _session_out(session))
+
+
+@router.delete("/training/sessions/{session_id}", response={204: None}, summary="删除课次（无考勤记录时）")
+def session_remove(request, session_id: int):
+    services.session_delete(actor=request.auth, session=sel.session_get_for(request.auth, session_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/training/sessions/{session_id}/close", response=dict, summary="结束签到（未签退者按课次结束时间签退）"
+)
+def session_close(request, session_id: int):
+    session = sel.session_get_for(request.auth, session_id)
+    return {"checked_out": services.session_close(actor=request.auth, session=session)}
+
+
+@router.get("/training/sessions/{session_id}/attendance", response=list[AttendanceOut], summary="课次考勤")
+def attendance_list(request, session_id: int):
+    return [_attendance_out(a) for a in sel.attendance_for(request.auth, session_id)]
+
+
+@router.post(
+    "/training/sessions/{session_id}/attendance", response={201: AttendanceOut}, summary="工作人员登记签到"
+)
+def attendance_add(request, session_id: int, payload: CheckInIn):
+    session = sel.session_get_for(request.auth, session_id)
+    enrolment = sel.enrolment_in_class(session.klass, payload.enrolment_id)
+    a = services.attendance_check_in(
+        actor=request.auth,
+        session=session,
+        enrolment=enrolment,
+        at=payload.at,
+        device=payload.device,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    return Status(201, _attendance_out(a))
+
+
+@router.post(
+    "/training/attendance/{attendance_id}/check-out", response=AttendanceOut, summary="工作人员登记签退"
+)
+def attendance_out(request, attendance_id: int, payload: CheckOutIn):
+    a = sel.attendance_get_for(request.auth, attendance_id)
+    return _attendance_out(services.attendance_check_out(actor=request.auth, attendance=a, at=payload.at))
+
+
+@router.get("/training/classes/{class_id}/hours", response=list[HoursOut], summary="学员学时（线下、线上）")
+def class_hours(request, class_id: int):
+    return sel.hours_for(request.auth, class_id)
+
+
+class AnomalyFilter(Schema):
+    status: Literal["", "open", "explained", "confirmed"] = ""
+    kind: Literal["", "overlap", "outside_session", "shared_device"] = ""
+    klass: int | None = None
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+@router.get("/training/anomalies", response=list[AnomalyOut], summary="考勤异常")
+def anomaly_list(request, f: Query[AnomalyFilter]):
+    qs = sel.anomalies_visible_to(request.auth)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.klass:
+        qs = qs.filter(klass_id=f.klass)
+    return [_anomaly_out(a) for a in qs.order_by("-created_at", "-pk")[f.offset : f.offset + f.limit]]
+
+
+@router.post("/training/anomalies/{anomaly_id}/resolve", response=AnomalyOut, summary="说明或确认考勤异常")
+def anomaly_resolve(request, anomaly_id: int, payload: ResolveIn):
+    anomaly = sel.anomaly_get_for(request.auth, anomaly_id)
+    done = anomaly_services.anomaly_resolve(
+        actor=request.auth, anomaly=anomaly, status=payload.status, resolution=payload.resolution
+    )
+    return _anomaly_out(sel.anomaly_get_for(request.auth, done.pk))

@@ -1,0 +1,310 @@
+"""API of completion (TRN-4, TRN-6, TRN-7, TRN-11, TRN-12): the same services as the pages. Every lookup
+goes through the actor's scoped selectors, so out of scope and missing are both 404. Public: the
+certificate verification by number (holder's name masked, no ID number).
+
+No `from __future__ import annotations` here: ninja must see the real types."""
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from peiyu.core.errors import NotFound
+
+from ..models import Enrolment
+from ..selectors import completion as sel
+from ..services import completion as svc
+from ..services import evaluations as eval_svc
+from ..services import reports as report_svc
+
+router = Router(tags=["training-completion"])
+
+
+class ScoresIn(Schema):
+    scores: dict[str, str] = Field(..., description="报名记录编号 → 成绩（0–100，一位小数）")
+
+
+class ScoresOut(Schema):
+    recorded: int
+
+
+class CompleteIn(Schema):
+    pass_mark: str | None = Field(None, max_length=8, description="政策配置未设定 pass_score 时必填")
+
+
+class DecisionOut(Schema):
+    id: int
+    kind: str
+    outcome: str
+    rules: list[str]
+    checks: list[dict[str, Any]]
+    policy_name: str
+    policy_version: int | None
+    policy_chain: str
+
+
+class CompletionOut(Schema):
+    class_id: int
+    status: str
+    completed: int
+    failed: int
+    report_id: int | None
+    report_due_on: dt.date | None
+    decision: DecisionOut
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    status: str
+    holder_name: str
+    occupation_code: str
+    occupation_name: str
+    direction: str
+    level: str
+    hours: int
+    ce_hours: int
+    ce_year: int
+    issued_on: dt.date
+    institution: str
+    enrolment_id: int
+    verify_url: str
+    pdf_url: str
+
+
+class CertificatePublicOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    valid: bool
+    holder: str
+    occupation: str
+    direction: str
+    level: str
+    hours: int
+    ce_hours: int
+    ce_year: int
+    institution: str
+    issued_on: dt.date
+
+
+class VerifyQuery(Schema):
+    number: str = Field(..., min_length=1, max_length=32)
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+class ReportOut(Schema):
+    id: int
+    class_id: int
+    class_number: str
+    class_title: str
+    institution: str
+    status: str
+    due_on: dt.date | None
+    overdue: bool
+    late: bool
+    submitted_at: dt.datetime | None
+
+
+class ReportDetailOut(ReportOut):
+    narrative: str
+    summary: dict[str, Any]
+
+
+class SubmitIn(Schema):
+    narrative: str = Field(..., max_length=20000)
+
+
+class EvaluationIn(Schema):
+    content: int
+    teaching: int
+    organisation: int
+    overall: int
+    fees_as_published: bool = True
+    comment: str = Field("", max_length=2000)
+
+
+class EvaluationOut(Schema):
+    id: int
+    enrolment_id: int
+    content: int
+    teaching: int
+    organisation: int
+    overall: int
+    fees_as_published: bool
+    comment: str
+
+
+def _decision(d) -> dict:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "outcome": d.outcome,
+        "rules": d.rules,
+        "checks": d.checks,
+        "policy_name": d.policy_name,
+        "policy_version": d.policy_version,
+        "policy_chain": d.policy_chain,
+    }
+
+
+def _cert(request, c) -> dict:
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "status": c.status,
+        "holder_name": c.holder_name,
+        "occupation_code": c.occupation_code,
+        "occupation_name": c.occupation_name,
+        "direction": c.direction,
+        "level": c.level,
+        "hours": c.hours,
+        "ce_hours": c.ce_hours,
+        "ce_year": c.ce_year,
+        "issued_on": c.issued_on,
+        "institution": c.institution.name,
+        "enrolment_id": c.enrolment_id,
+        "verify_url": request.build_absolute_uri(
+            reverse("training_certificate_verify", args=[c.verify_token])
+        ),
+        "pdf_url": request.build_absolute_uri(reverse("training:certificate_pdf", args=[c.pk])),
+    }
+
+
+def _report(r) -> dict:
+    k = r.klass
+    return {
+        "id": r.pk,
+        "class_id": k.pk,
+        "class_number": k.number,
+        "class_title": k.title,
+        "institution": k.plan.institution.name,
+        "status": r.status,
+        "due_on": r.due_on,
+        "overdue": report_svc.is_overdue(r),
+        "late": report_svc.is_late(r),
+        "submitted_at": r.submitted_at,
+        "narrative": r.narrative,
+        "summary": r.summary or {},
+    }
+
+
+@router.post("/training/classes/{class_id}/scores", response=ScoresOut, summary="录入结业考核成绩（TRN-6）")
+def scores_record(request, class_id: int, body: ScoresIn):
+    klass = sel.completion_class_get_for(request.auth, class_id)
+    return {"recorded": svc.scores_record(actor=request.auth, klass=klass, scores=body.scores)}
+
+
+@router.post(
+    "/training/classes/{class_id}/complete", response=CompletionOut, summary="班级结业（TRN-4、TRN-6）"
+)
+def class_complete(request, class_id: int, body: CompleteIn):
+    klass = sel.completion_class_get_for(request.auth, class_id)
+    done = svc.class_complete(actor=request.auth, klass=klass, pass_mark=body.pass_mark)
+    report = getattr(done, "report", None)
+    counts = {
+        s: done.enrolments.filter(decision=done.decision, status=s).count() for s in ("completed", "failed")
+    }
+    return {
+        "class_id": done.pk,
+        "status": done.status,
+        **counts,
+        "report_id": report.pk if report else None,
+        "report_due_on": report.due_on if report else None,
+        "decision": _decision(done.decision),
+    }
+
+
+@router.post(
+    "/training/classes/{class_id}/certificates",
+    response=list[CertificateOut],
+    summary="发放培训合格证书（TRN-6、TRN-7）",
+)
+def certificates_issue(request, class_id: int):
+    klass = sel.completion_class_get_for(request.auth, class_id)
+    return [_cert(request, c) for c in svc.certificates_issue(actor=request.auth, klass=klass)]
+
+
+@router.get(
+    "/training/certificates/verify",
+    auth=None,
+    response=CertificatePublicOut,
+    summary="培训合格证书核验（公开）",
+)
+def certificate_verify(request, q: Query[VerifyQuery]):
+    try:
+        cert = sel.certificate_public(number=q.number)
+    except NotFound as exc:
+        raise NotFound("未找到该证书") from exc
+    return sel.certificate_public_view(cert)
+
+
+@router.get("/training/certificates/{certificate_id}", response=CertificateOut, summary="培训合格证书")
+def certificate_get(request, certificate_id: int):
+    return _cert(request, sel.certificate_get_for(request.auth, certificate_id))
+
+
+@router.post(
+    "/training/certificates/{certificate_id}/revoke", response=CertificateOut, summary="撤销培训合格证书"
+)
+def certificate_revoke(request, certificate_id: int, body: RevokeIn):
+    cert = sel.certificate_get_for(request.auth, certificate_id)
+    return _cert(request, svc.certificate_revoke(actor=request.auth, certificate=cert, reason=body.reason))
+
+
+@router.get("/training/reports", response=list[ReportOut], summary="培训情况报告")
+def report_list(request):
+    return [
+        _report(r) for r in sel.reports_visible_to(request.auth).order_by("status", "due_on", "-pk")[:500]
+    ]
+
+
+@router.get("/training/reports/{report_id}", response=ReportDetailOut, summary="培训情况报告详情")
+def report_get(request, report_id: int):
+    return _report(sel.report_get_for(request.auth, report_id))
+
+
+@router.post(
+    "/training/reports/{report_id}/submit", response=ReportDetailOut, summary="报送培训情况报告（TRN-6）"
+)
+def report_submit(request, report_id: int, body: SubmitIn):
+    report = sel.report_get_for(request.auth, report_id)
+    return _report(report_svc.report_submit(actor=request.auth, report=report, narrative=body.narrative))
+
+
+@router.get(
+    "/training/reports/{report_id}/evaluations", response=dict[str, Any], summary="学员评价汇总（TRN-12）"
+)
+def report_evaluations(request, report_id: int):
+    report = sel.report_get_for(request.auth, report_id)
+    return sel.evaluations_summary(request.auth, report.klass)
+
+
+@router.get(
+    "/training/trainees/{trainee_id}/archive", response=dict[str, Any], summary="学员培训档案（TRN-11）"
+)
+def trainee_archive(request, trainee_id: int):
+    return sel.trainee_archive(request.auth, trainee_id)
+
+
+@router.post(
+    "/training/enrolments/{enrolment_id}/evaluation", response=EvaluationOut, summary="学员评价培训（TRN-12）"
+)
+def evaluation_submit(request, enrolment_id: int, body: EvaluationIn):
+    enrolment = Enrolment.objects.select_related("trainee", "klass").filter(pk=enrolment_id).first()
+    if enrolment is None:
+        raise NotFound()
+    ev = eval_svc.evaluation_submit(actor=request.auth, enrolment=enrolment, data=body.dict())
+    return {
+        "id": ev.pk,
+        "enrolment_id": ev.enrolment_id,
+        **{
+            k: getattr(ev, k)
+            for k in ("content", "teaching", "organisation", "overall", "fees_as_published", "comment")
+        },
+    }

@@ -1,0 +1,153 @@
+"""API of trainees and roster imports: the same services and scoped reads as the pages."""
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from peiyu.core.identifiers import mask_id_number, mask_phone
+
+from ..models import Enrolment, RosterImport
+from ..rules.eligibility import age_on
+from ..selectors import trainees as sel
+from ..services import roster_import as imports
+from ..services import trainees as services
+
+router = Router(tags=["training"])
+
+
+class RosterItemOut(Schema):
+    enrolment_id: int
+    trainee_id: int
+    name: str
+    id_number: str
+    sex: str
+    age: int
+    phone: str
+    status: str
+    source: str
+    offline_minutes: int
+    online_minutes: int
+
+
+class RosterOut(Schema):
+    class_id: int
+    number: str
+    capacity: int
+    active: int
+    items: list[RosterItemOut]
+
+
+def _item(e: Enrolment, today: dt.date) -> dict:
+    t = e.trainee
+    return {
+        "enrolment_id": e.pk,
+        "trainee_id": t.pk,
+        "name": t.name,
+        "id_number": mask_id_number(t.id_number),
+        "sex": t.sex,
+        "age": age_on(t.birth_date, today),
+        "phone": mask_phone(t.phone),
+        "status": e.status,
+        "source": e.source,
+        "offline_minutes": e.offline_minutes,
+        "online_minutes": e.online_minutes,
+    }
+
+
+@router.get("/training/classes/{class_id}/roster", response=RosterOut)
+def class_roster(request, class_id: int):
+    klass, enrolments = sel.class_roster(request.auth, class_id)
+    today = timezone.localdate()
+    return {
+        "class_id": klass.pk,
+        "number": klass.number,
+        "capacity": klass.capacity,
+        "active": services.active_count(klass.pk),
+        "items": [_item(e, today) for e in enrolments[:5000]],
+    }
+
+
+class EnrolIn(Schema):
+    trainee_id: int | None = None
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    employer: str = ""
+    education: str = ""
+    category: str = ""
+    retired: bool | None = None
+
+
+@router.post("/training/classes/{class_id}/enrolments", response={201: RosterItemOut})
+def enrol(request, class_id: int, payload: EnrolIn):
+    """Enrol a registered trainee (trainee_id, within the actor's scope) or a person given by name and
+    ID number (registered first when new)."""
+    klass = sel.roster_class_get_for(request.auth, class_id)
+    if payload.trainee_id is not None:
+        trainee = sel.trainee_get_for(request.auth, payload.trainee_id)
+    else:
+        data = payload.dict(exclude={"trainee_id", "retired"})
+        trainee = services.trainee_register(actor=request.auth, data=data)
+    e = services.enrolment_add(
+        actor=request.auth, klass=klass, trainee=trainee, source="institution", retired=payload.retired
+    )
+    e.trainee = trainee
+    return Status(201, _item(e, timezone.localdate()))
+
+
+class ImportOut(Schema):
+    id: int
+    class_id: int
+    filename: str
+    sha256: str
+    mode: str
+    status: str
+    message: str
+    total_rows: int
+    processed_rows: int
+    created_trainees: int
+    existing_trainees: int
+    enrolled: int
+    already_enrolled: int
+    rejected_rows: int
+    errors: list[dict]
+    decision_id: int | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def _import_out(imp: RosterImport) -> dict:
+    return {
+        "id": imp.pk,
+        "class_id": imp.klass_id,
+        "filename": imp.filename,
+        "sha256": imp.sha256,
+        "mode": imp.mode,
+        "status": imp.status,
+        "message": imp.message,
+        "total_rows": imp.total_rows,
+        "processed_rows": imp.processed_rows,
+        "created_trainees": imp.created_trainees,
+        "existing_trainees": imp.existing_trainees,
+        "enrolled": imp.enrolled,
+        "already_enrolled": imp.already_enrolled,
+        "rejected_rows": imp.rejected_rows,
+        "errors": imp.errors,
+        "decision_id": imp.decision_id,
+        "created_at": imp.created_at,
+        "finished_at": imp.finished_at,
+    }
+
+
+@router.post("/training/classes/{class_id}/roster-imports", response={202: ImportOut})
+def roster_import(request, class_id: int, mode: Form[str], file: File[UploadedFile]):
+    klass = sel.roster_class_get_for(request.auth, class_id)
+    imp = imports.roster_import_start(actor=request.auth, klass=klass, uploaded_file=file, mode=mode)
+    return Status(202, _import_out(imp))
+
+
+@router.get("/training/roster-imports/{import_id}", response=ImportOut)
+def roster_import_status(request, import_id: int):
+    return _import_out(sel.roster_import_get_for(request.auth, import_id))

@@ -1,0 +1,130 @@
+"""Scoped reads of sessions, attendance, hours and anomalies (TRN-5): the institution sees its own
+classes, the officials of the class's region see them, and an industry authority sees the classes of
+the industry-led plans it supervises (TRN-12), as for plans. Out of scope is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from peiyu.accounts.scoping import scope_for
+from peiyu.core.errors import NotFound
+from peiyu.core.identifiers import mask_name
+
+from ..models import Anomaly, Attendance, Enrolment, TrainingClass, TrainingSession
+from . import _training_scope
+
+
+def _class_q(actor, prefix: str = "") -> Q:
+    """Classes the actor may see, as a filter on the model reached through `prefix` ('' or 'klass__')."""
+    own, supervised = _training_scope(actor, org=f"{prefix}plan__institution_id", region=f"{prefix}region_id")
+    org_id = getattr(actor, "primary_org_id", None)
+    if org_id and scope_for(actor, "training.supervise").granted:
+        supervised |= Q(**{f"{prefix}plan__supervising_authority_id": org_id})
+    return own | supervised
+
+
+def classes_visible_to(actor) -> QuerySet[TrainingClass]:
+    return TrainingClass.objects.filter(_class_q(actor)).select_related("plan", "plan__institution")
+
+
+def class_get_for(actor, klass_id) -> TrainingClass:
+    try:
+        return classes_visible_to(actor).get(pk=int(klass_id))
+    except (TrainingClass.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def class_managed_by(actor, klass: TrainingClass) -> bool:
+    """Whether the actor manages the class's institution (may plan sessions and record attendance)."""
+    manage = scope_for(actor, "training.manage")
+    return manage.granted and klass.plan.institution_id in manage.org_ids
+
+
+def sessions_for(actor, klass_id) -> QuerySet[TrainingSession]:
+    klass = class_get_for(actor, klass_id)
+    return TrainingSession.objects.filter(klass=klass).select_related("teacher").order_by("starts_at")
+
+
+def session_get_for(actor, session_id) -> TrainingSession:
+    try:
+        return (
+            TrainingSession.objects.filter(_class_q(actor, "klass__"))
+            .select_related("klass", "klass__plan", "teacher")
+            .get(pk=int(session_id))
+        )
+    except (TrainingSession.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def attendance_for(actor, session_id) -> QuerySet[Attendance]:
+    session = session_get_for(actor, session_id)
+    return (
+        Attendance.objects.filter(session=session)
+        .select_related("enrolment__trainee", "recorded_by")
+        .order_by("check_in_at")
+    )
+
+
+def attendance_get_for(actor, attendance_id) -> Attendance:
+    try:
+        return Attendance.objects.filter(_class_q(actor, "session__klass__")).get(pk=int(attendance_id))
+    except (Attendance.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def enrolment_in_class(klass: TrainingClass, enrolment_id) -> Enrolment:
+    try:
+        return Enrolment.objects.select_related("trainee").get(pk=int(enrolment_id), klass=klass)
+    except (Enrolment.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound("该学员不在本班") from exc
+
+
+def anomalies_visible_to(actor) -> QuerySet[Anomaly]:
+    return Anomaly.objects.filter(_class_q(actor, "klass__")).select_related(
+        "klass", "klass__plan", "trainee", "session", "resolved_by"
+    )
+
+
+def anomaly_get_for(actor, anomaly_id) -> Anomaly:
+    try:
+        return anomalies_visible_to(actor).get(pk=int(anomaly_id))
+    except (Anomaly.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 1)
+
+
+def hours_for(actor, klass_id) -> list[dict[str, Any]]:
+    """Per trainee of the class (not withdrawn): offline and online minutes and hours, and the online
+    share of the total (TRN-4 looks at it; the cap is the policy's, checked at completion)."""
+    klass = class_get_for(actor, klass_id)
+    rows = (
+        Enrolment.objects.filter(klass=klass)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("pk", "trainee_id", "trainee__name", "status", "offline_minutes", "online_minutes")
+        .order_by("trainee__name", "pk")
+    )
+    labels = dict(Enrolment.Status.choices)
+    out = []
+    for pk, trainee_id, name, status, offline, online in rows:
+        total = offline + online
+        out.append(
+            {
+                "enrolment_id": pk,
+                "trainee_id": trainee_id,
+                "name": mask_name(name),
+                "status": status,
+                "status_label": str(labels.get(status, status)),
+                "offline_minutes": offline,
+                "online_minutes": online,
+                "offline_hours": _hours(offline),
+                "online_hours": _hours(online),
+                "total_hours": _hours(total),
+                "online_share_pct": round(online * 100 / total, 1) if total else 0.0,
+            }
+        )
+    return out

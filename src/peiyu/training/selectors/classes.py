@@ -1,0 +1,222 @@
+"""Reads of training classes, scoped (DESIGN §5): an institution sees its own classes, drafts included;
+the officials of a class's region see it once announced; the industry authority supervising an
+industry-led plan sees its classes (TRN-12). The public sees announcements (TRN-3). Out of scope is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from peiyu.accounts.models import Org
+from peiyu.accounts.scoping import scope_for
+from peiyu.core.errors import NotFound
+from peiyu.core.models import Decision, TransitionLog
+
+from ..models import CertType, Enrolment, Inspection, TraineeEvaluation, TrainingClass
+from ..rules.process import ProcessFacts, Step, needs_opening, process_steps
+from . import _training_scope
+
+S = TrainingClass.Status
+PUBLIC_STATUSES = (S.ANNOUNCED, S.OPENING, S.RUNNING)
+DECIDING_ORG_KINDS = (Org.Kind.HRSS_CITY, Org.Kind.HRSS_DISTRICT)
+
+
+def classes_visible_to(actor) -> QuerySet[TrainingClass]:
+    own, supervised = _training_scope(actor, org="plan__institution_id", region="region_id")
+    org_id = getattr(actor, "primary_org_id", None)
+    if org_id and scope_for(actor, "training.supervise").granted:
+        supervised |= Q(plan__supervising_authority_id=org_id, plan__cert_type=CertType.INDUSTRY)
+    # a draft is the institution's own until it is announced
+    q = own | (supervised & ~Q(status=S.DRAFT))
+    return TrainingClass.objects.filter(q).select_related(
+        "plan", "plan__institution", "plan__listing", "region", "online_platform", "decision"
+    )
+
+
+def class_get_for(actor, class_id) -> TrainingClass:
+    try:
+        return classes_visible_to(actor).get(pk=int(class_id))
+    except (TrainingClass.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def announcements_public() -> QuerySet[TrainingClass]:
+    """Announced classes (招生中, 开班待审, 培训中) for the public portal, newest first (TRN-3)."""
+    return (
+        TrainingClass.objects.filter(status__in=PUBLIC_STATUSES, announced_at__isnull=False)
+        .select_related("plan", "plan__institution", "region")
+        .order_by("-announced_at", "-pk")
+    )
+
+
+def announcement_get_public(number: str) -> TrainingClass:
+    found = announcements_public().filter(number=str(number)[:32]).first()
+    if found is None:
+        raise NotFound("招生简章不存在或已停止公开")
+    return found
+
+
+# --- who may do what --------------------------------------------------------------------------------------
+
+
+def manages(actor, klass: TrainingClass) -> bool:
+    scope = scope_for(actor, "training.manage")
+    return klass.plan.institution_id in scope.org_ids
+
+
+def may_decide_opening(actor, klass: TrainingClass) -> bool:
+    """The city (or district) bureau of the class's region decides its opening application (TRN-12)."""
+    scope = scope_for(actor, "training.supervise")
+    org = getattr(actor, "primary_org", None)
+    return bool(scope.covers_region(klass.region_id) and org is not None and org.kind in DECIDING_ORG_KINDS)
+
+
+def may_inspect(actor, klass: TrainingClass) -> bool:
+    """An official with training.supervise over the class's region, or the industry authority that
+    supervises an industry-led plan (TRN-12)."""
+    scope = scope_for(actor, "training.supervise")
+    if not scope.granted:
+        return False
+    if scope.covers_region(klass.region_id):
+        return True
+    plan = klass.plan
+    return bool(
+        plan.cert_type == CertType.INDUSTRY
+        and plan.supervising_authority_id
+        and plan.supervising_authority_id in scope.org_ids
+    )
+
+
+def class_actions(actor, klass: TrainingClass) -> dict[str, bool]:
+    """The actions this user may take on this class now (the services check again)."""
+    own = manages(actor, klass)
+    opening = needs_opening(klass.plan.cert_type)
+    st = klass.status
+    return {
+        "edit": own and st == S.DRAFT,
+        "announce": own and st == S.DRAFT,
+        "request_opening": own and opening and st == S.ANNOUNCED,
+        "start": own and not opening and st == S.ANNOUNCED,
+        "cancel": own and st in (S.DRAFT, S.ANNOUNCED, S.OPENING),
+        "decide_opening": st == S.OPENING and may_decide_opening(actor, klass),
+        "inspect": st in (S.RUNNING, S.COMPLETED) and may_inspect(actor, klass),
+    }
+
+
+# --- the TRN-12 process, history, decisions ---------------------------------------------------------------
+
+
+def class_process_facts(klass: TrainingClass) -> ProcessFacts:
+    plan = klass.plan
+    enrolments = Enrolment.objects.filter(klass=klass).exclude(status=Enrolment.Status.WITHDRAWN)
+    counts = enrolments.aggregate(n=Count("pk"), scored=Count("pk", filter=Q(exam_score__isnull=False)))
+    by_kind = {
+        (row["kind"], row["result"]): row["n"]
+        for row in Inspection.objects.filter(klass=klass).values("kind", "result").annotate(n=Count("pk"))
+    }
+
+    def total(kind: str) -> int:
+        return sum(n for (k, _r), n in by_kind.items() if k == kind)
+
+    approved = klass.opening_decided_at is not None and klass.status in (S.RUNNING, S.COMPLETED)
+    return ProcessFacts(
+        plan_filed=plan.status == plan.Status.FILED or plan.filed_at is not None,
+        commitment=plan.commitment,
+        opening_requested=klass.status == S.OPENING,
+        opening_approved=approved,
+        opening_refused=klass.opening_decided_at is not None and not approved and klass.status != S.OPENING,
+        opening_note=klass.opening_note,
+        process_inspections=total(Inspection.Kind.PROCESS),
+        process_issues=by_kind.get((Inspection.Kind.PROCESS, Inspection.Result.ISSUES), 0),
+        exam_scores=counts["scored"] or 0,
+        enrolled=counts["n"] or 0,
+        certificate_checks=total(Inspection.Kind.CERTIFICATE),
+        certificate_issues=by_kind.get((Inspection.Kind.CERTIFICATE, Inspection.Result.ISSUES), 0),
+        evaluations=TraineeEvaluation.objects.filter(enrolment__klass=klass).count(),
+        supervisor=plan.supervising_authority.name if plan.supervising_authority_id else "",
+    )
+
+
+def class_process(klass: TrainingClass) -> list[Step]:
+    """The TRN-12 steps of the class by its plan's certificate type, done or pending."""
+    return process_steps(klass.plan.cert_type, class_process_facts(klass))
+
+
+def class_history(klass: TrainingClass) -> list[TransitionLog]:
+    labels = dict(S.choices)
+    rows = list(
+        TransitionLog.objects.filter(subject_type="training.trainingclass", subject_id=str(klass.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    for h in rows:
+        h.from_label = str(labels.get(h.from_status, h.from_status))
+        h.to_label = str(labels.get(h.to_status, h.to_status))
+    return rows
+
+
+DECISION_LABELS = {"class_announcement": "招生简章发布检查", "class_opening": "开班申请审核"}
+
+
+def class_decisions(klass: TrainingClass) -> list[Decision]:
+    rows = list(
+        Decision.objects.filter(subject_type="training.trainingclass", subject_id=str(klass.pk)).order_by(
+            "created_at", "id"
+        )
+    )
+    for d in rows:
+        d.kind_label = DECISION_LABELS.get(d.kind, d.kind)
+    return rows
+
+
+def class_inspections(klass: TrainingClass) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.filter(klass=klass)
+        .select_related("inspector", "org")
+        .order_by("-inspected_on", "-id")
+    )
+
+
+def openings_waiting_for(actor) -> list[TrainingClass]:
+    """Class-opening applications the user's bureau decides (TRN-12)."""
+    scope = scope_for(actor, "training.supervise")
+    org = getattr(actor, "primary_org", None)
+    if not scope.region_prefixes or org is None or org.kind not in DECIDING_ORG_KINDS:
+        return []
+    return list(
+        TrainingClass.objects.filter(scope.q(region="region_id"), status=S.OPENING)
+        .select_related("plan", "plan__institution")
+        .order_by("opening_requested_at", "pk")[:200]
+    )
+
+
+def public_class_info(klass: TrainingClass) -> dict[str, Any]:
+    """What the public page and the public API show of an announced class (TRN-3, TRN-10)."""
+    plan = klass.plan
+    return {
+        "number": klass.number,
+        "title": klass.title,
+        "institution": plan.institution.name,
+        "occupation_code": plan.occupation_code,
+        "occupation_name": plan.occupation_name,
+        "direction": plan.direction,
+        "level": plan.level,
+        "region": klass.region.name,
+        "venue": klass.venue,
+        "capacity": klass.capacity,
+        "starts_on": klass.starts_on,
+        "ends_on": klass.ends_on,
+        "hours": plan.total_hours,
+        "hours_online": plan.hours_online,
+        "fee": plan.fee,
+        "makeup_fee": plan.makeup_fee,
+        "exam_fee": plan.exam_fee,
+        "refund_terms": plan.refund_terms,
+        "makeup_terms": plan.makeup_terms,
+        "announcement": klass.announcement,
+        "exam_conditions": klass.exam_conditions,
+        "announced_at": klass.announced_at,
+        "status": klass.status,
+        "status_label": str(klass.get_status_display()),
+    }

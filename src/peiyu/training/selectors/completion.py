@@ -1,0 +1,335 @@
+"""Scoped reads of completion (TRN-6, TRN-7, TRN-11, TRN-12): classes to complete, training reports,
+certificates, the per-trainee archive and the trainees' evaluations.
+
+Who sees what: the institution its own classes; the province, city and district officials the classes
+whose training region is in theirs; an industry authority the classes of the plans it supervises; a
+trainee (Trainee.user) their own records. Out of scope is 404 (NotFound)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from peiyu.accounts.scoping import scope_for
+from peiyu.core.errors import NotFound
+from peiyu.core.identifiers import mask_id_number, mask_name
+
+from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingCertificate, TrainingClass, TrainingReport
+from . import _training_scope
+
+
+def _class_scope(actor, prefix: str = "") -> tuple[Q, Q]:
+    """(managed, supervised) filters for records reached through a class at `prefix` ('' = the class)."""
+    own, supervised = _training_scope(actor, org=f"{prefix}plan__institution_id", region=f"{prefix}region_id")
+    org_id = getattr(actor, "primary_org_id", None)
+    if org_id and scope_for(actor, "training.supervise").granted:
+        supervised |= Q(**{f"{prefix}plan__supervising_authority_id": org_id})
+    return own, supervised
+
+
+def _get(qs: QuerySet, pk) -> Any:
+    try:
+        return qs.get(pk=int(pk))
+    except (qs.model.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+# --- classes -------------------------------------------------------------------------------------------
+
+
+def completion_classes_visible_to(actor) -> QuerySet[TrainingClass]:
+    own, supervised = _class_scope(actor)
+    return TrainingClass.objects.filter(own | supervised).select_related(
+        "plan", "plan__institution", "region"
+    )
+
+
+def completion_class_get_for(actor, klass_id) -> TrainingClass:
+    return _get(completion_classes_visible_to(actor), klass_id)
+
+
+def manages_class(actor, klass: TrainingClass) -> bool:
+    scope = scope_for(actor, "training.manage")
+    return klass.plan.institution_id in scope.org_ids
+
+
+def supervises_class(actor, klass: TrainingClass) -> bool:
+    scope = scope_for(actor, "training.supervise")
+    if not scope.granted:
+        return False
+    org_id = getattr(actor, "primary_org_id", None)
+    return scope.covers_region(klass.region_id) or (
+        org_id is not None and klass.plan.supervising_authority_id == org_id
+    )
+
+
+# --- reports -------------------------------------------------------------------------------------------
+
+
+def reports_visible_to(actor) -> QuerySet[TrainingReport]:
+    own, supervised = _class_scope(actor, "klass__")
+    return TrainingReport.objects.filter(own | supervised).select_related(
+        "klass", "klass__plan", "klass__plan__institution", "klass__region"
+    )
+
+
+def report_get_for(actor, report_id) -> TrainingReport:
+    return _get(reports_visible_to(actor), report_id)
+
+
+# --- certificates -----------------------------------------------------------------------------------------
+
+
+def certificates_visible_to(actor) -> QuerySet[TrainingCertificate]:
+    own, supervised = _class_scope(actor, "enrolment__klass__")
+    q = own | supervised
+    if getattr(actor, "is_authenticated", False):
+        q |= Q(trainee__user_id=actor.pk)
+    return TrainingCertificate.objects.filter(q).select_related("institution", "trainee", "enrolment__klass")
+
+
+def certificate_get_for(actor, certificate_id) -> TrainingCertificate:
+    return _get(certificates_visible_to(actor), certificate_id)
+
+
+def certificate_public(*, token: str | None = None, number: str | None = None) -> TrainingCertificate:
+    """Public verification by QR token or by number; anything else is NotFound (no hint which)."""
+    qs = TrainingCertificate.objects.select_related("institution")
+    token, number = (token or "").strip(), (number or "").strip().upper()
+    if token and len(token) <= 64:
+        found = qs.filter(verify_token=token).first()
+    elif number and len(number) <= 32:
+        found = qs.filter(number=number).first()
+    else:
+        found = None
+    if found is None:
+        raise NotFound("未找到该证书")
+    return found
+
+
+def certificate_public_view(cert: TrainingCertificate) -> dict[str, Any]:
+    """What anyone may see of a certificate: the holder's name partly masked, never the ID number."""
+    return {
+        "number": cert.number,
+        "status": cert.status,
+        "status_label": cert.get_status_display(),
+        "valid": cert.status == TrainingCertificate.Status.VALID,
+        "holder": mask_name(cert.holder_name),
+        "occupation": cert.occupation_name,
+        "direction": cert.direction,
+        "level": cert.level,
+        "hours": cert.hours,
+        "ce_hours": cert.ce_hours,
+        "ce_year": cert.ce_year,
+        "institution": cert.institution.name,
+        "issued_on": cert.issued_on,
+    }
+
+
+# --- the trainee's own -------------------------------------------------------------------------------------
+
+
+def trainee_of(user) -> Trainee | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Trainee.objects.filter(user_id=user.pk).first()
+
+
+def evaluations_to_give(user) -> QuerySet[Enrolment]:
+    """The user's completed or failed enrolments without an evaluation yet (TRN-12)."""
+    return (
+        Enrolment.objects.filter(
+            trainee__user_id=getattr(user, "pk", None),
+            status__in=[Enrolment.Status.COMPLETED, Enrolment.Status.FAILED],
+            evaluation__isnull=True,
+        )
+        .select_related("klass", "klass__plan__institution")
+        .order_by("-completed_at")
+    )
+
+
+# --- archive (TRN-11) -------------------------------------------------------------------------------------
+
+
+def _minutes_to_hours(minutes: int) -> str:
+    return str((Decimal(minutes or 0) / 60).quantize(Decimal("0.1")))
+
+
+def trainee_archive(actor, trainee_id) -> dict[str, Any]:
+    """The person's training history across institutions, cut to the actor's part: all of it for the
+    trainee themself, an institution's own classes, an official's region (TRN-11)."""
+    trainee = Trainee.objects.filter(pk=_int(trainee_id)).first()
+    if trainee is None:
+        raise NotFound()
+    self_view = trainee.user_id is not None and trainee.user_id == getattr(actor, "pk", None)
+    qs = Enrolment.objects.filter(trainee=trainee)
+    if not self_view:
+        own, supervised = _class_scope(actor, "klass__")
+        qs = qs.filter(own | supervised)
+    enrolments = list(
+        qs.select_related(
+            "klass", "klass__plan", "klass__plan__institution", "klass__region", "certificate", "evaluation"
+        ).order_by("klass__starts_on", "pk")
+    )
+    if not self_view and not enrolments:
+        raise NotFound()
+    rows = [_archive_row(e) for e in enrolments]
+    ce: dict[int, int] = {}
+    for r in rows:
+        c = r["certificate"]
+        if c and c["status"] == TrainingCertificate.Status.VALID:
+            ce[c["ce_year"]] = ce.get(c["ce_year"], 0) + c["ce_hours"]
+    return {
+        "trainee": {
+            "id": trainee.pk,
+            "name": trainee.name,
+            "id_number": mask_id_number(trainee.id_number),
+            "sex": trainee.get_sex_display(),
+            "birth_date": trainee.birth_date,
+            "employer": trainee.employer,
+        },
+        "self_view": self_view,
+        "enrolments": rows,
+        "totals": {
+            "classes": len(rows),
+            "completed": sum(1 for r in rows if r["status"] == Enrolment.Status.COMPLETED),
+            "offline_hours": _minutes_to_hours(sum(e.offline_minutes for e in enrolments)),
+            "online_hours": _minutes_to_hours(sum(e.online_minutes for e in enrolments)),
+            "certificates": sum(1 for r in rows if r["certificate"]),
+            "ce_hours_by_year": dict(sorted(ce.items())),
+        },
+    }
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _archive_row(e: Enrolment) -> dict[str, Any]:
+    k, p = e.klass, e.klass.plan
+    cert = getattr(e, "certificate", None)
+    ev = getattr(e, "evaluation", None)
+    return {
+        "enrolment_id": e.pk,
+        "class_id": k.pk,
+        "class_number": k.number,
+        "class_title": k.title,
+        "class_status": k.get_status_display(),
+        "region": k.region.name,
+        "starts_on": k.starts_on,
+        "ends_on": k.ends_on,
+        "institution": p.institution.name,
+        "plan_number": p.number,
+        "occupation": p.occupation_name,
+        "direction": p.direction,
+        "level": p.level,
+        "plan_hours": p.total_hours,
+        "status": e.status,
+        "status_label": e.get_status_display(),
+        "offline_hours": _minutes_to_hours(e.offline_minutes),
+        "online_hours": _minutes_to_hours(e.online_minutes),
+        "score": None if e.exam_score is None else str(e.exam_score),
+        "completed_at": e.completed_at,
+        "certificate": None
+        if cert is None
+        else {
+            "id": cert.pk,
+            "number": cert.number,
+            "status": cert.status,
+            "status_label": cert.get_status_display(),
+            "issued_on": cert.issued_on,
+            "hours": cert.hours,
+            "ce_hours": cert.ce_hours,
+            "ce_year": cert.ce_year,
+        },
+        "evaluation": None
+        if ev is None
+        else {
+            "overall": ev.overall,
+            "content": ev.content,
+            "teaching": ev.teaching,
+            "organisation": ev.organisation,
+        },
+    }
+
+
+ARCHIVE_HEADER = [
+    "班级编号", "班级名称", "培训机构", "计划编号", "职业（工种）", "等级", "培训地区", "开班日期", "结业日期",
+    "状态", "线下学时", "线上学时", "结业考核成绩", "证书编号", "证书状态", "发证日期", "继续教育学时", "继续教育年度",
+]  # fmt: skip
+
+
+def archive_export(actor, trainee_id) -> bytes:
+    """The archive as an xlsx (one row per class), the same part the actor may see."""
+    archive = trainee_archive(actor, trainee_id)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "培训档案"
+    t = archive["trainee"]
+    ws.append(["姓名", t["name"], "身份证号码", t["id_number"]])
+    ws.append([])
+    ws.append(ARCHIVE_HEADER)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for r in archive["enrolments"]:
+        c = r["certificate"] or {}
+        ws.append(
+            [
+                r["class_number"], r["class_title"], r["institution"], r["plan_number"], r["occupation"],
+                r["level"], r["region"], r["starts_on"], r["ends_on"], r["status_label"],
+                float(r["offline_hours"]), float(r["online_hours"]),
+                None if r["score"] is None else float(r["score"]),
+                c.get("number", ""), c.get("status_label", ""), c.get("issued_on"), c.get("ce_hours"), c.get("ce_year"),
+            ]
+        )  # fmt: skip
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- evaluations (TRN-12) ---------------------------------------------------------------------------------
+
+
+def evaluations_summary(actor, klass: TrainingClass) -> dict[str, Any]:
+    """The trainees' evaluations of a class, aggregated, for its supervising bureau (the province and
+    city of the class region; the industry authority of an industry-led plan). Comments without names."""
+    if not supervises_class(actor, klass):
+        raise NotFound()
+    qs = TraineeEvaluation.objects.filter(enrolment__klass=klass)
+    agg = qs.aggregate(
+        n=Count("pk"),
+        content=Avg("content"),
+        teaching=Avg("teaching"),
+        organisation=Avg("organisation"),
+        overall=Avg("overall"),
+        fees_ok=Count("pk", filter=Q(fees_as_published=True)),
+    )
+    n = agg["n"] or 0
+    evaluable = klass.enrolments.filter(
+        status__in=[Enrolment.Status.COMPLETED, Enrolment.Status.FAILED]
+    ).count()
+
+    def avg(name: str) -> str | None:
+        return None if agg[name] is None else str(Decimal(str(agg[name])).quantize(Decimal("0.01")))
+
+    return {
+        "count": n,
+        "evaluable": evaluable,
+        "content": avg("content"),
+        "teaching": avg("teaching"),
+        "organisation": avg("organisation"),
+        "overall": avg("overall"),
+        "fees_as_published": agg["fees_ok"] or 0,
+        "fees_not_as_published": n - (agg["fees_ok"] or 0),
+        "comments": [
+            c for c in qs.exclude(comment="").order_by("created_at").values_list("comment", flat=True)[:200]
+        ],
+    }

@@ -1,0 +1,101 @@
+"""Scoped reads of trainees, class rosters and roster imports (DESIGN conventions §5): an institution sees
+the people enrolled in its classes, officials those of classes in their region, a trainee user only
+themself. Out of scope is 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from peiyu.accounts.scoping import scope_for
+from peiyu.core.errors import NotFound
+
+from ..models import Enrolment, RosterImport, Trainee, TrainingClass
+from . import _training_scope
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def roster_classes_visible_to(actor) -> QuerySet[TrainingClass]:
+    """Classes whose roster the actor may read: its institution's, or (once out of draft) the region's."""
+    own, supervised = _training_scope(actor, org="plan__institution_id", region="region_id")
+    q = own | (supervised & ~Q(status=TrainingClass.Status.DRAFT))
+    return TrainingClass.objects.filter(q).select_related("plan", "plan__institution", "region")
+
+
+def roster_class_get_for(actor, klass_id) -> TrainingClass:
+    try:
+        return roster_classes_visible_to(actor).get(pk=_int(klass_id))
+    except TrainingClass.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def may_manage_class(actor, klass: TrainingClass) -> bool:
+    return klass.plan.institution_id in scope_for(actor, "training.manage").org_ids
+
+
+def trainees_visible_to(actor) -> QuerySet[Trainee]:
+    own, supervised = _training_scope(
+        actor, org="enrolments__klass__plan__institution_id", region="enrolments__klass__region_id"
+    )
+    q = own | supervised
+    if getattr(actor, "is_authenticated", False):
+        q |= Q(user_id=actor.pk)
+    return Trainee.objects.filter(q).distinct()
+
+
+def trainee_get_for(actor, trainee_id) -> Trainee:
+    try:
+        return trainees_visible_to(actor).get(pk=_int(trainee_id))
+    except Trainee.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def class_roster(actor, klass_id) -> tuple[TrainingClass, QuerySet[Enrolment]]:
+    """The class (scoped) and its enrolments with their trainees, by name."""
+    klass = roster_class_get_for(actor, klass_id)
+    enrolments = (
+        Enrolment.objects.filter(klass=klass)
+        .select_related("trainee")
+        .order_by("status", "trainee__name", "pk")
+    )
+    return klass, enrolments
+
+
+def enrolment_get_for(actor, enrolment_id) -> Enrolment:
+    """An enrolment in a class the actor may read, or the actor's own."""
+    qs = Enrolment.objects.select_related("klass__plan", "trainee")
+    enrolment = qs.filter(pk=_int(enrolment_id)).first()
+    if enrolment is None:
+        raise NotFound()
+    if enrolment.trainee.user_id is not None and enrolment.trainee.user_id == getattr(actor, "pk", None):
+        return enrolment
+    if not roster_classes_visible_to(actor).filter(pk=enrolment.klass_id).exists():
+        raise NotFound()
+    return enrolment
+
+
+def roster_imports_of(actor, klass_id) -> QuerySet[RosterImport]:
+    klass = roster_class_get_for(actor, klass_id)
+    return RosterImport.objects.filter(klass=klass).defer("content", "error_report").order_by("-created_at")
+
+
+def roster_import_get_for(actor, import_id) -> RosterImport:
+    imp = (
+        RosterImport.objects.select_related("klass__plan", "decision")
+        .defer("content")
+        .filter(pk=_int(import_id))
+        .first()
+    )
+    if imp is None or not roster_classes_visible_to(actor).filter(pk=imp.klass_id).exists():
+        raise NotFound()
+    return imp
+
+
+def enrolled_classes_of(actor) -> QuerySet[Enrolment]:
+    """A trainee user's own enrolments."""
+    return Enrolment.objects.filter(trainee__user_id=getattr(actor, "pk", None)).select_related("klass")

@@ -1,0 +1,80 @@
+"""Supervision steps of TRN-12 recorded by officials (002 三): the process inspection (过程检查) of a
+合格证类 class, the certificate check (证书核对) of a certificate-type or industry-led class. The bureau of
+the class's region records them; for an industry-led project also the industry authority that leads it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from peiyu.accounts.services import require
+from peiyu.audit.services import audit_record
+from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+
+from ..models import Inspection, TrainingClass
+from ..rules.process import inspection_kind_allowed
+from ..selectors.classes import may_inspect
+
+INSPECTABLE = (TrainingClass.Status.RUNNING, TrainingClass.Status.COMPLETED)
+
+
+def inspection_record(*, actor, klass: TrainingClass, kind: str, data: dict[str, Any]) -> Inspection:
+    require(actor, "training.supervise")
+    if not may_inspect(actor, klass):
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+    if kind not in Inspection.Kind.values:
+        errors["kind"] = ["请选择检查环节"]
+    result = data.get("result") or ""
+    if result not in Inspection.Result.values:
+        errors["result"] = ["请选择检查结论"]
+    findings = (data.get("findings") or "").strip()
+    if len(findings) > 10000:
+        errors["findings"] = ["不能超过10000个字"]
+    if result == Inspection.Result.ISSUES and not findings:
+        errors["findings"] = ["发现问题时请填写检查情况"]
+    raw = data.get("inspected_on")
+    today = timezone.localdate()
+    try:
+        on = raw if isinstance(raw, dt.date) else (dt.date.fromisoformat(str(raw)) if raw else today)
+    except ValueError:
+        errors["inspected_on"] = ["请填写检查日期（年-月-日）"]
+        on = today
+    if on > today:
+        errors["inspected_on"] = ["检查日期不能晚于今天"]
+    if errors:
+        raise InvalidInput("检查记录填写有误", fields=errors)
+    check = inspection_kind_allowed(klass.plan.cert_type, kind)
+    if not check.ok:
+        raise RuleViolation(
+            check.message, rule=check.rule, code="inspection_kind", fields={"kind": [check.message]}
+        )
+    org = getattr(actor, "primary_org", None)
+    if org is None:
+        raise InvalidInput("您的账号未关联单位，不能登记检查", code="no_org")
+    with transaction.atomic():
+        locked = TrainingClass.objects.select_for_update(of=("self",)).get(pk=klass.pk)
+        if locked.status not in INSPECTABLE:
+            raise Conflict(
+                f"培训班当前状态为“{locked.get_status_display()}”，开班后方可登记{Inspection.Kind(kind).label}",
+                code="class_not_running",
+            )
+        inspection = Inspection.objects.create(
+            klass=locked,
+            kind=kind,
+            inspected_on=on,
+            result=result,
+            findings=findings,
+            inspector=actor,
+            org=org,
+        )
+        audit_record(
+            actor,
+            "inspection.recorded",
+            inspection,
+            after={"klass": locked.pk, "kind": kind, "result": result, "inspected_on": on.isoformat()},
+        )
+    return inspection

@@ -1,0 +1,97 @@
+"""The bulk SQL of an online batch (TRN-4, TRN-5): plain SQL where the ORM's per-value work (IN lists
+of 1 000 parameters, model instances for bulk_create) would be most of a batch's time. Table and
+column names come from the models' meta; values go as parameters, or as integers we computed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.utils import timezone
+
+from ..models import Enrolment, OnlineRecord, Trainee
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def enrolments_of(klass_ids: set[int], indexes: set[str]) -> dict[tuple[int, str], int]:
+    """{(class id, trainee blind index): enrolment id} of the enrolled (在训) trainees among them."""
+    if not klass_ids or not indexes:
+        return {}
+    e, t = Enrolment._meta, Trainee._meta
+    sql = (
+        f"SELECT e.{_qn('id')}, e.{_qn('klass_id')}, t.{_qn('id_index')} FROM {_qn(e.db_table)} e "  # noqa: S608
+        f"JOIN {_qn(t.db_table)} t ON t.{_qn('id')} = e.{_qn('trainee_id')} "
+        f"WHERE e.{_qn('status')} = %s AND e.{_qn('klass_id')} IN ({', '.join(str(int(k)) for k in sorted(klass_ids))}) "
+        f"AND t.{_qn('id_index')} IN ({', '.join(['%s'] * len(indexes))})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [Enrolment.Status.ENROLLED.value, *sorted(indexes)])
+        return {(klass_id, index): pk for pk, klass_id, index in cur.fetchall()}
+
+
+def stored_record_ids(platform_id: int, record_ids: list[str]) -> set[str]:
+    if not record_ids:
+        return set()
+    meta = OnlineRecord._meta
+    sql = (
+        f"SELECT {_qn('record_id')} FROM {_qn(meta.db_table)} WHERE {_qn('platform_id')} = %s "  # noqa: S608
+        f"AND {_qn('record_id')} IN ({', '.join(['%s'] * len(record_ids))})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [platform_id, *record_ids])
+        return {r for (r,) in cur.fetchall()}
+
+
+def datetime_adapter():
+    """The backend's conversion of an aware datetime to its column value; on SQLite the same text
+    Django writes (UTC, naive, ISO with a space), computed without the per-call settings look-ups."""
+    if connection.vendor == "sqlite":
+        utc = dt.UTC
+        return lambda value: str(value.astimezone(utc).replace(tzinfo=None))
+    return connection.ops.adapt_datetimefield_value
+
+
+_RECORD_COLUMNS = (
+    "platform",
+    "batch",
+    "record_id",
+    "enrolment",
+    "course",
+    "started_at",
+    "ended_at",
+    "minutes",
+    "device",
+)
+
+
+def insert_records(rows: list[tuple]) -> None:
+    """One prepared INSERT run for every row (executemany): the ORM's bulk_create spends most of
+    a batch's time building model instances and per-value SQL, which these plain tuples skip. The
+    values are already what the columns hold (datetimes adapted by the backend's own operations)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    meta = OnlineRecord._meta
+    columns = ", ".join(qn(meta.get_field(name).column) for name in _RECORD_COLUMNS)
+    marks = ", ".join(["%s"] * len(_RECORD_COLUMNS))
+    with connection.cursor() as cur:
+        cur.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def add_minutes(added: dict[int, int]) -> None:
+    """online_minutes += the minutes accepted, for every enrolment of the batch in one UPDATE joined
+    to a VALUES list (UPDATE … FROM: PostgreSQL, SQLite ≥ 3.33; both name its columns column1,
+    column2). Ids and minutes are integers we computed, written into the statement as such."""
+    if not added:
+        return
+    table, col = _qn(Enrolment._meta.db_table), _qn("online_minutes")
+    values = ", ".join(f"({int(pk)}, {int(m)})" for pk, m in sorted(added.items()))
+    sql = (
+        f"UPDATE {table} SET {col} = {col} + v.column2, {_qn('updated_at')} = %s "  # noqa: S608
+        f"FROM (VALUES {values}) AS v WHERE {table}.{_qn('id')} = v.column1"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now())])

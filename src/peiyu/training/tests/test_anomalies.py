@@ -1,0 +1,179 @@
+"""Attendance anomalies (TRN-5): one trainee in two classes at overlapping times (attendance or
+online), a check-in outside its session, one device checking in many trainees; each flagged once with
+its evidence (masked names), resolved by the institution (explained) or an official, scoped reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from peiyu.core.errors import Conflict, NotFound, PermissionDenied
+from peiyu.core.registry import todo_for
+from peiyu.training.models import Anomaly
+from peiyu.training.rules import anomalies as ar
+from peiyu.training.selectors import attendance as sel
+from peiyu.training.services import anomalies as svc
+from peiyu.training.services import attendance as att
+from peiyu.training.services import online as online_svc
+
+from .attendance_support import Platform, at, enrol, record, sy_class, trainee
+
+pytestmark = pytest.mark.django_db
+
+
+def session(world, klass, start, end, actor="sy_inst_admin"):
+    return att.session_create(
+        actor=getattr(world, actor), klass=klass, data={"topic": "课程", "starts_at": start, "ends_at": end}
+    )
+
+
+def test_overlap_between_attendance_and_online_learning_in_another_class(training, client):
+    p = Platform(training)
+    a_class = sy_class(training)
+    b_class = sy_class(training, platform=p.org, inst="inst_dl", region="210202")
+    t = trainee(training, "张小明")
+    ea, _ = enrol(a_class, t), enrol(b_class, t)
+    s = session(training, a_class, at(3, 9), at(3, 12))
+    att.attendance_check_in(actor=training.sy_inst_admin, session=s, enrolment=ea, at=at(3, 9))
+    r = p.post(client, {"batch_id": "X1", "records": [record(b_class, t, "o1", at(3, 10), 60)]})
+    assert r.json()["accepted"] == 1
+    assert svc.anomalies_detect(a_class) == 2  # one for each class
+    assert svc.anomalies_detect(a_class) == 0 and svc.anomalies_detect(b_class) == 0
+    mine = Anomaly.objects.get(klass=a_class, kind="overlap")
+    theirs = Anomaly.objects.get(klass=b_class, kind="overlap")
+    ev = mine.evidence
+    assert ev["trainee"] == "张**" and ev["other"]["class_number"] == b_class.number
+    assert ev["this"]["session_id"] == s.pk and ev["overlap_minutes"] == 60
+    assert theirs.evidence["other"]["type"] == "attendance"
+    # each institution sees its own; the cities theirs
+    assert list(sel.anomalies_visible_to(training.sy_inst_admin)) == [mine]
+    assert list(sel.anomalies_visible_to(training.dl_official)) == [theirs]
+    assert set(sel.anomalies_visible_to(training.ln_official)) == {mine, theirs}
+
+
+def test_check_in_outside_the_session_is_flagged_once(training):
+    klass = sy_class(training)
+    s = session(training, klass, at(3, 9), at(3, 12))
+    e1, e2, e3 = (enrol(klass, trainee(training, n)) for n in ("甲一", "乙二", "丙三"))
+    admin = training.sy_inst_admin
+    att.attendance_check_in(actor=admin, session=s, enrolment=e1, at=at(3, 8, 40))  # 20 min early: fine
+    att.attendance_check_in(actor=admin, session=s, enrolment=e2, at=at(3, 8, 0))  # an hour early
+    att.attendance_check_in(actor=admin, session=s, enrolment=e3, at=at(3, 12, 30))  # after the end
+    assert svc.anomalies_detect(klass) == 2
+    assert svc.anomalies_detect(klass) == 0
+    flagged = {a.trainee.name: a.evidence for a in Anomaly.objects.filter(kind="outside_session")}
+    assert flagged["乙二"]["position"] == "before_start" and flagged["乙二"]["minutes_outside"] == 60
+    assert flagged["丙三"]["position"] == "after_end" and flagged["丙三"]["trainee"] == "丙*"
+    assert flagged["丙三"]["tolerance_minutes"] == ar.EARLY_CHECKIN_MINUTES
+
+
+def test_one_device_checking_in_many_trainees_is_flagged_once(training, time_machine):
+    klass = sy_class(training)
+    s = session(training, klass, at(3, 9), at(3, 12))
+    time_machine.move_to(at(3, 9, 1), tick=False)
+    n = ar.SHARED_DEVICE_MAX_TRAINEES + 1
+    for i in range(n):
+        t = trainee(training, f"学员{i}", user_key=f"stu{i}")
+        enrol(klass, t)
+        att.attendance_scan(actor=getattr(training, f"stu{i}"), token=s.qr_token, device="same-phone")
+    assert svc.anomalies_detect(klass) == 1
+    assert svc.anomalies_detect(klass) == 0
+    a = Anomaly.objects.get(kind="shared_device")
+    assert a.session_id == s.pk and a.evidence["trainees"] == n and len(a.evidence["check_ins"]) == n
+    assert "same-phone" not in str(a.evidence)
+
+
+def test_fewer_trainees_on_one_device_or_staff_check_ins_are_not_flagged(training):
+    klass = sy_class(training)
+    s = session(training, klass, at(3, 9), at(3, 12))
+    for i in range(6):
+        e = enrol(klass, trainee(training, f"学员{i}"))
+        att.attendance_check_in(
+            actor=training.sy_inst_admin, session=s, enrolment=e, at=at(3, 9), device="desk"
+        )
+    assert svc.anomalies_detect(klass) == 0
+
+
+def test_institution_explains_and_official_confirms(training):
+    klass = sy_class(training)
+    s = session(training, klass, at(3, 9), at(3, 12))
+    e = enrol(klass, trainee(training, "丁四"))
+    att.attendance_check_in(actor=training.sy_inst_admin, session=s, enrolment=e, at=at(3, 13))
+    svc.anomalies_detect(klass)
+    a = Anomaly.objects.get()
+    assert any(i.rule == "TRN-5" for i in todo_for(training.sy_inst_admin))
+    assert any(i.rule == "TRN-5" for i in todo_for(training.sy_official))
+    assert not any(i.rule == "TRN-5" for i in todo_for(training.dl_official))
+    with pytest.raises(PermissionDenied):
+        svc.anomaly_resolve(actor=training.sy_inst_admin, anomaly=a, status="confirmed", resolution="x")
+    with pytest.raises(NotFound):
+        svc.anomaly_resolve(actor=training.dl_official, anomaly=a, status="confirmed", resolution="x")
+    svc.anomaly_resolve(actor=training.sy_inst_admin, anomaly=a, status="explained", resolution="补录签到")
+    with pytest.raises(Conflict):
+        svc.anomaly_resolve(actor=training.sy_inst_admin, anomaly=a, status="explained", resolution="再说明")
+    done = svc.anomaly_resolve(
+        actor=training.sy_official, anomaly=a, status="confirmed", resolution="核实为代签"
+    )
+    assert done.status == "confirmed" and done.resolved_by == training.sy_official
+    with pytest.raises(NotFound):
+        sel.anomaly_get_for(training.dl_inst_admin, a.pk)
+    with pytest.raises(NotFound):
+        sel.anomaly_get_for(training.fz_official, a.pk)
+
+
+def test_overlap_rule_ignores_touching_and_same_class_intervals():
+    a = ar.Interval("a1", 1, "C1", 7, "张*", at(3, 9), at(3, 10))
+    b = ar.Interval("o2", 2, "C2", 7, "张*", at(3, 10), at(3, 11))
+    c = ar.Interval("o3", 1, "C1", 7, "张*", at(3, 9), at(3, 10))
+    assert ar.overlaps([a], [b, c]) == []
+
+
+def test_online_batch_signature_helper_matches_hmac_sha256():
+    import hashlib
+    import hmac
+
+    body = b'{"x":1}'
+    expected = hmac.new(b"s", f"123\n{hashlib.sha256(body).hexdigest()}".encode(), hashlib.sha256).hexdigest()
+    assert online_svc.sign("s", "123", body) == expected
+
+
+def test_api_lists_and_resolves_anomalies_in_scope_only(training, login_as):
+    klass = sy_class(training)
+    s = session(training, klass, at(3, 9), at(3, 12))
+    e = enrol(klass, trainee(training, "吴十"))
+    att.attendance_check_in(actor=training.sy_inst_admin, session=s, enrolment=e, at=at(3, 7))
+    svc.anomalies_detect(klass)
+    a = Anomaly.objects.get()
+    official = login_as(training.sy_official)
+    rows = official.get("/api/v1/training/anomalies?status=open&kind=outside_session").json()
+    assert [r["id"] for r in rows] == [a.pk] and rows[0]["evidence"]["trainee"] == "吴*"
+    assert official.get("/api/v1/training/anomalies?kind=overlap").json() == []
+    other = login_as(training.dl_official)
+    assert other.get("/api/v1/training/anomalies").json() == []
+    r = other.post(
+        f"/api/v1/training/anomalies/{a.pk}/resolve",
+        {"status": "confirmed", "resolution": "x"},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    r = official.post(
+        f"/api/v1/training/anomalies/{a.pk}/resolve",
+        {"status": "confirmed", "resolution": "核实为提前代签"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "confirmed"
+
+
+def test_a_token_of_a_user_who_is_no_platform_cannot_push(training, client):
+    import json
+
+    from peiyu.accounts.services import api_token_create
+
+    p = Platform(training)
+    klass = sy_class(training, platform=p.org)
+    _token, plain = api_token_create(actor=training.sy_inst_admin, name="x")
+    body = json.dumps(
+        {"batch_id": "Z", "records": [record(klass, trainee(training), "r", at(2, 9))]}
+    ).encode()
+    headers = {**p.headers(body), "HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    r = client.post("/api/v1/training/online/batches", body, content_type="application/json", **headers)
+    assert r.status_code == 403

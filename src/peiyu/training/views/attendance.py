@@ -1,0 +1,281 @@
+"""Pages of sessions, attendance and anomalies (TRN-5): a class's sessions with the per-trainee hours
+(offline, online, online share), one session with its attendance, the staff check-in form and the QR
+code trainees scan, the public scan page (signed-in trainee; shows the result in Chinese), and the
+anomaly list with the resolve form. Thin: parse, call one service, redirect or re-render."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.registry import NavItem, register_nav
+
+from ..models import Anomaly, Enrolment, TrainingSession
+from ..selectors import attendance as sel
+from ..services import anomalies as anomaly_svc
+from ..services import attendance as svc
+
+register_nav(
+    NavItem(
+        "training_anomalies",
+        gettext_lazy("考勤异常"),
+        "training:anomaly_list",
+        "training.supervise|training.manage",
+        order=330,
+    )
+)
+
+DEVICE_COOKIE = "peiyu_device"  # a random id of the browser, kept by us only as its SHA-256 digest
+LIST_LIMIT = 200
+
+
+def _say(request, exc: DomainError) -> None:
+    details = [m for ms in exc.fields.values() for m in ms if m not in exc.message]
+    text = "；".join([exc.message, *details])
+    messages.error(request, text + (f"（{exc.rule}）" if exc.rule and exc.rule not in text else ""))
+
+
+def _or_404(getter, *args):
+    try:
+        return getter(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+# --- sessions of a class -------------------------------------------------------------------------------------
+
+SESSION_FIELDS = ("topic", "mode", "kind", "starts_at", "ends_at", "venue", "teacher")
+
+
+@require_http_methods(["GET", "POST"])
+def class_sessions(request, pk):
+    klass = _or_404(sel.class_get_for, request.user, pk)
+    manages = sel.class_managed_by(request.user, klass)
+    values: dict[str, Any] = {"mode": "offline", "kind": "theory"}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in SESSION_FIELDS}
+        try:
+            session = svc.session_create(actor=request.user, klass=klass, data=values)
+        except DomainError as exc:
+            errors = exc.fields or {"form": [exc.message]}
+            if exc.fields:
+                errors.setdefault("form", [exc.message])
+        else:
+            messages.success(request, _("已新增课次：%(topic)s") % {"topic": session.topic})
+            return HttpResponseRedirect(reverse("training:class_sessions", args=[klass.pk]))
+    sessions = list(
+        TrainingSession.objects.filter(klass=klass).select_related("teacher").order_by("starts_at")
+    )
+    hours = sel.hours_for(request.user, klass.pk)
+    return render(
+        request,
+        "training/attendance_sessions.html",
+        {
+            "klass": klass,
+            "sessions": sessions,
+            "hours": hours,
+            "manages": manages,
+            "values": values,
+            "errors": errors,
+            "modes": TrainingSession.Mode.choices,
+            "teachers": klass.plan.teachers.filter(active=True) if manages else [],
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- one session ---------------------------------------------------------------------------------------------
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, title=_("扫码签到"))
+
+
+@require_http_methods(["GET", "POST"])
+def session_detail(request, pk):
+    session = _or_404(sel.session_get_for, request.user, pk)
+    klass = session.klass
+    manages = sel.class_managed_by(request.user, klass)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "check_in":
+                enrolment = _or_404(sel.enrolment_in_class, klass, request.POST.get("enrolment"))
+                svc.attendance_check_in(
+                    actor=request.user,
+                    session=session,
+                    enrolment=enrolment,
+                    at=request.POST.get("at") or None,
+                    ip=request.META.get("REMOTE_ADDR"),
+                )
+                messages.success(request, _("已登记签到：%(name)s") % {"name": enrolment.trainee.name})
+            elif action == "check_out":
+                attendance = _or_404(sel.attendance_get_for, request.user, request.POST.get("attendance"))
+                svc.attendance_check_out(
+                    actor=request.user, attendance=attendance, at=request.POST.get("at") or None
+                )
+                messages.success(request, _("已登记签退"))
+            elif action == "close":
+                n = svc.session_close(actor=request.user, session=session)
+                messages.success(request, _("已结束签到，%(n)s 名学员按课次结束时间签退") % {"n": n})
+            elif action == "delete":
+                svc.session_delete(actor=request.user, session=session)
+                messages.success(request, _("已删除课次"))
+                return HttpResponseRedirect(reverse("training:class_sessions", args=[klass.pk]))
+            else:
+                messages.error(request, _("无效的操作"))
+        except DomainError as exc:
+            _say(request, exc)
+        return HttpResponseRedirect(reverse("training:session_detail", args=[session.pk]))
+    attendances = list(sel.attendance_for(request.user, session.pk))
+    present = {a.enrolment_id for a in attendances}
+    absent = []
+    qr = scan_url = ""
+    if manages:
+        absent = [
+            e
+            for e in Enrolment.objects.filter(klass=klass, status=Enrolment.Status.ENROLLED)
+            .select_related("trainee")
+            .order_by("trainee__name")
+            if e.pk not in present
+        ]
+        if session.mode == TrainingSession.Mode.OFFLINE:
+            scan_url = request.build_absolute_uri(reverse("session_checkin", args=[session.qr_token]))
+            qr = mark_safe(_qr_svg(scan_url))  # noqa: S308 - segno's own SVG of our URL
+    return render(
+        request,
+        "training/attendance_session.html",
+        {
+            "session": session,
+            "klass": klass,
+            "attendances": attendances,
+            "absent": absent,
+            "manages": manages,
+            "qr": qr,
+            "scan_url": scan_url,
+            "anomalies": Anomaly.objects.filter(session=session).order_by("-created_at")[:50],
+        },
+    )
+
+
+# --- the trainee's scan (public URL, signed-in trainee) ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def session_checkin(request, token):
+    """The page the session's QR code opens. Signing in is required (the site's login middleware sends
+    anyone else to the login page and back); the trainee confirms with one button."""
+    session = (
+        TrainingSession.objects.select_related("klass").filter(qr_token=token[:43], mode="offline").first()
+    )
+    result = error = ""
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    if session is None:
+        error = _("签到二维码无效")
+    elif request.method == "POST":
+        try:
+            attendance, what = svc.attendance_scan(
+                actor=request.user, token=token, device=device, ip=request.META.get("REMOTE_ADDR")
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            if what == "checked_in":
+                result = _("签到成功：%(at)s。离开时请再次扫码签退。") % {
+                    "at": attendance.check_in_at.astimezone().strftime("%H:%M")
+                }
+            else:
+                result = _("签退成功，本课次计入学时 %(m)s 分钟。") % {"m": attendance.minutes}
+    response = render(
+        request,
+        "training/attendance_checkin.html",
+        {
+            "session": session,
+            "result": result,
+            "error": error,
+            "is_trainee": hasattr(request.user, "trainee"),
+        },
+        status=404 if session is None else 200,
+    )
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=400 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+# --- anomalies -----------------------------------------------------------------------------------------------
+
+
+def anomaly_list(request):
+    qs = sel.anomalies_visible_to(request.user).order_by("-created_at", "-pk")
+    f = {k: request.GET.get(k, "") for k in ("status", "kind", "klass")}
+    if f["status"] in Anomaly.Status.values:
+        qs = qs.filter(status=f["status"])
+    if f["kind"] in Anomaly.Kind.values:
+        qs = qs.filter(kind=f["kind"])
+    if f["klass"].isdigit():
+        qs = qs.filter(klass_id=int(f["klass"]))
+    rows = list(qs[: LIST_LIMIT + 1])
+    items = [(a, anomaly_svc.anomaly_role(request.user, a.klass)) for a in rows[:LIST_LIMIT]]
+    return render(
+        request,
+        "training/attendance_anomalies.html",
+        {
+            "items": items,
+            "more": len(rows) > LIST_LIMIT,
+            "limit": LIST_LIMIT,
+            "f": f,
+            "statuses": Anomaly.Status.choices,
+            "kinds": Anomaly.Kind.choices,
+        },
+    )
+
+
+@require_POST
+def anomaly_resolve(request, pk):
+    anomaly = _or_404(sel.anomaly_get_for, request.user, pk)
+    try:
+        anomaly_svc.anomaly_resolve(
+            actor=request.user,
+            anomaly=anomaly,
+            status=request.POST.get("status", ""),
+            resolution=request.POST.get("resolution", ""),
+        )
+    except DomainError as exc:
+        _say(request, exc)
+    else:
+        messages.success(request, _("已处理考勤异常"))
+    back = request.POST.get("next", "")
+    if not back.startswith(reverse("training:anomaly_list")):
+        back = reverse("training:anomaly_list")
+    return HttpResponseRedirect(back)
+
+
+urlpatterns = [
+    path("classes/<int:pk>/sessions/", class_sessions, name="class_sessions"),
+    path("sessions/<int:pk>/", session_detail, name="session_detail"),
+    path("anomalies/", anomaly_list, name="anomaly_list"),
+    path("anomalies/<int:pk>/resolve/", anomaly_resolve, name="anomaly_resolve"),
+]
+
+public_urlpatterns = [
+    path("checkin/<str:token>/", session_checkin, name="session_checkin"),
+]
