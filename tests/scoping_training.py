@@ -81,10 +81,17 @@ def records(world, listings: dict[str, int]) -> dict[str, dict[str, int]]:
         )  # fmt: skip
         running, completed = (
             TrainingClass.objects.create(
-                number=f"TCWALK{city}{status}", plan=plan, title="walk", region_id=org.region_id, capacity=10,
-                starts_on=today, ends_on=today + dt.timedelta(days=30), status=status, announcement="walk",
+                number=f"TCWALK{city}{status}",
+                plan=plan,
+                title="walk",
+                region_id=org.region_id,
+                capacity=10,
+                starts_on=today,
+                ends_on=today + dt.timedelta(days=30),
+                status=status,
+                announcement="walk",
                 exam_conditions="walk",
-            )  # fmt: skip
+            )
             for status in ("running", "completed")
         )
         number = id_with_check(f"21010219900101{n:03d}")
@@ -93,7 +100,9 @@ def records(world, listings: dict[str, int]) -> dict[str, dict[str, int]]:
             birth_date=dt.date(1990, 1, 1),
         )  # fmt: skip
         enrolment = Enrolment.objects.create(klass=running, trainee=trainee, source="institution")
-        done = Enrolment.objects.create(klass=completed, trainee=trainee, source="institution", status="completed")
+        done = Enrolment.objects.create(
+            klass=completed, trainee=trainee, source="institution", status="completed"
+        )
         session = TrainingSession.objects.create(
             klass=running, topic="walk", starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1),
             qr_token=f"walk-{city}",
@@ -129,8 +138,11 @@ BODIES = {
     ("patch", "/api/v1/training/plans/{plan_id}"): lambda w, c: {"title": "x"},
     ("post", "/api/v1/training/plans/{plan_id}/withdraw"): lambda w, c: {"reason": "x"},
     ("patch", "/api/v1/training/classes/{class_id}"): lambda w, c: {
-        "title": "x", "capacity": 1, "starts_on": "2026-01-01", "ends_on": "2026-01-02",
-    },  # fmt: skip
+        "title": "x",
+        "capacity": 1,
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-01-02",
+    },
     ("post", "/api/v1/training/classes/{class_id}/opening/decide"): lambda w, c: {"approve": True},
     ("post", "/api/v1/training/classes/{class_id}/cancel"): lambda w, c: {"reason": "x"},
     ("post", "/api/v1/training/classes/{class_id}/inspections"): lambda w, c: {
@@ -145,8 +157,10 @@ BODIES = {
         {"mode": "valid", "file": _csv()},
     ),
     ("post", "/api/v1/training/classes/{class_id}/sessions"): lambda w, c: {
-        "topic": "x", "starts_at": _now(w, c), "ends_at": _now(w, c),
-    },  # fmt: skip
+        "topic": "x",
+        "starts_at": _now(w, c),
+        "ends_at": _now(w, c),
+    },
     ("post", "/api/v1/training/sessions/{session_id}/attendance"): lambda w, c: {"enrolment_id": 1},
     ("post", "/api/v1/training/attendance/{attendance_id}/check-out"): lambda w, c: {},
     ("post", "/api/v1/training/anomalies/{anomaly_id}/resolve"): lambda w, c: {
@@ -156,8 +170,11 @@ BODIES = {
     ("post", "/api/v1/training/certificates/{certificate_id}/revoke"): lambda w, c: {"reason": "x"},
     ("post", "/api/v1/training/reports/{report_id}/submit"): lambda w, c: {"narrative": "x"},
     ("post", "/api/v1/training/enrolments/{enrolment_id}/evaluation"): lambda w, c: {
-        "content": 5, "teaching": 5, "organisation": 5, "overall": 5,
-    },  # fmt: skip
+        "content": 5,
+        "teaching": 5,
+        "organisation": 5,
+        "overall": 5,
+    },
 }
 
 

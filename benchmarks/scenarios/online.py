@@ -84,7 +84,7 @@ def _setup(trainees: int) -> dict[str, Any]:
     started = time.perf_counter()
     born = dt.date(1980, 1, 1)
     numbers = [
-        id_with_check(f"210102{born + dt.timedelta(days=n // 1000):%Y%m%d}{n % 1000:03d}")
+        id_with_check(f"150102{born + dt.timedelta(days=n // 1000):%Y%m%d}{n % 1000:03d}")
         for n in range(trainees)
     ]
     rows = [

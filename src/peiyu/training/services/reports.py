@@ -38,6 +38,10 @@ def _ratio(part: int, whole: int) -> str | None:
     return str((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))) if whole else None
 
 
+def _percent(part: int, whole: int) -> str | None:
+    return None if not whole else f"{Decimal(part * 100) / Decimal(whole):.1f}%"
+
+
 def report_generate(klass: TrainingClass) -> dict[str, Any]:
     """The report's figures and trainee list, from the class's records as they are now."""
     plan = klass.plan
@@ -96,6 +100,8 @@ def report_generate(klass: TrainingClass) -> dict[str, Any]:
         "hours": {"offline": _hours(offline), "online": _hours(online), "total": _hours(offline + online)},
         "pass_rate": _ratio(counts["completed"], examined),
         "online_share": _ratio(online, offline + online),
+        "pass_rate_pct": _percent(counts["completed"], examined),
+        "online_share_pct": _percent(online, offline + online),
         "trainees": trainees,
     }
 
@@ -221,8 +227,8 @@ SUMMARY_ROWS = [
     ("发证人数", lambda s: s["certificates"]),
     ("线下学时合计", lambda s: s["hours"]["offline"]),
     ("线上学时合计", lambda s: s["hours"]["online"]),
-    ("合格率", lambda s: s["pass_rate"] or "—"),
-    ("线上学时占比", lambda s: s["online_share"] or "—"),
+    ("合格率", lambda s: s.get("pass_rate_pct") or s["pass_rate"] or "—"),
+    ("线上学时占比", lambda s: s.get("online_share_pct") or s["online_share"] or "—"),
 ]
 
 

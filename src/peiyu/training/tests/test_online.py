@@ -165,3 +165,20 @@ def test_platform_key_by_the_platform_user_only(setup, training):
     with pytest.raises((PermissionDenied, NotFound)):
         svc.platform_key_create(actor=training.sy_inst_admin, platform=p.org)
     svc.platform_key_create(actor=training.sysadmin, platform=p.org)
+
+
+def test_the_platform_creates_and_revokes_its_keys_on_its_page_and_sees_the_secret_once(
+    setup, login_as, training
+):
+    p = setup[1]
+    client = login_as(p.user)
+    page = client.post("/training/online/keys/", {"action": "create"})
+    assert page.status_code == 200
+    key = PlatformKey.objects.filter(platform=p.org).order_by("-pk").first()
+    assert key.key_id in page.content.decode() and key.secret in page.content.decode()
+    again = client.get("/training/online/keys/").content.decode()
+    assert key.key_id in again and key.secret not in again
+    client.post("/training/online/keys/", {"action": "revoke", "key": key.pk})
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    assert login_as(training.sy_inst_admin).get("/training/online/keys/").status_code == 403

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peiyu.core.errors import DomainError
@@ -41,7 +42,7 @@ def teacher_list(request):
 def teacher_new(request):
     institution = plan_sel.managed_institution(request.user)
     if institution is None:
-        raise Http404("只有培训机构可以登记师资")
+        raise Http404(_("只有培训机构可以登记师资"))
     errors: dict[str, list[str]] = {}
     error = ""
     values: dict[str, object] = {"title_level": "", "dual_qualified": False}
@@ -53,7 +54,7 @@ def teacher_new(request):
         except DomainError as exc:
             errors, error = exc.fields, exc.message
         else:
-            messages.success(request, f"已登记师资 {teacher.name}")
+            messages.success(request, _("已登记师资 %(name)s") % {"name": teacher.name})
             return HttpResponseRedirect(reverse("training:teacher_list"))
     return render(
         request,

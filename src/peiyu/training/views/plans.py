@@ -12,7 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peiyu.accounts.scoping import capabilities_of
@@ -27,13 +28,19 @@ from . import plan_teachers
 
 register_nav(
     NavItem(
-        "training_plans", _("培训计划"), "training:plan_list", "training.manage|training.supervise", order=300
+        "training_plans",
+        gettext_lazy("培训计划"),
+        "training:plan_list",
+        "training.manage|training.supervise",
+        order=300,
     )
 )
-register_nav(NavItem("training_teachers", _("师资"), "training:teacher_list", "training.manage", order=305))
+register_nav(
+    NavItem("training_teachers", gettext_lazy("师资"), "training:teacher_list", "training.manage", order=305)
+)
 
 PAGE_SIZE = 20
-COMMITMENT_TEXT = _(
+COMMITMENT_TEXT = gettext_lazy(
     "本机构承诺：所报培训计划和方案真实、准确、完整，严格按备案的计划组织培训，如实记录学员考勤和培训过程，"
     "不虚假培训，不虚报学员人数和学时，不超标准收费，不作“包过”“包就业”等夸大宣传；如有违反，"
     "愿承担相应责任并接受人力资源社会保障部门和行业主管部门的处理。"
@@ -75,7 +82,7 @@ def _plan(request, pk) -> TrainingPlan:
 def _institution(request):
     institution = plan_sel.managed_institution(request.user)
     if institution is None:
-        raise Http404("只有培训机构可以制定培训计划")
+        raise Http404(_("只有培训机构可以制定培训计划"))
     return institution
 
 
@@ -179,7 +186,9 @@ def plan_new(request):
             plan = svc.plan_create(actor=request.user, institution=institution, data=data)
         except DomainError as exc:
             return _render_form(request, institution, data, errors=_errors_of(exc), error=_message_of(exc))
-        messages.success(request, f"已保存培训计划草稿 {plan.number}，核对无误后可提交备案")
+        messages.success(
+            request, _("已保存培训计划草稿 %(number)s，核对无误后可提交备案") % {"number": plan.number}
+        )
         return HttpResponseRedirect(reverse("training:plan_detail", args=[plan.pk]))
     choices = plan_sel.plan_form_choices(institution)
     values = {
@@ -199,7 +208,7 @@ def plan_edit(request, pk: int):
     if plan.institution_id != institution.pk:
         raise Http404()
     if plan.status != TrainingPlan.Status.DRAFT:
-        messages.info(request, "只有草稿状态的培训计划可以修改")
+        messages.info(request, _("只有草稿状态的培训计划可以修改"))
         return HttpResponseRedirect(reverse("training:plan_detail", args=[plan.pk]))
     if request.method == "POST":
         data = _post_data(request.POST)
@@ -209,7 +218,7 @@ def plan_edit(request, pk: int):
             return _render_form(
                 request, institution, data, plan=plan, errors=_errors_of(exc), error=_message_of(exc)
             )
-        messages.success(request, "已保存")
+        messages.success(request, _("已保存"))
         return HttpResponseRedirect(reverse("training:plan_detail", args=[plan.pk]))
     return _render_form(request, institution, _values_of(plan), plan=plan)
 
@@ -282,7 +291,7 @@ def plan_file(request, pk: int):
         plan = svc.plan_file(actor=request.user, plan=plan)
     except DomainError as exc:
         return _render_detail(request, _plan(request, pk), error=_message_of(exc), status=exc.status)
-    messages.success(request, f"培训计划 {plan.number} 已备案，省、市人社部门可查询")
+    messages.success(request, _("培训计划 %(number)s 已备案，省、市人社部门可查询") % {"number": plan.number})
     return HttpResponseRedirect(reverse("training:plan_detail", args=[plan.pk]))
 
 
@@ -296,7 +305,7 @@ def plan_withdraw(request, pk: int):
         return _render_detail(
             request, plan, error=_message_of(exc), errors=_errors_of(exc), reason=reason, status=exc.status
         )
-    messages.success(request, f"培训计划 {plan.number} 已撤回")
+    messages.success(request, _("培训计划 %(number)s 已撤回") % {"number": plan.number})
     return HttpResponseRedirect(reverse("training:plan_detail", args=[plan.pk]))
 
 
