@@ -9,6 +9,8 @@ import datetime as dt
 import io
 import itertools
 
+from django.utils import timezone
+
 from peiyu.core.identifiers import id_with_check
 from peiyu.training.models import TrainingClass, TrainingPlan
 from tests.personas import _org, _user
@@ -68,6 +70,7 @@ def make_class(world, where: str = "sy", *, status="announced", capacity=50) -> 
         starts_on=dt.date(2026, 4, 1),
         ends_on=dt.date(2026, 6, 30),
         status=status,
+        announced_at=None if status == TrainingClass.Status.DRAFT else timezone.now(),
     )
 
 
