@@ -9,6 +9,8 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
+from peiyu.core.bulk import insert_rows
+
 from ..models import Enrolment, OnlineRecord, Trainee
 
 
@@ -16,19 +18,28 @@ def _qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _in_list(column: str, values: list) -> tuple[str, list]:
+    """`column IN (…)` for many values: one array parameter on PostgreSQL (the driver need not rewrite
+    a thousand placeholders), a placeholder per value elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
 def enrolments_of(klass_ids: set[int], indexes: set[str]) -> dict[tuple[int, str], int]:
     """{(class id, trainee blind index): enrolment id} of the enrolled (在训) trainees among them."""
     if not klass_ids or not indexes:
         return {}
     e, t = Enrolment._meta, Trainee._meta
+    where, params = _in_list(f"t.{_qn('id_index')}", sorted(indexes))
     sql = (
         f"SELECT e.{_qn('id')}, e.{_qn('klass_id')}, t.{_qn('id_index')} FROM {_qn(e.db_table)} e "  # noqa: S608
         f"JOIN {_qn(t.db_table)} t ON t.{_qn('id')} = e.{_qn('trainee_id')} "
         f"WHERE e.{_qn('status')} = %s AND e.{_qn('klass_id')} IN ({', '.join(str(int(k)) for k in sorted(klass_ids))}) "
-        f"AND t.{_qn('id_index')} IN ({', '.join(['%s'] * len(indexes))})"
+        f"AND {where}"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [Enrolment.Status.ENROLLED.value, *sorted(indexes)])
+        cur.execute(sql, [Enrolment.Status.ENROLLED.value, *params])
         return {(klass_id, index): pk for pk, klass_id, index in cur.fetchall()}
 
 
@@ -36,12 +47,10 @@ def stored_record_ids(platform_id: int, record_ids: list[str]) -> set[str]:
     if not record_ids:
         return set()
     meta = OnlineRecord._meta
-    sql = (
-        f"SELECT {_qn('record_id')} FROM {_qn(meta.db_table)} WHERE {_qn('platform_id')} = %s "  # noqa: S608
-        f"AND {_qn('record_id')} IN ({', '.join(['%s'] * len(record_ids))})"
-    )
+    where, params = _in_list(_qn("record_id"), record_ids)
+    sql = f"SELECT {_qn('record_id')} FROM {_qn(meta.db_table)} WHERE {_qn('platform_id')} = %s AND {where}"  # noqa: S608
     with connection.cursor() as cur:
-        cur.execute(sql, [platform_id, *record_ids])
+        cur.execute(sql, [platform_id, *params])
         return {r for (r,) in cur.fetchall()}
 
 
@@ -68,17 +77,11 @@ _RECORD_COLUMNS = (
 
 
 def insert_records(rows: list[tuple]) -> None:
-    """One prepared INSERT run for every row (executemany): the ORM's bulk_create spends most of
-    a batch's time building model instances and per-value SQL, which these plain tuples skip. The
-    values are already what the columns hold (datetimes adapted by the backend's own operations)."""
-    if not rows:
-        return
-    qn = connection.ops.quote_name
+    """The batch's records in one COPY (PostgreSQL) or one prepared INSERT run for every row: the
+    ORM's bulk_create spends most of a batch's time building model instances and per-value SQL, which
+    these plain tuples skip. The values are already what the columns hold."""
     meta = OnlineRecord._meta
-    columns = ", ".join(qn(meta.get_field(name).column) for name in _RECORD_COLUMNS)
-    marks = ", ".join(["%s"] * len(_RECORD_COLUMNS))
-    with connection.cursor() as cur:
-        cur.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+    insert_rows(meta.db_table, [meta.get_field(name).column for name in _RECORD_COLUMNS], rows)
 
 
 def add_minutes(added: dict[int, int]) -> None:

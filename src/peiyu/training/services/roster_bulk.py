@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from peiyu.core.bulk import insert_rows
 from peiyu.core.crypto import NONCE_BYTES, PREFIX, key_ring, normalise_for_index
 
 from ..models import Enrolment, RosterImport, Trainee
@@ -110,24 +111,8 @@ def enrolled_in_class(klass_id: int, trainee_ids: list[int]) -> set[int]:
     return out
 
 
-def _table_sql(model, columns: list[str]) -> tuple[str, str]:
-    qn = connection.ops.quote_name
-    cols = ", ".join(qn(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    table = qn(model._meta.db_table)
-    # identifiers from the model's metadata; every value is a bound parameter
-    return f"INSERT INTO {table} ({cols}) VALUES ({marks})", f"COPY {table} ({cols}) FROM STDIN"  # noqa: S608
-
-
 def _write(model, columns: list[str], rows: list[tuple]) -> None:
-    insert, copy_sql = _table_sql(model, columns)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cur.executemany(insert, rows)
+    insert_rows(model._meta.db_table, columns, rows)
 
 
 TRAINEE_COLUMNS = [
