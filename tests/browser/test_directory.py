@@ -10,24 +10,12 @@ import re
 
 import pytest
 
+from .training_support import log_in as _log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CALL = "ln-browser"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _log_in(page, base: str, username: str, password: str, *, device=None) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main form button[type=submit]").click()
-    if device is not None:
-        from django_otp.oath import totp
-
-        page.wait_for_url(re.compile(r"/accounts/otp/verify/"))
-        page.fill("#id_token", f"{totp(device.bin_key):06d}")
-        page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/home/$"))
 
 
 def _log_out(page) -> None:

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from peiyu.core.errors import NotFound
+from peiyu.core.schemas import DecisionOut, decision_out
 
 from .. import selectors
 from ..models import ChangeRequest, Listing, Renewal
@@ -46,18 +47,6 @@ class ListingOut(Schema):
     reapply_banned_until: dt.date | None
     policy_name: str
     policy_version: int | None
-
-
-class DecisionOut(Schema):
-    id: int
-    kind: str
-    outcome: str
-    rules: list[str]
-    checks: list[dict[str, Any]]
-    policy_name: str
-    policy_version: int | None
-    policy_chain: str
-    created_at: dt.datetime
 
 
 class RenewalOut(Schema):
@@ -142,20 +131,6 @@ def _listing_out(listing: Listing, today: dt.date | None = None) -> dict[str, An
     }
 
 
-def _decision_out(d) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "kind": d.kind,
-        "outcome": d.outcome,
-        "rules": list(d.rules),
-        "checks": list(d.checks),
-        "policy_name": d.policy_name,
-        "policy_version": d.policy_version,
-        "policy_chain": d.policy_chain,
-        "created_at": d.created_at,
-    }
-
-
 def _renewal_out(r: Renewal, decisions=None) -> dict[str, Any]:
     if decisions is None:
         decisions = services.renewal_decisions(r)
@@ -176,7 +151,7 @@ def _renewal_out(r: Renewal, decisions=None) -> dict[str, Any]:
             for a in r.attachments.all()
             if a.removed_at is None
         ],
-        "decisions": [_decision_out(d) for d in decisions],
+        "decisions": [decision_out(d) for d in decisions],
     }
 
 
@@ -195,7 +170,7 @@ def _change_out(c: ChangeRequest, decisions=None) -> dict[str, Any]:
         "status_label": str(c.get_status_display()),
         "next_org_kind": str(services.change_next_org_kind(c)) if open_ else "",
         "comment": c.comment,
-        "decisions": [_decision_out(d) for d in decisions],
+        "decisions": [decision_out(d) for d in decisions],
     }
 
 
@@ -307,7 +282,7 @@ def _detail(listing: Listing) -> dict[str, Any]:
             }
             for h in o["history"]
         ],
-        decisions=[_decision_out(d) for d in o["decisions"]],
+        decisions=[decision_out(d) for d in o["decisions"]],
     )
     return body
 

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from peiyu.core.errors import NotFound
+from peiyu.core.schemas import DecisionOut, decision_out
 
 from ..models import Enrolment
 from ..selectors import completion as sel
@@ -32,17 +33,6 @@ class ScoresOut(Schema):
 
 class CompleteIn(Schema):
     pass_mark: str | None = Field(None, max_length=8, description="政策配置未设定 pass_score 时必填")
-
-
-class DecisionOut(Schema):
-    id: int
-    kind: str
-    outcome: str
-    rules: list[str]
-    checks: list[dict[str, Any]]
-    policy_name: str
-    policy_version: int | None
-    policy_chain: str
 
 
 class CompletionOut(Schema):
@@ -140,19 +130,6 @@ class EvaluationOut(Schema):
     comment: str
 
 
-def _decision(d) -> dict:
-    return {
-        "id": d.pk,
-        "kind": d.kind,
-        "outcome": d.outcome,
-        "rules": d.rules,
-        "checks": d.checks,
-        "policy_name": d.policy_name,
-        "policy_version": d.policy_version,
-        "policy_chain": d.policy_chain,
-    }
-
-
 def _cert(request, c) -> dict:
     return {
         "id": c.pk,
@@ -216,7 +193,7 @@ def class_complete(request, class_id: int, body: CompleteIn):
         **counts,
         "report_id": report.pk if report else None,
         "report_due_on": report.due_on if report else None,
-        "decision": _decision(done.decision),
+        "decision": decision_out(done.decision),
     }
 
 
