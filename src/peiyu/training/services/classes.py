@@ -26,7 +26,7 @@ from peiyu.core.numbering import reference_number
 from peiyu.core.policy import policy_for, region_prefix
 from peiyu.core.workflow import Workflow
 
-from ..models import TrainingClass, TrainingPlan
+from ..models import Enrolment, TrainingClass, TrainingPlan
 from ..rules import classes as cr
 from ..rules import plans as pr
 from ..rules.claims import check_public_texts
@@ -361,6 +361,16 @@ def class_cancel(*, actor, klass: TrainingClass, reason: str) -> TrainingClass:
         CLASS_FLOW.transition(
             locked, S.CANCELLED, actor=actor, reason=reason, changes={"cancelled_reason": reason[:2000]}
         )
+        # the people who enrolled are not left in a class that will not run: withdrawn, with the reason
+        enrolled = locked.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        ids = list(enrolled.values_list("pk", flat=True))
+        if ids:
+            enrolled.update(
+                status=Enrolment.Status.WITHDRAWN,
+                withdrawn_reason=f"培训班取消：{reason}"[:200],
+                updated_at=timezone.now(),
+            )
+            audit_record(actor, "training_class.enrolments_withdrawn", locked, after={"enrolments": ids})
     klass.refresh_from_db()
     return klass
 

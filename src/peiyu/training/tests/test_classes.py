@@ -299,3 +299,18 @@ def test_a_withdrawn_plan_keeps_its_cancelled_classes(training):
     svc.class_cancel(actor=training.fz_inst_admin, klass=klass, reason="计划调整")
     plan = plan_svc.plan_withdraw(actor=training.fz_inst_admin, plan=klass.plan, reason="调整")
     assert plan.status == plan.Status.WITHDRAWN
+
+
+def test_cancelling_a_class_withdraws_its_trainees_with_the_reason(training):
+    from peiyu.training.models import Enrolment
+
+    from .attendance_support import trainee
+
+    klass = fz_class(training, announce=True)
+    people = [trainee(training, name) for name in ("张三", "李四")]
+    for p in people:
+        Enrolment.objects.create(klass=klass, trainee=p, source="institution")
+    svc.class_cancel(actor=training.fz_inst_admin, klass=klass, reason="报名人数不足")
+    rows = Enrolment.objects.filter(klass=klass)
+    assert {e.status for e in rows} == {"withdrawn"}
+    assert all("报名人数不足" in e.withdrawn_reason for e in rows)
