@@ -91,10 +91,20 @@ def add_minutes(added: dict[int, int]) -> None:
     if not added:
         return
     table, col = _qn(Enrolment._meta.db_table), _qn("online_minutes")
-    values = ", ".join(f"({int(pk)}, {int(m)})" for pk, m in sorted(added.items()))
-    sql = (
-        f"UPDATE {table} SET {col} = {col} + v.column2, {_qn('updated_at')} = %s "  # noqa: S608
-        f"FROM (VALUES {values}) AS v WHERE {table}.{_qn('id')} = v.column1"
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    pairs = sorted(added.items())
+    if connection.vendor == "postgresql":  # two array parameters: no thousand-row statement to parse
+        sql = (
+            f"UPDATE {table} SET {col} = {col} + v.m, {_qn('updated_at')} = %s "  # noqa: S608
+            f"FROM unnest(%s::bigint[], %s::integer[]) AS v(id, m) WHERE {table}.{_qn('id')} = v.id"
+        )
+        params = [now, [int(pk) for pk, _m in pairs], [int(m) for _pk, m in pairs]]
+    else:
+        values = ", ".join(f"({int(pk)}, {int(m)})" for pk, m in pairs)
+        sql = (
+            f"UPDATE {table} SET {col} = {col} + v.column2, {_qn('updated_at')} = %s "  # noqa: S608
+            f"FROM (VALUES {values}) AS v WHERE {table}.{_qn('id')} = v.column1"
+        )
+        params = [now]
     with connection.cursor() as cur:
-        cur.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now())])
+        cur.execute(sql, params)
