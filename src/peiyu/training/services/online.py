@@ -32,12 +32,12 @@ from django.utils import timezone
 from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.core.crypto import blind_index
 from peiyu.core.errors import Conflict, InvalidInput, PermissionDenied
 
 from ..models import Enrolment, OnlineBatch, PlatformKey, TrainingClass
 from .anomalies import anomaly_detect_later
 from .online_bulk import add_minutes, datetime_adapter, enrolments_of, insert_records, stored_record_ids
+from .roster_bulk import fast_blind_indexer
 
 ID_PURPOSE = "person_id_number"
 MAX_RECORDS = 1000  # records per batch: bounds one request's time and memory
@@ -159,7 +159,7 @@ def _moment(value) -> dt.datetime | None:
     return None if moment.tzinfo is None else moment
 
 
-def _shape(i: int, r) -> tuple[dict | None, str]:
+def _shape(i: int, r, index_of) -> tuple[dict | None, str]:
     """(the record's cleaned fields, '') or (None, the reason it is refused)."""
     if not isinstance(r, dict):
         return None, "记录应为JSON对象"
@@ -184,7 +184,7 @@ def _shape(i: int, r) -> tuple[dict | None, str]:
     return {
         "record_id": rid,
         "class_number": number,
-        "index": blind_index(idn, ID_PURPOSE),
+        "index": index_of(idn),
         "course": course[:200],
         "started_at": start,
         "ended_at": end,
@@ -228,8 +228,9 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
     clean: list[tuple[int, dict]] = []
     seen: set[str] = set()
     duplicates = 0
+    index_of = fast_blind_indexer(ID_PURPOSE)
     for i, r in enumerate(records):
-        row, reason = _shape(i, r)
+        row, reason = _shape(i, r, index_of)
         if row is None:
             rid = r.get("record_id") if isinstance(r, dict) else None
             errors.append({"index": i, "record_id": rid if isinstance(rid, str) else None, "reason": reason})
