@@ -98,7 +98,11 @@ def _setup(trainees: int) -> dict[str, Any]:
         for i, n in enumerate(numbers)
     ]
     with transaction.atomic():
-        Trainee.objects.bulk_create(rows, batch_size=1000)
+        # a re-used --database-url keeps the people of an earlier run: enrol them again, create the rest
+        known = set(
+            Trainee.objects.filter(id_index__in=[r.id_index for r in rows]).values_list("id_index", flat=True)
+        )
+        Trainee.objects.bulk_create([r for r in rows if r.id_index not in known], batch_size=1000)
         made = Trainee.objects.filter(id_index__in=[r.id_index for r in rows]).values_list("pk", flat=True)
         Enrolment.objects.bulk_create(
             [Enrolment(klass=klass, trainee_id=pk, source="import") for pk in made], batch_size=1000

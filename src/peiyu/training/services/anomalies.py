@@ -81,10 +81,12 @@ def _intervals(enrolment_q: Q, window=None) -> list[ar.Interval]:
     return out
 
 
-def _overlaps(klass: TrainingClass, trainee_ids: Iterable[int] | None) -> list[ar.Finding]:
+def _overlaps(klass: TrainingClass, trainee_ids: Iterable[int] | None, window=None) -> list[ar.Finding]:
     """Only trainees of this class who are also in another class can overlap: found with one indexed
     query over the class's enrolments, and nothing more is read when there are none (the usual case);
-    `trainee_ids` (a list or a lazy queryset) is read only then."""
+    `trainee_ids` (a list or a lazy queryset) is read only then. `window` (start, end) limits the
+    class's own intervals to those of the write that triggered the check (an online batch), so the
+    work stays the size of that write, not of the trainees' whole history."""
     shared = set(
         Enrolment.objects.filter(
             trainee_id__in=Enrolment.objects.filter(klass_id=klass.pk).values("trainee_id")
@@ -98,7 +100,7 @@ def _overlaps(klass: TrainingClass, trainee_ids: Iterable[int] | None) -> list[a
     if not shared:
         return []
     shared_ids = sorted(shared)
-    own = _intervals(Q(klass_id=klass.pk, trainee_id__in=shared_ids))
+    own = _intervals(Q(klass_id=klass.pk, trainee_id__in=shared_ids), window)
     if not own:
         return []
     window = (min(i.start for i in own), max(i.end for i in own))
@@ -111,12 +113,17 @@ def anomalies_detect(
     *,
     session_ids: Iterable[int] | None = None,
     trainee_ids: Iterable[int] | None = None,
+    window: tuple | None = None,
 ) -> int:
     """Flag what the rules find for the class (check-ins of `session_ids` only, overlaps of
     `trainee_ids` only, when given); returns how many new anomalies were stored."""
     session_ids = None if session_ids is None else list(session_ids)
     checkins = [] if session_ids == [] else _checkins(klass, session_ids)
-    findings = [*ar.outside_session(checkins), *ar.shared_devices(checkins), *_overlaps(klass, trainee_ids)]
+    findings = [
+        *ar.outside_session(checkins),
+        *ar.shared_devices(checkins),
+        *_overlaps(klass, trainee_ids, window),
+    ]
     if not findings:
         return 0
     wanted = {(f.kind, f.key): f for f in findings}

@@ -270,6 +270,7 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
     new: list[tuple] = []
     added: dict[int, int] = defaultdict(int)
     klass_trainees: dict[int, set[int]] = defaultdict(set)
+    spans: dict[int, tuple[dt.datetime, dt.datetime]] = {}  # per class: when the new records lie
     adapt = datetime_adapter()
     for i, row, klass_id in wanted:
         enrolment_id = enrolments.get((klass_id, row["index"]))
@@ -292,6 +293,8 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
         )
         added[enrolment_id] += row["minutes"]
         klass_trainees[klass_id].add(enrolment_id)
+        lo, hi = spans.get(klass_id, (row["started_at"], row["ended_at"]))
+        spans[klass_id] = (min(lo, row["started_at"]), max(hi, row["ended_at"]))
     errors.sort(key=lambda e: e["index"])
     result = {
         "batch_id": batch_id,
@@ -332,5 +335,5 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
             trainees = Enrolment.objects.filter(pk__in=sorted(enrolment_ids)).values_list(
                 "trainee_id", flat=True
             )
-            anomaly_detect_later(klass_id, session_ids=[], trainee_ids=trainees)
+            anomaly_detect_later(klass_id, session_ids=[], trainee_ids=trainees, window=spans[klass_id])
     return result
