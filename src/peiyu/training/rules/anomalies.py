@@ -85,42 +85,49 @@ def _describe(i: Interval) -> dict[str, Any]:
     }
 
 
+CHINA = dt.timezone(dt.timedelta(hours=8))  # the day an overlap is counted in (no daylight saving)
+OVERLAP_SAMPLE = 5  # pairs of records kept as evidence of one overlap anomaly
+
+
 def overlaps(mine: list[Interval], others: list[Interval]) -> list[Finding]:
-    """Every pair (one of `mine`, one of `others`) of the same trainee in different classes whose
-    times overlap; one finding for each of the two classes."""
+    """The same trainee in two classes at overlapping times: one finding per trainee, pair of classes
+    and day, for each of the two classes. Its evidence is the first overlapping pair, how many pairs
+    there were and a sample of them, so a person reported in two classes at once all day is one
+    anomaly, not one per pair of records."""
     by_trainee: dict[int, list[Interval]] = defaultdict(list)
     for o in others:
         by_trainee[o.trainee_id].append(o)
-    out: list[Finding] = []
-    seen: set[str] = set()
+    groups: dict[str, tuple[Interval, Interval, dict[str, Any]]] = {}
     for m in mine:
         for o in by_trainee.get(m.trainee_id, ()):
             if o.klass_id == m.klass_id or not intervals_overlap(m.start, m.end, o.start, o.end):
                 continue
             start, end = max(m.start, o.start), min(m.end, o.end)
+            day = start.astimezone(CHINA).date().isoformat()
             for this, that in ((m, o), (o, m)):
-                key = f"{this.klass_id}|{this.ref}|{that.ref}"
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(
-                    Finding(
-                        OVERLAP,
-                        key,
-                        this.klass_id,
-                        this.trainee_id,
-                        this.session_id,
-                        {
-                            "trainee": this.trainee_name,
-                            "this": _describe(this),
-                            "other": _describe(that),
-                            "overlap_start": _iso(start),
-                            "overlap_end": _iso(end),
-                            "overlap_minutes": int((end - start).total_seconds() // 60),
-                        },
-                    )
-                )
-    return out
+                key = f"{this.klass_id}|{this.trainee_id}|{that.klass_id}|{day}"
+                group = groups.get(key)
+                if group is None:
+                    evidence = {
+                        "trainee": this.trainee_name,
+                        "day": day,
+                        "this": _describe(this),
+                        "other": _describe(that),
+                        "overlap_start": _iso(start),
+                        "overlap_end": _iso(end),
+                        "overlap_minutes": int((end - start).total_seconds() // 60),
+                        "pairs": 0,
+                        "sample": [],
+                    }
+                    groups[key] = group = (this, that, evidence)
+                evidence = group[2]
+                evidence["pairs"] += 1
+                if len(evidence["sample"]) < OVERLAP_SAMPLE:
+                    evidence["sample"].append([this.ref, that.ref])
+    return [
+        Finding(OVERLAP, key, this.klass_id, this.trainee_id, this.session_id, evidence)
+        for key, (this, _that, evidence) in groups.items()
+    ]
 
 
 def outside_session(checkins: list[CheckIn], early_minutes: int = EARLY_CHECKIN_MINUTES) -> list[Finding]:

@@ -127,6 +127,20 @@ def test_overlap_rule_ignores_touching_and_same_class_intervals():
     assert ar.overlaps([a], [b, c]) == []
 
 
+def test_a_day_of_overlapping_records_is_one_anomaly_per_class_with_the_count_of_pairs():
+    import datetime as dt
+
+    mine = [ar.Interval(f"o{i}", 1, "C1", 7, "张*", at(3, 9) + dt.timedelta(minutes=10 * i),
+                        at(3, 9) + dt.timedelta(minutes=10 * i + 30)) for i in range(30)]  # fmt: skip
+    others = [ar.Interval(f"o{100 + i}", 2, "C2", 7, "张*", at(3, 9) + dt.timedelta(minutes=10 * i),
+                          at(3, 9) + dt.timedelta(minutes=10 * i + 30)) for i in range(30)]  # fmt: skip
+    findings = ar.overlaps(mine, others)
+    assert sorted(f.klass_id for f in findings) == [1, 2]
+    pairs = {f.klass_id: f.evidence["pairs"] for f in findings}
+    assert pairs[1] == pairs[2] > 30
+    assert all(len(f.evidence["sample"]) == ar.OVERLAP_SAMPLE for f in findings)
+
+
 def test_online_batch_signature_helper_matches_hmac_sha256():
     import hashlib
     import hmac
