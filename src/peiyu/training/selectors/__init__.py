@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
 
-from ..models import Teacher, TrainingPlan
+from ..models import CertType, Teacher, TrainingClass, TrainingPlan
 
 
 def _training_scope(actor, *, org: str, region: str) -> tuple[Q, Q]:
@@ -42,3 +42,25 @@ def plan_get_for(actor, plan_id) -> TrainingPlan:
 def teachers_visible_to(actor) -> QuerySet[Teacher]:
     own, supervised = _training_scope(actor, org="institution_id", region="institution__region_id")
     return Teacher.objects.filter(own | supervised).select_related("institution")
+
+
+def class_q(actor, prefix: str = "") -> Q:
+    """The classes the actor may see, as a filter on the model that reaches the class through `prefix`
+    ('' for the class itself, 'klass__', 'enrolment__klass__'): the institution's own classes; once a
+    class is out of draft, the officials of its region (TRN-2, ACT-8) and, for an industry-led plan,
+    the industry authority that supervises it (TRN-12). Every training read about a class uses this."""
+    own, supervised = _training_scope(actor, org=f"{prefix}plan__institution_id", region=f"{prefix}region_id")
+    org_id = getattr(actor, "primary_org_id", None)
+    if org_id and scope_for(actor, "training.supervise").granted:
+        supervised |= Q(
+            **{
+                f"{prefix}plan__supervising_authority_id": org_id,
+                f"{prefix}plan__cert_type": CertType.INDUSTRY,
+            }
+        )
+    return own | (supervised & ~Q(**{f"{prefix}status": TrainingClass.Status.DRAFT}))
+
+
+def manages_class(actor, klass: TrainingClass) -> bool:
+    """Whether the actor manages the class's institution (training.manage)."""
+    return klass.plan.institution_id in scope_for(actor, "training.manage").org_ids

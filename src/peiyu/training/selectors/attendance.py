@@ -6,40 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_name
 
 from ..models import Anomaly, Attendance, Enrolment, TrainingClass, TrainingSession
-from . import _training_scope
+from . import class_q, manages_class
+from .classes import class_get_for
 
-
-def _class_q(actor, prefix: str = "") -> Q:
-    """Classes the actor may see, as a filter on the model reached through `prefix` ('' or 'klass__')."""
-    own, supervised = _training_scope(actor, org=f"{prefix}plan__institution_id", region=f"{prefix}region_id")
-    org_id = getattr(actor, "primary_org_id", None)
-    if org_id and scope_for(actor, "training.supervise").granted:
-        supervised |= Q(**{f"{prefix}plan__supervising_authority_id": org_id})
-    return own | supervised
-
-
-def classes_visible_to(actor) -> QuerySet[TrainingClass]:
-    return TrainingClass.objects.filter(_class_q(actor)).select_related("plan", "plan__institution")
-
-
-def class_get_for(actor, klass_id) -> TrainingClass:
-    try:
-        return classes_visible_to(actor).get(pk=int(klass_id))
-    except (TrainingClass.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound() from exc
-
-
-def class_managed_by(actor, klass: TrainingClass) -> bool:
-    """Whether the actor manages the class's institution (may plan sessions and record attendance)."""
-    manage = scope_for(actor, "training.manage")
-    return manage.granted and klass.plan.institution_id in manage.org_ids
+class_managed_by = manages_class
 
 
 def sessions_for(actor, klass_id) -> QuerySet[TrainingSession]:
@@ -50,7 +26,7 @@ def sessions_for(actor, klass_id) -> QuerySet[TrainingSession]:
 def session_get_for(actor, session_id) -> TrainingSession:
     try:
         return (
-            TrainingSession.objects.filter(_class_q(actor, "klass__"))
+            TrainingSession.objects.filter(class_q(actor, "klass__"))
             .select_related("klass", "klass__plan", "teacher")
             .get(pk=int(session_id))
         )
@@ -69,7 +45,7 @@ def attendance_for(actor, session_id) -> QuerySet[Attendance]:
 
 def attendance_get_for(actor, attendance_id) -> Attendance:
     try:
-        return Attendance.objects.filter(_class_q(actor, "session__klass__")).get(pk=int(attendance_id))
+        return Attendance.objects.filter(class_q(actor, "session__klass__")).get(pk=int(attendance_id))
     except (Attendance.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound() from exc
 
@@ -82,7 +58,7 @@ def enrolment_in_class(klass: TrainingClass, enrolment_id) -> Enrolment:
 
 
 def anomalies_visible_to(actor) -> QuerySet[Anomaly]:
-    return Anomaly.objects.filter(_class_q(actor, "klass__")).select_related(
+    return Anomaly.objects.filter(class_q(actor, "klass__")).select_related(
         "klass", "klass__plan", "trainee", "session", "resolved_by"
     )
 

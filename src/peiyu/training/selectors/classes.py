@@ -15,7 +15,7 @@ from peiyu.core.models import Decision, TransitionLog
 
 from ..models import CertType, Enrolment, Inspection, TraineeEvaluation, TrainingClass
 from ..rules.process import ProcessFacts, Step, needs_opening, process_steps
-from . import _training_scope
+from . import class_q, manages_class
 
 S = TrainingClass.Status
 PUBLIC_STATUSES = (S.ANNOUNCED, S.OPENING, S.RUNNING)
@@ -23,13 +23,7 @@ DECIDING_ORG_KINDS = (Org.Kind.HRSS_CITY, Org.Kind.HRSS_DISTRICT)
 
 
 def classes_visible_to(actor) -> QuerySet[TrainingClass]:
-    own, supervised = _training_scope(actor, org="plan__institution_id", region="region_id")
-    org_id = getattr(actor, "primary_org_id", None)
-    if org_id and scope_for(actor, "training.supervise").granted:
-        supervised |= Q(plan__supervising_authority_id=org_id, plan__cert_type=CertType.INDUSTRY)
-    # a draft is the institution's own until it is announced
-    q = own | (supervised & ~Q(status=S.DRAFT))
-    return TrainingClass.objects.filter(q).select_related(
+    return TrainingClass.objects.filter(class_q(actor)).select_related(
         "plan", "plan__institution", "plan__listing", "region", "online_platform", "decision"
     )
 
@@ -60,9 +54,7 @@ def announcement_get_public(number: str) -> TrainingClass:
 # --- who may do what --------------------------------------------------------------------------------------
 
 
-def manages(actor, klass: TrainingClass) -> bool:
-    scope = scope_for(actor, "training.manage")
-    return klass.plan.institution_id in scope.org_ids
+manages = manages_class
 
 
 def may_decide_opening(actor, klass: TrainingClass) -> bool:

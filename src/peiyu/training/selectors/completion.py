@@ -20,16 +20,9 @@ from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_id_number, mask_name
 
 from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingCertificate, TrainingClass, TrainingReport
-from . import _training_scope
-
-
-def _class_scope(actor, prefix: str = "") -> tuple[Q, Q]:
-    """(managed, supervised) filters for records reached through a class at `prefix` ('' = the class)."""
-    own, supervised = _training_scope(actor, org=f"{prefix}plan__institution_id", region=f"{prefix}region_id")
-    org_id = getattr(actor, "primary_org_id", None)
-    if org_id and scope_for(actor, "training.supervise").granted:
-        supervised |= Q(**{f"{prefix}plan__supervising_authority_id": org_id})
-    return own, supervised
+from . import class_q
+from . import manages_class as manages_class  # re-exported for the completion views
+from .classes import class_get_for, classes_visible_to
 
 
 def _get(qs: QuerySet, pk) -> Any:
@@ -42,20 +35,9 @@ def _get(qs: QuerySet, pk) -> Any:
 # --- classes -------------------------------------------------------------------------------------------
 
 
-def completion_classes_visible_to(actor) -> QuerySet[TrainingClass]:
-    own, supervised = _class_scope(actor)
-    return TrainingClass.objects.filter(own | supervised).select_related(
-        "plan", "plan__institution", "region"
-    )
-
-
-def completion_class_get_for(actor, klass_id) -> TrainingClass:
-    return _get(completion_classes_visible_to(actor), klass_id)
-
-
-def manages_class(actor, klass: TrainingClass) -> bool:
-    scope = scope_for(actor, "training.manage")
-    return klass.plan.institution_id in scope.org_ids
+# one class scope for all of training (selectors.class_q)
+completion_classes_visible_to = classes_visible_to
+completion_class_get_for = class_get_for
 
 
 def supervises_class(actor, klass: TrainingClass) -> bool:
@@ -72,8 +54,7 @@ def supervises_class(actor, klass: TrainingClass) -> bool:
 
 
 def reports_visible_to(actor) -> QuerySet[TrainingReport]:
-    own, supervised = _class_scope(actor, "klass__")
-    return TrainingReport.objects.filter(own | supervised).select_related(
+    return TrainingReport.objects.filter(class_q(actor, "klass__")).select_related(
         "klass", "klass__plan", "klass__plan__institution", "klass__region"
     )
 
@@ -86,8 +67,7 @@ def report_get_for(actor, report_id) -> TrainingReport:
 
 
 def certificates_visible_to(actor) -> QuerySet[TrainingCertificate]:
-    own, supervised = _class_scope(actor, "enrolment__klass__")
-    q = own | supervised
+    q = class_q(actor, "enrolment__klass__")
     if getattr(actor, "is_authenticated", False):
         q |= Q(trainee__user_id=actor.pk)
     return TrainingCertificate.objects.filter(q).select_related("institution", "trainee", "enrolment__klass")
@@ -169,8 +149,7 @@ def trainee_archive(actor, trainee_id) -> dict[str, Any]:
     self_view = trainee.user_id is not None and trainee.user_id == getattr(actor, "pk", None)
     qs = Enrolment.objects.filter(trainee=trainee)
     if not self_view:
-        own, supervised = _class_scope(actor, "klass__")
-        qs = qs.filter(own | supervised)
+        qs = qs.filter(class_q(actor, "klass__"))
     enrolments = list(
         qs.select_related(
             "klass", "klass__plan", "klass__plan__institution", "klass__region", "certificate", "evaluation"

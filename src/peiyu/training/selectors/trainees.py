@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
 
 from ..models import Enrolment, RosterImport, Trainee, TrainingClass
-from . import _training_scope
+from . import _training_scope, manages_class
+from .classes import class_get_for, classes_visible_to
 
 
 def _int(value) -> int:
@@ -20,22 +20,10 @@ def _int(value) -> int:
         raise NotFound() from exc
 
 
-def roster_classes_visible_to(actor) -> QuerySet[TrainingClass]:
-    """Classes whose roster the actor may read: its institution's, or (once out of draft) the region's."""
-    own, supervised = _training_scope(actor, org="plan__institution_id", region="region_id")
-    q = own | (supervised & ~Q(status=TrainingClass.Status.DRAFT))
-    return TrainingClass.objects.filter(q).select_related("plan", "plan__institution", "region")
-
-
-def roster_class_get_for(actor, klass_id) -> TrainingClass:
-    try:
-        return roster_classes_visible_to(actor).get(pk=_int(klass_id))
-    except TrainingClass.DoesNotExist as exc:
-        raise NotFound() from exc
-
-
-def may_manage_class(actor, klass: TrainingClass) -> bool:
-    return klass.plan.institution_id in scope_for(actor, "training.manage").org_ids
+# the roster of a class is read wherever the class is (one class scope for all of training)
+roster_classes_visible_to = classes_visible_to
+roster_class_get_for = class_get_for
+may_manage_class = manages_class
 
 
 def trainees_visible_to(actor) -> QuerySet[Trainee]:
