@@ -32,6 +32,7 @@ from ..rules import plans as pr
 from ..rules.claims import check_public_texts
 from ..rules.process import needs_opening
 from ..selectors.classes import may_decide_opening
+from .fields import clean_dates, clean_texts
 
 S = TrainingClass.Status
 SUBJECT = "training.trainingclass"
@@ -105,11 +106,7 @@ def _refuse_unless(check) -> None:
 def _clean(plan: TrainingPlan, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
-    for name, cap in _TEXT_FIELDS.items():
-        value = (data.get(name) or "").strip()
-        if len(value) > cap:
-            errors[name] = [f"不能超过{cap}个字"]
-        out[name] = value
+    out.update(clean_texts(data, _TEXT_FIELDS, errors))
     if not out["title"]:
         errors["title"] = ["请填写班级名称"]
     try:
@@ -118,12 +115,7 @@ def _clean(plan: TrainingPlan, data: dict[str, Any]) -> dict[str, Any]:
         out["capacity"] = 0
     if not (0 < out["capacity"] <= 100000):
         errors["capacity"] = ["招生人数应为大于0的整数"]
-    for name, label in (("starts_on", "开班日期"), ("ends_on", "结业日期")):
-        raw = data.get(name)
-        try:
-            out[name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw or ""))
-        except ValueError:
-            errors[name] = [f"请填写{label}（年-月-日）"]
+    out.update(clean_dates(data, {"starts_on": "开班日期", "ends_on": "结业日期"}, errors))
     if "starts_on" in out and "ends_on" in out:
         for k, v in cr.dates_within_plan(
             out["starts_on"], out["ends_on"], plan.starts_on, plan.ends_on

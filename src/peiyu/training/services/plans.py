@@ -29,6 +29,7 @@ from peiyu.institutions.models import Kind, Listing
 from ..models import CertType, Teacher, TitleLevel, TrainingPlan
 from ..rules import plans as pr
 from ..rules.claims import check_public_texts
+from .fields import clean_dates, clean_texts
 
 ID_PURPOSE = "person_id_number"  # one blind index for a person's ID number, teacher or trainee
 PUBLIC_TEXT_FIELDS = ("title", "description", "schedule", "refund_terms", "makeup_terms")
@@ -105,11 +106,7 @@ def _clean_plan(institution: Org, data: dict[str, Any]) -> dict[str, Any]:
     """The plan's fields from a form or API body, every problem named per field in Chinese."""
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
-    for name, cap in _TEXT_FIELDS.items():
-        value = (data.get(name) or "").strip()
-        if len(value) > cap:
-            errors[name] = [f"不能超过{cap}个字"]
-        out[name] = value
+    out.update(clean_texts(data, _TEXT_FIELDS, errors))
     if not out["title"]:
         errors["title"] = ["请填写计划名称"]
     code = (data.get("occupation_code") or "").strip()
@@ -148,12 +145,7 @@ def _clean_plan(institution: Org, data: dict[str, Any]) -> dict[str, Any]:
         if value < 0 or value >= Decimal("100000000") or value != value.quantize(Decimal("0.01")):
             errors[name] = [f"{label}应为不超过两位小数的非负金额"]
         out[name] = value
-    for name, label in (("starts_on", "计划开始日期"), ("ends_on", "计划结束日期")):
-        raw = data.get(name)
-        try:
-            out[name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw or ""))
-        except ValueError:
-            errors[name] = [f"请填写{label}（年-月-日）"]
+    out.update(clean_dates(data, {"starts_on": "计划开始日期", "ends_on": "计划结束日期"}, errors))
     if "starts_on" in out and "ends_on" in out and out["ends_on"] < out["starts_on"]:
         errors["ends_on"] = ["结束日期不能早于开始日期"]
     cert_type = data.get("cert_type") or CertType.CERTIFICATE

@@ -280,3 +280,9 @@ def test_a_plan_whose_training_has_already_started_is_not_filed(training):
     assert exc.value.rule == "TRN-2" and "开始前备案" in exc.value.message
     plan.refresh_from_db()
     assert plan.status == TrainingPlan.Status.DRAFT
+
+
+def test_a_non_text_value_in_a_text_field_is_read_as_text_not_a_crash(training):
+    data = plan_data(training, description=2026, refund_terms=12345)
+    plan = svc.plan_create(actor=training.sy_inst_admin, institution=training.orgs["inst_sy"], data=data)
+    assert plan.description == "2026" and plan.refund_terms == "12345"
