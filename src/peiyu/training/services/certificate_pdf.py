@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -16,6 +15,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from peiyu.core.identifiers import mask_id_number
+from peiyu.institutions.documents import QRCode
 
 from ..models import TrainingCertificate
 
@@ -35,21 +35,7 @@ def ce_line(cert: TrainingCertificate) -> str:
 
 
 def _qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
-    rows = [list(r) for r in segno.make(data, error="m", micro=False).matrix_iter(border=2)]
-    cell = size / len(rows)
-    path = c.beginPath()
-    for j, row in enumerate(rows):
-        i = 0
-        while i < len(row):
-            if not row[i]:
-                i += 1
-                continue
-            start = i
-            while i < len(row) and row[i]:
-                i += 1
-            path.rect(x + start * cell, y + size - (j + 1) * cell, (i - start) * cell, cell)
-    c.setFillColor(colors.black)
-    c.drawPath(path, stroke=0, fill=1)
+    QRCode(data, size).drawOn(c, x, y)
 
 
 def certificate_pdf(cert: TrainingCertificate, *, verify_url: str) -> bytes:

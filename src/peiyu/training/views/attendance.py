@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -25,6 +24,7 @@ from ..models import Anomaly, Enrolment, TrainingSession
 from ..selectors import attendance as sel
 from ..services import anomalies as anomaly_svc
 from ..services import attendance as svc
+from . import qr_svg
 
 register_nav(
     NavItem(
@@ -99,10 +99,6 @@ def class_sessions(request, pk):
 # --- one session ---------------------------------------------------------------------------------------------
 
 
-def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, title=_("扫码签到"))
-
-
 @require_http_methods(["GET", "POST"])
 def session_detail(request, pk):
     session = _or_404(sel.session_get_for, request.user, pk)
@@ -153,7 +149,7 @@ def session_detail(request, pk):
         ]
         if session.mode == TrainingSession.Mode.OFFLINE:
             scan_url = request.build_absolute_uri(reverse("session_checkin", args=[session.qr_token]))
-            qr = mark_safe(_qr_svg(scan_url))  # noqa: S308 - segno's own SVG of our URL
+            qr = mark_safe(qr_svg(scan_url, title=_("扫码签到")))  # noqa: S308 - segno's own SVG of our URL
     return render(
         request,
         "training/attendance_session.html",

@@ -5,9 +5,6 @@ number), which shows the holder's name partly masked and never the ID number. In
 
 from __future__ import annotations
 
-import io
-
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
@@ -23,16 +20,11 @@ from ..selectors import completion as sel
 from ..services import certificate_pdf
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
+from . import qr_svg
 
 
 def verify_url(request, cert) -> str:
     return request.build_absolute_uri(reverse("training_certificate_verify", args=[cert.verify_token]))
-
-
-def _qr_svg(data: str) -> str:
-    buf = io.BytesIO()
-    segno.make(data, error="m", micro=False).save(buf, kind="svg", scale=3, xmldecl=False, svgns=True)
-    return buf.getvalue().decode("utf-8")
 
 
 def _my_page(request, *, errors=None, values=None, error=None, status=200):
@@ -43,7 +35,7 @@ def _my_page(request, *, errors=None, values=None, error=None, status=200):
             c = row["certificate"]
             if c:
                 c["verify_url"] = verify_url(request, sel.certificate_get_for(request.user, c["id"]))
-                c["qr"] = _qr_svg(c["verify_url"])
+                c["qr"] = qr_svg(c["verify_url"], title=_("证书核验"))
     pending = {e.pk for e in sel.evaluations_to_give(request.user)} if trainee else set()
     return render(
         request,
