@@ -17,7 +17,11 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> No
     cols = ", ".join(qn(c) for c in columns)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+            # the driver's own cursor: its errors are wrapped into Django's (IntegrityError, …) here
+            with (
+                connection.wrap_database_errors,
+                cur.cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:

@@ -8,5 +8,6 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import demo, todos  # noqa: F401 - to-do providers register themselves (nav entries: in views modules)
+        from .services import anomalies  # noqa: F401 - its `peiyu tick` handler registers itself
 
         demo.register()

@@ -419,10 +419,28 @@ class OnlineRecord(models.Model):
     """One online learning record of a trainee in a class, as the platform reported it (TRN-4, TRN-5).
     `record_id` is the platform's own id: a record sent twice is stored once."""
 
-    platform = models.ForeignKey("accounts.Org", on_delete=models.PROTECT, related_name="+")
+    # Written a thousand at a time (ADR 0006), so what each row costs counts:
+    # - no single-column indexes on platform and enrolment: the unique (platform, record_id) and the
+    #   (enrolment, started_at) indexes lead with them;
+    # - no database foreign-key constraints (a per-row trigger at commit, half of a batch's database
+    #   time). The references hold by construction: the batch is inserted in the same transaction, the
+    #   platform is the batch's own (whose foreign key is kept), and the enrolments are the rows the
+    #   same transaction's minutes UPDATE locked and counted (services/online_bulk.add_minutes).
+    #   on_delete=PROTECT is still enforced by the ORM, and enrolments are never deleted.
+    platform = models.ForeignKey(
+        "accounts.Org", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     record_id = models.CharField(max_length=64)
-    batch = models.ForeignKey(OnlineBatch, on_delete=models.PROTECT, related_name="records")
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="online_records")
+    batch = models.ForeignKey(
+        OnlineBatch, on_delete=models.PROTECT, related_name="records", db_constraint=False
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="online_records",
+        db_index=False,
+        db_constraint=False,
+    )
     course = models.CharField(_("课程"), max_length=200, blank=True)
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"))
@@ -491,6 +509,25 @@ class Anomaly(TimeStamped):
         ordering = ["-created_at"]
         verbose_name = _("考勤异常")
         verbose_name_plural = _("考勤异常")
+
+
+class AnomalyScan(models.Model):
+    """An online batch's records in one class, waiting to be checked for overlaps (TRN-5). Written in
+    the batch's transaction; a task (`anomaly_scans_run`) checks every waiting batch of a class at once,
+    outside the request where Celery has a broker, and deletes the rows it checked. Rows left waiting
+    (a lost task) are checked by `peiyu tick`."""
+
+    klass = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(OnlineBatch, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["klass", "batch"], name="anomaly_scan_once")]
+        verbose_name = _("待检查的学习记录批次")
+        verbose_name_plural = _("待检查的学习记录批次")
+
+    def __str__(self) -> str:
+        return f"{self.klass_id}/{self.batch_id}"
 
 
 class Inspection(TimeStamped):

@@ -1,5 +1,5 @@
-"""Background jobs of training: the roster import runs as a Celery task (in-process when Celery is eager,
-as in the embedded default and the tests)."""
+"""Background jobs of training: the roster import and the overlap check of online batches run as
+Celery tasks (in-process when Celery is eager, as in the embedded default and the tests)."""
 
 from celery import shared_task
 
@@ -10,3 +10,10 @@ def roster_import_task(import_id: int) -> dict:
 
     imp = roster_import_run(import_id)
     return {"id": imp.pk, "status": imp.status, "enrolled": imp.enrolled, "rejected": imp.rejected_rows}
+
+
+@shared_task(name="peiyu.training.anomaly_scan")
+def anomaly_scan_task(klass_id: int) -> int:
+    from .services.anomalies import anomaly_scans_run
+
+    return anomaly_scans_run(klass_id)

@@ -3,23 +3,30 @@ explained (by the institution or an official) or confirmed (by an official).
 
 `anomalies_detect(klass)` is idempotent: the rules give each fact a stable key and Anomaly is unique on
 (kind, key), so running it again flags nothing new. It is run after each check-in and session close
-(limited to that session) and after each accepted online batch (limited to that batch's trainees)."""
+(limited to that session), and for online batches by `anomaly_scans_run`: each batch leaves one
+AnomalyScan row per class it touched, and one task per class checks every batch waiting for it at once
+(the trainees of those records, within their span), outside the request where Celery has a broker. A
+class with a task already queued gets no second one (a cache key), so a platform pushing many batches
+a second costs one check per class per task run, not one per batch."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
+from peiyu.core import tick
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.identifiers import mask_name
 
-from ..models import Anomaly, Attendance, Enrolment, OnlineRecord, TrainingClass
+from ..models import Anomaly, AnomalyScan, Attendance, Enrolment, OnlineRecord, TrainingClass
 from ..rules import anomalies as ar
 
 
@@ -165,6 +172,77 @@ def anomaly_detect_later(klass_id: int, **limits) -> None:
             anomalies_detect(klass, **limits)
 
     transaction.on_commit(run)
+
+
+# --- online batches: checked per class, outside the request --------------------------------------------------
+
+SCAN_QUEUED_SECONDS = 600  # a queued task not started by then is assumed lost: the next batch queues another
+SCAN_LEFT_MINUTES = 10  # `peiyu tick` checks scans waiting longer than this (their task was lost)
+
+
+def _scan_key(klass_id: int) -> str:
+    return f"training:anomaly-scan:{klass_id}"
+
+
+def anomaly_scans_queue(batch_id: int, klass_ids: Iterable[int]) -> None:
+    """In the batch's transaction: its records in each class wait for the overlap check; once it has
+    committed, a check is queued for each class that has none queued yet."""
+    klass_ids = sorted(klass_ids)
+    if not klass_ids:
+        return
+    AnomalyScan.objects.bulk_create([AnomalyScan(klass_id=k, batch_id=batch_id) for k in klass_ids])
+
+    def queue() -> None:
+        from ..tasks import anomaly_scan_task
+
+        for klass_id in klass_ids:
+            if cache.add(_scan_key(klass_id), 1, SCAN_QUEUED_SECONDS):
+                anomaly_scan_task.delay(klass_id)
+
+    transaction.on_commit(queue)
+
+
+def anomaly_scans_run(klass_id: int) -> int:
+    """Check the waiting batches of a class for overlaps, all at once; returns the anomalies flagged.
+    Batches that commit while it runs queue the next run (the key is dropped first); two runs at once
+    (PostgreSQL) take disjoint rows."""
+    cache.delete(_scan_key(klass_id))
+    klass = TrainingClass.objects.filter(pk=klass_id).first()
+    if klass is None:
+        return 0
+    with transaction.atomic():
+        waiting = list(
+            AnomalyScan.objects.select_for_update(skip_locked=True)
+            .filter(klass_id=klass_id)
+            .values_list("pk", "batch_id")
+        )
+        if not waiting:
+            return 0
+        records = OnlineRecord.objects.filter(
+            batch_id__in=[b for _pk, b in waiting], enrolment__klass_id=klass_id
+        )
+        span = records.aggregate(start=Min("started_at"), end=Max("ended_at"))
+        flagged = 0
+        if span["start"] is not None:
+            # a lazy queryset: read only if some trainees of the class are in another class too
+            trainees = records.values_list("enrolment__trainee_id", flat=True).distinct()
+            flagged = anomalies_detect(
+                klass, session_ids=[], trainee_ids=trainees, window=(span["start"], span["end"])
+            )
+        AnomalyScan.objects.filter(pk__in=[pk for pk, _b in waiting]).delete()
+    return flagged
+
+
+@tick.register("training.anomaly_scans")
+def anomaly_scans_left(now) -> int:
+    """Classes whose batches have waited longer than SCAN_LEFT_MINUTES (their task was lost) are checked
+    now; returns the anomalies flagged."""
+    late = (
+        AnomalyScan.objects.filter(created_at__lt=now - dt.timedelta(minutes=SCAN_LEFT_MINUTES))
+        .values_list("klass_id", flat=True)
+        .distinct()
+    )
+    return sum(anomaly_scans_run(klass_id) for klass_id in sorted(set(late)))
 
 
 # --- resolving -----------------------------------------------------------------------------------------------

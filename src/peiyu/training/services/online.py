@@ -8,7 +8,8 @@ from our clock). A stolen token alone cannot push records, nor can a replayed re
 
 A batch (at most MAX_RECORDS records) is idempotent by its batch_id: sent again with the same body it
 gets the stored answer and writes nothing; with another body it is refused (409). A record whose
-record_id is already stored is counted as a duplicate. A record is accepted when its class exists,
+record_id is already stored is counted as a duplicate (found by the unique constraint, which sends the
+batch round again with the stored ids looked up). A record is accepted when its class exists,
 names this platform as its online platform and is running (培训中), the trainee is enrolled (在训)
 in it, and the learning lies within the class's dates; otherwise it is listed with its index,
 record_id and the reason in Chinese. Accepted records are written in bulk and each enrolment's
@@ -34,8 +35,8 @@ from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.errors import Conflict, InvalidInput, PermissionDenied
 
-from ..models import Enrolment, OnlineBatch, PlatformKey, TrainingClass
-from .anomalies import anomaly_detect_later
+from ..models import OnlineBatch, PlatformKey, TrainingClass
+from .anomalies import anomaly_scans_queue
 from .online_bulk import add_minutes, datetime_adapter, enrolments_of, insert_records, stored_record_ids
 from .roster_bulk import fast_blind_indexer
 
@@ -203,15 +204,17 @@ def online_batch_ingest(
     stored = OnlineBatch.objects.filter(platform=platform, batch_id=batch_id).first()
     if stored is not None:
         return _replayed(stored, digest)
-    for attempt in range(2):
+    # Written first without looking up its record ids: a record sent again in another batch is rare,
+    # and the unique (platform, record_id) constraint catches it. Then the batch is written again,
+    # leaving out the record ids already stored (twice: a concurrent batch may store one meanwhile).
+    for attempt in range(3):
         try:
-            return _ingest(platform_user, platform, batch_id, digest, records)
-        except IntegrityError:
-            # a concurrent request stored the same batch or one of these record ids first: look again
+            return _ingest(platform_user, platform, batch_id, digest, records, check_stored=attempt > 0)
+        except IntegrityError:  # a record id or the batch id stored already, or an enrolment withdrawn
             stored = OnlineBatch.objects.filter(platform=platform, batch_id=batch_id).first()
-            if stored is not None:
+            if stored is not None:  # a concurrent request stored this very batch first
                 return _replayed(stored, digest)
-            if attempt:
+            if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
@@ -222,7 +225,9 @@ def _replayed(stored: OnlineBatch, digest: str) -> dict[str, Any]:
     return {**stored.result, "replayed": True}
 
 
-def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> dict[str, Any]:
+def _ingest(
+    user, platform: Org, batch_id: str, digest: str, records: list, *, check_stored: bool
+) -> dict[str, Any]:
     tz = timezone.get_current_timezone()
     errors: list[dict[str, Any]] = []
     clean: list[tuple[int, dict]] = []
@@ -266,11 +271,12 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
     enrolments = enrolments_of({k for _, _, k in wanted}, {row["index"] for _, row, _ in wanted})
     # read before the write transaction (which holds SQLite's write lock, PostgreSQL's row locks);
     # a record id stored meanwhile by a concurrent batch fails the unique constraint: the caller retries
-    existing = stored_record_ids(platform.pk, [row["record_id"] for _, row, _ in wanted])
+    existing = (
+        stored_record_ids(platform.pk, [row["record_id"] for _, row, _ in wanted]) if check_stored else set()
+    )
     new: list[tuple] = []
     added: dict[int, int] = defaultdict(int)
-    klass_trainees: dict[int, set[int]] = defaultdict(set)
-    spans: dict[int, tuple[dt.datetime, dt.datetime]] = {}  # per class: when the new records lie
+    touched: set[int] = set()  # the classes of the accepted records
     adapt = datetime_adapter()
     for i, row, klass_id in wanted:
         enrolment_id = enrolments.get((klass_id, row["index"]))
@@ -292,9 +298,7 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
             )
         )
         added[enrolment_id] += row["minutes"]
-        klass_trainees[klass_id].add(enrolment_id)
-        lo, hi = spans.get(klass_id, (row["started_at"], row["ended_at"]))
-        spans[klass_id] = (min(lo, row["started_at"]), max(hi, row["ended_at"]))
+        touched.add(klass_id)
     errors.sort(key=lambda e: e["index"])
     result = {
         "batch_id": batch_id,
@@ -314,8 +318,9 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
             rejected=len(errors),
             result=result,
         )
+        if not add_minutes(added):  # an enrolment of the batch was withdrawn meanwhile: read again
+            raise IntegrityError("an enrolment of the batch is no longer enrolled")
         insert_records([(platform.pk, batch.pk, *row) for row in new])
-        add_minutes(added)
         audit_record(
             user,
             "online_batch.received",
@@ -326,14 +331,9 @@ def _ingest(user, platform: Org, batch_id: str, digest: str, records: list) -> d
                 "duplicates": duplicates,
                 "rejected": len(errors),
                 "minutes": sum(added.values()),
-                "classes": sorted(klass_trainees),
+                "classes": sorted(touched),
             },
             region_code="",
         )
-        for klass_id, enrolment_ids in klass_trainees.items():
-            # a lazy queryset: read only if some of these trainees are in another class too
-            trainees = Enrolment.objects.filter(pk__in=sorted(enrolment_ids)).values_list(
-                "trainee_id", flat=True
-            )
-            anomaly_detect_later(klass_id, session_ids=[], trainee_ids=trainees, window=spans[klass_id])
+        anomaly_scans_queue(batch.pk, touched)
     return result

@@ -93,31 +93,40 @@ def insert_records(rows: list[tuple]) -> None:
     insert_rows(meta.db_table, [meta.get_field(name).column for name in _RECORD_COLUMNS], rows)
 
 
-def add_minutes(added: dict[int, int]) -> None:
+def add_minutes(added: dict[int, int]) -> bool:
     """online_minutes += the minutes accepted, for every enrolment of the batch in one UPDATE joined
     to a VALUES list (UPDATE … FROM: PostgreSQL, SQLite ≥ 3.33; both name its columns column1,
-    column2). Ids and minutes are integers we computed, written into the statement as such."""
+    column2). Ids and minutes are integers we computed, written into the statement as such.
+
+    Only enrolments still enrolled (在训) are updated, and True is returned only when every one of
+    them was: the rows are then locked by this transaction until it ends, which is what lets the
+    batch's records reference them without a per-row foreign-key check (OnlineRecord). False means
+    one was withdrawn meanwhile: the caller rolls back and reads the batch's enrolments again."""
     if not added:
-        return
+        return True
     table, col = _qn(Enrolment._meta.db_table), _qn("online_minutes")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     pairs = sorted(added.items())
+    enrolled = Enrolment.Status.ENROLLED.value
     if connection.vendor == "postgresql":  # two array parameters: no thousand-row statement to parse
         sql = (
             f"UPDATE {table} SET {col} = {col} + v.m, {_qn('updated_at')} = %s "  # noqa: S608
-            f"FROM unnest(%s::bigint[], %s::integer[]) AS v(id, m) WHERE {table}.{_qn('id')} = v.id"
+            f"FROM unnest(%s::bigint[], %s::integer[]) AS v(id, m) WHERE {table}.{_qn('id')} = v.id "
+            f"AND {table}.{_qn('status')} = %s"
         )
         params = [
             now,
             _array_literal(int(pk) for pk, _m in pairs),
             _array_literal(int(m) for _pk, m in pairs),
+            enrolled,
         ]
     else:
         values = ", ".join(f"({int(pk)}, {int(m)})" for pk, m in pairs)
         sql = (
             f"UPDATE {table} SET {col} = {col} + v.column2, {_qn('updated_at')} = %s "  # noqa: S608
-            f"FROM (VALUES {values}) AS v WHERE {table}.{_qn('id')} = v.column1"
+            f"FROM (VALUES {values}) AS v WHERE {table}.{_qn('id')} = v.column1 AND {table}.{_qn('status')} = %s"
         )
-        params = [now]
+        params = [now, enrolled]
     with connection.cursor() as cur:
         cur.execute(sql, params)
+        return cur.rowcount == len(pairs)

@@ -141,6 +141,78 @@ def test_a_day_of_overlapping_records_is_one_anomaly_per_class_with_the_count_of
     assert all(len(f.evidence["sample"]) == ar.OVERLAP_SAMPLE for f in findings)
 
 
+def _two_platform_classes(world):
+    p = Platform(world)
+    a_class = sy_class(world)
+    b_class = sy_class(world, platform=p.org, inst="inst_dl", region="210202")
+    t1, t2 = trainee(world, "张小明"), trainee(world, "王小红")
+    for t in (t1, t2):
+        enrol(a_class, t), enrol(b_class, t)
+    s = session(world, a_class, at(3, 9), at(3, 12))
+    for e in a_class.enrolments.all():
+        att.attendance_check_in(actor=world.sy_inst_admin, session=s, enrolment=e, at=at(3, 9))
+    return p, a_class, b_class, t1, t2
+
+
+def test_batches_waiting_for_their_overlap_check_are_checked_together_by_one_task(
+    training, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from peiyu.training import tasks
+    from peiyu.training.models import AnomalyScan
+
+    p, _a_class, b_class, t1, t2 = _two_platform_classes(training)
+    queued = []
+    monkeypatch.setattr(tasks.anomaly_scan_task, "delay", queued.append)  # a broker: nothing runs now
+    for n, t in enumerate((t1, t2)):
+        with django_capture_on_commit_callbacks(execute=True):
+            r = p.post(client, {"batch_id": f"X{n}", "records": [record(b_class, t, f"o{n}", at(3, 10), 60)]})
+        assert r.json()["accepted"] == 1
+    assert queued == [b_class.pk]  # the second batch found a check of its class already queued
+    assert AnomalyScan.objects.filter(klass=b_class).count() == 2
+    assert not Anomaly.objects.exists()  # the requests did not check
+    assert svc.anomaly_scans_run(b_class.pk) == 4  # both trainees, on each of the two classes
+    assert not AnomalyScan.objects.exists()
+    assert svc.anomaly_scans_run(b_class.pk) == 0
+    # the key was dropped when the check began: the next batch queues a check again
+    with django_capture_on_commit_callbacks(execute=True):
+        p.post(client, {"batch_id": "X9", "records": [record(b_class, t1, "o9", at(4, 10), 60)]})
+    assert queued == [b_class.pk, b_class.pk]
+
+
+def test_without_a_broker_the_batch_is_checked_once_it_has_committed(
+    training, client, django_capture_on_commit_callbacks
+):
+    from peiyu.training.models import AnomalyScan
+
+    p, a_class, b_class, t1, _t2 = _two_platform_classes(training)
+    with django_capture_on_commit_callbacks(execute=True):
+        p.post(client, {"batch_id": "X1", "records": [record(b_class, t1, "o1", at(3, 10), 60)]})
+    assert set(Anomaly.objects.filter(kind="overlap").values_list("klass_id", "trainee_id")) == {
+        (a_class.pk, t1.pk), (b_class.pk, t1.pk),
+    }  # fmt: skip
+    assert not AnomalyScan.objects.exists()
+
+
+def test_tick_checks_batches_whose_task_was_lost(training, client, monkeypatch, time_machine):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peiyu.core import tick
+    from peiyu.training import tasks
+    from peiyu.training.models import AnomalyScan
+
+    p, _a_class, b_class, t1, _t2 = _two_platform_classes(training)
+    monkeypatch.setattr(tasks.anomaly_scan_task, "delay", lambda klass_id: None)  # lost by the broker
+    p.post(client, {"batch_id": "X1", "records": [record(b_class, t1, "o1", at(3, 10), 60)]})
+    assert tick.run(timezone.now())["training.anomaly_scans"] == 0  # not late yet
+    assert AnomalyScan.objects.count() == 1
+    later = timezone.now() + dt.timedelta(minutes=svc.SCAN_LEFT_MINUTES + 1)
+    assert tick.run(later)["training.anomaly_scans"] == 2
+    assert not AnomalyScan.objects.exists()
+    assert Anomaly.objects.filter(kind="overlap", trainee=t1).count() == 2
+
+
 def test_online_batch_signature_helper_matches_hmac_sha256():
     import hashlib
     import hmac

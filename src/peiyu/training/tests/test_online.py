@@ -66,6 +66,57 @@ def test_replayed_batch_gets_the_same_answer_and_writes_nothing(setup, client):
     assert Enrolment.objects.get(pk=e1.pk).online_minutes == 45
 
 
+def test_batch_mixing_new_and_already_stored_records_keeps_only_the_new_ones(setup, client):
+    _world, p, klass, (t1, t2), (e1, e2) = setup
+    p.post(client, {"batch_id": "B-1", "records": [record(klass, t1, "r1", at(2, 9), 45)]})
+    mixed = {
+        "batch_id": "B-2",
+        "records": [
+            record(klass, t1, "r1", at(2, 9), 45),  # stored by B-1
+            record(klass, t1, "r2", at(2, 10), 30),
+            record(klass, t2, "r3", at(2, 9), 20),
+        ],
+    }
+    out = p.post(client, mixed).json()
+    assert (out["accepted"], out["duplicates"], out["rejected"]) == (2, 1, 0)
+    e1.refresh_from_db(), e2.refresh_from_db()
+    assert (e1.online_minutes, e2.online_minutes) == (75, 20)
+    assert sorted(OnlineRecord.objects.values_list("record_id", "batch__batch_id")) == [
+        ("r1", "B-1"), ("r2", "B-2"), ("r3", "B-2"),
+    ]  # fmt: skip
+    assert OnlineBatch.objects.count() == 2
+    assert AuditEvent.objects.filter(action="online_batch.received").count() == 2
+
+
+def test_trainee_withdrawn_while_the_batch_is_checked_gets_no_minutes_and_no_record(
+    setup, client, monkeypatch
+):
+    _world, p, klass, (t1, t2), (e1, e2) = setup
+    read = svc.enrolments_of
+    calls = []
+
+    def read_then_withdraw(*args):
+        found = read(*args)
+        if not calls:  # the trainee leaves the class between the batch's read and its write
+            Enrolment.objects.filter(pk=e2.pk).update(status=Enrolment.Status.WITHDRAWN)
+        calls.append(1)
+        return found
+
+    monkeypatch.setattr(svc, "enrolments_of", read_then_withdraw)
+    body = {
+        "batch_id": "B-1",
+        "records": [record(klass, t1, "r1", at(2, 9), 45), record(klass, t2, "r2", at(2, 9), 30)],
+    }
+    out = p.post(client, body).json()
+    assert len(calls) == 2  # written once, found an enrolment gone, read again
+    assert (out["accepted"], out["rejected"]) == (1, 1)
+    assert out["errors"] == [{"index": 1, "record_id": "r2", "reason": "该学员未在本班在训"}]
+    e1.refresh_from_db(), e2.refresh_from_db()
+    assert (e1.online_minutes, e2.online_minutes) == (45, 0)
+    assert list(OnlineRecord.objects.values_list("record_id", flat=True)) == ["r1"]
+    assert OnlineBatch.objects.count() == 1
+
+
 def test_bad_signature_stale_timestamp_unknown_key_and_no_token_are_refused(setup, client):
     _world, p, klass, (t1, _), _ = setup
     body = {"batch_id": "B-4", "records": [record(klass, t1, "r1", at(2, 9))]}
