@@ -1,9 +1,10 @@
-"""Roster import (TRN-13): rows/s of `roster_import_run` on an xlsx of --roster-rows realistic rows
+"""Roster import (TRN-13): rows/s of `roster_import_run` on an xlsx of PEIYU_BENCH_ROSTER_ROWS realistic rows
 (valid ID numbers with their check digits, Chinese names, phones) into one Hubei class — read, validate,
 TRN-8 eligibility under hubei-dte, blind index, SM4 encryption, bulk insert of trainees and enrolments,
 one transaction — against django-import-export importing the same rows into the same Trainee model
 (a ModelResource doing the same validation, with encryption through the model field; import_data with
-dry_run=False, use_transactions=True), measured on a sample and rolled back."""
+dry_run=False, use_transactions=True), on all the rows unless PEIYU_BENCH_ROSTER_REFERENCE_ROWS says a
+sample, and rolled back."""
 
 from __future__ import annotations
 
