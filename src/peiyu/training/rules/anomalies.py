@@ -89,6 +89,19 @@ CHINA = dt.timezone(dt.timedelta(hours=8))  # the day an overlap is counted in (
 OVERLAP_SAMPLE = 5  # pairs of records kept as evidence of one overlap anomaly
 
 
+def overlap_key(klass_id: int, trainee_id: int, other_klass_id: int, day: str) -> str:
+    """The identity of an overlap anomaly: this class, the trainee, the other class, the day."""
+    return f"{klass_id}|{trainee_id}|{other_klass_id}|{day}"
+
+
+def overlap_keys_possible(i: Interval, other_klass_ids) -> list[str]:
+    """Every overlap key that interval `i` could produce against those other classes: an overlap
+    starts within `i`, so its day is one of the days `i` spans."""
+    first, last = i.start.astimezone(CHINA).date(), i.end.astimezone(CHINA).date()
+    days = [(first + dt.timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+    return [overlap_key(i.klass_id, i.trainee_id, o, day) for o in other_klass_ids for day in days]
+
+
 def overlaps(mine: list[Interval], others: list[Interval]) -> list[Finding]:
     """The same trainee in two classes at overlapping times: one finding per trainee, pair of classes
     and day, for each of the two classes. Its evidence is the first overlapping pair, how many pairs
@@ -105,7 +118,7 @@ def overlaps(mine: list[Interval], others: list[Interval]) -> list[Finding]:
             start, end = max(m.start, o.start), min(m.end, o.end)
             day = start.astimezone(CHINA).date().isoformat()
             for this, that in ((m, o), (o, m)):
-                key = f"{this.klass_id}|{this.trainee_id}|{that.klass_id}|{day}"
+                key = overlap_key(this.klass_id, this.trainee_id, that.klass_id, day)
                 group = groups.get(key)
                 if group is None:
                     evidence = {

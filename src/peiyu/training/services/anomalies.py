@@ -12,7 +12,7 @@ a second costs one check per class per task run, not one per batch."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -88,30 +88,59 @@ def _intervals(enrolment_q: Q, window=None) -> list[ar.Interval]:
     return out
 
 
+def _shared_trainees(klass_id: int) -> dict[int, set[int]]:
+    """The trainees of the class who are enrolled in another class too (only they can overlap), each
+    with those other classes."""
+    shared: dict[int, set[int]] = defaultdict(set)
+    for trainee_id, other in (
+        Enrolment.objects.filter(
+            trainee_id__in=Enrolment.objects.filter(klass_id=klass_id).values("trainee_id")
+        )
+        .exclude(klass_id=klass_id)
+        .values_list("trainee_id", "klass_id")
+        .distinct()
+    ):
+        shared[trainee_id].add(other)
+    return shared
+
+
+def _not_yet_flagged(own: list[ar.Interval], shared: dict[int, set[int]]) -> list[ar.Interval]:
+    """The intervals that could still produce a new overlap anomaly: those with some other class of
+    the trainee and some day they span not flagged yet. A person reported in two classes all day is
+    flagged once, and the records that follow need not read the other classes' records again."""
+    possible = {i.ref: ar.overlap_keys_possible(i, sorted(shared[i.trainee_id])) for i in own}
+    wanted = sorted({key for keys in possible.values() for key in keys})
+    flagged: set[str] = set()
+    for n in range(0, len(wanted), 2000):
+        flagged.update(
+            Anomaly.objects.filter(kind=ar.OVERLAP, key__in=wanted[n : n + 2000]).values_list(
+                "key", flat=True
+            )
+        )
+    return [i for i in own if not flagged.issuperset(possible[i.ref])]
+
+
 def _overlaps(klass: TrainingClass, trainee_ids: Iterable[int] | None, window=None) -> list[ar.Finding]:
     """Only trainees of this class who are also in another class can overlap: found with one indexed
     query over the class's enrolments, and nothing more is read when there are none (the usual case);
     `trainee_ids` (a list or a lazy queryset) is read only then. `window` (start, end) limits the
     class's own intervals to those of the write that triggered the check (an online batch), so the
-    work stays the size of that write, not of the trainees' whole history."""
-    shared = set(
-        Enrolment.objects.filter(
-            trainee_id__in=Enrolment.objects.filter(klass_id=klass.pk).values("trainee_id")
-        )
-        .exclude(klass_id=klass.pk)
-        .values_list("trainee_id", flat=True)
-        .distinct()
-    )
+    work stays the size of that write, not of the trainees' whole history; own intervals that can
+    only repeat anomalies already flagged are dropped before the other classes are read. The count
+    of pairs in an anomaly's evidence is therefore the count found when it was flagged."""
+    shared = _shared_trainees(klass.pk)
     if shared and trainee_ids is not None:
-        shared &= set(trainee_ids)
+        wanted = set(trainee_ids)
+        shared = {t: others for t, others in shared.items() if t in wanted}
     if not shared:
         return []
-    shared_ids = sorted(shared)
-    own = _intervals(Q(klass_id=klass.pk, trainee_id__in=shared_ids), window)
+    own = _intervals(Q(klass_id=klass.pk, trainee_id__in=sorted(shared)), window)
+    own = _not_yet_flagged(own, shared) if own else []
     if not own:
         return []
     window = (min(i.start for i in own), max(i.end for i in own))
-    others = _intervals(Q(trainee_id__in=shared_ids) & ~Q(klass_id=klass.pk), window)
+    trainees = sorted({i.trainee_id for i in own})
+    others = _intervals(Q(trainee_id__in=trainees) & ~Q(klass_id=klass.pk), window)
     return ar.overlaps(own, others)
 
 
@@ -218,17 +247,17 @@ def anomaly_scans_run(klass_id: int) -> int:
         )
         if not waiting:
             return 0
-        records = OnlineRecord.objects.filter(
-            batch_id__in=[b for _pk, b in waiting], enrolment__klass_id=klass_id
-        )
-        span = records.aggregate(start=Min("started_at"), end=Max("ended_at"))
         flagged = 0
-        if span["start"] is not None:
-            # a lazy queryset: read only if some trainees of the class are in another class too
-            trainees = records.values_list("enrolment__trainee_id", flat=True).distinct()
-            flagged = anomalies_detect(
-                klass, session_ids=[], trainee_ids=trainees, window=(span["start"], span["end"])
+        if _shared_trainees(klass_id):  # else nobody of this class can overlap: nothing more to read
+            records = OnlineRecord.objects.filter(
+                batch_id__in=[b for _pk, b in waiting], enrolment__klass_id=klass_id
             )
+            span = records.aggregate(start=Min("started_at"), end=Max("ended_at"))
+            if span["start"] is not None:
+                trainees = records.values_list("enrolment__trainee_id", flat=True).distinct()
+                flagged = anomalies_detect(
+                    klass, session_ids=[], trainee_ids=trainees, window=(span["start"], span["end"])
+                )
         AnomalyScan.objects.filter(pk__in=[pk for pk, _b in waiting]).delete()
     return flagged
 

@@ -193,6 +193,24 @@ def test_without_a_broker_the_batch_is_checked_once_it_has_committed(
     assert not AnomalyScan.objects.exists()
 
 
+def test_records_that_can_only_repeat_a_flagged_overlap_do_not_read_the_other_class_again(
+    training, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    p, _a_class, b_class, t1, _t2 = _two_platform_classes(training)
+    with django_capture_on_commit_callbacks(execute=True):
+        p.post(client, {"batch_id": "X1", "records": [record(b_class, t1, "o1", at(3, 10), 30)]})
+    assert Anomaly.objects.filter(kind="overlap").count() == 2
+    reads = []
+    real = svc._intervals
+    monkeypatch.setattr(svc, "_intervals", lambda q, window=None: reads.append(q) or real(q, window))
+    with django_capture_on_commit_callbacks(execute=True):  # the same day, already flagged
+        p.post(client, {"batch_id": "X2", "records": [record(b_class, t1, "o2", at(3, 11), 30)]})
+    assert len(reads) == 1 and Anomaly.objects.filter(kind="overlap").count() == 2  # own records only
+    with django_capture_on_commit_callbacks(execute=True):  # another day: read, nothing there to overlap
+        p.post(client, {"batch_id": "X3", "records": [record(b_class, t1, "o3", at(4, 10), 30)]})
+    assert len(reads) == 3 and Anomaly.objects.filter(kind="overlap").count() == 2
+
+
 def test_tick_checks_batches_whose_task_was_lost(training, client, monkeypatch, time_machine):
     import datetime as dt
 
