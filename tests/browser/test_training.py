@@ -302,7 +302,6 @@ def test_a_fuzhou_class_runs_from_plan_to_certificates_and_report(page, live_ser
 
 
 def test_a_trainee_registers_finds_their_certificate_and_anyone_verifies_it(page, live_server, screenshots):
-    from peiyu.training.services.certificates import certificate_revoke
     from tests.browser.training_support import certified_class
     from tests.personas import PASSWORD
 
@@ -368,8 +367,26 @@ def test_a_trainee_registers_finds_their_certificate_and_anyone_verifies_it(page
     page.wait_for_load_state()
     assert "未找到该证书" in page.locator("main [role=alert]").inner_text()
 
-    certificate_revoke(actor=world.fz_inst_admin, certificate=cert, reason="学员身份信息核查有误")
+    # --- the institution finds the certificate in its list and revokes it with a reason -------------------
+    log_in(page, base, world.fz_inst_admin.username, PASSWORD)
+    page.locator("header nav.main-nav a", has_text="培训合格证书").click()
+    page.wait_for_url(re.compile(r"/training/certificates/$"))
+    page.fill("#f-q", cert.number)
+    page.get_by_role("button", name="查询", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("main table.list tbody tr").count() == 1, page.locator("main").inner_text()
+    page.locator("main table.list a", has_text=cert.number).click()
+    page.wait_for_url(re.compile(rf"/training/certificates/{cert.pk}/$"))
+    assert page.locator("main .qr svg").count() == 1
+    page.fill("#reason", "学员身份信息核查有误")
+    page.locator("#revoke button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/training/certificates/{cert.pk}/$"))
+    assert "证书已撤销" in messages_of(page), messages_of(page)
+    assert page.locator("main h1 .badge.fail").inner_text().strip() == "已撤销"
+    assert page.locator("#revoke").count() == 0
+    shot("03-revoked-by-institution")
+    log_out(page)
     page.goto(verify_href)
     assert "该证书已撤销，不再有效" in page.locator("main").inner_text()
     assert page.locator("main .badge.ok").count() == 0
-    shot("03-revoked")
+    shot("04-revoked")

@@ -77,6 +77,26 @@ def certificate_get_for(actor, certificate_id) -> TrainingCertificate:
     return _get(certificates_visible_to(actor), certificate_id)
 
 
+def certificates_filtered(actor, *, q: str = "", status: str = "") -> QuerySet[TrainingCertificate]:
+    """The certificates the actor may see, by number, holder or class number (`q`) and status."""
+    qs = certificates_visible_to(actor)
+    q = (q or "").strip()[:40]
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(holder_name__icontains=q) | Q(enrolment__klass__number__icontains=q)
+        )
+    if status in TrainingCertificate.Status.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-issued_on", "-pk")
+
+
+def certificate_can_revoke(actor, certificate: TrainingCertificate) -> bool:
+    """Its institution (training.manage), or an official supervising the class's region."""
+    if certificate.institution_id in scope_for(actor, "training.manage").org_ids:
+        return True
+    return scope_for(actor, "training.supervise").covers_region(certificate.enrolment.klass.region_id)
+
+
 def certificate_public(*, token: str | None = None, number: str | None = None) -> TrainingCertificate:
     """Public verification by QR token or by number; anything else is NotFound (no hint which)."""
     qs = TrainingCertificate.objects.select_related("institution")

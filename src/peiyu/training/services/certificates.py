@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.models import Region
-from peiyu.accounts.scoping import scope_for
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
@@ -24,6 +23,7 @@ from peiyu.core.errors import Conflict, InvalidInput
 from peiyu.core.models import Decision, TransitionLog
 
 from ..models import Enrolment, TrainingCertificate, TrainingClass
+from ..selectors.completion import certificate_can_revoke
 
 PREFIX = "PX"
 SEQ_DIGITS = 6
@@ -134,8 +134,8 @@ def certificate_revoke(*, actor, certificate: TrainingCertificate, reason: str) 
     """Revoke a certificate (its institution, or an official supervising the class region); the public
     verification then shows 已撤销."""
     klass = certificate.enrolment.klass
-    if certificate.institution_id not in scope_for(actor, "training.manage").org_ids:
-        require(actor, "training.supervise", region_code=klass.region_id)
+    if not certificate_can_revoke(actor, certificate):
+        require(actor, "training.supervise", region_code=klass.region_id)  # refused, with the reason
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("请填写撤销原因", fields={"reason": ["请填写撤销原因"]})

@@ -154,3 +154,39 @@ def test_api_issue_certificates(training, login_as):
     assert r.status_code == 200 and [c["number"] for c in r.json()] == ["PX2026210102000001"]
     assert TrainingCertificate.objects.count() == 1
     assert sel.certificate_public(number="PX2026210102000001").holder_name == "甲"
+
+
+def test_certificate_pages_list_search_and_revoke_within_scope(training, login_as):
+    k = completed_class(training, names=("张三丰", "李四光"))
+    first, second = svc.certificates_issue(actor=training.sy_inst_admin, klass=k)
+    official = login_as(training.sy_official)
+    page = official.get("/training/certificates/").content.decode()
+    assert first.number in page and second.number in page
+    found = official.get("/training/certificates/", {"q": "李四"}).content.decode()
+    assert second.number in found and first.number not in found
+    assert first.number not in login_as(training.dl_official).get("/training/certificates/").content.decode()
+    assert login_as(training.dl_official).get(f"/training/certificates/{first.pk}/").status_code == 404
+    assert (
+        login_as(training.dl_official)
+        .post(f"/training/certificates/{first.pk}/revoke/", {"reason": "x"})
+        .status_code
+        == 404
+    )
+    detail = official.get(f"/training/certificates/{first.pk}/").content.decode()
+    assert 'id="revoke"' in detail and first.verify_token in detail and "<svg" in detail
+    # a missing reason re-renders the form with the message, and nothing changes
+    r = official.post(f"/training/certificates/{first.pk}/revoke/", {"reason": "  "})
+    assert r.status_code == 400 and "请填写撤销原因" in r.content.decode()
+    first.refresh_from_db()
+    assert first.status == "valid"
+    r = official.post(f"/training/certificates/{first.pk}/revoke/", {"reason": "培训记录造假"})
+    assert r.status_code == 302 and r["Location"] == f"/training/certificates/{first.pk}/"
+    first.refresh_from_db()
+    assert first.status == "revoked" and first.revoked_reason == "培训记录造假"
+    after = official.get(f"/training/certificates/{first.pk}/").content.decode()
+    assert "培训记录造假" in after and 'id="revoke"' not in after
+    revoked = official.get("/training/certificates/", {"status": "revoked"}).content.decode()
+    assert first.number in revoked and second.number not in revoked
+    # the institution sees its certificates and may revoke them
+    inst = login_as(training.sy_inst_admin).get(f"/training/certificates/{second.pk}/").content.decode()
+    assert 'id="revoke"' in inst

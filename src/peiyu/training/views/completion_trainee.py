@@ -1,26 +1,42 @@
 """The trainee's own training page (classes, hours, certificates with PDF and QR, evaluations to give),
-certificate downloads and revocation, and the public certificate verification (by QR token or by
-number), which shows the holder's name partly masked and never the ID number. Included by
-`views.completion`."""
+the certificates of institutions and officials (a searchable list, each certificate's page with its
+PDF, its public verification link and revocation with a reason), and the public certificate
+verification (by QR token or by number), which shows the holder's name partly masked and never the
+ID number. Included by `views.completion`."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.registry import NavItem, register_nav
 
-from ..models import Enrolment
+from ..models import Enrolment, TrainingCertificate
 from ..selectors import completion as sel
 from ..services import certificate_pdf
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
 from . import qr_svg
+
+register_nav(
+    NavItem(
+        "training_certificates",
+        gettext_lazy("培训合格证书"),
+        "training:certificate_list",
+        "training.manage|training.supervise",
+        order=325,
+    )
+)
+PAGE_SIZE = 30
 
 
 def verify_url(request, cert) -> str:
@@ -93,18 +109,56 @@ def certificate_pdf_view(request, pk: int):
     )
 
 
+@require_GET
+def certificate_list(request):
+    q, status = request.GET.get("q", "").strip()[:40], request.GET.get("status", "")
+    page = Paginator(sel.certificates_filtered(request.user, q=q, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "training/completion_certificates.html",
+        {"page": page, "q": q, "status": status, "statuses": TrainingCertificate.Status.choices},
+    )
+
+
+def _certificate_page(request, cert, *, error=None, reason=""):
+    url = verify_url(request, cert)
+    return render(
+        request,
+        "training/completion_certificate.html",
+        {
+            "c": cert,
+            "klass": cert.enrolment.klass,
+            "verify_url": url,
+            "qr": mark_safe(qr_svg(url, title=_("证书核验"))),  # noqa: S308 - segno's own SVG of our URL
+            "can_revoke": cert.status == TrainingCertificate.Status.VALID
+            and sel.certificate_can_revoke(request.user, cert),
+            "error": error,
+            "errors": error.fields if error else {},
+            "reason": reason,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@require_GET
+def certificate_detail(request, pk: int):
+    return _certificate_page(request, sel.certificate_get_for(request.user, pk))
+
+
 @require_POST
 def certificate_revoke(request, pk: int):
     cert = sel.certificate_get_for(request.user, pk)
+    reason = request.POST.get("reason", "")
     try:
-        svc.certificate_revoke(actor=request.user, certificate=cert, reason=request.POST.get("reason", ""))
+        svc.certificate_revoke(actor=request.user, certificate=cert, reason=reason)
     except NotFound:
         raise
     except DomainError as exc:
-        messages.error(request, exc.message + "".join(f"：{m}" for ms in exc.fields.values() for m in ms))
-    else:
-        messages.success(request, _("证书已撤销"))
-    return HttpResponseRedirect(reverse("training:class_completion", args=[cert.enrolment.klass_id]))
+        return _certificate_page(request, cert, error=exc, reason=reason)
+    messages.success(request, _("证书已撤销"))
+    return HttpResponseRedirect(reverse("training:certificate_detail", args=[cert.pk]))
 
 
 # --- public verification -----------------------------------------------------------------------------------
@@ -146,6 +200,8 @@ def certificate_lookup(request):
 urlpatterns = [
     path("my/", my_training, name="my_training"),
     path("my/enrolments/<int:pk>/evaluation/", evaluation_submit, name="evaluation_submit"),
+    path("certificates/", certificate_list, name="certificate_list"),
+    path("certificates/<int:pk>/", certificate_detail, name="certificate_detail"),
     path("certificates/<int:pk>/certificate.pdf", certificate_pdf_view, name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", certificate_revoke, name="certificate_revoke"),
 ]

@@ -108,8 +108,6 @@ def plan_list(request):
     }
     qs = plan_sel.plans_filtered(request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
-    query = g.copy()
-    query.pop("page", None)
     institution = plan_sel.managed_institution(request.user)
     return render(
         request,
@@ -118,7 +116,6 @@ def plan_list(request):
             "page": page,
             "filters": filters,
             "filtered": any(v.strip() for v in filters.values()),
-            "query": query.urlencode(),
             "statuses": TrainingPlan.Status.choices,
             "cert_types": CertType.choices,
             "options": plan_sel.plan_filter_options(request.user),
