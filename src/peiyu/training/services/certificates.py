@@ -19,11 +19,13 @@ from peiyu.accounts.models import Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
-from peiyu.core.errors import Conflict, InvalidInput
+from peiyu.core.errors import Conflict
 from peiyu.core.models import Decision, TransitionLog
 
 from ..models import Enrolment, TrainingCertificate, TrainingClass
 from ..selectors.completion import certificate_can_revoke
+from . import class_locked
+from .fields import clean_reason
 
 PREFIX = "PX"
 SEQ_DIGITS = 6
@@ -52,11 +54,7 @@ def certificates_issue(*, actor, klass: TrainingClass) -> list[TrainingCertifica
     require(actor, "training.manage", org_id=klass.plan.institution_id)
     today = timezone.localdate()
     with transaction.atomic():
-        locked = (
-            TrainingClass.objects.select_for_update(of=("self",))
-            .select_related("plan", "plan__institution")
-            .get(pk=klass.pk)
-        )
+        locked = class_locked(klass)
         if locked.status != TrainingClass.Status.COMPLETED:
             raise Conflict("班级结业后才能发放培训合格证书", code="class_not_completed")
         enrolments = list(
@@ -136,11 +134,7 @@ def certificate_revoke(*, actor, certificate: TrainingCertificate, reason: str) 
     klass = certificate.enrolment.klass
     if not certificate_can_revoke(actor, certificate):
         require(actor, "training.supervise", region_code=klass.region_id)  # refused, with the reason
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写撤销原因", fields={"reason": ["请填写撤销原因"]})
-    if len(reason) > REASON_MAX:
-        raise InvalidInput("撤销原因过长", fields={"reason": [f"不能超过{REASON_MAX}个字"]})
+    reason = clean_reason(reason, "撤销原因", REASON_MAX)
     with transaction.atomic():
         locked = TrainingCertificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
         if locked.status == TrainingCertificate.Status.REVOKED:

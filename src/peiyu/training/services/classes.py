@@ -32,7 +32,8 @@ from ..rules import plans as pr
 from ..rules.claims import check_public_texts
 from ..rules.process import needs_opening
 from ..selectors.classes import may_decide_opening
-from .fields import clean_dates, clean_texts
+from . import class_locked
+from .fields import REASON_MAX, clean_dates, clean_reason, clean_texts
 
 S = TrainingClass.Status
 SUBJECT = "training.trainingclass"
@@ -60,14 +61,6 @@ _TEXT_FIELDS = {"title": 200, "venue": 200, "announcement": 20000, "exam_conditi
 
 def _manage(actor, plan: TrainingPlan) -> None:
     require(actor, "training.manage", org_id=plan.institution_id)
-
-
-def _locked(klass: TrainingClass) -> TrainingClass:
-    return (
-        TrainingClass.objects.select_for_update(of=("self",))
-        .select_related("plan", "plan__listing", "plan__institution", "region")
-        .get(pk=klass.pk)
-    )
 
 
 def _expect(locked: TrainingClass, *statuses: str) -> None:
@@ -173,7 +166,7 @@ def class_update(*, actor, klass: TrainingClass, data: dict[str, Any]) -> Traini
     _manage(actor, klass.plan)
     fields = _clean(klass.plan, data)
     with transaction.atomic():
-        locked = _locked(klass)
+        locked = class_locked(klass)
         _expect(locked, S.DRAFT)
         before = _snapshot(locked)
         for name, value in fields.items():
@@ -194,7 +187,7 @@ def class_announce(*, actor, klass: TrainingClass) -> TrainingClass:
     _manage(actor, klass.plan)
     today = timezone.localdate()
     with transaction.atomic():
-        locked = _locked(klass)
+        locked = class_locked(klass)
         _expect(locked, S.DRAFT)
         checks = [
             cr.announcement_complete(
@@ -247,7 +240,7 @@ def class_request_opening(*, actor, klass: TrainingClass) -> TrainingClass:
     """The class-opening application (开班申请) of a 合格证类 class, to the bureau of its region."""
     _manage(actor, klass.plan)
     with transaction.atomic():
-        locked = _locked(klass)
+        locked = class_locked(klass)
         if not needs_opening(locked.plan.cert_type):
             raise RuleViolation(
                 "只有合格证类培训项目实行开班申请", rule="TRN-12", code="opening_not_required"
@@ -281,7 +274,7 @@ def class_decide_opening(*, actor, klass: TrainingClass, approve: bool, note: st
     today = timezone.localdate()
     now = timezone.now()
     with transaction.atomic():
-        locked = _locked(klass)
+        locked = class_locked(klass)
         _expect(locked, S.OPENING)
         listing = _listing_check(locked, today)
         if approve:
@@ -328,7 +321,7 @@ def class_start(*, actor, klass: TrainingClass) -> TrainingClass:
     (TRN-12); a suspended catalog entry opens no class (SUP-7)."""
     _manage(actor, klass.plan)
     with transaction.atomic():
-        locked = _locked(klass)
+        locked = class_locked(klass)
         if needs_opening(locked.plan.cert_type) and locked.status in (S.ANNOUNCED, S.OPENING):
             raise RuleViolation(
                 "合格证类培训项目须经开班申请审核同意后方可开班", rule="TRN-12", code="opening_required"
@@ -344,14 +337,12 @@ def class_start(*, actor, klass: TrainingClass) -> TrainingClass:
 
 def class_cancel(*, actor, klass: TrainingClass, reason: str) -> TrainingClass:
     _manage(actor, klass.plan)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写取消原因", fields={"reason": ["请填写取消原因"]})
+    reason = clean_reason(reason, "取消原因", REASON_MAX)
     with transaction.atomic():
-        locked = _locked(klass)
+        locked = class_locked(klass)
         _expect(locked, S.DRAFT, S.ANNOUNCED, S.OPENING)
         CLASS_FLOW.transition(
-            locked, S.CANCELLED, actor=actor, reason=reason, changes={"cancelled_reason": reason[:2000]}
+            locked, S.CANCELLED, actor=actor, reason=reason, changes={"cancelled_reason": reason}
         )
         # the people who enrolled are not left in a class that will not run: withdrawn, with the reason
         enrolled = locked.enrolments.filter(status=Enrolment.Status.ENROLLED)

@@ -24,6 +24,7 @@ from peiyu.core.policy import policy_for
 
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import completion as cr
+from . import class_locked
 from .certificates import certificate_revoke, certificates_issue  # noqa: F401 - part of this area's API
 from .reports import report_create
 
@@ -57,7 +58,7 @@ def scores_record(*, actor, klass: TrainingClass, scores: dict[int, Decimal | st
     if not parsed and not errors:
         raise InvalidInput("请至少录入一名学员的成绩", fields={"scores": ["请至少录入一名学员的成绩"]})
     with transaction.atomic():
-        locked = TrainingClass.objects.select_for_update(of=("self",)).get(pk=klass.pk)
+        locked = class_locked(klass)
         if locked.status != TrainingClass.Status.RUNNING:
             raise Conflict("只有培训中的班级可以录入结业考核成绩", code="class_not_running")
         rows = {
@@ -179,11 +180,7 @@ def class_complete(*, actor, klass: TrainingClass, pass_mark=None) -> TrainingCl
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        locked = (
-            TrainingClass.objects.select_for_update(of=("self",))
-            .select_related("plan", "plan__institution")
-            .get(pk=klass.pk)
-        )
+        locked = class_locked(klass)
         if locked.status != TrainingClass.Status.RUNNING:
             raise Conflict("只有培训中的班级可以结业", code="class_not_running")
         policy = completion_policy(locked, today)

@@ -1,10 +1,15 @@
-"""Cleaning of the text and date fields that plans and classes share: every problem named per field in
-Chinese, whatever type a form or an API body sends."""
+"""Cleaning of the text and date fields that plans and classes share, and of the reason every
+withdrawal, cancellation or revocation needs: every problem named per field in Chinese, whatever type
+a form or an API body sends."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
+from peiyu.core.errors import InvalidInput
+
+REASON_MAX = 2000  # a stated reason (cancellation, withdrawal) kept in full, in the record and the audit
 
 
 def clean_texts(data: dict[str, Any], caps: dict[str, int], errors: dict[str, list[str]]) -> dict[str, str]:
@@ -31,3 +36,14 @@ def clean_dates(
         except ValueError:
             errors[name] = [f"请填写{label}（年-月-日）"]
     return out
+
+
+def clean_reason(reason: Any, label: str, cap: int) -> str:
+    """The stated reason (`label`, e.g. 退训原因), stripped: missing or longer than `cap` → a field error
+    on "reason", never a silently shortened one."""
+    value = "" if reason is None else str(reason).strip()
+    if not value:
+        raise InvalidInput(f"请填写{label}", fields={"reason": [f"请填写{label}"]})
+    if len(value) > cap:
+        raise InvalidInput(f"{label}过长", fields={"reason": [f"不能超过{cap}个字"]})
+    return value

@@ -17,6 +17,7 @@ from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from ..models import Inspection, TrainingClass
 from ..rules.process import inspection_kind_allowed
 from ..selectors.classes import may_inspect
+from . import class_locked
 
 INSPECTABLE = (TrainingClass.Status.RUNNING, TrainingClass.Status.COMPLETED)
 
@@ -56,7 +57,7 @@ def inspection_record(*, actor, klass: TrainingClass, kind: str, data: dict[str,
     if org is None:
         raise InvalidInput("您的账号未关联单位，不能登记检查", code="no_org")
     with transaction.atomic():
-        locked = TrainingClass.objects.select_for_update(of=("self",)).get(pk=klass.pk)
+        locked = class_locked(klass)
         if locked.status not in INSPECTABLE:
             raise Conflict(
                 f"培训班当前状态为“{locked.get_status_display()}”，开班后方可登记{Inspection.Kind(kind).label}",

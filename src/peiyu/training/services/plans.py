@@ -29,7 +29,7 @@ from peiyu.institutions.models import Kind, Listing
 from ..models import CertType, Teacher, TitleLevel, TrainingPlan
 from ..rules import plans as pr
 from ..rules.claims import check_public_texts
-from .fields import clean_dates, clean_texts
+from .fields import REASON_MAX, clean_dates, clean_reason, clean_texts
 
 ID_PURPOSE = "person_id_number"  # one blind index for a person's ID number, teacher or trainee
 PUBLIC_TEXT_FIELDS = ("title", "description", "schedule", "refund_terms", "makeup_terms")
@@ -338,9 +338,7 @@ def plan_file(*, actor, plan: TrainingPlan) -> TrainingPlan:
 
 def plan_withdraw(*, actor, plan: TrainingPlan, reason: str) -> TrainingPlan:
     _institution(actor, plan.institution)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写撤回原因", fields={"reason": ["请填写撤回原因"]})
+    reason = clean_reason(reason, "撤回原因", REASON_MAX)
     with transaction.atomic():
         locked = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.status == TrainingPlan.Status.WITHDRAWN:

@@ -33,6 +33,7 @@ from peiyu.core.policy import policy_for
 from ..models import RosterImport, TrainingClass
 from ..rules import eligibility as el
 from ..rules import roster as rr
+from . import class_locked
 from . import roster_bulk as bulk
 from .plans import ID_PURPOSE
 from .roster_export import roster_export  # noqa: F401 - the roster's other file operation
@@ -188,7 +189,7 @@ def _run(imp: RosterImport) -> None:
     _progress(imp.pk, processed_rows=parse.total, message="正在写入")
 
     with transaction.atomic():
-        locked = TrainingClass.objects.select_for_update(of=("self",)).get(pk=klass.pk)
+        locked = class_locked(klass)
         if locked.status not in ENROLLING_STATUSES:
             message = f"该班级当前状态为“{locked.get_status_display()}”，不能导入学员"
             _finish(imp, status=RosterImport.Status.REFUSED, message=message, errors=[{"message": message}])

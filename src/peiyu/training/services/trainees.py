@@ -26,6 +26,8 @@ from peiyu.core.policy import policy_for
 
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import eligibility as el
+from . import class_locked
+from .fields import clean_reason
 from .plans import ID_PURPOSE
 
 ENROLLING_STATUSES = (
@@ -215,7 +217,7 @@ def require_class_read(actor, klass: TrainingClass) -> None:
 
 
 def _lock_class(klass: TrainingClass) -> TrainingClass:
-    locked = TrainingClass.objects.select_for_update(of=("self",)).select_related("plan").get(pk=klass.pk)
+    locked = class_locked(klass)
     if locked.status not in ENROLLING_STATUSES:
         raise Conflict(
             f"该班级当前状态为“{locked.get_status_display()}”，不能报名", code="class_not_enrolling"
@@ -306,11 +308,7 @@ def enrolment_self(*, actor, klass: TrainingClass, retired: bool | None = None) 
 
 def enrolment_withdraw(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
     """退训: the institution, or the trainee for their own enrolment, with a reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写退训原因", fields={"reason": ["请填写退训原因"]})
-    if len(reason) > 200:
-        raise InvalidInput("退训原因过长", fields={"reason": ["不能超过200个字"]})
+    reason = clean_reason(reason, "退训原因", Enrolment._meta.get_field("withdrawn_reason").max_length)
     klass = enrolment.klass
     own = enrolment.trainee.user_id is not None and enrolment.trainee.user_id == getattr(actor, "pk", None)
     if not own:

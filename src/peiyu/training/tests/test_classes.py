@@ -271,6 +271,15 @@ def test_cancel_needs_a_reason_and_a_running_class_is_not_cancelled(training):
     assert AuditEvent.objects.filter(action="trainingclass.cancelled", object_id=str(klass.pk)).exists()
 
 
+def test_an_over_long_cancellation_reason_is_refused_not_shortened(training):
+    klass = fz_class(training, announce=True)
+    with pytest.raises(InvalidInput) as exc:
+        svc.class_cancel(actor=training.fz_inst_admin, klass=klass, reason="停" * 2001)
+    assert exc.value.fields == {"reason": ["不能超过2000个字"]}
+    klass.refresh_from_db()
+    assert klass.status == S.ANNOUNCED and klass.cancelled_reason == ""
+
+
 # --- scoped reads ------------------------------------------------------------------------------------------
 
 
