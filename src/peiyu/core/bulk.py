@@ -27,3 +27,27 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> No
         else:
             marks = ", ".join(["%s"] * len(columns))
             cur.executemany(f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def reserve_ids(model, n: int) -> list[int] | None:
+    """Primary keys for `n` new rows of `model` as the database would hand them out, so rows inserted
+    in bulk can be referenced before they are written. Call it inside the writing transaction
+    (PostgreSQL: taken from the sequence; SQLite: past the highest id ever used, which is safe because
+    the transaction holds SQLite's one write lock, BEGIN IMMEDIATE in settings.base). None on other
+    databases."""
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+            )
+            return [r[0] for r in cur.fetchall()]
+        if connection.vendor == "sqlite":
+            cur.execute(
+                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0), "  # noqa: S608
+                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
+            )
+            first = cur.fetchone()[0] + 1
+            return list(range(first, first + n))
+    return None

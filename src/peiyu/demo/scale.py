@@ -31,6 +31,7 @@ from django.utils import timezone
 from peiyu.accounts.models import Org, Region, Role, RoleAssignment, User
 from peiyu.audit.chain import GENESIS, row_hash
 from peiyu.audit.models import AuditEvent, AuditHead
+from peiyu.core.bulk import insert_rows, reserve_ids
 from peiyu.core.identifiers import uscc_with_check
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
@@ -169,7 +170,7 @@ def places() -> list[_Place]:
 
 
 class _Table:
-    """Rows of one model written with cursor.executemany() of a plain INSERT (COPY on PostgreSQL): the
+    """Rows of one model written with core.bulk.insert_rows (COPY on PostgreSQL, else executemany): the
     ORM's bulk_create spends most of its time compiling SQL per row. Values are given per attname; a
     field not given takes its default (auto_now fields take `now`), so a column added later with a
     default needs no change here. Text, numbers, booleans and keys go as they are; datetimes and JSON
@@ -201,12 +202,7 @@ class _Table:
                 self.adapters.append(None)
             else:  # dates, decimals, encrypted text, anything with its own conversion
                 self.adapters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
-        qn = ops.quote_name
-        columns = ", ".join(qn(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        # identifiers from the model's metadata; every value is a bound parameter
-        self.sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-        self.copy_sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+        self.columns = [f.column for f in self.fields]
         self.model = model
 
     def insert(self, rows: list[dict[str, Any]]) -> int:
@@ -218,32 +214,15 @@ class _Table:
                 v = row[f.attname] if f.attname in row else self.defaults[f.attname]
                 out.append(v if adapt is None or v is None else adapt(v))
             values.append(out)
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                # COPY is PostgreSQL's bulk path: several times faster than batched INSERTs.
-                with cur.cursor.copy(self.copy_sql) as copy:
-                    for row in values:
-                        copy.write_row(row)
-            else:
-                cur.executemany(self.sql, values)
+        insert_rows(self.model._meta.db_table, self.columns, values)
         return len(rows)
 
     def reserve_ids(self, n: int) -> list[int]:
         """Primary keys for `n` new rows, taken the way the database would hand them out."""
-        table = self.model._meta.db_table
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                cur.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
-                )
-                return [r[0] for r in cur.fetchall()]
-            if connection.vendor == "sqlite":
-                # Inside the batch's transaction, which holds SQLite's one write lock (IMMEDIATE mode,
-                # settings.base), so nobody else can take these ids between here and the INSERT.
-                cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-                start = cur.fetchone()[0] + 1
-                return list(range(start, start + n))
-        raise NotImplementedError(f"demo.scale supports SQLite and PostgreSQL, not {connection.vendor}")
+        ids = reserve_ids(self.model, n)
+        if ids is None:
+            raise NotImplementedError(f"demo.scale supports SQLite and PostgreSQL, not {connection.vendor}")
+        return ids
 
 
 class _Chain:

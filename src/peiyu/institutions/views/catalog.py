@@ -22,10 +22,9 @@ from django.views.decorators.http import require_GET
 
 from peiyu.core.cache import public_response_cache
 from peiyu.core.errors import InvalidInput, NotFound
+from peiyu.core.http import XLSX
 
 from ..selectors import catalog as selectors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(request) -> tuple[selectors.CatalogFilters, dict[str, list[str]]]:

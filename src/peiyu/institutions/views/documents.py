@@ -5,33 +5,17 @@ data is printed masked. Only the notice is public."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from peiyu.core.errors import NotFound
+from peiyu.core.http import attachment
 
 from .. import documents, selectors
 from ..models import Listing, ReviewAction
-
-
-def _download(content: bytes, filename: str, content_type: str, fallback: str) -> HttpResponse:
-    """RFC 6266 / RFC 5987: an ASCII `filename` for old clients, the Chinese name in `filename*`."""
-    response = HttpResponse(content, content_type=content_type)
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", fallback)
-    filename = re.sub(r'[\\/:*?"<>|\r\n]', "_", filename)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Content-Length"] = str(len(content))
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _application(request, pk):
@@ -49,7 +33,7 @@ def _form_name(application, ext: str) -> str:
 @require_GET
 def application_pdf_view(request, pk: int):
     application = _application(request, pk)
-    return _download(
+    return attachment(
         documents.application_pdf(application),
         _form_name(application, "pdf"),
         documents.PDF_CONTENT_TYPE,
@@ -60,7 +44,7 @@ def application_pdf_view(request, pk: int):
 @require_GET
 def application_xlsx_view(request, pk: int):
     application = _application(request, pk)
-    return _download(
+    return attachment(
         documents.application_xlsx(application),
         _form_name(application, "xlsx"),
         documents.XLSX_CONTENT_TYPE,
@@ -94,7 +78,7 @@ def recommendation_letter_view(request, call_code: str):
         signer_name=request.user.full_name or request.user.get_username(),
         date=timezone.localdate(),
     )
-    return _download(
+    return attachment(
         content,
         f"推荐函-{org.name}-{call.code}.pdf",
         documents.PDF_CONTENT_TYPE,
@@ -109,7 +93,7 @@ def filing_receipt_view(request, pk: int):
     if listing is None or not listing.filing_code:
         raise Http404("该申报尚未备案")
     content = documents.filing_receipt_pdf(application, listing, base_url=request.build_absolute_uri("/"))
-    return _download(
+    return attachment(
         content,
         f"备案回执-{application.institution.name}-{listing.filing_code}.pdf",
         documents.PDF_CONTENT_TYPE,
@@ -124,7 +108,7 @@ def notice_pdf_view(request, number: str):
         notice = selectors.notice_get_public(number)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return _download(
+    return attachment(
         documents.notice_pdf(notice),
         f"公示-{notice.title}-{notice.number}.pdf",
         documents.PDF_CONTENT_TYPE,

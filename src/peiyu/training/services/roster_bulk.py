@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from peiyu.core.bulk import insert_rows
+from peiyu.core.bulk import insert_rows, reserve_ids
 from peiyu.core.crypto import NONCE_BYTES, PREFIX, key_ring, normalise_for_index
 
 from ..models import Enrolment, RosterImport, Trainee
@@ -125,28 +125,6 @@ ENROLMENT_COLUMNS = [
 ]  # fmt: skip
 
 
-def _reserve_ids(model, n: int) -> list[int] | None:
-    """Primary keys for `n` new rows as the database would hand them out, inside the import's
-    transaction (PostgreSQL: the sequence; SQLite: past the highest id ever used, under the write lock
-    BEGIN IMMEDIATE took); None elsewhere (the ids are then read back by blind index)."""
-    table = model._meta.db_table
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
-            )
-            return [r[0] for r in cur.fetchall()]
-        if connection.vendor == "sqlite":
-            cur.execute(
-                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0), "  # noqa: S608
-                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-                [table],
-            )
-            first = cur.fetchone()[0] + 1
-            return list(range(first, first + n))
-    return None
-
-
 def insert_trainees(import_id: int, rows: list[tuple[rr.RosterRow, str]]) -> list[int]:
     """Insert the new people, batch by batch; their ids in row order."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -155,7 +133,7 @@ def insert_trainees(import_id: int, rows: list[tuple[rr.RosterRow, str]]) -> lis
     done = 0
     ids: list[int] = []
     for batch in _chunks(rows, PROGRESS_EVERY):
-        reserved = _reserve_ids(Trainee, len(batch))
+        reserved = reserve_ids(Trainee, len(batch))
         values = [
             (
                 now,

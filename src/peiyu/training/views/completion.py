@@ -5,11 +5,8 @@ Thin: each action parses, calls one service and redirects; a domain error re-ren
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peiyu.core.errors import DomainError
+from peiyu.core.http import XLSX, attachment
 from peiyu.core.registry import NavItem, register_nav
 
 from ..models import TrainingCertificate, TrainingClass, TrainingReport
@@ -39,20 +37,7 @@ register_nav(
     NavItem("my_training", gettext_lazy("我的培训"), "training:my_training", "person.self", order=400)
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 200
-
-
-def download(content: bytes, filename: str, content_type: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", fallback)
-    filename = re.sub(r'[\\/:*?"<>|\r\n]', "_", filename)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- class completion ------------------------------------------------------------------------------------
@@ -210,7 +195,7 @@ def report_detail(request, pk: int):
 def report_export(request, pk: int):
     report = sel.report_get_for(request.user, pk)
     content = report_svc.report_export(actor=request.user, report=report)
-    return download(
+    return attachment(
         content, f"培训情况报告-{report.klass.number}.xlsx", XLSX, f"report-{report.klass.number}.xlsx"
     )
 
@@ -227,7 +212,7 @@ def trainee_archive(request, pk: int):
 @require_GET
 def trainee_archive_export(request, pk: int):
     content = sel.archive_export(request.user, pk)
-    return download(content, f"培训档案-{pk}.xlsx", XLSX, f"archive-{pk}.xlsx")
+    return attachment(content, f"培训档案-{pk}.xlsx", XLSX, f"archive-{pk}.xlsx")
 
 
 urlpatterns = [

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.http import attachment
 from peiyu.core.registry import NavItem, register_nav
 
 from ..models import Enrolment, TrainingCertificate
@@ -97,11 +98,9 @@ def evaluation_submit(request, pk: int):
 
 @require_GET
 def certificate_pdf_view(request, pk: int):
-    from .completion import download
-
     cert = sel.certificate_get_for(request.user, pk)
     content = certificate_pdf.certificate_pdf(cert, verify_url=verify_url(request, cert))
-    return download(
+    return attachment(
         content,
         f"培训合格证书-{cert.number}.pdf",
         certificate_pdf.PDF_CONTENT_TYPE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peiyu.accounts.scoping import capabilities_of
 from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.http import XLSX, attachment
 from peiyu.core.identifiers import mask_id_number
 from peiyu.core.registry import NavItem, register_nav
 
@@ -32,7 +33,6 @@ register_nav(
 
 ROSTER_LIMIT = 500
 PERSON_FIELDS = ("name", "id_number", "phone", "employer", "education", "category")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _retired(value) -> bool | None:
@@ -140,9 +140,9 @@ def roster_import_report(request, pk):
     report = RosterImport.objects.filter(pk=imp.pk).values_list("error_report", flat=True).first()
     if not report:
         raise Http404(_("该次导入没有错误报告"))
-    response = HttpResponse(bytes(report), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="roster-import-{imp.pk}-errors.xlsx"'
-    return response
+    return attachment(
+        bytes(report), f"花名册导入错误报告-{imp.pk}.xlsx", XLSX, f"roster-import-{imp.pk}-errors.xlsx"
+    )
 
 
 @require_GET
@@ -152,9 +152,7 @@ def class_roster_export(request, pk):
         content = imports.roster_export(actor=request.user, klass=klass)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="roster-{klass.number}.xlsx"'
-    return response
+    return attachment(content, f"花名册-{klass.number}.xlsx", XLSX, f"roster-{klass.number}.xlsx")
 
 
 @require_POST
