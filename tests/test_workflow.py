@@ -6,13 +6,19 @@ import pytest
 
 from peiyu.audit.models import AuditEvent
 from peiyu.core.errors import InvalidTransition
-from peiyu.core.workflow import Workflow
+from peiyu.core.workflow import Action, Workflow
 from tests.testapp.models import Ticket
 
 S = Ticket.Status
 FLOW = Workflow(
     Ticket,
     {S.DRAFT: {S.SUBMITTED}, S.SUBMITTED: {S.APPROVED, S.RETURNED}, S.RETURNED: {S.SUBMITTED}},
+    name="ticket",
+    actions=[
+        Action("submit", S.SUBMITTED, "提交", "application.submit"),
+        Action("approve", S.APPROVED, "批准", "application.review"),
+        Action("return", S.RETURNED, "退回", "application.review"),
+    ],
 )
 
 
@@ -80,3 +86,38 @@ def test_two_officials_acting_at_once_move_the_state_once(world):
         th.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     assert FLOW.history(t).count() == 1
+
+
+@pytest.mark.django_db
+def test_bulk_transition_moves_every_row_with_log_and_audit_or_none(world):
+    rows = [Ticket.objects.create() for _ in range(3)]
+    FLOW.transition_many(rows, S.SUBMITTED, actor=world.sy_official, reason="批量")
+    assert set(Ticket.objects.values_list("status", flat=True)) == {S.SUBMITTED}
+    assert AuditEvent.objects.filter(action="ticket.submitted").count() == 3
+    assert all(
+        [(h.from_status, h.to_status) for h in FLOW.history(t)] == [("draft", "submitted")] for t in rows
+    )
+    extra = Ticket.objects.create()
+    with pytest.raises(InvalidTransition):
+        FLOW.transition_many([*rows, extra], S.APPROVED, actor=world.sy_official)
+    assert set(Ticket.objects.values_list("status", flat=True)) == {S.SUBMITTED, S.DRAFT}
+
+
+@pytest.mark.django_db
+def test_created_writes_the_first_log_row_and_one_audit_name(world):
+    t = Ticket.objects.create()
+    FLOW.created(t, actor=world.sy_inst_admin)
+    assert [(h.from_status, h.to_status) for h in FLOW.history(t)] == [("", "draft")]
+    assert AuditEvent.objects.filter(action="ticket.created", object_id=str(t.pk)).exists()
+
+
+def test_allowed_actions_follow_the_table_and_the_permission():
+    t = Ticket(status=S.SUBMITTED)
+    assert FLOW.allowed_actions(t) == ["approve", "return"]
+    assert FLOW.allowed_actions(t, lambda a: a.capability != "application.review") == []
+    assert FLOW.allowed_actions(Ticket(status=S.APPROVED)) == []
+
+
+def test_a_table_naming_an_unknown_status_is_refused_at_import():
+    with pytest.raises(ValueError):
+        Workflow(Ticket, {S.DRAFT: {"nonsense"}}, name="ticket_bad")

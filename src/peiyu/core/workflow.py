@@ -1,13 +1,26 @@
-"""Workflows (DESIGN conventions §4): a status field, one visible table of allowed transitions per
-model, and one service per transition that goes through `Workflow.transition`, which locks the row,
-checks the move against the table, writes the status, the TransitionLog and the audit event, all in
-one transaction. Two officials acting at once: the second waits for the lock, then finds the status
-changed and gets InvalidTransition (409) instead of a double move."""
+"""Workflows (DESIGN conventions §4, ADR 0001): a status field, one visible table of allowed
+transitions per model, and every status change through `Workflow`, which locks the row, checks the
+move against the table, writes the status, the TransitionLog and the audit event, all in one
+transaction. Two officials acting at once: the second waits for the lock, then finds the status
+changed and gets InvalidTransition (409) instead of a double move.
+
+Each app declares its tables in one module, `<app>/flows.py`; `grep -rn "Workflow(" src` lists every
+state machine. A table names:
+
+- `name`: the audit noun, so every event of the model is `"<name>.<to-status>"` (and
+  `"<name>.created"` when a row is created), one spelling per model and transition;
+- `transitions`: from-status → the statuses it may move to;
+- `actions`: the verbs people use (`cancel`, `revoke` …) with the status each leads to and the
+  capability it needs. `allowed_actions()` answers, for one object and one actor, which verbs the
+  table allows now; the API details and the pages both show that list, so no template restates a
+  state rule.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.db import models, transaction
 
@@ -17,19 +30,101 @@ from .errors import InvalidTransition
 from .models import TransitionLog
 
 
+@dataclass(frozen=True)
+class Action:
+    """A verb of a workflow: `name` in URLs and `allowed_actions`, the status `to` it leads to, its
+    Chinese `label` for buttons, and the `capability` the actor needs (scope is the app's to judge).
+    `sources` narrows the statuses it starts from when the table allows the same move for other
+    verbs too (for example, "reinstate" only from suspended)."""
+
+    name: str
+    to: str
+    label: Any
+    capability: str = ""
+    sources: frozenset[str] | None = None
+
+    def open_from(self, status: str, flow: Workflow) -> bool:
+        if self.sources is not None and status not in self.sources:
+            return False
+        return self.to in flow.allowed(status)
+
+
 class Workflow:
+    registry: ClassVar[dict[str, Workflow]] = {}
+
     def __init__(
-        self, model: type[models.Model], transitions: Mapping[str, Iterable[str]], *, field: str = "status"
+        self,
+        model: type[models.Model],
+        transitions: Mapping[str, Iterable[str]],
+        *,
+        name: str,
+        field: str = "status",
+        actions: Iterable[Action] = (),
     ):
         self.model = model
+        self.name = name
         self.field = field
         self.transitions = {k: frozenset(v) for k, v in transitions.items()}
+        self.actions = {a.name: a for a in actions}
+        statuses = {value for value, _label in model._meta.get_field(field).flatchoices}
+        unknown = (set(self.transitions) | {t for v in self.transitions.values() for t in v}) - statuses
+        unknown |= {a.to for a in self.actions.values()} - statuses
+        if unknown:
+            raise ValueError(f"{name}: statuses not in {model.__name__}.{field}: {sorted(unknown)}")
+        for action in self.actions.values():
+            if not any(action.to in targets for targets in self.transitions.values()):
+                raise ValueError(f"{name}: action {action.name} leads to {action.to}, which no move reaches")
+        Workflow.registry[name] = self
 
+    # -- reading the table ------------------------------------------------------------------------
     def allowed(self, current: str) -> frozenset[str]:
         return self.transitions.get(current, frozenset())
 
     def can(self, obj: models.Model, to: str) -> bool:
         return to in self.allowed(getattr(obj, self.field))
+
+    def audit_action(self, event: str) -> str:
+        """The one audit action name of this model for `event` (a status or "created")."""
+        return f"{self.name}.{event}"
+
+    def allowed_actions(
+        self, obj: models.Model, permits: Callable[[Action], bool] = lambda _a: True
+    ) -> list[str]:
+        """The verbs the table allows from `obj`'s status that `permits` (the app's capability and
+        scope judgement for the actor) lets through, in the table's order."""
+        status = getattr(obj, self.field)
+        return [a.name for a in self.actions.values() if a.open_from(status, self) and permits(a)]
+
+    def action(self, name: str) -> Action:
+        return self.actions[name]
+
+    def history(self, obj: models.Model):
+        return TransitionLog.objects.filter(
+            subject_type=obj._meta.label_lower, subject_id=str(obj.pk)
+        ).order_by("at", "id")
+
+    # -- writing --------------------------------------------------------------------------------
+    def created(
+        self, obj: models.Model, *, actor: Any, reason: str = "", after: Mapping[str, Any] | None = None
+    ) -> None:
+        """Log and audit a new row in its first status (`"<name>.created"`). Call inside the
+        transaction that created it."""
+        status = getattr(obj, self.field)
+        TransitionLog.objects.create(
+            subject_type=obj._meta.label_lower,
+            subject_id=str(obj.pk),
+            from_status="",
+            to_status=status,
+            actor=_user(actor),
+            reason=reason,
+        )
+        audit_record(
+            actor,
+            self.audit_action("created"),
+            obj,
+            after={self.field: status, **{k: _plain(v) for k, v in (after or {}).items()}},
+            reason=reason,
+        )
 
     def transition(
         self,
@@ -40,48 +135,114 @@ class Workflow:
         reason: str = "",
         changes: Mapping[str, Any] | None = None,
         expected_from: Iterable[str] | None = None,
+        locked: bool = False,
+        audit_extra: Mapping[str, Any] | None = None,
     ) -> models.Model:
         """Move `obj` to `to`. `changes` are further fields written in the same update;
-        `expected_from` narrows the allowed starting states for this particular service."""
+        `expected_from` narrows the allowed starting states for this particular service; `locked`
+        says the caller already holds `obj` under `select_for_update` in the current transaction
+        (its copy is then written as it is, no second read); `audit_extra` adds facts to the
+        audit event's `after`."""
         changes = dict(changes or {})
         with transaction.atomic():
-            locked = self.model._default_manager.select_for_update().get(pk=obj.pk)
-            current = getattr(locked, self.field)
-            starting = set(expected_from) if expected_from is not None else None
-            if to not in self.allowed(current) or (starting is not None and current not in starting):
-                raise InvalidTransition(
-                    f"当前状态“{_label(locked, self.field, current)}”不能变更为“{_label(locked, self.field, to)}”",
-                    details={"from": current, "to": to},
-                )
-            before = {self.field: current, **{k: _plain(getattr(locked, k)) for k in changes}}
-            setattr(locked, self.field, to)
+            row = obj if locked else self.model._default_manager.select_for_update().get(pk=obj.pk)
+            current = getattr(row, self.field)
+            self._check(row, current, to, expected_from)
+            before = {self.field: current, **{k: _plain(getattr(row, k)) for k in changes}}
+            setattr(row, self.field, to)
             for key, value in changes.items():
-                setattr(locked, key, value)
-            locked.save(update_fields=[self.field, *changes])
+                setattr(row, key, value)
+            row.save(update_fields=[self.field, *changes])
             TransitionLog.objects.create(
-                subject_type=locked._meta.label_lower,
-                subject_id=str(locked.pk),
+                subject_type=row._meta.label_lower,
+                subject_id=str(row.pk),
                 from_status=current,
                 to_status=to,
-                actor=actor if getattr(actor, "pk", None) else None,
+                actor=_user(actor),
                 reason=reason,
             )
             audit_record(
                 actor,
-                f"{locked._meta.model_name}.{to}",
-                locked,
+                self.audit_action(to),
+                row,
                 before=before,
-                after={self.field: to, **{k: _plain(v) for k, v in changes.items()}},
+                after={
+                    self.field: to,
+                    **{k: _plain(v) for k, v in changes.items()},
+                    **dict(audit_extra or {}),
+                },
                 reason=reason,
             )
-        for key in [self.field, *changes]:
-            setattr(obj, key, getattr(locked, key))
-        return locked
+        if row is not obj:
+            for key in [self.field, *changes]:
+                setattr(obj, key, getattr(row, key))
+        return row
 
-    def history(self, obj: models.Model):
-        return TransitionLog.objects.filter(
-            subject_type=obj._meta.label_lower, subject_id=str(obj.pk)
-        ).order_by("at", "id")
+    def transition_many(
+        self,
+        objs: Sequence[models.Model] | models.QuerySet,
+        to: str,
+        *,
+        actor: Any,
+        reason: str = "",
+        changes: Mapping[str, Any] | None = None,
+        expected_from: Iterable[str] | None = None,
+        locked: bool = False,
+    ) -> list[models.Model]:
+        """The bulk variant for services that move many rows at once (completion, cancelling a
+        class): the rows are locked in primary-key order, every move is checked against the table
+        (one refused move refuses all), written with one UPDATE per distinct change set, and each
+        gets its TransitionLog row (one bulk insert) and its audit event."""
+        changes = dict(changes or {})
+        with transaction.atomic():
+            if locked:
+                rows = list(objs)
+            else:
+                pks = [o.pk for o in objs]
+                rows = list(self.model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk"))
+            if not rows:
+                return []
+            befores = []
+            for row in rows:
+                current = getattr(row, self.field)
+                self._check(row, current, to, expected_from)
+                befores.append({self.field: current, **{k: _plain(getattr(row, k)) for k in changes}})
+            self.model._default_manager.filter(pk__in=[r.pk for r in rows]).update(
+                **{self.field: to}, **changes
+            )
+            user = _user(actor)
+            TransitionLog.objects.bulk_create(
+                [
+                    TransitionLog(
+                        subject_type=row._meta.label_lower,
+                        subject_id=str(row.pk),
+                        from_status=before[self.field],
+                        to_status=to,
+                        actor=user,
+                        reason=reason,
+                    )
+                    for row, before in zip(rows, befores, strict=True)
+                ]
+            )
+            after = {self.field: to, **{k: _plain(v) for k, v in changes.items()}}
+            for row, before in zip(rows, befores, strict=True):
+                setattr(row, self.field, to)
+                for key, value in changes.items():
+                    setattr(row, key, value)
+                audit_record(actor, self.audit_action(to), row, before=before, after=after, reason=reason)
+        return rows
+
+    def _check(self, row: models.Model, current: str, to: str, expected_from: Iterable[str] | None) -> None:
+        starting = set(expected_from) if expected_from is not None else None
+        if to not in self.allowed(current) or (starting is not None and current not in starting):
+            raise InvalidTransition(
+                f"当前状态“{_label(row, self.field, current)}”不能变更为“{_label(row, self.field, to)}”",
+                details={"from": current, "to": to},
+            )
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
 
 
 def _label(obj: models.Model, field: str, value: str) -> str:

@@ -37,6 +37,7 @@ APPLICATION_FLOW = Workflow(
         S.IN_NOTICE: {S.HELD, S.IN_REVIEW, S.APPROVED, S.REJECTED},
         S.HELD: {S.IN_REVIEW, S.APPROVED, S.REJECTED},
     },
+    name="application",
 )
 
 EDITABLE = (S.DRAFT, S.RETURNED)

@@ -51,6 +51,7 @@ LISTING_FLOW = Workflow(
         L.SUSPENDED: {L.ACTIVE, L.EXPIRED, L.FORFEITED, L.TERMINATED, L.REMOVED},
         L.EXPIRED: {L.ACTIVE, L.FORFEITED, L.TERMINATED, L.REMOVED},
     },
+    name="listing",
 )
 
 # Statuses in which the institution may still act on its entry (renew, change, declare).

@@ -48,6 +48,7 @@ CLASS_FLOW = Workflow(
         S.OPENING: {S.RUNNING, S.ANNOUNCED, S.CANCELLED},
         S.RUNNING: {S.COMPLETED},
     },
+    name="training_class",
 )
 
 PUBLIC_TEXT_LABELS = {

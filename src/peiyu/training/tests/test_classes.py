@@ -268,7 +268,7 @@ def test_cancel_needs_a_reason_and_a_running_class_is_not_cancelled(training):
         svc.class_cancel(actor=training.fz_inst_admin, klass=other, reason="停办")
     klass = svc.class_cancel(actor=training.fz_inst_admin, klass=klass, reason="报名人数不足")
     assert klass.status == S.CANCELLED and klass.cancelled_reason == "报名人数不足"
-    assert AuditEvent.objects.filter(action="trainingclass.cancelled", object_id=str(klass.pk)).exists()
+    assert AuditEvent.objects.filter(action="training_class.cancelled", object_id=str(klass.pk)).exists()
 
 
 def test_an_over_long_cancellation_reason_is_refused_not_shortened(training):
