@@ -6,26 +6,49 @@ messages; nothing user-caused becomes a 500."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
-from peiyu.core.errors import DomainError
+from peiyu.core.errors import DomainError, PermissionDenied
 
 logger = logging.getLogger("peiyu.api")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class SessionAuth(APIKeyCookie):
-    """Django's session; officials must also have passed TOTP when it is required."""
+    """Django's session; officials must also have passed TOTP when it is required. Only a signed-in
+    session is checked for CSRF, and only on unsafe methods: an anonymous request (no or an empty
+    session cookie) is simply not authenticated here (401), and a request that carries an
+    `Authorization: Bearer` header is left to the token (token clients are not subject to CSRF)."""
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def authenticate(self, request, key):
+    def __init__(self) -> None:
+        super().__init__(csrf=False)  # checked below, once the session is known to be signed in
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return None
+        user = self.authenticate(request, request.COOKIES.get(self.param_name))
+        if user is None:
+            return None
+        if request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False):
+            if check_csrf(request) is not None:
+                raise PermissionDenied(
+                    "安全校验失败：请求缺少有效的 CSRF 令牌，请刷新页面后重试；接口客户端请使用接口令牌",
+                    code="csrf_failed",
+                )
+        return user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if not key or user is None or not user.is_authenticated:
             return None
         if settings.PEIYU_OFFICIAL_OTP_REQUIRED:
             from peiyu.accounts.scoping import is_official
@@ -36,7 +59,10 @@ class SessionAuth(APIKeyCookie):
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request, token):
+    """A personal API token (`Authorization: Bearer py_…`); never subject to CSRF, since a browser
+    does not attach the header to a cross-site request by itself."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
         from peiyu.accounts.services import api_token_authenticate
 
         user = api_token_authenticate(token)
