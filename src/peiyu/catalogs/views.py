@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import render
-
-from peiyu.core.errors import NotFound
 
 from . import selectors
 
@@ -22,10 +19,7 @@ def occupation_list(request):
 
 @login_not_required
 def occupation_detail(request, code: str):
-    try:
-        occupation = selectors.occupation_get_public(code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    occupation = selectors.occupation_get_public(code)  # NotFound → 404 (core DomainErrorMiddleware)
     return render(
         request,
         "catalogs/occupation_detail.html",
