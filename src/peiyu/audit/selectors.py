@@ -28,3 +28,9 @@ def audit_event_get_for(actor, event_id) -> AuditEvent:
         return audit_events_visible_to(actor).get(pk=int(event_id))
     except (AuditEvent.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
+
+
+def audit_events_of(object_type: str, object_id: object) -> QuerySet[AuditEvent]:
+    """The events recorded about one object, oldest first. Not scoped: the caller has already found the
+    object through its own scoped selector (an object's history is shown to those who may see it)."""
+    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("seq", "id")

@@ -3,6 +3,9 @@ selectors need no actor and return only what is in force."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from peiyu.core.errors import NotFound
@@ -72,3 +75,61 @@ def occupations_grouped() -> list[tuple[str, str, list[Occupation]]]:
         for value, label in Programme.choices
         if any(o.programme == value for o in occupations)
     ]
+
+
+# --- reads for other apps (they read the catalogs only through these; ADR 0007) -----------------------
+
+
+def occupation_by_code(code: str) -> Occupation | None:
+    """The occupation with this code, in force or not; None for an empty or unknown code."""
+    return Occupation.objects.filter(code=code).first() if code else None
+
+
+def occupations_by_codes(codes: Iterable[str]) -> QuerySet[Occupation]:
+    """The occupations with these codes, in force or not; every occupation when `codes` is empty."""
+    wanted = set(codes)
+    return Occupation.objects.filter(code__in=wanted) if wanted else Occupation.objects.all()
+
+
+def _subject_model(programme: str) -> type[Occupation] | type[Trade]:
+    return Trade if programme == Programme.SKILL else Occupation
+
+
+def subject_in_force(programme: str, code: str) -> Occupation | Trade | None:
+    """What an application names: the trade (skill-level evaluation) or the occupation (the other
+    programmes) with this code, if it is in force."""
+    model = _subject_model(programme)
+    return model.objects.active().filter(code=code).first()
+
+
+def subject_codes_known(programme: str, codes: Iterable[str]) -> set[str]:
+    """Which of these codes name a trade (skill-level evaluation) or an occupation (the other
+    programmes), in force or not."""
+    model = _subject_model(programme)
+    return set(model.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+
+
+def occupation_alias_map() -> dict[str, str]:
+    """2021 standard codes → 2022 classification codes (CAT-1)."""
+    out: dict[str, str] = {}
+    for code, aliases in Occupation.objects.values_list("code", "alias_codes"):
+        for alias in aliases or []:
+            out[alias] = code
+    return out
+
+
+def programme_labels() -> dict[str, Any]:
+    """Programme code → its name (lazy: translated when shown)."""
+    return dict(Programme.choices)
+
+
+def level_rows_in_force() -> list[tuple[str, str, list[str]]]:
+    """(kind, name, aliases) of every level in force, by kind and rank."""
+    return list(Level.objects.active().order_by("kind", "rank").values_list("kind", "name", "aliases"))
+
+
+def occupation_rows_in_force() -> list[tuple[str, str, str]]:
+    """(code, name, programme) of every occupation in force, by programme and code."""
+    return list(
+        Occupation.objects.active().order_by("programme", "code").values_list("code", "name", "programme")
+    )

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from peiyu.accounts.models import Region
-from peiyu.catalogs.models import Level, Occupation, Programme
+from peiyu.catalogs.selectors import level_rows_in_force, occupation_rows_in_force, programme_labels
 from peiyu.core.cache import Generation
 from peiyu.core.errors import InvalidInput, NotFound
 from peiyu.core.models import TransitionLog
@@ -50,7 +50,7 @@ VALID = "valid"  # pseudo-status of the filter: active and within its dates toda
 STATUS_FILTERS: tuple[str, ...] = (VALID, *SHOWN_STATUSES)
 STATUS_LABELS: dict[str, Any] = dict(S.choices)
 STATUS_FILTER_LABELS: dict[str, Any] = {VALID: _("今日有效"), **{s: STATUS_LABELS[s] for s in SHOWN_STATUSES}}
-PROGRAMME_LABELS: dict[str, Any] = dict(Programme.choices)
+PROGRAMME_LABELS: dict[str, Any] = programme_labels()
 KIND_LABELS: dict[str, Any] = dict(Kind.choices)
 INSTITUTION_TYPE_LABELS: dict[str, Any] = dict(InstitutionType.choices)
 
@@ -680,10 +680,8 @@ def _choices() -> dict[str, Any]:
         .values_list("code", "name", "level", "parent_id")
         if name not in PLACEHOLDER_REGION_NAMES
     ]
-    levels = list(Level.objects.active().order_by("kind", "rank").values_list("kind", "name", "aliases"))
-    occupations = (
-        Occupation.objects.active().order_by("programme", "code").values_list("code", "name", "programme")
-    )
+    levels = level_rows_in_force()
+    occupations = occupation_rows_in_force()
     data = {
         "loaded": time.monotonic(),
         "regions": tuple(regions),

@@ -14,7 +14,7 @@ from django.db import transaction
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.catalogs.models import Occupation, Trade
+from peiyu.catalogs.selectors import subject_codes_known
 from peiyu.core.errors import InvalidInput
 from peiyu.core.policy import policy_named
 
@@ -52,9 +52,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     kinds = list(data.get("kinds") or [])
     if not kinds or any(k not in Kind.values for k in kinds):
         errors["kinds"] = ["请选择机构类别：培训机构、评价机构"]
-    model = Trade if programme == "skill" else Occupation
     codes = [str(c) for c in data.get("occupation_codes") or []]
-    known = set(model.objects.filter(code__in=codes).values_list("code", flat=True))
+    known = subject_codes_known(programme, codes)
     if not codes or set(codes) - known:
         errors["occupation_codes"] = [
             "职业（工种）编码不存在：" + "、".join(sorted(set(codes) - known))

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.scoping import scope_for
-from peiyu.audit.models import AuditEvent
-from peiyu.catalogs.models import Occupation
+from peiyu.audit.selectors import audit_events_of
+from peiyu.catalogs.selectors import occupation_by_code, occupations_by_codes
 from peiyu.core.errors import DomainError
 from peiyu.core.identifiers import mask_id_number
 from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for, region_prefix
-from peiyu.institutions.models import Kind, Listing
+from peiyu.institutions.selectors.training_listings import training_listings_of
 
 from ..models import CertType, Teacher, TitleLevel, TrainingPlan
 from ..rules import plans as pr
@@ -87,13 +87,9 @@ def plan_filter_options(actor) -> dict[str, list[tuple[str, str]]]:
 def plan_form_choices(institution: Org, plan: TrainingPlan | None = None) -> dict[str, Any]:
     """What the plan form offers: the institution's training listings (programme, occupation, levels),
     the occupations and regions it may plan for, authorities, evaluation institutions, its teachers."""
-    listings = list(
-        Listing.objects.filter(institution=institution, kind=Kind.TRAINING)
-        .exclude(status__in=["removed", "terminated"])
-        .order_by("programme", "occupation_code")
-    )
+    listings = list(training_listings_of(institution.pk))
     codes = {li.occupation_code for li in listings}
-    occupations = Occupation.objects.filter(code__in=codes) if codes else Occupation.objects.all()
+    occupations = occupations_by_codes(codes)
     levels: list[str] = []
     for li in listings:
         levels += [lv for lv in li.levels or [] if lv not in levels]
@@ -137,7 +133,7 @@ def programme_of(data: dict[str, Any]) -> str:
     if chosen:
         return chosen
     code = (data.get("occupation_code") or "").strip()
-    occupation = Occupation.objects.filter(code=code).only("programme").first() if code else None
+    occupation = occupation_by_code(code)
     return occupation.programme if occupation else ""
 
 
@@ -209,7 +205,7 @@ def check_rows(decision: Decision | None) -> list[dict[str, Any]]:
 
 def plan_history(plan: TrainingPlan) -> list[dict[str, Any]]:
     """The plan's status history from its audit trail (created, edited, filed or refused, withdrawn)."""
-    events = AuditEvent.objects.filter(object_type=PLAN_SUBJECT, object_id=str(plan.pk)).order_by("seq", "id")
+    events = audit_events_of(PLAN_SUBJECT, plan.pk)
     return [
         {
             "at": e.at,
