@@ -1,0 +1,181 @@
+"""core.documents: the safe xlsx writer, the spreadsheet upload guard, QR codes and PDF blocks."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from peiyu.core.documents import spreadsheets
+from peiyu.core.documents.pdf import build_pdf, cn_date, grid, para
+from peiyu.core.documents.qr import QRCode, qr_matrix, qr_svg
+from peiyu.core.documents.spreadsheets import check_spreadsheet
+from peiyu.core.documents.xlsx import XlsxWriter, plain_text, sheet_title, xlsx_table
+from peiyu.core.errors import InvalidInput
+
+FORMULAS = ["=1+1", '=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "#N/A"]
+
+
+def _read(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data)).worksheets
+
+
+def test_formula_looking_text_stays_text():
+    ws = _read(xlsx_table("表", ["值"], [[v] for v in FORMULAS]))[0]
+    cells = [row[0] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in FORMULAS]  # XML reads CR as LF
+    assert {c.data_type for c in cells} == {"s"}
+    assert all(c.quotePrefix for c in cells if c.value[0] in "=+-@\t\n")
+
+
+def test_control_characters_are_replaced_visibly_never_an_error():
+    ws = _read(xlsx_table("a\x00b", ["x\x0by"], [["a\x00b\x0bc\x1fd", "ok\ttab\nline"]]))[0]
+    assert ws.title == "ab"
+    assert ws["A1"].value == "x\ufffdy"
+    assert ws["A2"].value == "a\ufffdb\ufffdc\ufffdd"
+    assert ws["B2"].value == "ok\ttab\nline"
+    assert plain_text("x" * 40_000).endswith("…") and len(plain_text("x" * 40_000)) == 32_767
+
+
+def test_numbers_and_dates_stay_typed_and_aware_datetimes_are_local():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    at = timezone.make_aware(dt.datetime(2026, 3, 5, 8, 30))
+    ws = _read(xlsx_table("t", ["n"], [[5, -3, 1.5, dt.date(2026, 1, 2), at, None, True]]))[0]
+    row = [c.value for c in ws[2]]
+    assert row[:3] == [5, -3, 1.5]
+    assert row[3] == dt.datetime(2026, 1, 2)
+    assert row[4] == dt.datetime(2026, 3, 5, 8, 30)
+    assert row[5] is None and row[6] is True
+
+
+def test_sheet_titles_are_unique_and_legal():
+    taken: set[str] = set()
+    assert sheet_title("a/b:c", taken) == "abc"
+    assert sheet_title("a/b:c", taken) == "abc(2)"
+    writer = XlsxWriter()
+    writer.sheet("同名")
+    writer.sheet("同名")
+    assert [ws.title for ws in _read(writer.to_bytes())] == ["同名", "同名(2)"]
+
+
+def test_qr_svg_and_flowable():
+    svg = qr_svg("https://example.org/verify/abc", title="证书核验<>")
+    assert svg.startswith("<svg") and "证书核验&lt;&gt;" in svg
+    assert qr_matrix("x")[0][0] is False  # quiet zone
+    pdf = build_pdf(
+        [para("测试 <b>"), grid([[para("a"), QRCode("https://example.org")]], [100, 100])], title="t"
+    )
+    assert pdf.startswith(b"%PDF")
+    assert cn_date("2026-03-05") == "2026年3月5日" and cn_date(None) == ""
+
+
+# --- the upload guard ------------------------------------------------------------------------------
+
+SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<dimension ref="{dim}"/><sheetData>{rows}</sheetData></worksheet>'
+)
+
+
+def xlsx_with(dim: str, rows: str) -> bytes:
+    """A minimal xlsx (zip) with one sheet: `dim` declared, `rows` as sheetData."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", SHEET.format(dim=dim, rows=rows))
+    return buf.getvalue()
+
+
+def hostile_xlsx() -> bytes:
+    """5 KB that make a reader allocate 17 billion cells: the declared dimension and one cell at XFD1048576."""
+    return xlsx_with(
+        "A1:XFD1048576",
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    )
+
+
+def zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<worksheet>" + b" " * (300 * 1024 * 1024) + b"</worksheet>")
+    return buf.getvalue()
+
+
+def test_the_hostile_dimension_is_refused_before_reading():
+    data = hostile_xlsx()
+    assert len(data) < 5 * 1024
+    with pytest.raises(InvalidInput) as caught:
+        check_spreadsheet(data, "花名册.xlsx")
+    assert "“花名册.xlsx”" in caught.value.message and "1,048,576行×16,384列" in caught.value.message
+    assert caught.value.fields["file"] == [caught.value.message]
+
+
+def test_cells_beyond_the_caps_are_refused_without_a_dimension():
+    far = '<row r="1"><c r="A1"><v>1</v></c><c r="ZZZ1"><v>2</v></c></row>'
+    with pytest.raises(InvalidInput, match="延伸到第"):
+        check_spreadsheet(xlsx_with("A1", far), "x.xlsx")
+    deep = '<row r="1"><c r="A1"><v>1</v></c></row><row r="900000"><c r="A900000"><v>2</v></c></row>'
+    with pytest.raises(InvalidInput, match="延伸到第900,000行"):
+        check_spreadsheet(xlsx_with("A1", deep), "x.xlsx")
+    wide = '<row r="99000"><c r="BZ99000"><v>1</v></c></row>'  # 99 000 × 78 cells
+    with pytest.raises(InvalidInput, match="单元格范围"):
+        check_spreadsheet(xlsx_with("A1", wide), "x.xlsx")
+
+
+def test_a_zip_bomb_is_refused():
+    data = zip_bomb()
+    assert len(data) < 1024 * 1024
+    with pytest.raises(InvalidInput, match="压缩"):
+        check_spreadsheet(data, "bomb.xlsx")
+
+
+def test_ordinary_files_pass():
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="AB{n}"><v>1</v></c></row>' for n in range(1, 500)
+    )
+    check_spreadsheet(xlsx_with("A1:AB499", rows), "ok.xlsx")
+    check_spreadsheet(xlsx_table("表", ["姓名"], [["张三"]] * 100), "ok.xlsx")
+    check_spreadsheet("姓名,身份证号码\n张三,1\n".encode(), "ok.csv")
+    check_spreadsheet(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "ok.xls")
+
+
+def test_broken_containers_and_long_csv_are_refused(monkeypatch):
+    with pytest.raises(InvalidInput, match="无法读取"):
+        check_spreadsheet(b"PK\x03\x04garbage" * 10, "bad.xlsx")
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 10)
+    with pytest.raises(InvalidInput, match="有11行"):
+        check_spreadsheet(b"a\n" * 11, "long.csv")
