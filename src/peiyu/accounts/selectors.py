@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from peiyu.core.errors import NotFound
 
-from .models import ApiToken, Org, Region, RoleAssignment, User
+from .models import ApiToken, Org, Region, Role, RoleAssignment, User
 from .scoping import scope_for
 
 
@@ -40,6 +40,11 @@ def user_get_for(actor, user_id) -> User:
 
 def assignments_of(user: User) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.current().filter(user=user).select_related("role", "org", "region")
+
+
+def role_in_force(code: str) -> Role | None:
+    """The role with this code, unless it has been disabled (roles are reference data, not scoped)."""
+    return Role.objects.filter(code=code, disabled_on__isnull=True).first()
 
 
 def regions_children(parent_code: str | None) -> QuerySet[Region]:

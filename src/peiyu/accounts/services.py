@@ -170,6 +170,19 @@ def role_assign(
     return assignment
 
 
+def account_open_for_self(*, username: str, password: str, full_name: str, org: Org, role: Role) -> User:
+    """A person's own account from a public self-registration: the user (primary organisation `org`) and
+    `role` held at `org` without a region, the grant audited as the person's own. The calling service has
+    validated the username and password (it reports them per field with its own fields) and runs this
+    inside its transaction."""
+    user = User.objects.create_user(
+        username=username, password=password, full_name=full_name, primary_org=org
+    )
+    RoleAssignment.objects.create(user=user, role=role, org=org, region=None, separation=role.separation)
+    audit_record(user, "role.assigned", user, after={"role": role.code, "org": org.pk})
+    return user
+
+
 def role_revoke(*, actor, assignment: RoleAssignment, reason: str) -> RoleAssignment:
     require(actor, "user.manage", region_code=assignment.region_id or "", org_id=assignment.org_id)
     if not reason.strip():
