@@ -12,33 +12,20 @@ from django.utils import timezone
 from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.catalogs.models import Occupation, Trade
+from peiyu.catalogs.selectors import subject_in_force
 from peiyu.core.attachments import check_upload
 from peiyu.core.crypto import decrypt, encrypt
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
 from peiyu.core.policy import Policy, policy_named, region_prefix
-from peiyu.core.workflow import Workflow
 
+from ..flows import APPLICATION_FLOW
 from ..models import Application, Attachment, Call, Kind, Listing
 from ..rules import eligibility as el
 from ..rules.forms import FORMS, REQUIRED_ATTACHMENTS, form_key_for, validate_form, volume_by_year
 
 S = Application.Status
-
-# One visible table of the moves an application's status may make (DESIGN §4).
-APPLICATION_FLOW = Workflow(
-    Application,
-    {
-        S.DRAFT: {S.IN_REVIEW, S.WITHDRAWN},
-        S.IN_REVIEW: {S.RETURNED, S.REJECTED, S.IN_NOTICE, S.APPROVED, S.WITHDRAWN},
-        S.RETURNED: {S.IN_REVIEW, S.WITHDRAWN},
-        S.IN_NOTICE: {S.HELD, S.IN_REVIEW, S.APPROVED, S.REJECTED},
-        S.HELD: {S.IN_REVIEW, S.APPROVED, S.REJECTED},
-    },
-    name="application",
-)
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 LIVE = (S.IN_REVIEW, S.RETURNED, S.IN_NOTICE, S.HELD, S.APPROVED)
@@ -57,8 +44,7 @@ def route_for(call: Call, kind: str) -> list[dict[str, Any]]:
 
 def _subject(programme: str, code: str) -> tuple[str, str]:
     """(code, name) of the occupation (DTE) or trade (skill) applied for."""
-    model = Trade if programme == "skill" else Occupation
-    obj = model.objects.active().filter(code=code).first()
+    obj = subject_in_force(programme, code)
     if obj is None:
         label = "工种" if programme == "skill" else "职业"
         raise InvalidInput(
@@ -155,9 +141,7 @@ def application_create(
         created_by=actor,
         **policy.stamp(),
     )
-    audit_record(
-        actor, "application.created", app, after={"call": call.code, "kind": kind, "occupation": code}
-    )
+    APPLICATION_FLOW.created(app, actor=actor, after={"call": call.code, "kind": kind, "occupation": code})
     return app
 
 
@@ -479,6 +463,7 @@ def application_submit(
         APPLICATION_FLOW.transition(
             app,
             S.IN_REVIEW,
+            locked=True,
             actor=actor,
             reason="重新提交" if resubmission else "提交申报",
             changes={

@@ -25,9 +25,8 @@ from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
 from peiyu.core.policy import Policy, policy_for, policy_named
-from peiyu.core.tick import register
-from peiyu.core.workflow import Workflow
 
+from ..flows import CHANGE_REQUEST_FLOW, LISTING_FLOW, RENEWAL_FLOW
 from ..models import (
     Application,
     Attachment,
@@ -43,16 +42,6 @@ from .applications import attachment_store
 
 L = Listing.Status
 R = Renewal.Status
-
-LISTING_FLOW = Workflow(
-    Listing,
-    {
-        L.ACTIVE: {L.SUSPENDED, L.EXPIRED, L.FORFEITED, L.TERMINATED, L.REMOVED},
-        L.SUSPENDED: {L.ACTIVE, L.EXPIRED, L.FORFEITED, L.TERMINATED, L.REMOVED},
-        L.EXPIRED: {L.ACTIVE, L.FORFEITED, L.TERMINATED, L.REMOVED},
-    },
-    name="listing",
-)
 
 # Statuses in which the institution may still act on its entry (renew, change, declare).
 LIVE = (L.ACTIVE, L.SUSPENDED, L.EXPIRED)
@@ -173,10 +162,9 @@ def listing_create_from(app: Application, *, actor) -> Listing:
         ],
         policy=policy,
     )
-    audit_record(
-        actor,
-        "listing.created",
+    LISTING_FLOW.created(
         listing,
+        actor=actor,
         after={
             "application": app.number,
             "valid_until": until.isoformat(),
@@ -325,7 +313,7 @@ def renewal_start(*, actor, listing: Listing) -> Renewal:
         return open_one
     _refuse_if_renewed(listing, timezone.localdate())
     renewal = Renewal.objects.create(listing=listing, report=results_report(listing), created_by=actor)
-    audit_record(actor, "renewal.started", renewal, after={"listing": listing.number})
+    RENEWAL_FLOW.created(renewal, actor=actor, after={"listing": listing.number})
     return renewal
 
 
@@ -437,15 +425,20 @@ def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
             policy=listing_policy(listing),
         )
         if not blocking:
-            renewal.status = R.SUBMITTED
-            renewal.summary = summary
-            renewal.submitted_at = timezone.now()
-            renewal.report = results_report(listing)
-            renewal.decision = decision
-            renewal.save(
-                update_fields=["status", "summary", "submitted_at", "report", "decision", "updated_at"]
+            RENEWAL_FLOW.transition(
+                renewal,
+                R.SUBMITTED,
+                actor=actor,
+                changes={
+                    "summary": summary,
+                    "submitted_at": timezone.now(),
+                    "report": results_report(listing),
+                    "decision": decision,
+                    "updated_at": timezone.now(),
+                },
+                audit_extra={"listing": listing.number},
+                locked=True,
             )
-            audit_record(actor, "renewal.submitted", renewal, after={"listing": listing.number})
     if blocking:
         raise RuleViolation(
             "；".join(f"{c.message}（{c.rule}）" for c in blocking),
@@ -524,12 +517,19 @@ def renewal_decide(*, actor, renewal: Renewal, approve: bool, comment: str = "")
             policy=policy,
             rules=("DIR-1", "DIR-2" if listing.programme == "dte" else "DIR-4"),
         )
-        renewal.status = R.APPROVED if approve else R.REJECTED
-        renewal.decided_at = timezone.now()
-        renewal.decision_comment = comment
-        renewal.decision = decision
-        renewal.save(update_fields=["status", "decided_at", "decision_comment", "decision", "updated_at"])
-        audit_record(actor, f"renewal.{renewal.status}", renewal, reason=comment)
+        RENEWAL_FLOW.transition(
+            renewal,
+            R.APPROVED if approve else R.REJECTED,
+            actor=actor,
+            reason=comment,
+            changes={
+                "decided_at": timezone.now(),
+                "decision_comment": comment,
+                "decision": decision,
+                "updated_at": timezone.now(),
+            },
+            locked=True,
+        )
         if approve:
             start = listing.valid_until + dt.timedelta(days=1)
             until = lr.validity_end(start, policy["validity_years"])
@@ -538,7 +538,7 @@ def renewal_decide(*, actor, renewal: Renewal, approve: bool, comment: str = "")
             changes = {"valid_until": until, "period": number, "status_reason": f"延续至 {until:%Y-%m-%d}"}
             if listing.status == L.EXPIRED:
                 LISTING_FLOW.transition(
-                    listing, L.ACTIVE, actor=actor, reason="延续申请通过", changes=changes
+                    listing, L.ACTIVE, actor=actor, reason="延续申请通过", changes=changes, locked=True
                 )
             else:
                 for k, v in changes.items():
@@ -556,15 +556,25 @@ def renewal_decide(*, actor, renewal: Renewal, approve: bool, comment: str = "")
 # --- time: expiry and forfeiture (DIR-2…4) -----------------------------------------------------------------
 
 
-def _close_open_items(listing: Listing, comment: str) -> None:
+def _close_open_items(listing: Listing, comment: str, actor=None) -> None:
     """An entry that leaves the catalog closes what was still open on it, so no to-do waits forever."""
     now = timezone.now()
-    Renewal.objects.filter(listing=listing, status__in=[R.DRAFT, R.SUBMITTED]).update(
-        status=R.REJECTED, decided_at=now, decision_comment=comment, updated_at=now
+    RENEWAL_FLOW.transition_many(
+        Renewal.objects.filter(listing=listing, status__in=[R.DRAFT, R.SUBMITTED]),
+        R.REJECTED,
+        actor=actor,
+        reason=comment,
+        changes={"decided_at": now, "decision_comment": comment, "updated_at": now},
     )
-    ChangeRequest.objects.filter(
-        listing=listing, status__in=[ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.REVIEWED]
-    ).update(status=ChangeRequest.Status.REJECTED, comment=comment, updated_at=now)
+    CHANGE_REQUEST_FLOW.transition_many(
+        ChangeRequest.objects.filter(
+            listing=listing, status__in=[ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.REVIEWED]
+        ),
+        ChangeRequest.Status.REJECTED,
+        actor=actor,
+        reason=comment,
+        changes={"comment": comment, "updated_at": now},
+    )
 
 
 def _forfeit(listing: Listing, reason: str, checks: list[Check], policy: Policy) -> None:
@@ -604,6 +614,7 @@ def _forfeit(listing: Listing, reason: str, checks: list[Check], policy: Policy)
         actor=None,
         reason=text,
         changes={"reapply_banned_until": ban_until, "status_reason": text},
+        locked=True,
     )
 
 
@@ -677,12 +688,9 @@ def listings_expire_due(today: dt.date) -> int:
 
 
 def _expire(listing: Listing, reason: str) -> None:
-    LISTING_FLOW.transition(listing, L.EXPIRED, actor=None, reason=reason, changes={"status_reason": reason})
-
-
-@register("institutions.listings")
-def _tick_listings(now: dt.datetime) -> int:
-    return listings_expire_due(timezone.localtime(now).date())
+    LISTING_FLOW.transition(
+        listing, L.EXPIRED, actor=None, reason=reason, changes={"status_reason": reason}, locked=True
+    )
 
 
 # --- changes (DIR-5) -----------------------------------------------------------------------------------
@@ -755,7 +763,7 @@ def change_submit(*, actor, listing: Listing, type: str, after: dict[str, Any], 
     change = ChangeRequest.objects.create(
         listing=listing, type=type, before=before, after=after, reason=reason, created_by=actor
     )
-    audit_record(actor, "change.submitted", change, after=after, reason=reason)
+    CHANGE_REQUEST_FLOW.created(change, actor=actor, reason=reason, after=after)
     return change
 
 
@@ -797,9 +805,14 @@ def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str =
         ):
             raise Conflict("目录条目已不在有效或暂停状态，不能变更", code="listing_not_changeable")
         from_status = change.status
-        change.status = to_status if approve else ChangeRequest.Status.REJECTED
-        change.comment = comment
-        change.save(update_fields=["status", "comment", "updated_at"])
+        CHANGE_REQUEST_FLOW.transition(
+            change,
+            to_status if approve else ChangeRequest.Status.REJECTED,
+            actor=actor,
+            reason=comment,
+            changes={"comment": comment, "updated_at": timezone.now()},
+            locked=True,
+        )
         Decision.record(
             "institutions.change",
             change.pk,
@@ -837,7 +850,6 @@ def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str =
             audit_record(
                 actor, "listing.changed", listing, before=before, after=change.after, reason=change.reason
             )
-        audit_record(actor, f"change.{change.status}", change, reason=comment)
     return change
 
 
@@ -893,13 +905,14 @@ def listing_terminate(*, actor, listing: Listing, reason: str, handling_plan: st
             ],
             policy=listing_policy(listing),
         )
-        _close_open_items(listing, "目录条目已注销")
+        _close_open_items(listing, "目录条目已注销", actor)
         LISTING_FLOW.transition(
             listing,
             L.TERMINATED,
             actor=actor,
             reason=reason,
             changes={"status_reason": f"机构申请注销：{reason}"},
+            locked=True,
         )
     return termination
 
@@ -942,8 +955,24 @@ def listing_remove(*, actor, listing: Listing, reason: str) -> Listing:
         locked = LISTING_FLOW.transition(
             listing, L.REMOVED, actor=actor, reason=reason, changes={"status_reason": reason}
         )
-        _close_open_items(locked, f"目录条目已退出目录：{reason}")
+        _close_open_items(locked, f"目录条目已退出目录：{reason}", actor)
     return locked
+
+
+# One table of the officials' status verbs, shared by the page and the API.
+LISTING_STATUS_ACTIONS: dict[str, Callable[..., Listing]] = {
+    "suspend": listing_suspend,
+    "reinstate": listing_reinstate,
+    "remove": listing_remove,
+}
+
+
+def listing_status_change(*, actor, listing: Listing, action: str, reason: str) -> Listing:
+    """Suspend, reinstate or remove (LISTING_STATUS_ACTIONS); an unknown verb is refused."""
+    fn = LISTING_STATUS_ACTIONS.get(action)
+    if fn is None:
+        raise InvalidInput("操作无效", fields={"action": ["请选择暂停、恢复或退出目录"]})
+    return fn(actor=actor, listing=listing, reason=reason)
 
 
 # --- what the detail page and the API show --------------------------------------------------------------

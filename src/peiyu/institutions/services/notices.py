@@ -15,16 +15,15 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.audit.services import audit_record
 from peiyu.core.calendar import add_working_days, is_working_day
 from peiyu.core.checks import Check
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from peiyu.core.identifiers import mask_phone
 from peiyu.core.numbering import reference_number
-from peiyu.core.tick import register
 
+from ..flows import APPLICATION_FLOW, OBJECTION_FLOW, PUBLIC_NOTICE_FLOW
 from ..models import Application, Call, Objection, PublicNotice, ReviewAction
-from .applications import APPLICATION_FLOW, call_policy
+from .applications import call_policy
 from .review import _advance, _decide, _locked, _record, actor_may_act, require_step
 
 S = Application.Status
@@ -118,12 +117,16 @@ def notice_publish(
         for app, step in zip(locked, steps, strict=True):
             _record(app, step, A.NOTICE, actor, notice.number, decision=notice.decision)
             APPLICATION_FLOW.transition(
-                app, S.IN_NOTICE, actor=actor, reason=f"公示 {notice.number}", changes={"notice": notice}
+                app,
+                S.IN_NOTICE,
+                actor=actor,
+                reason=f"公示 {notice.number}",
+                changes={"notice": notice},
+                locked=True,
             )
-        audit_record(
-            actor,
-            "notice.published",
+        PUBLIC_NOTICE_FLOW.created(
             notice,
+            actor=actor,
             after={"applications": [a.number for a in locked], "ends_on": ends.isoformat()},
         )
     return notice
@@ -171,8 +174,8 @@ def objection_submit(
             contact=contact,
             text=text,
         )
-        audit_record(
-            None, "objection.submitted", objection, after={"notice": notice.number, "application": app.number}
+        OBJECTION_FLOW.created(
+            objection, actor=None, after={"notice": notice.number, "application": app.number}
         )
     return objection
 
@@ -217,12 +220,19 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
             raise NotFound()
         if obj.status != Objection.Status.OPEN:
             raise Conflict("该异议已处理", code="objection_resolved")
-        obj.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-        obj.resolution = resolution.strip()
-        obj.resolved_by = actor
-        obj.resolved_at = timezone.now()
-        obj.save(update_fields=["status", "resolution", "resolved_by", "resolved_at", "updated_at"])
-        audit_record(actor, "objection.resolved", obj, after={"status": obj.status}, reason=resolution)
+        OBJECTION_FLOW.transition(
+            obj,
+            Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED,
+            actor=actor,
+            reason=resolution,
+            changes={
+                "resolution": resolution.strip(),
+                "resolved_by": actor,
+                "resolved_at": timezone.now(),
+                "updated_at": timezone.now(),
+            },
+            locked=True,
+        )
         if upheld and app.status in (S.IN_NOTICE, S.HELD):
             checks = [
                 Check(_notice_rule(app.call), False, resolution.strip(), {"objection": obj.tracking_no})
@@ -242,6 +252,7 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
                 actor=actor,
                 reason=f"异议成立：{resolution}",
                 changes={"reject_reason": resolution},
+                locked=True,
             )
         elif app.status == S.HELD and not app.objections.filter(status=Objection.Status.OPEN).exists():
             _after_notice(app, actor, f"异议 {obj.tracking_no} 不成立，公示无异议")
@@ -285,20 +296,22 @@ def _notice_end(pk: int) -> int:
         for app in notice.applications.filter(status=S.IN_NOTICE).order_by("pk"):
             app = _locked(app)
             if app.objections.filter(status=Objection.Status.OPEN).exists():
-                APPLICATION_FLOW.transition(app, S.HELD, actor=None, reason="公示期内有异议，待处理")
+                APPLICATION_FLOW.transition(
+                    app, S.HELD, actor=None, reason="公示期内有异议，待处理", locked=True
+                )
             else:
                 _after_notice(app, None, f"公示 {notice.number} 期满无异议")
             changed += 1
-        notice.status = PublicNotice.Status.ENDED
-        notice.save(update_fields=["status", "updated_at"])
-        audit_record(None, "notice.ended", notice, after={"ends_on": notice.ends_on.isoformat()})
+        PUBLIC_NOTICE_FLOW.transition(
+            notice,
+            PublicNotice.Status.ENDED,
+            actor=None,
+            reason=f"公示期满（{notice.ends_on:%Y-%m-%d}）",
+            changes={"updated_at": timezone.now()},
+            locked=True,
+        )
         changed += 1
     return changed
-
-
-@register("institutions.notices")
-def _tick_notices(now: dt.datetime) -> int:
-    return notices_end_due(timezone.localtime(now).date())
 
 
 def application_file(*, actor, application: Application, expected_step: str | None = None) -> Application:

@@ -19,7 +19,7 @@ from peiyu.accounts.models import Org, Region
 from peiyu.accounts.scoping import scope_for
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.catalogs.models import Occupation
+from peiyu.catalogs.selectors import occupation_alias_map
 from peiyu.core.errors import (
     Conflict,
     InvalidInput,
@@ -30,6 +30,7 @@ from peiyu.core.errors import (
 )
 from peiyu.core.identifiers import validate_uscc
 
+from ..flows import PANEL_FLOW, PANEL_MEMBER_FLOW
 from ..models import Application, Expert, ExpertScore, Panel, PanelMember
 from ..rules import panels as rules
 from .review import require_step
@@ -81,11 +82,7 @@ def _require_owner(actor, panel: Panel) -> None:
 def _alias_map() -> dict[str, str]:
     """2021 standard codes → 2022 classification codes, so an expert filed under the old code still
     counts for the occupation (CAT-1)."""
-    out: dict[str, str] = {}
-    for code, aliases in Occupation.objects.values_list("code", "alias_codes"):
-        for alias in aliases or []:
-            out[alias] = code
-    return out
+    return occupation_alias_map()
 
 
 def _expert_facts(expert: Expert, aliases: dict[str, str]) -> rules.ExpertFacts:
@@ -274,20 +271,19 @@ def _recuse_from_open_panels(actor, expert: Expert) -> None:
         if not reasons:
             continue
         reason = "申报回避：" + "；".join(reasons)
-        replacement = _redraw(panel, member, apps, aliases)
-        member.status = M.DECLINED
-        member.decline_reason = reason[:200]
-        member.save(update_fields=["status", "decline_reason"])
-        audit_record(
-            actor,
-            "panel.member_recused",
-            panel,
-            after={
-                "member": member.pk,
+        replacement = _redraw(panel, member, apps, aliases, actor)
+        PANEL_MEMBER_FLOW.transition(
+            member,
+            M.DECLINED,
+            actor=actor,
+            reason=reason,
+            changes={"decline_reason": reason[:200]},
+            audit_extra={
+                "panel": panel.pk,
                 "expert": expert.pk,
+                "recused": True,
                 "replacement": replacement.expert_id if replacement else None,
             },
-            reason=reason,
         )
 
 
@@ -379,16 +375,19 @@ def panel_draw(*, actor, applications: Sequence[Application], size: int, seed: s
             created_by=actor,
         )
         panel.applications.set(apps)
-        PanelMember.objects.bulk_create(
+        members = PanelMember.objects.bulk_create(
             [
                 PanelMember(panel=panel, expert_id=expert_id, position=i + 1)
                 for i, expert_id in enumerate(chosen)
             ]
         )
-        audit_record(
-            actor,
-            "panel.drawn",
+        for member in members:
+            PANEL_MEMBER_FLOW.created(
+                member, actor=actor, after={"panel": panel.pk, "expert": member.expert_id}
+            )
+        PANEL_FLOW.created(
             panel,
+            actor=actor,
             after={
                 "call": apps[0].call.code,
                 "step": step["step"],
@@ -406,7 +405,7 @@ def panel_draw(*, actor, applications: Sequence[Application], size: int, seed: s
 
 
 def _redraw(
-    panel: Panel, declined: PanelMember, apps: Sequence[Application], aliases: dict[str, str]
+    panel: Panel, declined: PanelMember, apps: Sequence[Application], aliases: dict[str, str], actor
 ) -> PanelMember | None:
     """The replacement of a declined member: the next id of the recorded order not yet used. One that is
     no longer eligible (left the pool, or declared a conflict since) is recorded on the panel as skipped
@@ -438,6 +437,11 @@ def _redraw(
         replacement = PanelMember.objects.create(
             panel=panel, expert=expert, position=order.index(nxt) + 1, replaces=declined
         )
+        PANEL_MEMBER_FLOW.created(
+            replacement,
+            actor=actor,
+            after={"panel": panel.pk, "expert": expert.pk, "replaces": declined.pk},
+        )
         break
     if skipped:
         panel.excluded = [*panel.excluded, *skipped]
@@ -463,23 +467,25 @@ def panel_member_decline(*, actor, member: PanelMember, reason: str) -> PanelMem
         if len(reason) > 200:
             raise InvalidInput("谢绝原因过长", fields={"reason": ["谢绝原因最多 200 个字"]})
         apps = list(panel.applications.select_related("institution").order_by("pk"))
-        replacement = _redraw(panel, member, apps, _alias_map())
+        replacement = _redraw(panel, member, apps, _alias_map(), actor)
         if replacement is None:
             raise RuleViolation(
                 "候选专家已全部抽取，无法补抽。请结束本专家组后重新抽取，或补充专家库。",
                 code="no_candidates_left",
                 rule=rules.RULE,
             )
-        member.status = M.DECLINED
-        member.decline_reason = reason
-        member.save(update_fields=["status", "decline_reason"])
-        audit_record(
-            actor,
-            "panel.member_declined",
-            panel,
-            before={"member": member.pk, "expert": member.expert_id},
-            after={"replacement": replacement.expert_id, "position": replacement.position},
+        PANEL_MEMBER_FLOW.transition(
+            member,
+            M.DECLINED,
+            actor=actor,
             reason=reason,
+            changes={"decline_reason": reason},
+            audit_extra={
+                "panel": panel.pk,
+                "expert": member.expert_id,
+                "replacement": replacement.expert_id,
+                "position": replacement.position,
+            },
         )
     return replacement
 
@@ -570,8 +576,7 @@ def score_submit(
                 member=member, application=application, score=value, vote=vote, comment=comment
             )
         if member.status == M.INVITED:
-            member.status = M.ACCEPTED
-            member.save(update_fields=["status"])
+            PANEL_MEMBER_FLOW.transition(member, M.ACCEPTED, actor=actor, reason="提交评分即确认参加")
         audit_record(
             actor,
             "panel.score_submitted",
@@ -611,14 +616,13 @@ def panel_close(*, actor, panel: Panel) -> Panel:
             )
         scores = ExpertScore.objects.filter(member__in=members)
         results = {a.number: rules.aggregate([s for s in scores if s.application_id == a.pk]) for a in apps}
-        panel.status = Panel.Status.CLOSED
-        panel.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor,
-            "panel.closed",
+        PANEL_FLOW.transition(
             panel,
-            before={"status": Panel.Status.OPEN},
-            after={"status": Panel.Status.CLOSED, "results": results},
+            Panel.Status.CLOSED,
+            actor=actor,
             reason="专家评议结束（结果供参考，SEL-8）",
+            changes={"updated_at": timezone.now()},
+            audit_extra={"results": results},
+            locked=True,
         )
     return panel

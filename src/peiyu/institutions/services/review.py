@@ -7,6 +7,8 @@ under a row lock, counting the real records."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -24,13 +26,15 @@ from peiyu.core.errors import (
 from peiyu.core.models import Decision
 from peiyu.core.policy import quota_limit
 
+from ..flows import APPLICATION_FLOW
 from ..models import Application, Listing, QuotaLock, ReviewAction
 from ..selectors import actor_may_act
-from .applications import APPLICATION_FLOW, call_policy, step_due
+from ..selectors.actions import PASSING_STEPS
+from .applications import application_withdraw, call_policy, step_due
 
 S = Application.Status
 A = ReviewAction.Outcome
-PASSING = {"recommend", "review", "expert_review", "decide"}
+PASSING = PASSING_STEPS
 
 
 # --- who may act -----------------------------------------------------------------------------------------
@@ -223,8 +227,7 @@ def application_pass(
                     "请填写推荐理由", fields={"recommendation_reason": ["请填写推荐理由"]}, rule="SEL-9"
                 )
             changes["recommendation_reason"] = reason
-            app.form = {**app.form, "recommendation_reason": reason}
-            changes["form"] = app.form
+            changes["form"] = {**app.form, "recommendation_reason": reason}
             quota = _enforce_quota(app, step)
             if quota:
                 checks.append(quota)
@@ -265,6 +268,7 @@ def _advance(app: Application, actor, *, reason: str, extra: dict[str, Any] | No
             actor=actor,
             reason=reason,
             changes={**changes, "step": "", "step_due": None, "step_index": index},
+            locked=True,
         )
         listing_create_from(app, actor=actor)
         return
@@ -276,7 +280,9 @@ def _advance(app: Application, actor, *, reason: str, extra: dict[str, Any] | No
         app.save(update_fields=[*changes, "updated_at"])
         audit_record(actor, "application.step_passed", app, after={"step": nxt["step"]}, reason=reason)
     else:
-        APPLICATION_FLOW.transition(app, S.IN_REVIEW, actor=actor, reason=reason, changes=changes)
+        APPLICATION_FLOW.transition(
+            app, S.IN_REVIEW, actor=actor, reason=reason, changes=changes, locked=True
+        )
 
 
 def application_return(
@@ -292,7 +298,7 @@ def application_return(
             raise InvalidTransition("公示环节不能退回", code="wrong_action")
         _record(app, step, A.RETURN, actor, comment)
         APPLICATION_FLOW.transition(
-            app, S.RETURNED, actor=actor, reason=comment, changes={"return_comment": comment}
+            app, S.RETURNED, actor=actor, reason=comment, changes={"return_comment": comment}, locked=True
         )
     return app
 
@@ -310,7 +316,7 @@ def application_reject(
         )
         _record(app, step, A.REJECT, actor, reason, decision=decision)
         APPLICATION_FLOW.transition(
-            app, S.REJECTED, actor=actor, reason=reason, changes={"reject_reason": reason}
+            app, S.REJECTED, actor=actor, reason=reason, changes={"reject_reason": reason}, locked=True
         )
     return app
 
@@ -345,3 +351,57 @@ def applications_at_step_for(actor, qs):
     return [
         a for a in qs.filter(status=S.IN_REVIEW) if a.current_step and actor_may_act(actor, a, a.current_step)
     ]
+
+
+# --- one table of the review verbs, shared by the page and the API ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What a review action may carry: a comment (also the reason of a reject, override or withdrawal),
+    the recommendation reason, the rule overridden, the site visit flag and the step the page showed."""
+
+    comment: str = ""
+    recommendation_reason: str = ""
+    rule: str = ""
+    site_visit: bool = False
+    expected_step: str | None = None
+
+
+def _file(actor, app: Application, given: ReviewInput) -> Application:
+    from .notices import application_file
+
+    return application_file(actor=actor, application=app, expected_step=given.expected_step)
+
+
+REVIEW_ACTIONS: dict[str, Callable[[Any, Application, ReviewInput], Application]] = {
+    "pass": lambda actor, app, given: application_pass(
+        actor=actor,
+        application=app,
+        comment=given.comment,
+        recommendation_reason=given.recommendation_reason,
+        site_visit=given.site_visit,
+        expected_step=given.expected_step,
+    ),
+    "return": lambda actor, app, given: application_return(
+        actor=actor, application=app, comment=given.comment, expected_step=given.expected_step
+    ),
+    "reject": lambda actor, app, given: application_reject(
+        actor=actor, application=app, reason=given.comment, expected_step=given.expected_step
+    ),
+    "override": lambda actor, app, given: application_override(
+        actor=actor, application=app, rule=given.rule, reason=given.comment
+    ),
+    "file": _file,
+    "withdraw": lambda actor, app, given: application_withdraw(
+        actor=actor, application=app, reason=given.comment
+    ),
+}
+
+
+def application_act(*, actor, application: Application, action: str, **given: Any) -> Application:
+    """One verb of REVIEW_ACTIONS on an application; an unknown verb is refused."""
+    handler = REVIEW_ACTIONS.get(action)
+    if handler is None:
+        raise InvalidInput("未知的办理操作", fields={"action": ["请选择有效的办理操作"]})
+    return handler(actor, application, ReviewInput(**given))

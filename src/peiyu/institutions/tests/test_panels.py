@@ -286,7 +286,7 @@ def test_draw_is_reproducible_from_seed(journey):
     assert members_of(panel) == rules.draw(panel.candidates, "辽宁-2023-第二批", 5)
     assert services.panel_reproduce(panel) == members_of(panel)
     assert [m.position for m in panel.members.order_by("position")] == [1, 2, 3, 4, 5]
-    event = panel_event(panel, "panel.drawn")
+    event = panel_event(panel, "panel.created")
     assert event.after["seed"] == "辽宁-2023-第二批" and event.after["candidates"] == panel.candidates
 
 

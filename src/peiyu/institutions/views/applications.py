@@ -24,7 +24,6 @@ from ..rules.forms import FORMS, form_key_for
 from ..selectors import review as review_sel
 from ..services import applications as app_services
 from ..services import review as review_services
-from ..services.notices import application_file
 
 
 def _app(request, pk) -> Application:
@@ -272,35 +271,16 @@ def application_act(request, pk: int):
     expected = request.POST.get("expected_step") or None
     post = request.POST
     try:
-        if action == "pass":
-            review_services.application_pass(
-                actor=request.user,
-                application=app,
-                comment=post.get("comment", ""),
-                recommendation_reason=post.get("recommendation_reason", ""),
-                site_visit=post.get("site_visit") == "on",
-                expected_step=expected,
-            )
-        elif action == "return":
-            review_services.application_return(
-                actor=request.user, application=app, comment=post.get("comment", ""), expected_step=expected
-            )
-        elif action == "reject":
-            review_services.application_reject(
-                actor=request.user, application=app, reason=post.get("comment", ""), expected_step=expected
-            )
-        elif action == "override":
-            review_services.application_override(
-                actor=request.user, application=app, rule=post.get("rule", ""), reason=post.get("comment", "")
-            )
-        elif action == "file":
-            application_file(actor=request.user, application=app, expected_step=expected)
-        elif action == "withdraw":
-            app_services.application_withdraw(
-                actor=request.user, application=app, reason=post.get("comment", "")
-            )
-        else:
-            raise DomainError("未知操作")
+        review_services.application_act(
+            actor=request.user,
+            application=app,
+            action=action,
+            comment=post.get("comment", ""),
+            recommendation_reason=post.get("recommendation_reason", ""),
+            rule=post.get("rule", ""),
+            site_visit=post.get("site_visit") == "on",
+            expected_step=expected,
+        )
     except DomainError as exc:
         messages.error(
             request,

@@ -366,10 +366,10 @@ def listing_terminate(request, pk: int):
     )
 
 
-_STATUS_ACTIONS = {
-    "suspend": (services.listing_suspend, gettext_lazy("目录条目已暂停")),
-    "reinstate": (services.listing_reinstate, gettext_lazy("目录条目已恢复")),
-    "remove": (services.listing_remove, gettext_lazy("目录条目已退出目录")),
+_STATUS_DONE = {
+    "suspend": gettext_lazy("目录条目已暂停"),
+    "reinstate": gettext_lazy("目录条目已恢复"),
+    "remove": gettext_lazy("目录条目已退出目录"),
 }
 
 
@@ -378,16 +378,14 @@ def listing_status(request, pk: int):
     """Suspend, reinstate or remove (officials with listing.manage; a reason is required)."""
     listing = _listing(request, pk)
     action = request.POST.get("action", "")
-    if action not in _STATUS_ACTIONS:
-        messages.error(request, _("操作无效"))
-        return _render_detail(request, listing, failed="status", status=400)
-    fn, success = _STATUS_ACTIONS[action]
     return _act(
         request,
         listing,
         "status",
-        lambda: fn(actor=request.user, listing=listing, reason=request.POST.get("reason", "")),
-        success,
+        lambda: services.listing_status_change(
+            actor=request.user, listing=listing, action=action, reason=request.POST.get("reason", "")
+        ),
+        _STATUS_DONE.get(action, ""),
         "status",
     )
 
