@@ -7,8 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
+        from . import hooks
 
-        from peiyu.core.registry import NavItem, register_nav
-
-        register_nav(NavItem("audit_verify", _("审计链校验"), "audit:verify", "audit.verify", order=920))
+        hooks.register()

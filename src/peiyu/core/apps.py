@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import signals, tick_handlers, todos  # noqa: F401
+        from . import hooks
 
-        todos.register()
+        hooks.register()

@@ -1,5 +1,16 @@
-"""Registries the apps fill in their AppConfig.ready(): navigation entries and to-do providers.
-Core knows neither apps nor roles; each entry names the capability it needs."""
+"""The one place every app plugs into. Each app's `hooks.register()` (called by its AppConfig.ready(),
+and by nothing else) registers, through the functions below:
+
+- menu entries (`register_nav`), each naming the capability it needs;
+- to-do providers for the workbench (`register_todo`);
+- `peiyu tick` handlers (`register_tick`), run in registration order;
+- demo sections for `peiyu demo` (`register_demo_section`), run in registration order;
+- its Celery tasks (`register_task`), so the list of background jobs is visible in one place;
+- contributions to another app's extension points (`register_extension`), e.g. the person-times a
+  listing trained in a year as counted by training (`"listing.volume"`).
+
+Core knows neither apps nor roles. Every register_* is idempotent: a second registration under the same
+key keeps the first one, so calling a hooks module twice changes nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +18,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+TodoProvider = Callable[[Any], list["TodoItem"]]
+TickFn = Callable[[dt.datetime], int]
+# build(orgs by key, users by username) -> None; idempotent; run inside a transaction
+DemoBuild = Callable[[dict[str, Any], dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -30,13 +46,32 @@ class TodoItem:
     overdue: bool = False
 
 
+@dataclass(frozen=True)
+class TickHandler:
+    name: str
+    fn: TickFn
+
+
+@dataclass(frozen=True)
+class DemoSection:
+    name: str
+    build: DemoBuild
+
+
 @dataclass
 class _Registry:
     nav: list[NavItem] = field(default_factory=list)
-    todo: list[tuple[str, Callable[[Any], list[TodoItem]]]] = field(default_factory=list)
+    todo: dict[str, TodoProvider] = field(default_factory=dict)
+    tick: dict[str, TickFn] = field(default_factory=dict)
+    demo: dict[str, DemoBuild] = field(default_factory=dict)
+    tasks: dict[str, Any] = field(default_factory=dict)
+    extensions: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
 
 
 _registry = _Registry()
+
+
+# --- menu ------------------------------------------------------------------------------------------------
 
 
 def register_nav(item: NavItem) -> None:
@@ -49,14 +84,72 @@ def nav_items() -> list[NavItem]:
     return list(_registry.nav)
 
 
-def register_todo(name: str, provider: Callable[[Any], list[TodoItem]]) -> None:
-    if all(n != name for n, _ in _registry.todo):
-        _registry.todo.append((name, provider))
+# --- to-dos ----------------------------------------------------------------------------------------------
 
 
-def todo_for(user) -> list[TodoItem]:
+def register_todo(name: str, provider: TodoProvider) -> None:
+    _registry.todo.setdefault(name, provider)
+
+
+def todo_providers() -> dict[str, TodoProvider]:
+    return dict(_registry.todo)
+
+
+def todo_for(user: Any) -> list[TodoItem]:
     items: list[TodoItem] = []
-    for _name, provider in _registry.todo:
+    for provider in _registry.todo.values():
         items.extend(provider(user))
     far = dt.date.max
     return sorted(items, key=lambda i: (not i.overdue, i.deadline or far, i.title))
+
+
+# --- tick ------------------------------------------------------------------------------------------------
+
+
+def register_tick(name: str, fn: TickFn) -> None:
+    """fn(now) advances one kind of time-based state and returns how many rows it changed; it must be
+    safe to run twice for the same moment."""
+    _registry.tick.setdefault(name, fn)
+
+
+def tick_handlers() -> list[TickHandler]:
+    return [TickHandler(name, fn) for name, fn in _registry.tick.items()]
+
+
+# --- demo ------------------------------------------------------------------------------------------------
+
+
+def register_demo_section(name: str, build: DemoBuild) -> None:
+    _registry.demo.setdefault(name, build)
+
+
+def demo_sections() -> list[DemoSection]:
+    return [DemoSection(name, build) for name, build in _registry.demo.items()]
+
+
+# --- background jobs -------------------------------------------------------------------------------------
+
+
+def register_task(task: Any) -> None:
+    """A Celery task of an app (its `name` is the key)."""
+    _registry.tasks.setdefault(str(task.name), task)
+
+
+def task_names() -> list[str]:
+    return list(_registry.tasks)
+
+
+# --- extension points ------------------------------------------------------------------------------------
+
+
+def register_extension(point: str, name: str, fn: Callable[..., Any]) -> None:
+    """Contribute `fn` to the extension point `point` (which the owning app documents and calls)."""
+    _registry.extensions.setdefault(point, {}).setdefault(name, fn)
+
+
+def unregister_extension(point: str, name: str) -> None:
+    _registry.extensions.get(point, {}).pop(name, None)
+
+
+def extensions(point: str) -> list[Callable[..., Any]]:
+    return list(_registry.extensions.get(point, {}).values())

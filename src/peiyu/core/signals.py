@@ -1,20 +1,28 @@
-"""Cache invalidation for reference data read on hot paths (calendar, policy)."""
+"""Cache invalidation for reference data read on hot paths (calendar, policy); connected by core.hooks."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from .models import Holiday, PolicyVersion
 
 
-@receiver([post_save, post_delete], sender=Holiday)
-def _holiday_changed(sender, instance, **kwargs):
+def _holiday_changed(sender: type[Holiday], instance: Holiday, **kwargs: Any) -> None:
     from .calendar import forget_year
 
     forget_year(instance.date.year)
 
 
-@receiver(post_save, sender=PolicyVersion)
-def _policy_changed(sender, instance, **kwargs):
+def _policy_changed(sender: type[PolicyVersion], instance: PolicyVersion, **kwargs: Any) -> None:
     from .policy import bump_generation
 
     bump_generation()
+
+
+def connect() -> None:
+    """Idempotent (each receiver has a dispatch_uid)."""
+    for signal in (post_save, post_delete):
+        signal.connect(_holiday_changed, sender=Holiday, dispatch_uid="core.holiday_changed")
+    post_save.connect(_policy_changed, sender=PolicyVersion, dispatch_uid="core.policy_changed")

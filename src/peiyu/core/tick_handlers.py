@@ -1,24 +1,21 @@
-"""Foundation tick handlers: expired sessions, and a warning for missing holiday data."""
+"""Foundation tick handlers: expired sessions, and a warning for missing holiday data
+(registered by core.hooks)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
-from .tick import register
-
 logger = logging.getLogger("peiyu.tick")
 
 
-@register("sessions.clear_expired")
 def clear_expired_sessions(now: dt.datetime) -> int:
     from django.contrib.sessions.models import Session
 
     deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
-    return deleted
+    return int(deleted)
 
 
-@register("calendar.check_next_year")
 def check_calendar(now: dt.datetime) -> int:
     from .calendar import years_without_data
 

@@ -1,4 +1,5 @@
-"""Foundation to-dos: calendar data for the coming year, and the audit chain's weekly check."""
+"""Foundation to-dos: calendar data for the coming year, and the audit chain's weekly check
+(registered by core.hooks)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .permissions import has_capability
-from .registry import TodoItem, register_todo
+from .registry import TodoItem
 
 
 def calendar_todo(user) -> list[TodoItem]:
@@ -51,8 +52,3 @@ def audit_todo(user) -> list[TodoItem]:
             kind="audit",
         )
     ]
-
-
-def register() -> None:
-    register_todo("core.calendar", calendar_todo)
-    register_todo("core.audit", audit_todo)

@@ -1,10 +1,9 @@
 """Realistic demo data for every journey: the bodies of the five profiles' jurisdictions, institutions
 with valid credit codes, and one account per role. Idempotent: running it twice changes nothing.
-Later capabilities add their own demo sections through `register_section`."""
+Each app adds its own demo section from its hooks (core.registry.register_demo_section)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.db import transaction
 from peiyu.accounts.models import Org, Role, RoleAssignment, User
 from peiyu.audit.services import audit_record
 from peiyu.core.identifiers import uscc_with_check
+from peiyu.core.registry import demo_sections
 
 DEMO_PASSWORD = "Peiyu@2026demo"  # noqa: S105 - printed by `peiyu demo`; demo data only
 
@@ -78,14 +78,6 @@ ACCOUNTS = [
     DemoAccount("trainee_zhang", "张学员", "trainee", "platform", "学员：课程、学时、证书"),
 ]
 
-_sections: list[tuple[str, Callable[[dict[str, Org], dict[str, User]], None]]] = []
-
-
-def register_section(name: str, fn: Callable[[dict[str, Org], dict[str, User]], None]) -> None:
-    """Later apps add demo data for their journeys; each section must be idempotent."""
-    if all(n != name for n, _ in _sections):
-        _sections.append((name, fn))
-
 
 def build_demo() -> list[DemoAccount]:
     with transaction.atomic():
@@ -117,7 +109,7 @@ def build_demo() -> list[DemoAccount]:
                 )
                 audit_record(None, "demo.user_created", user, after={"role": account.role})
             users[account.username] = user
-    for _name, fn in _sections:
+    for section in demo_sections():
         with transaction.atomic():
-            fn(orgs, users)
+            section.build(orgs, users)
     return ACCOUNTS

@@ -7,6 +7,6 @@ class InstitutionsConfig(AppConfig):
     verbose_name = "机构目录"
 
     def ready(self) -> None:
-        from . import demo, navigation, signals, tick_handlers, todos  # noqa: F401 - nav, tick, to-dos, signals
+        from . import hooks
 
-        demo.register()
+        hooks.register()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.models import Org, Role, RoleAssignment, User
@@ -699,8 +698,3 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
     )
     lst.listings_expire_due(today)
 
-
-def register() -> None:
-    from peiyu.demo.data import register_section
-
-    register_section("institutions", lambda orgs, users: transaction.atomic()(build)(orgs, users))

@@ -1,4 +1,20 @@
-"""Time-based states of the directory advanced by `peiyu tick`: notices ending, listings expiring and
-forfeited. The handlers live with their services; importing registers them."""
+"""Time-based states of the directory advanced by `peiyu tick` (registered by institutions.hooks):
+notices ending, listings expiring and forfeited."""
 
-from .services import listings, notices  # noqa: F401
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def notices_due(now: dt.datetime) -> int:
+    from .services.notices import notices_end_due
+
+    return notices_end_due(timezone.localtime(now).date())
+
+
+def listings_due(now: dt.datetime) -> int:
+    from .services.listings import listings_expire_due
+
+    return listings_expire_due(timezone.localtime(now).date())

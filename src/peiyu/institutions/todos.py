@@ -1,7 +1,7 @@
-"""To-dos of the directory on each user's workbench, each with its rule and deadline:
-officials — applications waiting at their step, held applications with open objections, renewals and
-changes to decide; institutions — returned applications, drafts, renewals falling due; experts — scores
-still to give."""
+"""To-dos of the directory on each user's workbench, each with its rule and deadline (registered by
+institutions.hooks): officials — applications waiting at their step, held applications with open
+objections, renewals and changes to decide; institutions — returned applications, drafts, renewals
+falling due; experts — scores still to give."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peiyu.core.registry import TodoItem, register_todo
+from peiyu.core.registry import TodoItem
 
 LIMIT = 200
 
 
-def _official_todos(user) -> list[TodoItem]:
+def official_todos(user) -> list[TodoItem]:
     from .models import Application, ChangeRequest, Objection, Renewal
     from .selectors import applications_visible_to, listings_visible_to
     from .services.listings import change_next_org_kind
@@ -111,7 +111,7 @@ def _route_rule(step: dict) -> str:
     )
 
 
-def _institution_todos(user) -> list[TodoItem]:
+def institution_todos(user) -> list[TodoItem]:
     from .models import Application, Listing
     from .selectors import applications_visible_to, listings_visible_to
     from .services.listings import renewal_window_for
@@ -171,7 +171,7 @@ def _institution_todos(user) -> list[TodoItem]:
     return items
 
 
-def _expert_todos(user) -> list[TodoItem]:
+def expert_todos(user) -> list[TodoItem]:
     from peiyu.accounts.scoping import capabilities_of
 
     from .selectors.panels import pending_scores_for
@@ -189,8 +189,3 @@ def _expert_todos(user) -> list[TodoItem]:
         )
         for member, app in pending_scores_for(user)[:LIMIT]
     ]
-
-
-register_todo("institutions.official", _official_todos)
-register_todo("institutions.institution", _institution_todos)
-register_todo("institutions.expert", _expert_todos)

@@ -7,7 +7,6 @@ class TrainingConfig(AppConfig):
     verbose_name = "培训"
 
     def ready(self) -> None:
-        from . import demo, todos  # noqa: F401 - to-do providers register themselves (nav entries: in views modules)
-        from .services import anomalies  # noqa: F401 - its `peiyu tick` handler registers itself
+        from . import hooks
 
-        demo.register()
+        hooks.register()

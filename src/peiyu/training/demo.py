@@ -421,8 +421,3 @@ def _hubei(wh_admin, wh, orgs, users, rng, today) -> None:
     )
     audit_record(None, "demo.class_back_dated", klass, after={"completed_on": completed.isoformat()})
 
-
-def register() -> None:
-    from peiyu.demo.data import register_section
-
-    register_section("training", build)

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
-from peiyu.core import tick
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.identifiers import mask_name
 
@@ -262,7 +261,6 @@ def anomaly_scans_run(klass_id: int) -> int:
     return flagged
 
 
-@tick.register("training.anomaly_scans")
 def anomaly_scans_left(now) -> int:
     """Classes whose batches have waited longer than SCAN_LEFT_MINUTES (their task was lost) are checked
     now; returns the anomalies flagged."""

@@ -1,5 +1,1 @@
-"""To-dos of the training app, one module per area; each registers its providers when imported."""
-
-from .._modules import present
-
-present("todos")
+"""To-dos of the training app on the workbench, one module per area (registered by training.hooks)."""

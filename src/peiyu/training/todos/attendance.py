@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from peiyu.accounts.scoping import scope_for
-from peiyu.core.registry import TodoItem, register_todo
+from peiyu.core.registry import TodoItem
 
 LIMIT = 100
 
 
-def _anomaly_todos(user) -> list[TodoItem]:
+def anomaly_todos(user) -> list[TodoItem]:
     if not (scope_for(user, "training.manage").granted or scope_for(user, "training.supervise").granted):
         return []
     from ..models import Anomaly
@@ -38,6 +38,3 @@ def _anomaly_todos(user) -> list[TodoItem]:
         )
         for r in rows
     ]
-
-
-register_todo("training.attendance_anomalies", _anomaly_todos)

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peiyu.core.registry import TodoItem, register_todo
+from peiyu.core.registry import TodoItem
 
 LIMIT = 200
 
 
-def _official_todos(user) -> list[TodoItem]:
+def opening_todos(user) -> list[TodoItem]:
     from ..selectors.classes import openings_waiting_for
 
     items = []
@@ -35,7 +35,7 @@ def _official_todos(user) -> list[TodoItem]:
     return items
 
 
-def _institution_todos(user) -> list[TodoItem]:
+def late_start_todos(user) -> list[TodoItem]:
     from peiyu.accounts.scoping import scope_for
 
     from ..models import TrainingClass
@@ -74,7 +74,3 @@ def _institution_todos(user) -> list[TodoItem]:
             )
         )
     return items
-
-
-register_todo("training_class_openings", _official_todos)
-register_todo("training_class_late_start", _institution_todos)

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peiyu.core.registry import TodoItem, register_todo
+from peiyu.core.registry import TodoItem
 
 LIMIT = 200
 
 
-def _reports(user) -> list[TodoItem]:
+def report_todos(user) -> list[TodoItem]:
     from peiyu.accounts.scoping import scope_for
 
     from ..models import TrainingReport
@@ -64,7 +64,7 @@ def _reports(user) -> list[TodoItem]:
     return items
 
 
-def _evaluations(user) -> list[TodoItem]:
+def evaluation_todos(user) -> list[TodoItem]:
     from ..selectors.completion import evaluations_to_give
 
     if not getattr(user, "is_authenticated", False):
@@ -79,7 +79,3 @@ def _evaluations(user) -> list[TodoItem]:
         )
         for e in evaluations_to_give(user)[:LIMIT]
     ]
-
-
-register_todo("training.completion.reports", _reports)
-register_todo("training.completion.evaluations", _evaluations)

@@ -14,27 +14,15 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peiyu.core.errors import DomainError, NotFound
-from peiyu.core.registry import NavItem, register_nav
 
 from ..models import Anomaly, Enrolment, TrainingSession
 from ..selectors import attendance as sel
 from ..services import anomalies as anomaly_svc
 from ..services import attendance as svc
 from . import qr_svg
-
-register_nav(
-    NavItem(
-        "training_anomalies",
-        gettext_lazy("考勤异常"),
-        "training:anomaly_list",
-        "training.supervise|training.manage",
-        order=330,
-    )
-)
 
 DEVICE_COOKIE = "peiyu_device"  # a random id of the browser, kept by us only as its SHA-256 digest
 LIST_LIMIT = 200

@@ -13,30 +13,18 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.policy import region_prefix
-from peiyu.core.registry import NavItem, register_nav
 
 from ..models import Inspection, TrainingClass, TrainingPlan
 from ..selectors import classes as sel
 from ..selectors import plan_get_for, plans_visible_to
 from ..services import classes as svc
 from ..services.inspections import inspection_record
-
-register_nav(
-    NavItem(
-        "training_classes",
-        gettext_lazy("培训班"),
-        "training:class_list",
-        "training.manage|training.supervise",
-        order=310,
-    )
-)
 
 PAGE_SIZE = 30
 FORM_FIELDS = (

@@ -11,31 +11,16 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peiyu.core.errors import DomainError
 from peiyu.core.http import XLSX, attachment
-from peiyu.core.registry import NavItem, register_nav
 
 from ..models import TrainingCertificate, TrainingClass, TrainingReport
 from ..selectors import completion as sel
 from ..services import completion as svc
 from ..services import reports as report_svc
 from . import completion_trainee
-
-register_nav(
-    NavItem(
-        "training_reports",
-        gettext_lazy("培训情况报告"),
-        "training:report_list",
-        "training.manage|training.supervise",
-        order=320,
-    )
-)
-register_nav(
-    NavItem("my_training", gettext_lazy("我的培训"), "training:my_training", "person.self", order=400)
-)
 
 LIST_LIMIT = 200
 

@@ -14,12 +14,10 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.http import attachment
-from peiyu.core.registry import NavItem, register_nav
 
 from ..models import Enrolment, TrainingCertificate
 from ..selectors import completion as sel
@@ -28,15 +26,6 @@ from ..services import completion as svc
 from ..services import evaluations as eval_svc
 from . import qr_svg
 
-register_nav(
-    NavItem(
-        "training_certificates",
-        gettext_lazy("培训合格证书"),
-        "training:certificate_list",
-        "training.manage|training.supervise",
-        order=325,
-    )
-)
 PAGE_SIZE = 30
 
 

@@ -9,25 +9,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from peiyu.accounts.models import Org
 from peiyu.core.errors import DomainError
-from peiyu.core.registry import NavItem, register_nav
 
 from ..models import PlatformKey
 from ..services import online as svc
-
-register_nav(
-    NavItem(
-        "platform_keys",
-        gettext_lazy("学习记录接口密钥"),
-        "training:platform_keys",
-        "training.online_records",
-        order=340,
-    )
-)
 
 
 @require_http_methods(["GET", "POST"])

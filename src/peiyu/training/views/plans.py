@@ -18,26 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peiyu.accounts.scoping import capabilities_of
 from peiyu.core.errors import DomainError, NotFound
-from peiyu.core.registry import NavItem, register_nav
 
 from .. import selectors
 from ..models import CertType, TrainingPlan
 from ..selectors import plans as plan_sel
 from ..services import plans as svc
 from . import plan_teachers
-
-register_nav(
-    NavItem(
-        "training_plans",
-        gettext_lazy("培训计划"),
-        "training:plan_list",
-        "training.manage|training.supervise",
-        order=300,
-    )
-)
-register_nav(
-    NavItem("training_teachers", gettext_lazy("师资"), "training:teacher_list", "training.manage", order=305)
-)
 
 PAGE_SIZE = 20
 COMMITMENT_TEXT = gettext_lazy(

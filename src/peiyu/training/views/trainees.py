@@ -12,24 +12,18 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peiyu.accounts.scoping import capabilities_of
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.http import XLSX, attachment
 from peiyu.core.identifiers import mask_id_number
-from peiyu.core.registry import NavItem, register_nav
 
 from ..models import RosterImport, TrainingClass
 from ..selectors import trainees as sel
 from ..selectors.classes import announcements_public
 from ..services import roster_import as imports
 from ..services import trainees as services
-
-register_nav(
-    NavItem("my_enrolments", gettext_lazy("我的报名"), "training:my_enrolments", "person.self", order=395)
-)
 
 ROSTER_LIMIT = 500
 PERSON_FIELDS = ("name", "id_number", "phone", "employer", "education", "category")

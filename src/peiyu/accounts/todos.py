@@ -1,10 +1,16 @@
+"""To-dos of accounts on the workbench: security administrators see accounts locked after failed
+logins in their scope (registered by accounts.hooks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from peiyu.core.registry import NavItem, TodoItem, register_nav, register_todo
+from peiyu.core.registry import TodoItem
 
 
-def _locked_accounts(user) -> list[TodoItem]:
-    """Security administrators see accounts locked after failed logins in their scope."""
+def locked_accounts(user: Any) -> list[TodoItem]:
     from axes.models import AccessAttempt
     from django.conf import settings
     from django.urls import reverse
@@ -26,13 +32,3 @@ def _locked_accounts(user) -> list[TodoItem]:
         )
         for name in visible
     ]
-
-
-def register() -> None:
-    register_nav(NavItem("occupations", _("职业目录"), "catalogs:occupation_list", "home.view", order=800))
-    register_nav(NavItem("policies", _("政策依据"), "portal:policies", "policy.view", order=810))
-    register_nav(NavItem("admin", _("系统管理"), "admin:index", "reference.manage", order=900))
-    register_nav(
-        NavItem("users", _("用户与角色"), "admin:accounts_user_changelist", "user.manage", order=910)
-    )
-    register_todo("accounts.locked", _locked_accounts)

@@ -1,0 +1,16 @@
+"""What core plugs in: its tick handlers, to-dos, the tick task and the cache-invalidating signals."""
+
+from __future__ import annotations
+
+from .registry import register_task, register_tick, register_todo
+
+
+def register() -> None:
+    from . import signals, tasks, tick_handlers, todos
+
+    register_tick("sessions.clear_expired", tick_handlers.clear_expired_sessions)
+    register_tick("calendar.check_next_year", tick_handlers.check_calendar)
+    register_todo("core.calendar", todos.calendar_todo)
+    register_todo("core.audit", todos.audit_todo)
+    register_task(tasks.run_tick)
+    signals.connect()

@@ -1,0 +1,43 @@
+"""What the directory plugs in: its menu entries, workbench to-dos, `peiyu tick` handlers, demo section
+and the signals that keep the public catalog's cache fresh."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from peiyu.core.registry import NavItem, register_demo_section, register_nav, register_tick, register_todo
+
+REVIEW_CAPS = "|".join(
+    [
+        "application.review_city",
+        "application.review_district",
+        "application.review_province",
+        "application.review_technical",
+        "application.recommend",
+        "application.decide",
+        "application.file",
+    ]
+)
+
+
+def register() -> None:
+    from . import demo, signals, tick_handlers, todos
+
+    register_nav(
+        NavItem("applications", _("机构申报"), "directory:application_list", "application.submit", order=200)
+    )
+    register_nav(NavItem("review", _("申报审核"), "directory:review_queue", REVIEW_CAPS, order=210))
+    register_nav(
+        NavItem(
+            "listings", _("机构目录管理"), "directory:listing_list", "listing.view|listing.manage", order=220
+        )
+    )
+    register_nav(NavItem("expert", _("专家评议"), "directory:expert_assignments", "expert.review", order=230))
+    register_nav(NavItem("catalog", _("公开目录"), "catalog:list", "home.view", order=790))
+    register_todo("institutions.official", todos.official_todos)
+    register_todo("institutions.institution", todos.institution_todos)
+    register_todo("institutions.expert", todos.expert_todos)
+    register_tick("institutions.listings", tick_handlers.listings_due)
+    register_tick("institutions.notices", tick_handlers.notices_due)
+    register_demo_section("institutions", demo.build)
+    signals.connect()
