@@ -17,7 +17,8 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("PEIYU_SECRET_KEY", "insecure-development-key-change-me")
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production
+SECRET_KEY = os.environ.get("PEIYU_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("PEIYU_DEBUG", False)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("PEIYU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "peiyu.core",
     "peiyu.audit",
     "peiyu.accounts",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "peiyu.core.middleware.ExplicitLocaleMiddleware",
@@ -177,6 +180,24 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 OTP_TOTP_ISSUER = "peiyu 培育"
+# Content-Security-Policy on every response (django-csp): scripts, styles, fonts and images from this
+# site only; no inline script or style, no eval, no plugins, no framing, forms post here only. The
+# vendored htmx is configured in base.html not to inject styles or evaluate attributes; the API docs
+# (Swagger UI, served from ninja's static files) need `data:` images for their icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # Behind nginx, the client address is the last X-Forwarded-For entry the trusted proxies added.
 # Public read-only pages (the institution catalog) kept for anonymous visitors, in seconds; each write
 # that changes them invalidates them at once (core.cache), this bounds any staleness. 0 turns it off.
@@ -187,8 +208,10 @@ PEIYU_OFFICIAL_OTP_REQUIRED = env_bool("PEIYU_OFFICIAL_OTP_REQUIRED", True)
 
 # --- personal data (DESIGN §7): SM4 keys and the blind-index key ----------------------------------
 # PEIYU_SM4_KEYS="k2:<32 hex>,k1:<32 hex>"; the first key encrypts, all decrypt (rotation).
-PEIYU_SM4_KEYS = os.environ.get("PEIYU_SM4_KEYS", "dev1:00112233445566778899aabbccddeeff")
-PEIYU_BLIND_INDEX_KEY = os.environ.get("PEIYU_BLIND_INDEX_KEY", "development-blind-index-key")
+DEVELOPMENT_SM4_KEYS = "dev1:00112233445566778899aabbccddeeff"  # refused in production
+DEVELOPMENT_BLIND_INDEX_KEY = "development-blind-index-key"  # refused in production
+PEIYU_SM4_KEYS = os.environ.get("PEIYU_SM4_KEYS", DEVELOPMENT_SM4_KEYS)
+PEIYU_BLIND_INDEX_KEY = os.environ.get("PEIYU_BLIND_INDEX_KEY", DEVELOPMENT_BLIND_INDEX_KEY)
 
 # --- i18n ------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
