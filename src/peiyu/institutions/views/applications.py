@@ -22,6 +22,7 @@ from .. import selectors
 from ..models import Application, Kind
 from ..rules.forms import FORMS, form_key_for
 from ..selectors import review as review_sel
+from ..selectors.actions import application_allowed_actions
 from ..services import applications as app_services
 from ..services import review as review_services
 
@@ -31,6 +32,10 @@ def _app(request, pk) -> Application:
         return selectors.application_get_for_reader(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+
+
+# The verbs of the official acting on the current step of the route (the rest are the institution's).
+STEP_VERBS = ("pass", "return", "reject", "notice", "file")
 
 
 def application_list(request):
@@ -108,7 +113,8 @@ def application_new(request):
 def application_detail(request, pk: int):
     app = _app(request, pk)
     step = app.current_step
-    may_act = bool(step) and review_services.actor_may_act(request.user, app, step)
+    allowed = application_allowed_actions(request.user, app)
+    may_act = bool(step) and any(v in allowed for v in STEP_VERBS)
     is_owner = getattr(request.user, "primary_org_id", None) == app.institution_id
     decision = Decision.objects.filter(pk=app.eligibility_id).first()
     context: dict[str, Any] = {
@@ -130,7 +136,8 @@ def application_detail(request, pk: int):
         "objections": app.objections.all()
         if (may_act or app.status == Application.Status.HELD) and not is_owner
         else [],
-        "editable": app.status in app_services.EDITABLE,
+        "editable": "submit" in allowed,
+        "allowed_actions": allowed,
     }
     return render(request, "institutions/application_detail.html", context)
 

@@ -23,6 +23,11 @@ from peiyu.core.errors import DomainError, NotFound
 
 from .. import selectors
 from ..models import Attachment, ChangeRequest, Kind, Listing, Renewal
+from ..selectors.actions import (
+    change_request_allowed_actions,
+    listing_allowed_actions,
+    renewal_allowed_actions,
+)
 from ..services import listings as services
 
 LIST_LIMIT = 200
@@ -133,20 +138,25 @@ def _abilities(user, listing: Listing, overview: dict[str, Any]) -> dict[str, An
     may_consent = org_kind == consent_kind and (
         listing.recommender_id == org.pk if listing.programme == "dte" else True
     )
-    live = listing.status in (Listing.Status.ACTIVE, Listing.Status.SUSPENDED, Listing.Status.EXPIRED)
+    allowed = listing_allowed_actions(user, listing)
+    for r in overview["renewals"]:
+        r.allowed_actions = renewal_allowed_actions(user, r)
+    for c in overview["changes"]:
+        c.allowed_actions = change_request_allowed_actions(user, c)
     return {
         "owner": owner,
         "manage": manage,
         "renew": owner and listing.status in (Listing.Status.ACTIVE, Listing.Status.EXPIRED),
         "declare": owner,
         "change": owner and listing.status in (Listing.Status.ACTIVE, Listing.Status.SUSPENDED),
-        "terminate": owner and live,
+        "terminate": "terminate" in allowed,
         "consent": may_consent,
         "decide": manage and org_kind in overview["decider_kinds"],
         "review_change_kind": org_kind,
-        "suspend": manage and listing.status == Listing.Status.ACTIVE,
-        "reinstate": manage and listing.status == Listing.Status.SUSPENDED,
-        "remove": manage and live,
+        "suspend": "suspend" in allowed,
+        "reinstate": "reinstate" in allowed,
+        "remove": "remove" in allowed,
+        "allowed_actions": allowed,
     }
 
 

@@ -28,6 +28,7 @@ from peiyu.core.policy_schema import PARAMETERS
 
 from .. import selectors
 from ..models import Application, Call, Kind, Objection, PublicNotice
+from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
 from ..services import notices as services
 from ..services.applications import call_policy
 from ..services.review import actor_may_act, applications_at_step_for
@@ -158,7 +159,14 @@ def _objection_for(user, pk: int) -> Objection:
 def objection_list(request):
     status = request.GET.get("status", "open")
     objections = _objections_for(request.user, status if status != "all" else "")
-    rows = [{"obj": o, "contact": services.objection_contact_masked(o)} for o in objections]
+    rows = [
+        {
+            "obj": o,
+            "contact": services.objection_contact_masked(o),
+            "allowed_actions": objection_allowed_actions(request.user, o),
+        }
+        for o in objections
+    ]
     return render(
         request,
         "institutions/objection_list.html",
@@ -198,8 +206,8 @@ def _notice(number: str) -> PublicNotice:
 
 
 def _is_open(notice: PublicNotice) -> bool:
-    today = timezone.localdate()
-    return notice.status == PublicNotice.Status.OPEN and notice.starts_on <= today <= notice.ends_on
+    """Objections are accepted (`object` is among the notice's allowed actions)."""
+    return "object" in public_notice_allowed_actions(None, notice)
 
 
 def _period_text(notice: PublicNotice) -> str:

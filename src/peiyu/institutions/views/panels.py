@@ -21,6 +21,7 @@ from .. import selectors as app_selectors
 from ..models import Application, ExpertScore
 from ..rules import panels as panel_rules
 from ..selectors import panels as selectors
+from ..selectors.actions import panel_allowed_actions, panel_member_allowed_actions
 from ..services import panels as services
 from ..services import review
 
@@ -147,6 +148,8 @@ def panel_detail(request, pk: int):
         selectors.expert_assignment_get_for(request.user, pk)  # 404 unless the actor sits on it
         return redirect("directory:panel_score", pk=pk)
     members = list(selectors.panel_members(panel))
+    for m in members:
+        m.allowed_actions = panel_member_allowed_actions(request.user, m, panel)
     aggregates = selectors.panel_aggregates(panel)
     apps = list(panel.applications.select_related("institution").order_by("number"))
     names = selectors.experts_by_id(request.user, panel.candidates)
@@ -173,6 +176,7 @@ def panel_detail(request, pk: int):
             "rows": rows,
             "reproduction": services.panel_reproduce_check(panel),
             "is_open": panel.status == panel.Status.OPEN,
+            "allowed_actions": panel_allowed_actions(request.user, panel),
             "step_label": next(
                 (s["label"] for s in (apps[0].route if apps else []) if s.get("step") == panel.step),
                 panel.step,
