@@ -22,7 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -121,8 +121,11 @@ class XlsxSheet:
     def append(
         self, values: Iterable[Any] = (), *, bold: bool = False, color: str | None = None, wrap: bool = False
     ) -> None:
-        """One row; `bold`, `color` (RGB hex) and `wrap` apply to each of its cells."""
-        self._ws.append([self.cell(v, bold=bold, color=color, wrap=wrap) for v in values])
+        """One row; `bold`, `color` (RGB hex) and `wrap` apply to each of its cells except those
+        made with `cell()`, which keep their own style."""
+        self._ws.append(
+            [v if isinstance(v, Cell) else self.cell(v, bold=bold, color=color, wrap=wrap) for v in values]
+        )
         self.rows += 1
 
 
@@ -135,6 +138,7 @@ class XlsxWriter:
         self._titles: set[str] = set()
 
     def sheet(self, title: str) -> XlsxSheet:
+        """A new worksheet named after `title` (made legal and unique, see sheet_title)."""
         return XlsxSheet(self._book.create_sheet(sheet_title(title, self._titles)))
 
     def to_bytes(self) -> bytes:

@@ -22,7 +22,8 @@ from peiyu.accounts.models import Org, Region
 from peiyu.config.urls import urlpatterns as root_urlpatterns
 from peiyu.core import crypto
 from peiyu.core.identifiers import id_with_check, uscc_with_check
-from peiyu.institutions import documents
+from peiyu.institutions.documents import forms, letters, notices, receipts
+from peiyu.institutions.documents import values as form_values
 from peiyu.institutions.models import Application, Call, Listing, PublicNotice, ReviewAction
 from peiyu.institutions.views import documents as document_views
 
@@ -340,59 +341,59 @@ def notice(world, sy_application, dl_application):
 
 
 def test_application_pdf_is_laid_out_like_attachment_1(sy_application):
-    text = assert_pdf(documents.application_pdf(sy_application))
+    text = assert_pdf(forms.application_pdf(sy_application))
     assert "附件1" in text
     assert "数字技术工程师培育项目培训机构推荐表" in text
     for label in ("申报单位基本情况", "已有基础", "下一步工作方案", "近三年纳税情况", "培训教师姓名", "承"):
         assert label in text
     assert "沈阳智算科技有限公司" in text and "陈静" in text
-    assert documents.COMMITMENT_TEXT[:20] in text
+    assert forms.COMMITMENT_TEXT[:20] in text
     assert "注：1.单位类型" in text and "6.本表可另附页" in text
     assert "申报单位（盖章）：沈阳智算科技有限公司" in text
 
 
 def test_application_pdf_ticks_levels_of_the_policy_and_booleans(sy_application):
-    text = assert_pdf(documents.application_pdf(sy_application))
+    text = assert_pdf(forms.application_pdf(sy_application))
     assert "初级☑中级☑高级☐" in text
     assert "是☑否☐" in text  # ce_base_national
     assert "是☐否☑" in text  # ce_base_industry
 
 
 def test_application_pdf_masks_the_legal_representatives_id_number(sy_application):
-    text = assert_pdf(documents.application_pdf(sy_application))
+    text = assert_pdf(forms.application_pdf(sy_application))
     assert "110105********" + LEGAL_REP_ID[-4:] in text
     assert LEGAL_REP_ID not in text
     assert "sm4:" not in text
-    full = assert_pdf(documents.application_pdf(sy_application, full=True))
+    full = assert_pdf(forms.application_pdf(sy_application, full=True))
     assert LEGAL_REP_ID in full
 
 
 def test_application_pdf_totals_the_five_year_volume(sy_application):
-    text = assert_pdf(documents.application_pdf(sy_application))
+    text = assert_pdf(forms.application_pdf(sy_application))
     assert "培训总规模7100" in text
     assert "（其中独立培训规模）5500" in text
 
 
 def test_evaluation_totals_count_own_certificates_separately(dl_application):
-    totals = documents.table_totals("evaluation_5y", dl_application.form["evaluation_5y"])
+    totals = form_values.table_totals("evaluation_5y", dl_application.form["evaluation_5y"])
     assert totals == [("总规模", 2000), ("其中自有证书规模", 1700)]
-    text = assert_pdf(documents.application_pdf(dl_application))
+    text = assert_pdf(forms.application_pdf(dl_application))
     assert "附件2" in text and "评价机构推荐表" in text
     assert "总规模2000" in text and "其中自有证书规模1700" in text
 
 
 def test_application_pdf_footer_carries_number_and_form_digest(sy_application):
-    text = assert_pdf(documents.application_pdf(sy_application))
-    digest = documents.form_sha256(sy_application.form)
+    text = assert_pdf(forms.application_pdf(sy_application))
+    digest = form_values.form_sha256(sy_application.form)
     assert len(digest) == 64
     assert f"申报编号：{sy_application.number}" in text
     assert digest in text
     changed = dict(sy_application.form, staff_count=121)
-    assert documents.form_sha256(changed) != digest
+    assert form_values.form_sha256(changed) != digest
 
 
 def test_application_pdf_prints_the_recommenders_reason_and_name(sy_application, world):
-    text = assert_pdf(documents.application_pdf(sy_application))
+    text = assert_pdf(forms.application_pdf(sy_application))
     assert "规模领先" in text
     assert world.orgs["sy"].name in text
     assert "推荐单位联系人：刘超" in text
@@ -400,14 +401,14 @@ def test_application_pdf_prints_the_recommenders_reason_and_name(sy_application,
 
 def test_long_answers_break_across_pages(sy_application):
     sy_application.form = dict(sy_application.form, plan_text="下一步工作规划。" * 400)
-    data = documents.application_pdf(sy_application)
+    data = forms.application_pdf(sy_application)
     assert_pdf(data)
     assert data.count(b"/Type /Page\n") >= 3
 
 
 def test_chengdu_form_has_no_attachment_header_and_uses_skill_levels(chengdu):
     app, _listing = chengdu
-    text = assert_pdf(documents.application_pdf(app))
+    text = assert_pdf(forms.application_pdf(app))
     assert "成都市职业技能等级评价机构备案申请表" in text
     assert "附件" not in text
     assert "五级☑四级☑三级☑二级☐一级☐" in text
@@ -418,8 +419,8 @@ def test_chengdu_form_has_no_attachment_header_and_uses_skill_levels(chengdu):
 
 
 def test_application_xlsx_has_the_form_and_one_sheet_per_table(sy_application):
-    wb = load_workbook(io.BytesIO(documents.application_xlsx(sy_application)))
-    spec = documents.form_spec_for(sy_application)
+    wb = load_workbook(io.BytesIO(forms.application_xlsx(sy_application)))
+    spec = form_values.form_spec_for(sy_application)
     tables = [f for f in spec.fields() if f.type == "table"]
     assert wb.sheetnames[0] == "推荐表"
     assert len(wb.sheetnames) == 1 + len(tables)
@@ -430,7 +431,7 @@ def test_application_xlsx_has_the_form_and_one_sheet_per_table(sy_application):
     assert values["拟申报开展培训的专业技术等级"] == "初级☑ 中级☑ 高级☐"
     assert values["国家级专业技术人员继续教育基地"] == "是☑ 否☐"
     assert values["年度计划培训人数（人次）"] == "初级：1500；中级：600；高级："
-    assert values["推荐表 SHA-256"] == documents.form_sha256(sy_application.form)
+    assert values["推荐表 SHA-256"] == form_values.form_sha256(sy_application.form)
     volume = list(wb["近5年培训规模（人次）"].iter_rows(values_only=True))
     assert volume[0] == ("年度", "培训人数", "独立培训人数", "合作培训人数")
     assert ("培训总规模", 7100, None, None) in volume
@@ -440,18 +441,28 @@ def test_application_xlsx_has_the_form_and_one_sheet_per_table(sy_application):
 def test_application_xlsx_keeps_typed_formulas_as_text(sy_application):
     sy_application.form = dict(sy_application.form, profile_text='=HYPERLINK("http://evil.example","点我")')
     sy_application.form["teachers"] = [dict(sy_application.form["teachers"][0], employer="=1+1")]
-    wb = load_workbook(io.BytesIO(documents.application_xlsx(sy_application)))
+    wb = load_workbook(io.BytesIO(forms.application_xlsx(sy_application)))
     cells = [c for row in wb["推荐表"].iter_rows() for c in row if str(c.value).startswith("=")]
     cells += [c for row in wb["培训教师"].iter_rows() for c in row if str(c.value).startswith("=")]
     assert len(cells) == 2
     assert all(c.data_type == "s" for c in cells)
 
 
+def test_application_xlsx_writes_control_characters_and_other_formula_leads_as_text(sy_application):
+    sy_application.form = dict(sy_application.form, profile_text="a\x00b\x0bc")
+    sy_application.form["teachers"] = [dict(sy_application.form["teachers"][0], employer="@SUM(A1)")]
+    wb = load_workbook(io.BytesIO(forms.application_xlsx(sy_application)))
+    texts = [c for row in wb["推荐表"].iter_rows() for c in row if "\ufffd" in str(c.value)]
+    assert [c.value for c in texts] == ["a\ufffdb\ufffdc"]
+    at = [c for row in wb["培训教师"].iter_rows() for c in row if c.value == "@SUM(A1)"]
+    assert len(at) == 1 and at[0].data_type == "s" and at[0].quotePrefix
+
+
 # --- letter, receipt, notice ----------------------------------------------------------------------
 
 
 def test_recommendation_letter_lists_each_application_with_its_reason(sy_application, world):
-    data = documents.recommendation_letter_pdf(
+    data = letters.recommendation_letter_pdf(
         call=sy_application.call,
         recommender_org=world.orgs["sy"],
         applications=[sy_application],
@@ -475,7 +486,7 @@ def test_recommendation_letter_lists_each_application_with_its_reason(sy_applica
 
 def test_filing_receipt_carries_code_type_trade_validity_and_catalog_link(chengdu):
     app, listing = chengdu
-    text = assert_pdf(documents.filing_receipt_pdf(app, listing, base_url="https://peiyu.example.cn/"))
+    text = assert_pdf(receipts.filing_receipt_pdf(app, listing, base_url="https://peiyu.example.cn/"))
     assert "备案回执" in text
     assert "CDPJ2024-0007" in text
     assert "成都蜀芯职业技能评价中心" in text
@@ -485,13 +496,13 @@ def test_filing_receipt_carries_code_type_trade_validity_and_catalog_link(chengd
     assert "成都市人力资源和社会保障局" in text
     assert "https://peiyu.example.cn/catalog/ML2024000123/" in text
     assert (
-        documents.catalog_url(listing, "https://peiyu.example.cn/")
+        receipts.catalog_url(listing, "https://peiyu.example.cn/")
         == "https://peiyu.example.cn/catalog/ML2024000123/"
     )
 
 
 def test_notice_pdf_lists_applications_period_and_how_to_object(notice):
-    text = assert_pdf(documents.notice_pdf(notice))
+    text = assert_pdf(notices.notice_pdf(notice))
     assert notice.title in text
     assert "沈阳智算科技有限公司" in text and "大连海数职业培训学校" in text
     assert "培训机构" in text and "评价机构" in text

@@ -1,6 +1,7 @@
 """Downloads of the directory's documents: the filled form (PDF, xlsx), the city's recommendation
 letter, the Chengdu filing receipt and the public notice. Each view only finds the record through a
-scoped selector (out of scope → 404, DESIGN §5) and hands it to `institutions.documents`; personal
+scoped selector (out of scope → 404 by the error middleware, DESIGN §5) and hands it to
+`institutions.documents`; personal
 data is printed masked. Only the notice is public."""
 
 from __future__ import annotations
@@ -11,22 +12,21 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from peiyu.core.errors import NotFound
+from peiyu.core.documents.pdf import PDF_CONTENT_TYPE
+from peiyu.core.documents.xlsx import XLSX_CONTENT_TYPE
 from peiyu.core.http import attachment
 
-from .. import documents, selectors
+from .. import selectors
+from ..documents import forms, letters, notices, receipts, values
 from ..models import Listing, ReviewAction
 
 
 def _application(request, pk):
-    try:
-        return selectors.application_get_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.application_get_for(request.user, pk)
 
 
 def _form_name(application, ext: str) -> str:
-    spec = documents.form_spec_for(application)
+    spec = values.form_spec_for(application)
     return f"{spec.title}-{application.institution.name}-{application.occupation_name}-{application.number}.{ext}"
 
 
@@ -34,9 +34,9 @@ def _form_name(application, ext: str) -> str:
 def application_pdf_view(request, pk: int):
     application = _application(request, pk)
     return attachment(
-        documents.application_pdf(application),
+        forms.application_pdf(application),
         _form_name(application, "pdf"),
-        documents.PDF_CONTENT_TYPE,
+        PDF_CONTENT_TYPE,
         f"application-{application.number}.pdf",
     )
 
@@ -45,9 +45,9 @@ def application_pdf_view(request, pk: int):
 def application_xlsx_view(request, pk: int):
     application = _application(request, pk)
     return attachment(
-        documents.application_xlsx(application),
+        forms.application_xlsx(application),
         _form_name(application, "xlsx"),
-        documents.XLSX_CONTENT_TYPE,
+        XLSX_CONTENT_TYPE,
         f"application-{application.number}.xlsx",
     )
 
@@ -71,7 +71,7 @@ def recommendation_letter_view(request, call_code: str):
     if not applications:
         raise Http404("没有可出具推荐函的申报")
     call = applications[0].call
-    content = documents.recommendation_letter_pdf(
+    content = letters.recommendation_letter_pdf(
         call=call,
         recommender_org=org,
         applications=applications,
@@ -81,7 +81,7 @@ def recommendation_letter_view(request, call_code: str):
     return attachment(
         content,
         f"推荐函-{org.name}-{call.code}.pdf",
-        documents.PDF_CONTENT_TYPE,
+        PDF_CONTENT_TYPE,
         f"recommendation-{call.code}.pdf",
     )
 
@@ -92,11 +92,11 @@ def filing_receipt_view(request, pk: int):
     listing = Listing.objects.filter(application=application).order_by("-period", "-pk").first()
     if listing is None or not listing.filing_code:
         raise Http404("该申报尚未备案")
-    content = documents.filing_receipt_pdf(application, listing, base_url=request.build_absolute_uri("/"))
+    content = receipts.filing_receipt_pdf(application, listing, base_url=request.build_absolute_uri("/"))
     return attachment(
         content,
         f"备案回执-{application.institution.name}-{listing.filing_code}.pdf",
-        documents.PDF_CONTENT_TYPE,
+        PDF_CONTENT_TYPE,
         f"filing-receipt-{listing.filing_code}.pdf",
     )
 
@@ -104,14 +104,11 @@ def filing_receipt_view(request, pk: int):
 @login_not_required
 @require_GET
 def notice_pdf_view(request, number: str):
-    try:
-        notice = selectors.notice_get_public(number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    notice = selectors.notice_get_public(number)
     return attachment(
-        documents.notice_pdf(notice),
+        notices.notice_pdf(notice),
         f"公示-{notice.title}-{notice.number}.pdf",
-        documents.PDF_CONTENT_TYPE,
+        PDF_CONTENT_TYPE,
         f"notice-{notice.number}.pdf",
     )
 

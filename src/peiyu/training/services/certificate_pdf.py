@@ -10,37 +10,26 @@ import io
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from peiyu.core.documents.fonts import LATIN_FONT, cjk_font
+from peiyu.core.documents.pdf import PDF_CONTENT_TYPE, cn_date
+from peiyu.core.documents.qr import QRCode
 from peiyu.core.identifiers import mask_id_number
-from peiyu.institutions.documents import QRCode
 
 from ..models import TrainingCertificate
 
-FONT = "STSong-Light"
 PAGE = landscape(A4)
-PDF_CONTENT_TYPE = "application/pdf"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+__all__ = ["PDF_CONTENT_TYPE", "ce_line", "certificate_pdf"]
 
 
 def ce_line(cert: TrainingCertificate) -> str:
     return f"计入{cert.ce_year}年度继续教育学时{cert.ce_hours}学时（全国有效）"
 
 
-def _qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
-    QRCode(data, size).drawOn(c, x, y)
-
-
 def certificate_pdf(cert: TrainingCertificate, *, verify_url: str) -> bytes:
     """One page; `verify_url` is the absolute URL of the public verification page (the QR's content)."""
-    font = _font()
+    font = cjk_font()
     buf = io.BytesIO()
     w, h = PAGE
     c = canvas.Canvas(buf, pagesize=PAGE, pageCompression=0)
@@ -58,10 +47,10 @@ def certificate_pdf(cert: TrainingCertificate, *, verify_url: str) -> bytes:
     c.drawCentredString(w / 2, h - 48 * mm, "培训合格证书")
     c.setFillColor(colors.black)
     c.setFont(font, 11)
-    c.setFont("Helvetica", 11)  # the number in a Latin font: plain text in the page, searchable
+    c.setFont(LATIN_FONT, 11)  # the number in a Latin font: plain text in the page, searchable
     c.drawRightString(w - 26 * mm, h - 28 * mm, cert.number)
     c.setFont(font, 11)
-    c.drawRightString(w - 26 * mm - c.stringWidth(cert.number, "Helvetica", 11), h - 28 * mm, "证书编号：")
+    c.drawRightString(w - 26 * mm - c.stringWidth(cert.number, LATIN_FONT, 11), h - 28 * mm, "证书编号：")
     if cert.status == TrainingCertificate.Status.REVOKED:
         c.setFillColor(colors.red)
         c.setFont(font, 20)
@@ -93,10 +82,10 @@ def certificate_pdf(cert: TrainingCertificate, *, verify_url: str) -> bytes:
     c.drawRightString(
         w - 70 * mm,
         34 * mm,
-        f"发证日期：{cert.issued_on.year}年{cert.issued_on.month}月{cert.issued_on.day}日",
+        f"发证日期：{cn_date(cert.issued_on)}",
     )
     size = 34 * mm
-    _qr(c, verify_url, w - 26 * mm - size, 24 * mm, size)
+    QRCode(verify_url, size).drawOn(c, w - 26 * mm - size, 24 * mm)
     c.setFont(font, 8)
     c.drawCentredString(w - 26 * mm - size / 2, 20 * mm, "扫码核验证书真伪")
     c.showPage()
