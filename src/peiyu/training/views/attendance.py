@@ -16,13 +16,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peiyu.core.documents.qr import qr_svg
 from peiyu.core.errors import DomainError, NotFound
 
 from ..models import Anomaly, Enrolment, TrainingSession
 from ..selectors import attendance as sel
 from ..services import anomalies as anomaly_svc
 from ..services import attendance as svc
-from . import qr_svg
 
 DEVICE_COOKIE = "peiyu_device"  # a random id of the browser, kept by us only as its SHA-256 digest
 LIST_LIMIT = 200

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from peiyu.core.documents.qr import qr_svg
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.http import attachment
 
@@ -24,7 +25,6 @@ from ..selectors import completion as sel
 from ..services import certificate_pdf
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
-from . import qr_svg
 
 PAGE_SIZE = 30
 
