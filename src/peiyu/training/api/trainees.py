@@ -3,10 +3,13 @@
 import datetime as dt
 
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from peiyu.core.cleaning import MobilePhoneStr, OptionalPersonNameStr
 from peiyu.core.identifiers import mask_id_number, mask_phone
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import Id, PathId
 
 from ..models import Enrolment, RosterImport
 from ..rules.eligibility import age_on
@@ -31,12 +34,13 @@ class RosterItemOut(Schema):
     online_minutes: int
 
 
-class RosterOut(Schema):
+class RosterOut(Page[RosterItemOut]):
+    """A page of the class's roster (`items`, `count`) with the class's header."""
+
     class_id: int
     number: str
     capacity: int
     active: int
-    items: list[RosterItemOut]
 
 
 def _item(e: Enrolment, today: dt.date) -> dict:
@@ -57,7 +61,7 @@ def _item(e: Enrolment, today: dt.date) -> dict:
 
 
 @router.get("/training/classes/{class_id}/roster", response=RosterOut)
-def class_roster(request, class_id: int):
+def class_roster(request, class_id: PathId, page: Query[PageQuery]):
     klass, enrolments = sel.class_roster(request.auth, class_id)
     today = timezone.localdate()
     return {
@@ -65,15 +69,15 @@ def class_roster(request, class_id: int):
         "number": klass.number,
         "capacity": klass.capacity,
         "active": services.active_count(klass.pk),
-        "items": [_item(e, today) for e in enrolments[:5000]],
+        **paginate(enrolments, page, lambda e: _item(e, today)),
     }
 
 
 class EnrolIn(Schema):
-    trainee_id: int | None = None
-    name: str = ""
+    trainee_id: Id | None = None
+    name: OptionalPersonNameStr = ""
     id_number: str = ""
-    phone: str = ""
+    phone: MobilePhoneStr = ""
     employer: str = ""
     education: str = ""
     category: str = ""
@@ -81,7 +85,7 @@ class EnrolIn(Schema):
 
 
 @router.post("/training/classes/{class_id}/enrolments", response={201: RosterItemOut})
-def enrol(request, class_id: int, payload: EnrolIn):
+def enrol(request, class_id: PathId, payload: EnrolIn):
     """Enrol a registered trainee (trainee_id, within the actor's scope) or a person given by name and
     ID number (registered first when new)."""
     klass = sel.roster_class_get_for(request.auth, class_id)
@@ -142,12 +146,12 @@ def _import_out(imp: RosterImport) -> dict:
 
 
 @router.post("/training/classes/{class_id}/roster-imports", response={202: ImportOut})
-def roster_import(request, class_id: int, mode: Form[str], file: File[UploadedFile]):
+def roster_import(request, class_id: PathId, mode: Form[str], file: File[UploadedFile]):
     klass = sel.roster_class_get_for(request.auth, class_id)
     imp = imports.roster_import_start(actor=request.auth, klass=klass, uploaded_file=file, mode=mode)
     return Status(202, _import_out(imp))
 
 
 @router.get("/training/roster-imports/{import_id}", response=ImportOut)
-def roster_import_status(request, import_id: int):
+def roster_import_status(request, import_id: PathId):
     return _import_out(sel.roster_import_get_for(request.auth, import_id))

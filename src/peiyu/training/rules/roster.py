@@ -26,6 +26,15 @@ from typing import NamedTuple
 
 from stdnum.cn import ric
 
+from peiyu.core.cleaning import (
+    MOBILE,
+    MOBILE_MESSAGE,
+    NAME_MAX,
+    NAME_MIN,
+    checked,
+    normalise_mobile,
+    person_name,
+)
 from peiyu.core.errors import InvalidInput
 from peiyu.core.identifiers import PROVINCE_PREFIXES, mask_id_number, mask_phone
 
@@ -535,38 +544,6 @@ def _preclean_id(value: str) -> str:
     return value
 
 
-_PHONE = re.compile(r"1[3-9][0-9]{9}")
-_PHONE_NOISE = re.compile(r"[\s\-－—()（）]+")
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋", "0123456789+")
-
-
-def _normalise_phone(value: str) -> str | None:
-    phone = _PHONE_NOISE.sub("", value.translate(_FULLWIDTH_DIGITS)).lstrip("'")
-    for prefix in ("+86", "0086", "86"):
-        if phone.startswith(prefix) and len(phone) == len(prefix) + 11:
-            phone = phone[len(prefix) :]
-            break
-    return phone if _PHONE.fullmatch(phone) else None
-
-
-_NAME_DOTS = str.maketrans(dict.fromkeys("•・‧∙．.・⋅ᐧ", "·"))
-_NAME_DOT_SPACING = re.compile(r" ?· ?")
-
-
-def _normalise_name(value: str) -> tuple[str, str | None]:
-    name = unicodedata.normalize("NFC", value).translate(_NAME_DOTS)
-    name = _NAME_DOT_SPACING.sub("·", " ".join(name.split()))
-    bad = sorted({c for c in name if not c.isalpha() and c not in "· "})
-    if bad:
-        shown = "".join(bad).replace(" ", "空格")
-        return name, f"姓名含有不允许的字符“{shown}”，只能使用汉字、字母、间隔号“·”和空格"
-    if not 2 <= len(name) <= 30:
-        return name, f"姓名应为2至30个字符，当前为{len(name)}个"
-    if name[0] == "·" or name[-1] == "·":
-        return name, "姓名不能以间隔号“·”开头或结尾"
-    return name, None
-
-
 _SEX_VALUES = {"男": "M", "男性": "M", "m": "M", "male": "M", "女": "F", "女性": "F", "f": "F", "female": "F"}
 _SEX_VALUES |= {k.upper(): v for k, v in _SEX_VALUES.items()}
 _SEX_LABEL = {"M": "男", "F": "女"}
@@ -610,7 +587,7 @@ def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | 
     missing = _MISSING
     total = 0
     id_fast = _ID_FAST.fullmatch
-    phone_fast = _PHONE.fullmatch
+    phone_fast = MOBILE.fullmatch
     check_table = _ID_CHECK
     new_row = tuple.__new__  # skips NamedTuple's Python-level __new__
     blank = [""] * width
@@ -632,13 +609,10 @@ def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | 
 
         # name
         name = name_cell
-        if not (2 <= len(name) <= 30 and name.isalpha()):
-            if not name:
-                row_errors = [RowError(number, "name", "", "请填写姓名")]
-            else:
-                name, problem = _normalise_name(name)
-                if problem:
-                    row_errors = [RowError(number, "name", name_cell, problem)]
+        if not (NAME_MIN <= len(name) <= NAME_MAX and name.isalpha()):  # else person_name changes nothing
+            name, problem = checked(person_name, name_cell)
+            if problem is not None:
+                row_errors = [RowError(number, "name", name_cell, problem)]
 
         # ID number: one regex, one dict lookup and the check digit for the common valid case;
         # anything else goes through check_id_number for validate_id_number's exact message
@@ -681,11 +655,9 @@ def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | 
 
         # phone (optional)
         if phone and phone_fast(phone) is None:
-            normalised = _normalise_phone(phone)
+            normalised = normalise_mobile(phone)
             if normalised is None:
-                error = RowError(
-                    number, "phone", mask_phone(phone), "手机号码应为11位大陆手机号码（1开头，第二位为3至9）"
-                )
+                error = RowError(number, "phone", mask_phone(phone), MOBILE_MESSAGE)
                 if row_errors is None:
                     row_errors = [error]
                 else:

@@ -17,15 +17,15 @@ from django.utils import timezone
 
 from peiyu.accounts.models import Region
 from peiyu.accounts.services import require
-from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import clean_reason
 from peiyu.core.errors import Conflict
-from peiyu.core.models import Decision, TransitionLog
+from peiyu.core.models import Decision
 
+from ..flows import CERTIFICATE_FLOW
 from ..models import Enrolment, TrainingCertificate, TrainingClass
 from ..selectors.completion import certificate_can_revoke
 from . import class_locked
-from .fields import clean_reason
 
 PREFIX = "PX"
 SEQ_DIGITS = 6
@@ -119,13 +119,18 @@ def certificates_issue(*, actor, klass: TrainingClass) -> list[TrainingCertifica
             for i, e in enumerate(enrolments)
         ]
         TrainingCertificate.objects.bulk_create(certs)
-        audit_record(
-            actor,
-            "training_certificate.issued",
-            locked,
-            after={"decision": decision.pk, "numbers": [c.number for c in certs]},
+        issued = list(
+            TrainingCertificate.objects.filter(number__in=[c.number for c in certs])
+            .select_related("enrolment__klass")
+            .order_by("number")
         )
-    return list(TrainingCertificate.objects.filter(number__in=[c.number for c in certs]).order_by("number"))
+        for cert in issued:
+            CERTIFICATE_FLOW.created(
+                cert,
+                actor=actor,
+                after={"number": cert.number, "enrolment": cert.enrolment_id, "decision": decision.pk},
+            )
+    return issued
 
 
 def certificate_revoke(*, actor, certificate: TrainingCertificate, reason: str) -> TrainingCertificate:
@@ -134,30 +139,19 @@ def certificate_revoke(*, actor, certificate: TrainingCertificate, reason: str) 
     klass = certificate.enrolment.klass
     if not certificate_can_revoke(actor, certificate):
         require(actor, "training.supervise", region_code=klass.region_id)  # refused, with the reason
-    reason = clean_reason(reason, "撤销原因", REASON_MAX)
+    reason = clean_reason(reason, label="撤销原因", max_length=REASON_MAX)
     with transaction.atomic():
         locked = TrainingCertificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
         if locked.status == TrainingCertificate.Status.REVOKED:
             raise Conflict("该证书已撤销", code="certificate_revoked")
-        locked.status = TrainingCertificate.Status.REVOKED
-        locked.revoked_reason = reason
-        locked.save(update_fields=["status", "revoked_reason", "updated_at"])
-        TransitionLog.objects.create(
-            subject_type="training.trainingcertificate",
-            subject_id=str(locked.pk),
-            from_status=TrainingCertificate.Status.VALID,
-            to_status=TrainingCertificate.Status.REVOKED,
+        CERTIFICATE_FLOW.transition(
+            locked,
+            TrainingCertificate.Status.REVOKED,
             actor=actor,
             reason=reason,
-        )
-        audit_record(
-            actor,
-            "training_certificate.revoked",
-            locked,
-            before={"status": "valid"},
-            after={"status": "revoked", "number": locked.number},
-            reason=reason,
-            region_code=klass.region_id,
+            changes={"revoked_reason": reason},
+            locked=True,
+            audit_extra={"number": locked.number},
         )
     certificate.status, certificate.revoked_reason = locked.status, locked.revoked_reason
     return locked

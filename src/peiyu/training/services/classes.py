@@ -2,7 +2,7 @@
 exam application conditions (TRN-3) after the TRN-9 text check, for 合格证类 projects opened on the
 city's approval of the class-opening application (TRN-12), started, or cancelled.
 
-Every move goes through CLASS_FLOW (core.workflow): the row is locked, the move checked against the
+Every move goes through flows.CLASS_FLOW: the row is locked, the move checked against the
 table, the status, the TransitionLog and the audit event written in one transaction. The checks of an
 announcement and of an opening decision are stored Decisions with the policy version. A suspended
 catalog entry opens no class (SUP-7): announcing, requesting or approving an opening and starting
@@ -20,12 +20,13 @@ from peiyu.accounts.models import Org, Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import REASON_MAX, clean_dates, clean_reason, clean_texts
 from peiyu.core.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
 from peiyu.core.policy import policy_for, region_prefix
-from peiyu.core.workflow import Workflow
 
+from ..flows import CLASS_FLOW, ENROLMENT_FLOW
 from ..models import Enrolment, TrainingClass, TrainingPlan
 from ..rules import classes as cr
 from ..rules import plans as pr
@@ -33,23 +34,9 @@ from ..rules.claims import check_public_texts
 from ..rules.process import needs_opening
 from ..selectors.classes import may_decide_opening
 from . import class_locked
-from .fields import REASON_MAX, clean_dates, clean_reason, clean_texts
 
 S = TrainingClass.Status
 SUBJECT = "training.trainingclass"
-
-# One visible table of the moves a class's status may make (DESIGN §4). running → completed is made by
-# services.completion.
-CLASS_FLOW = Workflow(
-    TrainingClass,
-    {
-        S.DRAFT: {S.ANNOUNCED, S.CANCELLED},
-        S.ANNOUNCED: {S.OPENING, S.RUNNING, S.CANCELLED},
-        S.OPENING: {S.RUNNING, S.ANNOUNCED, S.CANCELLED},
-        S.RUNNING: {S.COMPLETED},
-    },
-    name="training_class",
-)
 
 PUBLIC_TEXT_LABELS = {
     "title": "班级名称",
@@ -159,7 +146,7 @@ def class_create(*, actor, plan: TrainingPlan, data: dict[str, Any]) -> Training
         )
         _refuse_unless(_listing_check(klass, timezone.localdate()))
         klass.save()
-        audit_record(actor, "training_class.created", klass, after=_snapshot(klass))
+        CLASS_FLOW.created(klass, actor=actor, after=_snapshot(klass))
     return klass
 
 
@@ -222,6 +209,7 @@ def class_announce(*, actor, klass: TrainingClass) -> TrainingClass:
                 actor=actor,
                 reason="发布招生简章",
                 changes={"announced_at": timezone.now()},
+                locked=True,
             )
     if refused:
         raise RuleViolation(
@@ -258,6 +246,7 @@ def class_request_opening(*, actor, klass: TrainingClass) -> TrainingClass:
                 "opening_decided_at": None,
                 "opening_decided_by": None,
             },
+            locked=True,
         )
     klass.refresh_from_db()
     return klass
@@ -312,6 +301,7 @@ def class_decide_opening(*, actor, klass: TrainingClass, approve: bool, note: st
             reason=("同意开班" if approve else "不同意开班") + (f"：{note}" if note else ""),
             changes=changes,
             expected_from=[S.OPENING],
+            locked=True,
         )
     klass.refresh_from_db()
     return klass
@@ -330,7 +320,7 @@ def class_start(*, actor, klass: TrainingClass) -> TrainingClass:
         _expect(locked, S.ANNOUNCED)
         _refuse_unless(_listing_check(locked, timezone.localdate()))
         CLASS_FLOW.transition(
-            locked, S.RUNNING, actor=actor, reason="开班", changes={"started_at": timezone.now()}
+            locked, S.RUNNING, actor=actor, reason="开班", changes={"started_at": timezone.now()}, locked=True
         )
     klass.refresh_from_db()
     return klass
@@ -338,23 +328,22 @@ def class_start(*, actor, klass: TrainingClass) -> TrainingClass:
 
 def class_cancel(*, actor, klass: TrainingClass, reason: str) -> TrainingClass:
     _manage(actor, klass.plan)
-    reason = clean_reason(reason, "取消原因", REASON_MAX)
+    reason = clean_reason(reason, label="取消原因", max_length=REASON_MAX)
     with transaction.atomic():
         locked = class_locked(klass)
         _expect(locked, S.DRAFT, S.ANNOUNCED, S.OPENING)
         CLASS_FLOW.transition(
-            locked, S.CANCELLED, actor=actor, reason=reason, changes={"cancelled_reason": reason}
+            locked, S.CANCELLED, actor=actor, reason=reason, changes={"cancelled_reason": reason}, locked=True
         )
         # the people who enrolled are not left in a class that will not run: withdrawn, with the reason
-        enrolled = locked.enrolments.filter(status=Enrolment.Status.ENROLLED)
-        ids = list(enrolled.values_list("pk", flat=True))
-        if ids:
-            enrolled.update(
-                status=Enrolment.Status.WITHDRAWN,
-                withdrawn_reason=f"培训班取消：{reason}"[:200],
-                updated_at=timezone.now(),
-            )
-            audit_record(actor, "training_class.enrolments_withdrawn", locked, after={"enrolments": ids})
+        withdrawn = f"培训班取消：{reason}"[:200]
+        ENROLMENT_FLOW.transition_many(
+            locked.enrolments.filter(status=Enrolment.Status.ENROLLED),
+            Enrolment.Status.WITHDRAWN,
+            actor=actor,
+            reason=withdrawn,
+            changes={"withdrawn_reason": withdrawn},
+        )
     klass.refresh_from_db()
     return klass
 

@@ -8,7 +8,7 @@ with the plan for the officials to see."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,19 +17,20 @@ from django.utils import timezone
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.catalogs.models import Occupation
+from peiyu.catalogs.selectors import occupation_by_code
+from peiyu.core.cleaning import REASON_MAX, clean_dates, clean_money, clean_reason, clean_texts, collect
 from peiyu.core.crypto import blind_index
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.identifiers import validate_id_number
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
 from peiyu.core.policy import policy_for
-from peiyu.institutions.models import Kind, Listing
+from peiyu.institutions.selectors.training_listings import training_listing_for
 
+from ..flows import PLAN_FLOW
 from ..models import CertType, Teacher, TitleLevel, TrainingPlan
 from ..rules import plans as pr
 from ..rules.claims import check_public_texts
-from .fields import REASON_MAX, clean_dates, clean_reason, clean_texts
 
 ID_PURPOSE = "person_id_number"  # one blind index for a person's ID number, teacher or trainee
 PUBLIC_TEXT_FIELDS = ("title", "description", "schedule", "refund_terms", "makeup_terms")
@@ -110,7 +111,7 @@ def _clean_plan(institution: Org, data: dict[str, Any]) -> dict[str, Any]:
     if not out["title"]:
         errors["title"] = ["请填写计划名称"]
     code = (data.get("occupation_code") or "").strip()
-    occupation = Occupation.objects.filter(code=code).first() if code else None
+    occupation = occupation_by_code(code)
     if occupation is None:
         errors["occupation_code"] = ["请选择职业（工种）"]
     else:
@@ -137,14 +138,9 @@ def _clean_plan(institution: Org, data: dict[str, Any]) -> dict[str, Any]:
         elif split_a != split_b:
             errors["hours_online"] = [f"线上与线下学时之和（{split_b}）应等于理论与实操学时之和（{split_a}）"]
     for name, label in _MONEY_FIELDS.items():
-        try:
-            value = Decimal(str(data.get(name) or "0"))
-        except InvalidOperation:
-            errors[name] = [f"{label}应为金额"]
-            continue
-        if value < 0 or value >= Decimal("100000000") or value != value.quantize(Decimal("0.01")):
-            errors[name] = [f"{label}应为不超过两位小数的非负金额"]
-        out[name] = value
+        money = collect(errors, name, clean_money, data.get(name), label=label)
+        if money is not None:
+            out[name] = money
     out.update(clean_dates(data, {"starts_on": "计划开始日期", "ends_on": "计划结束日期"}, errors))
     if "starts_on" in out and "ends_on" in out and out["ends_on"] < out["starts_on"]:
         errors["ends_on"] = ["结束日期不能早于开始日期"]
@@ -177,24 +173,10 @@ def _org_id(data: dict[str, Any], name: str, kind: str, errors: dict[str, list[s
         return None
 
 
-def _listing_for(institution_id: int, programme: str, occupation_code: str) -> Listing | None:
-    """The institution's live training entry for the occupation (active or suspended), if any."""
-    return (
-        Listing.objects.filter(
-            institution_id=institution_id,
-            kind=Kind.TRAINING,
-            programme=programme,
-            occupation_code=occupation_code,
-        )
-        .order_by("-valid_until", "-pk")
-        .first()
-    )
-
-
 def plan_create(*, actor, institution: Org, data: dict[str, Any]) -> TrainingPlan:
     _institution(actor, institution)
     fields = _clean_plan(institution, data)
-    listing = _listing_for(institution.pk, fields["programme"], fields["occupation_code"])
+    listing = training_listing_for(institution.pk, fields["programme"], fields["occupation_code"])
     if listing is None:
         raise RuleViolation(
             "本机构未列入该职业（工种）的培训机构目录，不能制定培训计划",
@@ -212,7 +194,7 @@ def plan_create(*, actor, institution: Org, data: dict[str, Any]) -> TrainingPla
             **fields,
         )
         plan.teachers.set(teachers)
-        audit_record(actor, "training_plan.created", plan, after=_snapshot(plan))
+        PLAN_FLOW.created(plan, actor=actor, after=_snapshot(plan))
     return plan
 
 
@@ -235,7 +217,7 @@ def plan_update(*, actor, plan: TrainingPlan, data: dict[str, Any]) -> TrainingP
         locked = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != TrainingPlan.Status.DRAFT:
             raise Conflict("只有草稿状态的培训计划可以修改", code="plan_not_draft")
-        listing = _listing_for(locked.institution_id, fields["programme"], fields["occupation_code"])
+        listing = training_listing_for(locked.institution_id, fields["programme"], fields["occupation_code"])
         if listing is None:
             raise RuleViolation("本机构未列入该职业（工种）的培训机构目录", rule="TRN-2", code="not_listed")
         before = _snapshot(locked)
@@ -315,17 +297,20 @@ def plan_file(*, actor, plan: TrainingPlan) -> TrainingPlan:
             checks=checks,
             policy=policy,
         )
-        locked.decision = decision
-        if not refused:
-            locked.status = TrainingPlan.Status.FILED
-            locked.filed_at = timezone.now()
-        locked.save(update_fields=["decision", "status", "filed_at", "updated_at"])
-        audit_record(
-            actor,
-            "training_plan.refused" if refused else "training_plan.filed",
-            locked,
-            after={"decision": decision.pk, "outcome": decision.outcome, "rules": decision.rules},
-        )
+        facts = {"decision": decision.pk, "outcome": decision.outcome, "rules": decision.rules}
+        if refused:
+            locked.decision = decision
+            locked.save(update_fields=["decision", "updated_at"])
+            audit_record(actor, PLAN_FLOW.audit_action("refused"), locked, after=facts)
+        else:
+            PLAN_FLOW.transition(
+                locked,
+                TrainingPlan.Status.FILED,
+                actor=actor,
+                changes={"decision": decision, "filed_at": timezone.now()},
+                locked=True,
+                audit_extra=facts,
+            )
     if refused:
         raise RuleViolation(
             "；".join(f"{c.message}（{c.rule}）" for c in refused),
@@ -338,17 +323,14 @@ def plan_file(*, actor, plan: TrainingPlan) -> TrainingPlan:
 
 def plan_withdraw(*, actor, plan: TrainingPlan, reason: str) -> TrainingPlan:
     _institution(actor, plan.institution)
-    reason = clean_reason(reason, "撤回原因", REASON_MAX)
+    reason = clean_reason(reason, label="撤回原因", max_length=REASON_MAX)
     with transaction.atomic():
         locked = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.status == TrainingPlan.Status.WITHDRAWN:
             raise Conflict("该培训计划已撤回", code="plan_withdrawn")
         if locked.classes.exclude(status__in=["draft", "cancelled"]).exists():
             raise Conflict("该计划下已有招生或在训的班级，不能撤回", code="plan_has_classes")
-        before = locked.status
-        locked.status = TrainingPlan.Status.WITHDRAWN
-        locked.save(update_fields=["status", "updated_at"])
-        audit_record(actor, "training_plan.withdrawn", locked, before={"status": before}, reason=reason)
+        PLAN_FLOW.transition(locked, TrainingPlan.Status.WITHDRAWN, actor=actor, reason=reason, locked=True)
     return locked
 
 

@@ -14,20 +14,22 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from peiyu.accounts.models import Org, Role, RoleAssignment, User
+from peiyu.accounts.models import Org, User
 from peiyu.accounts.scoping import scope_for
-from peiyu.accounts.services import require
+from peiyu.accounts.selectors import role_in_force
+from peiyu.accounts.services import account_open_for_self, require
 from peiyu.audit.services import audit_record
+from peiyu.core.cleaning import clean_reason, clean_text, collect, mobile_phone, person_name
 from peiyu.core.crypto import blind_index
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from peiyu.core.identifiers import id_birth_date, id_sex, mask_id_number, mask_name, validate_id_number
 from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for
 
+from ..flows import ENROLMENT_FLOW
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import eligibility as el
 from . import class_locked
-from .fields import clean_reason
 from .plans import ID_PURPOSE
 
 ENROLLING_STATUSES = (
@@ -37,33 +39,23 @@ ENROLLING_STATUSES = (
 )
 ACTIVE_ENROLMENT = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.FAILED)
 TRAINEE_ROLE = "trainee"
-_PHONE = re.compile(r"1[3-9][0-9]{9}")
-_NAME_OK = re.compile(r"[^\W\d_]+(?:[· ][^\W\d_]+)*")
 _TEXT_CAPS = {"employer": 200, "education": 32, "category": 32}
 
 
 def _clean_person(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """Name, ID number (→ sex, birth date), phone and the optional texts, errors per field in Chinese."""
+    """Name, ID number (→ sex, birth date), phone and the optional texts, errors per field in Chinese:
+    the name and phone cleaned as the roster import cleans them (peiyu.core.cleaning)."""
     errors: dict[str, list[str]] = {}
-    name = " ".join(str(data.get("name") or "").split())
-    if not name:
-        errors["name"] = ["请填写姓名"]
-    elif not (2 <= len(name) <= 30 and _NAME_OK.fullmatch(name)):
-        errors["name"] = ["姓名应为2至30个字，只能使用汉字、字母、间隔号“·”和空格"]
+    name = collect(errors, "name", person_name, data.get("name")) or ""
     id_number = ""
     try:
         id_number = validate_id_number(str(data.get("id_number") or ""), today=today)
     except InvalidInput as exc:
         errors.update(exc.fields or {"id_number": [exc.message]})
-    phone = re.sub(r"[\s-]+", "", str(data.get("phone") or ""))
-    if phone and not _PHONE.fullmatch(phone):
-        errors["phone"] = ["手机号码应为11位大陆手机号码"]
+    phone = collect(errors, "phone", mobile_phone, data.get("phone")) or ""
     out: dict[str, Any] = {"name": name, "id_number": id_number, "phone": phone}
     for key, cap in _TEXT_CAPS.items():
-        value = str(data.get(key) or "").strip()
-        if len(value) > cap:
-            errors[key] = [f"不能超过{cap}个字"]
-        out[key] = value
+        out[key] = collect(errors, key, clean_text, data.get(key), max_length=cap) or ""
     if errors:
         raise InvalidInput("学员信息有误", fields=errors)
     out["sex"] = id_sex(id_number)
@@ -148,7 +140,7 @@ def trainee_self_register(*, data: dict[str, Any]) -> tuple[User, Trainee]:
         raise InvalidInput("注册信息有误", fields=errors)
     index = blind_index(person["id_number"], ID_PURPOSE)
     platform = _platform_org()
-    role = Role.objects.filter(code=TRAINEE_ROLE, disabled_on__isnull=True).first()
+    role = role_in_force(TRAINEE_ROLE)
     if role is None:
         raise Conflict("平台尚未开放学员注册", code="no_trainee_role")
     try:
@@ -162,11 +154,8 @@ def trainee_self_register(*, data: dict[str, Any]) -> tuple[User, Trainee]:
                         fields={"id_number": ["该身份证号码已注册账号"]},
                     )
                 _existing(index, person["name"])
-            user = User.objects.create_user(
-                username=username, password=password, full_name=person["name"], primary_org=platform
-            )
-            RoleAssignment.objects.create(
-                user=user, role=role, org=platform, region=None, separation=role.separation
+            user = account_open_for_self(
+                username=username, password=password, full_name=person["name"], org=platform, role=role
             )
             if trainee is None:
                 trainee = _create(person, index)
@@ -174,7 +163,6 @@ def trainee_self_register(*, data: dict[str, Any]) -> tuple[User, Trainee]:
             if not trainee.phone and person["phone"]:
                 trainee.phone = person["phone"]
             trainee.save(update_fields=["user", "phone", "updated_at"])
-            audit_record(user, "role.assigned", user, after={"role": role.code, "org": platform.pk})
             audit_record(
                 user, "trainee.self_registered", trainee, after=_snapshot(trainee) | {"user": user.pk}
             )
@@ -269,12 +257,8 @@ def _enrol(actor, klass: TrainingClass, trainee: Trainee, source: str, retired: 
                 rules=("TRN-8",),
             )
             enrolment.save(update_fields=["decision", "updated_at"])
-            audit_record(
-                actor,
-                "enrolment.added",
-                enrolment,
-                after={"class": locked.pk, "trainee": trainee.pk, "source": source},
-                region_code=locked.region_id,
+            ENROLMENT_FLOW.created(
+                enrolment, actor=actor, after={"class": locked.pk, "trainee": trainee.pk, "source": source}
             )
     if refused_decision is not None:
         raise RuleViolation(
@@ -308,7 +292,9 @@ def enrolment_self(*, actor, klass: TrainingClass, retired: bool | None = None) 
 
 def enrolment_withdraw(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
     """退训: the institution, or the trainee for their own enrolment, with a reason."""
-    reason = clean_reason(reason, "退训原因", Enrolment._meta.get_field("withdrawn_reason").max_length)
+    reason = clean_reason(
+        reason, label="退训原因", max_length=Enrolment._meta.get_field("withdrawn_reason").max_length
+    )
     klass = enrolment.klass
     own = enrolment.trainee.user_id is not None and enrolment.trainee.user_id == getattr(actor, "pk", None)
     if not own:
@@ -319,16 +305,12 @@ def enrolment_withdraw(*, actor, enrolment: Enrolment, reason: str) -> Enrolment
             raise NotFound()
         if locked.status != Enrolment.Status.ENROLLED:
             raise Conflict(f"该报名当前状态为“{locked.get_status_display()}”，不能退训", code="not_enrolled")
-        locked.status = Enrolment.Status.WITHDRAWN
-        locked.withdrawn_reason = reason
-        locked.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-        audit_record(
-            actor,
-            "enrolment.withdrawn",
+        ENROLMENT_FLOW.transition(
             locked,
-            before={"status": Enrolment.Status.ENROLLED},
-            after={"status": locked.status},
+            Enrolment.Status.WITHDRAWN,
+            actor=actor,
             reason=reason,
-            region_code=klass.region_id,
+            changes={"withdrawn_reason": reason},
+            locked=True,
         )
     return locked
