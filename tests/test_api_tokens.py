@@ -66,6 +66,7 @@ def _chinese_refusal(response, status: int, code: str) -> None:
     body = response.json()
     assert body["code"] == code
     assert CJK.search(body["message"]), body
+    assert body["rules"] == [] and body["fields"] == {}, body  # the one refusal shape
     assert "csrf check failed" not in body["message"].lower()
 
 
