@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from peiyu.core.admin_site import CapabilityAdmin, site
 
@@ -14,6 +18,6 @@ class AuditEventAdmin(CapabilityAdmin):
     list_filter = ("action", "stream")
     search_fields = ("actor_repr", "object_id", "action")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # scoped like every read: an auditor sees the events of their jurisdiction
         return audit_events_visible_to(request.user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -23,6 +24,6 @@ def sm3_hex(data: bytes) -> str:
 def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
     body = {k: row.get(k) for k in HASHED_FIELDS}
     at = body["at"]
-    body["at"] = at.isoformat(timespec="microseconds") if hasattr(at, "isoformat") else str(at)
+    body["at"] = at.isoformat(timespec="microseconds") if isinstance(at, dt.datetime) else str(at)
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return sm3_hex((prev_hash + canonical).encode("utf-8"))

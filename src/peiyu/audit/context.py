@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 _ip: ContextVar[str] = ContextVar("peiyu_audit_ip", default="")
 
@@ -11,9 +11,9 @@ def current_ip() -> str:
     return _ip.get()
 
 
-def set_ip(value: str):
+def set_ip(value: str) -> Token[str]:
     return _ip.set(value)
 
 
-def reset_ip(token) -> None:
+def reset_ip(token: Token[str]) -> None:
     _ip.reset(token)

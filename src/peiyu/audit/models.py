@@ -3,6 +3,8 @@ its stream; a stream is a province (or "national"), so provinces append in paral
 stays strictly ordered by `seq`. Database triggers refuse UPDATE and DELETE; the chain shows it when
 someone with enough privilege gets round them."""
 
+from typing import Any, NoReturn
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,12 +43,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.stream}#{self.seq} {self.action}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk:
             raise RuntimeError("audit events are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("audit events are append-only")
 
 

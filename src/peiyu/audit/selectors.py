@@ -3,6 +3,8 @@ only by a national auditor."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from peiyu.core.errors import NotFound, PermissionDenied
@@ -11,7 +13,7 @@ from peiyu.core.permissions import has_capability, scope_for
 from .models import AuditEvent
 
 
-def audit_events_visible_to(actor) -> QuerySet[AuditEvent]:
+def audit_events_visible_to(actor: Any) -> QuerySet[AuditEvent]:
     if not has_capability(actor, "audit.view"):
         return AuditEvent.objects.none()
     scope = scope_for(actor, "audit.view")
@@ -21,7 +23,7 @@ def audit_events_visible_to(actor) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(q & ~Q(region_code=""))
 
 
-def audit_event_get_for(actor, event_id) -> AuditEvent:
+def audit_event_get_for(actor: Any, event_id: Any) -> AuditEvent:
     if not has_capability(actor, "audit.view"):
         raise PermissionDenied("您没有查看审计日志的权限")
     try:

@@ -1,8 +1,10 @@
+from typing import Any
+
 from celery import shared_task
 
 
-@shared_task(name="peiyu.audit.verify")
-def verify_chain_task() -> dict:
+@shared_task(name="peiyu.audit.verify")  # type: ignore[untyped-decorator]  # celery ships no types
+def verify_chain_task() -> dict[str, Any]:
     """Walking a long chain takes minutes at national scale: a background job."""
     from .verify import verify_and_record
 

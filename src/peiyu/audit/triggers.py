@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
 INSTALL = {
     "sqlite": [
         """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
@@ -29,13 +34,13 @@ REMOVE = {
 }
 
 
-def install(connection) -> None:
+def install(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cur:
         for sql in INSTALL.get(connection.vendor, []):
             cur.execute(sql)
 
 
-def remove(connection) -> None:
+def remove(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cur:
         for sql in REMOVE.get(connection.vendor, []):
             cur.execute(sql)

@@ -4,6 +4,7 @@ previous row is broken, or whose sequence number shows a deleted row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Max
 
@@ -62,7 +63,7 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
                 if row["prev_hash"] != prev_hash:
                     first_break = Break(stream, row["seq"], row["id"], "relinked")
                     break
-                if row_hash(prev_hash, row) != row["hash"]:
+                if row_hash(prev_hash, dict(row)) != row["hash"]:
                     first_break = Break(stream, row["seq"], row["id"], "edited")
                     break
                 prev_hash, expected_seq, last_seq = row["hash"], expected_seq + 1, row["seq"]
@@ -80,7 +81,7 @@ def chain_length() -> int:
     return AuditEvent.objects.aggregate(n=Max("id"))["n"] or 0
 
 
-def verify_and_record(actor=None) -> VerifyResult:
+def verify_and_record(actor: Any = None) -> VerifyResult:
     """Verify the chain and append the outcome, so the weekly to-do sees who checked and when."""
     from .services import audit_record
 

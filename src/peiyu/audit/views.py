@@ -1,3 +1,4 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -9,7 +10,7 @@ from .verify import verify_and_record
 
 
 @require_http_methods(["GET", "POST"])
-def verify(request):
+def verify(request: HttpRequest) -> HttpResponse:
     """The auditor's page: run the hash-chain verification and see the recent checks."""
     if not has_capability(request.user, "audit.verify"):
         raise PermissionDenied("您没有校验审计链的权限")

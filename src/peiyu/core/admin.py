@@ -1,5 +1,10 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .admin_site import CapabilityAdmin, site
 from .errors import DomainError
@@ -15,7 +20,7 @@ class HolidayAdmin(CapabilityAdmin):
     list_filter = ("kind",)
     date_hierarchy = "date"
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         from peiyu.audit.services import audit_record
 
         audit_record(
@@ -24,14 +29,20 @@ class HolidayAdmin(CapabilityAdmin):
         super().delete_model(request, obj)
 
 
-class PolicyVersionForm(forms.ModelForm):
+if TYPE_CHECKING:  # generic in django-stubs only
+    _ModelForm = forms.ModelForm[PolicyVersion]
+else:
+    _ModelForm = forms.ModelForm
+
+
+class PolicyVersionForm(_ModelForm):
     parameters = forms.JSONField(label="参数（JSON：{名称: {value, rule, note}}）")
 
     class Meta:
         model = PolicyVersion
         fields = ("profile", "effective_from", "parameters", "note")
 
-    def clean_parameters(self):
+    def clean_parameters(self) -> Any:
         """Refuse a bad parameter on the form itself, so what was typed stays on the page."""
         from django.core.exceptions import ValidationError
 
@@ -50,12 +61,13 @@ class PolicyVersionForm(forms.ModelForm):
             raise ValidationError(errors)
         return data
 
-    def clean_note(self):
+    def clean_note(self) -> str:
         from django.core.exceptions import ValidationError
 
         if not self.cleaned_data["note"].strip():
             raise ValidationError("请填写修订说明")
-        return self.cleaned_data["note"]
+        note: str = self.cleaned_data["note"]
+        return note
 
 
 @admin.register(PolicyVersion, site=site)
@@ -68,18 +80,18 @@ class PolicyVersionAdmin(CapabilityAdmin):
     list_display = ("profile", "version", "effective_from", "note", "created_at", "created_by")
     list_filter = ("profile",)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
-    def get_changeform_initial_data(self, request):
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
         name = request.GET.get("profile")
-        last = PolicyVersion.objects.filter(profile_id=name).order_by("-version").first() if name else None
+        last = PolicyVersion.objects.filter(profile__pk=name).order_by("-version").first() if name else None
         if last:
             initial["parameters"] = last.parameters
         return initial
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         version = policy_version_create(
             actor=request.user,
             profile=form.cleaned_data["profile"],
@@ -97,5 +109,5 @@ class PolicyProfileAdmin(CapabilityAdmin):
     list_display = ("name", "title", "programme", "region_code", "parent")
     readonly_fields = ("name", "programme", "region_code", "parent")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

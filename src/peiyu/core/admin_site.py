@@ -3,7 +3,11 @@ roles (data) decide who administers what. Every model admin declares the capabil
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from .permissions import has_capability
 
@@ -22,7 +26,7 @@ class PeiyuAdminSite(admin.AdminSite):
     site_title = "培育"
     index_title = "系统管理"
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(
             user.is_active
@@ -33,8 +37,13 @@ class PeiyuAdminSite(admin.AdminSite):
 
 site = PeiyuAdminSite(name="admin")
 
+if TYPE_CHECKING:  # generic in django-stubs only
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
 
-class CapabilityAdmin(admin.ModelAdmin):
+
+class CapabilityAdmin(_ModelAdmin):
     """view_capability may read; change_capability may add and change; nothing may delete unless
     delete_allowed (reference data is disabled, never deleted)."""
 
@@ -42,24 +51,24 @@ class CapabilityAdmin(admin.ModelAdmin):
     change_capability = "reference.manage"
     delete_allowed = False
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return has_capability(request.user, self.view_capability) or has_capability(
             request.user, self.change_capability
         )
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return has_capability(request.user, self.change_capability)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return has_capability(request.user, self.change_capability)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.delete_allowed and has_capability(request.user, self.change_capability)
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         """Out of scope and missing both answer 404 (DESIGN §5), not the admin's redirect."""
         from django.http import Http404
 
@@ -68,7 +77,7 @@ class CapabilityAdmin(admin.ModelAdmin):
             raise Http404("记录不存在或不在您的管辖范围内")
         return obj
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         """Admin edits are writes like any other: one transaction with their audit event."""
         from django.db import transaction
 
@@ -82,7 +91,7 @@ class CapabilityAdmin(admin.ModelAdmin):
             audit_record(request.user, f"admin:{action}", obj, before=before, after=after)
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if hasattr(value, "pk"):
         return value.pk
     if isinstance(value, (list, tuple, set)) or (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -32,7 +33,7 @@ def max_bytes() -> int:
     return int(getattr(settings, "PEIYU_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 
-def check_upload(uploaded, *, field: str = "file") -> CheckedFile:
+def check_upload(uploaded: Any, *, field: str = "file") -> CheckedFile:
     """Refuse what is not a PDF, image, or Office/OFD document, or is empty or too large; return the
     facts to store. Reads the file once in chunks to hash it."""
     name = (getattr(uploaded, "name", "") or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]

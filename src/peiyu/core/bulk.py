@@ -5,11 +5,13 @@ models' meta; values go as parameters, never into the SQL text."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
     """Insert `rows` (tuples in the order of `columns`, already in the columns' database form)."""
     if not rows:
         return
@@ -29,7 +31,7 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> No
             cur.executemany(f"INSERT INTO {qn(table)} ({cols}) VALUES ({marks})", rows)  # noqa: S608
 
 
-def reserve_ids(model, n: int) -> list[int] | None:
+def reserve_ids(model: type[Model], n: int) -> list[int] | None:
     """Primary keys for `n` new rows of `model` as the database would hand them out, so rows inserted
     in bulk can be referenced before they are written. Call it inside the writing transaction
     (PostgreSQL: taken from the sequence; SQLite: past the highest id ever used, which is safe because

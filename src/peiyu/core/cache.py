@@ -20,30 +20,33 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar, cast
 
 from diskcache import DjangoCache
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 PUBLIC_CACHE = "public"
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TOKEN_MARK = b"\x00csrf\x00"
+_View = TypeVar("_View", bound=Callable[..., Any])
 _KEPT_HEADERS = ("Content-Type", "Vary", "Content-Disposition", "Content-Language")
 
 
-class DiskCache(DjangoCache):
+class DiskCache(DjangoCache):  # type: ignore[misc]  # diskcache ships no type information
     """The embedded default's cache (diskcache: SQLite files under var/, shared by the processes of
     one machine), left open between requests: Django closes every cache when a request ends, and
     reopening diskcache's SQLite connections cost more than the lookups themselves (its maintainer
     advises leaving caches open: every operation is atomic)."""
 
-    def close(self, **kwargs) -> None:
+    def close(self, **kwargs: Any) -> None:
         pass
 
 
@@ -65,7 +68,7 @@ class Generation:
             value = cache.get(self.key)
             if value is None:  # a cache that keeps nothing (dummy): every read is its own generation
                 value = _fresh()
-        return value
+        return int(value)
 
     def bump(self) -> None:
         try:
@@ -86,7 +89,7 @@ class Generation:
         return f"Generation({self.name!r})"
 
 
-def _cacheable(request) -> bool:
+def _cacheable(request: HttpRequest) -> bool:
     if request.method != "GET" or settings.PEIYU_PUBLIC_CACHE_SECONDS <= 0:
         return False
     cookies = request.COOKIES
@@ -95,7 +98,7 @@ def _cacheable(request) -> bool:
     return "Authorization" not in request.headers and not request.user.is_authenticated
 
 
-def _key(generation: Generation, request) -> str:
+def _key(generation: Generation, request: HttpRequest) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     hx = request.headers.get("HX-Request", "") + "|" + request.headers.get("HX-History-Restore-Request", "")
     return ":".join(
@@ -111,7 +114,7 @@ def _key(generation: Generation, request) -> str:
     )
 
 
-def _store(response) -> tuple[int, dict[str, str], bytes] | None:
+def _store(response: HttpResponse) -> tuple[int, dict[str, str], bytes] | None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
     content = response.content
@@ -121,7 +124,7 @@ def _store(response) -> tuple[int, dict[str, str], bytes] | None:
     return response.status_code, headers, content
 
 
-def _serve(request, stored: tuple[int, dict[str, str], bytes]) -> HttpResponse:
+def _serve(request: HttpRequest, stored: tuple[int, dict[str, str], bytes]) -> HttpResponse:
     status, headers, content = stored
     if _TOKEN_MARK in content:
         content = content.replace(_TOKEN_MARK, get_token(request).encode())
@@ -131,12 +134,12 @@ def _serve(request, stored: tuple[int, dict[str, str], bytes]) -> HttpResponse:
     return response
 
 
-def public_response_cache(generation: Generation):
+def public_response_cache(generation: Generation) -> Callable[[_View], _View]:
     """Decorate a public GET view (a Django view, or an API operation through ninja's decorate_view)."""
 
-    def decorator(view):
+    def decorator(view: _View) -> _View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
             store = caches[PUBLIC_CACHE]
@@ -153,6 +156,6 @@ def public_response_cache(generation: Generation):
                 response["X-Peiyu-Cache"] = "miss"
             return response
 
-        return wrapped
+        return cast(_View, wrapped)
 
     return decorator

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NoReturn, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .checks import Check
+    from .policy import Policy
 
 
 class TimeStamped(models.Model):
@@ -19,18 +25,18 @@ class TimeStamped(models.Model):
 NOT_DELETABLE = _("参考数据不可删除，请设置停用日期")
 
 
-def _refuse_delete():
+def _refuse_delete() -> NoReturn:
     from .errors import Conflict
 
     raise Conflict(str(NOT_DELETABLE), code="reference_data_not_deletable")
 
 
-class ReferenceQuerySet(models.QuerySet):
-    def active(self, on: dt.date | None = None):
+class ReferenceQuerySet(models.QuerySet[Any]):
+    def active(self, on: dt.date | None = None) -> Self:
         on = on or timezone.localdate()
         return self.filter(models.Q(disabled_on__isnull=True) | models.Q(disabled_on__gt=on))
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         # a bulk delete would bypass Model.delete(): reference data is disabled, never deleted
         _refuse_delete()
 
@@ -41,7 +47,7 @@ class NeverDeleted(models.Model):
     class Meta:
         abstract = True
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse_delete()
 
 
@@ -65,7 +71,7 @@ class ReferenceModel(NeverDeleted):
         on = on or timezone.localdate()
         return self.disabled_on is None or self.disabled_on > on
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         from .errors import Conflict
 
         raise Conflict("参考数据不可删除，请设置停用日期", code="reference_data_not_deletable")
@@ -144,7 +150,7 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.profile.name}@v{self.version}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk and not kwargs.pop("_allow_update", False):
             from .errors import Conflict
 
@@ -180,7 +186,16 @@ class Decision(models.Model):
 
     @classmethod
     def record(
-        cls, subject_type: str, subject_id, *, kind: str, outcome: str, checks, policy=None, rules=(), **extra
+        cls,
+        subject_type: str,
+        subject_id: object,
+        *,
+        kind: str,
+        outcome: str,
+        checks: Iterable[Check],
+        policy: Policy | None = None,
+        rules: Iterable[str] = (),
+        **extra: Any,
     ) -> Decision:
         """Store a decision: the checks it ran (core.checks.Check), every rule id they and `rules`
         cite, and the stamp of the policy in force (core.policy.Policy)."""

@@ -27,7 +27,7 @@ from .models import PolicyProfile, PolicyVersion
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
 GENERATION = Generation("policy")
-_local: dict[tuple, Any] = {}
+_local: dict[tuple[Any, ...], Any] = {}
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Policy:
 def quota_limit(table: dict[str, Any], region_code: str) -> int:
     """A quota table's limit for a region (SEL-6): the most specific override whose code contains it,
     else the default. Profiles and calls hold tables of the same shape."""
-    best = table["default"]
+    best: int = table["default"]
     best_len = -1
     for code, limit in (table.get("overrides") or {}).items():
         prefix = region_prefix(code)
@@ -116,7 +116,7 @@ def _canonical(data: dict[str, Any]) -> str:
 
 def parse_profile_file(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InvalidInput(f"政策文件 {path.name} 不是有效的 YAML：{exc}", code="policy_invalid") from exc
     for key in ("name", "title", "programme", "effective_from", "parameters"):
@@ -128,7 +128,7 @@ def parse_profile_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_policy_files(directory: Path = POLICY_DIR, *, actor=None) -> list[PolicyVersion]:
+def load_policy_files(directory: Path = POLICY_DIR, *, actor: Any = None) -> list[PolicyVersion]:
     """Load every YAML profile; a file whose content changed since it was last loaded becomes a new
     version. Versions created by administrators are kept: only the file's own last load is compared."""
     from peiyu.audit.services import audit_record  # core may use audit (both are foundation)
@@ -183,7 +183,14 @@ def load_policy_files(directory: Path = POLICY_DIR, *, actor=None) -> list[Polic
 FILE_NOTE = "文件载入"
 
 
-def _append_version(profile, parameters, effective_from, note, actor, sha=None) -> PolicyVersion:
+def _append_version(
+    profile: PolicyProfile,
+    parameters: dict[str, Any],
+    effective_from: dt.date,
+    note: str,
+    actor: Any,
+    sha: str | None = None,
+) -> PolicyVersion:
     last = PolicyVersion.objects.select_for_update().filter(profile=profile).order_by("-version").first()
     sha = (
         sha
@@ -203,7 +210,7 @@ def _append_version(profile, parameters, effective_from, note, actor, sha=None) 
 
 
 def policy_version_create(
-    *, actor, profile: PolicyProfile, parameters: dict[str, Any], effective_from: dt.date, note: str
+    *, actor: Any, profile: PolicyProfile, parameters: dict[str, Any], effective_from: dt.date, note: str
 ) -> PolicyVersion:
     """An administrator's edit of a profile: never changes a version, appends one."""
     from peiyu.audit.services import audit_record
@@ -255,7 +262,7 @@ def _resolve(profile: PolicyProfile, on: dt.date, *, as_parent: bool = False) ->
         return None
     params: dict[str, Param] = {}
     chain: tuple[tuple[str, int], ...] = ()
-    if profile.parent_id:
+    if profile.parent is not None:
         parent = _resolve(profile.parent, on, as_parent=True)
         if parent:
             params.update(parent.params)
@@ -284,7 +291,8 @@ def policy_for(programme: str, region: str | None = None, on: dt.date | None = N
     region = region or ""
     key = ("for", _generation(), programme, region, on)
     if key in _local:
-        return _local[key]
+        found: Policy = _local[key]
+        return found
     candidates = [
         p
         for p in PolicyProfile.objects.filter(programme=programme).select_related("parent")
@@ -306,7 +314,8 @@ def policy_named(name: str, on: dt.date | None = None) -> Policy:
     on = on or timezone.localdate()
     key = ("named", _generation(), name, on)
     if key in _local:
-        return _local[key]
+        found: Policy = _local[key]
+        return found
     profile = PolicyProfile.objects.filter(name=name).select_related("parent").first()
     resolved = _resolve(profile, on, as_parent=True) if profile else None
     if resolved is None:

@@ -176,7 +176,7 @@ def _routes(value: Any) -> dict[str, list[dict[str, Any]]]:
             seen.add(raw["step"])
             if raw.get("quota") and raw["quota"] not in PARAMETERS:
                 raise ValueError(f"环节 {raw['step']} 的配额参数 {raw['quota']} 不存在")
-            step = {
+            step: dict[str, Any] = {
                 "step": str(raw["step"]),
                 "label": str(raw["label"]),
                 "action": str(raw["action"]),

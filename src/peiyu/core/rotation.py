@@ -3,14 +3,17 @@ docs/operations.md, key rotation). Reads raw column values so it never decrypts 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Model
 
 from . import crypto
 from .fields import EncryptedTextField
 
 
-def encrypted_fields():
+def encrypted_fields() -> Iterator[tuple[type[Model], EncryptedTextField]]:
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedTextField):

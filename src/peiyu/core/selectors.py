@@ -4,6 +4,7 @@ officials apply); the parameters in force are also public through the portal's p
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from .errors import NotFound, PermissionDenied
 from .models import PolicyProfile
@@ -11,19 +12,19 @@ from .permissions import has_capability
 from .policy import Policy, policy_for
 
 
-def _require_policy_view(actor) -> None:
+def _require_policy_view(actor: Any) -> None:
     if not has_capability(actor, "policy.view"):
         raise PermissionDenied("您没有查看政策配置的权限")
 
 
-def policy_profiles_for(actor) -> list[dict]:
+def policy_profiles_for(actor: Any) -> list[dict[str, Any]]:
     _require_policy_view(actor)
     return [
         _profile_dict(p) for p in PolicyProfile.objects.select_related("parent").prefetch_related("versions")
     ]
 
 
-def policy_profile_get_for(actor, name: str) -> dict:
+def policy_profile_get_for(actor: Any, name: str) -> dict[str, Any]:
     _require_policy_view(actor)
     profile = (
         PolicyProfile.objects.select_related("parent").prefetch_related("versions").filter(name=name).first()
@@ -33,19 +34,19 @@ def policy_profile_get_for(actor, name: str) -> dict:
     return _profile_dict(profile)
 
 
-def policy_in_force_for(actor, programme: str, region: str | None, on: dt.date | None) -> Policy:
+def policy_in_force_for(actor: Any, programme: str, region: str | None, on: dt.date | None) -> Policy:
     _require_policy_view(actor)
     return policy_for(programme, region, on)
 
 
-def _profile_dict(p: PolicyProfile) -> dict:
+def _profile_dict(p: PolicyProfile) -> dict[str, Any]:
     versions = sorted(p.versions.all(), key=lambda v: v.version, reverse=True)
     return {
         "name": p.name,
         "title": p.title,
         "programme": p.programme,
         "region_code": p.region_code,
-        "parent": p.parent.name if p.parent_id else None,
+        "parent": p.parent.name if p.parent is not None else None,
         "latest_version": versions[0].version if versions else None,
         "versions": [
             {
@@ -59,7 +60,7 @@ def _profile_dict(p: PolicyProfile) -> dict:
     }
 
 
-def policies_public(on: dt.date | None = None) -> list[dict]:
+def policies_public(on: dt.date | None = None) -> list[dict[str, Any]]:
     """The profiles in force today with their parameters and rule ids: the rules officials apply are
     public (CAT-4 spirit), so anyone can see why a decision came out as it did."""
     from django.utils import timezone

@@ -2,13 +2,13 @@ import time
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
 @never_cache
 @login_not_required
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 with the database status, 503 when the database does not answer."""
     started = time.perf_counter()
     try:

@@ -66,7 +66,7 @@ class Workflow:
         self.field = field
         self.transitions = {k: frozenset(v) for k, v in transitions.items()}
         self.actions = {a.name: a for a in actions}
-        statuses = {value for value, _label in model._meta.get_field(field).flatchoices}
+        statuses = {value for value, _label in _flatchoices(model, field)}
         unknown = (set(self.transitions) | {t for v in self.transitions.values() for t in v}) - statuses
         unknown |= {a.to for a in self.actions.values()} - statuses
         if unknown:
@@ -98,7 +98,7 @@ class Workflow:
     def action(self, name: str) -> Action:
         return self.actions[name]
 
-    def history(self, obj: models.Model):
+    def history(self, obj: models.Model) -> models.QuerySet[TransitionLog]:
         return TransitionLog.objects.filter(
             subject_type=obj._meta.label_lower, subject_id=str(obj.pk)
         ).order_by("at", "id")
@@ -180,7 +180,7 @@ class Workflow:
 
     def transition_many(
         self,
-        objs: Sequence[models.Model] | models.QuerySet,
+        objs: Sequence[models.Model] | models.QuerySet[Any],
         to: str,
         *,
         actor: Any,
@@ -245,8 +245,14 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
+def _flatchoices(model: type[models.Model] | models.Model, field: str) -> list[tuple[Any, Any]]:
+    f = model._meta.get_field(field)
+    assert isinstance(f, models.Field), f"{field} is not a concrete field"
+    return list(f.flatchoices)
+
+
 def _label(obj: models.Model, field: str, value: str) -> str:
-    choices = dict(obj._meta.get_field(field).flatchoices)
+    choices = dict(_flatchoices(obj, field))
     return str(choices.get(value, value))
 
 
