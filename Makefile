@@ -22,10 +22,12 @@ demo: install
 test: install
 	$(BIN)/pytest -q
 
+## make lint: what CI checks before the tests: ruff (lint and format), import-linter (ADR 0007), mypy
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python benchmarks/run.py
