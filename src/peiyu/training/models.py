@@ -280,6 +280,10 @@ class Enrolment(TimeStamped):
         verbose_name = _("报名")
         verbose_name_plural = _("报名")
 
+    def audit_region_code(self) -> str:
+        """The audit stream of the row is its class's region."""
+        return self.klass.region_id
+
 
 class RosterImport(TimeStamped):
     """One upload of a roster file into a class (TRN-13): what was asked, how far it got, what it did.
@@ -326,6 +330,10 @@ class RosterImport(TimeStamped):
         ordering = ["-created_at"]
         verbose_name = _("花名册导入")
         verbose_name_plural = _("花名册导入")
+
+    def audit_region_code(self) -> str:
+        """The audit stream of the row is its class's region."""
+        return self.klass.region_id
 
 
 class TrainingSession(TimeStamped):
@@ -510,6 +518,10 @@ class Anomaly(TimeStamped):
         verbose_name = _("考勤异常")
         verbose_name_plural = _("考勤异常")
 
+    def audit_region_code(self) -> str:
+        """The audit stream of the row is its class's region."""
+        return self.klass.region_id
+
 
 class AnomalyScan(models.Model):
     """An online batch's records in one class, waiting to be checked for overlaps (TRN-5). Written in
@@ -555,6 +567,10 @@ class Inspection(TimeStamped):
         verbose_name = _("培训监管检查")
         verbose_name_plural = _("培训监管检查")
 
+    def audit_region_code(self) -> str:
+        """The audit stream of the row is its class's region."""
+        return self.klass.region_id
+
 
 class TrainingCertificate(TimeStamped):
     """A training certificate (培训合格证书, TRN-6) of the unified format, counting as that year's
@@ -592,6 +608,10 @@ class TrainingCertificate(TimeStamped):
     def __str__(self) -> str:
         return self.number
 
+    def audit_region_code(self) -> str:
+        """The audit stream of the certificate is its class's region."""
+        return self.enrolment.klass.region_id
+
 
 class TrainingReport(TimeStamped):
     """The trainee list and training report of a completed class, sent to the province and the city
@@ -618,6 +638,10 @@ class TrainingReport(TimeStamped):
         indexes = [models.Index(fields=["status", "due_on"])]
         verbose_name = _("培训情况报告")
         verbose_name_plural = _("培训情况报告")
+
+    def audit_region_code(self) -> str:
+        """The audit stream of the row is its class's region."""
+        return self.klass.region_id
 
 
 class TraineeEvaluation(TimeStamped):

@@ -139,6 +139,7 @@ def class_history(klass: TrainingClass) -> list[TransitionLog]:
     labels = dict(S.choices)
     rows = list(
         TransitionLog.objects.filter(subject_type="training.trainingclass", subject_id=str(klass.pk))
+        .exclude(from_status="")  # the moves, not the creation
         .select_related("actor")
         .order_by("at", "id")
     )

@@ -24,7 +24,9 @@ from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.identifiers import mask_name
+from peiyu.core.tasks import task_named
 
+from ..flows import ANOMALY_FLOW
 from ..models import Anomaly, AnomalyScan, Attendance, Enrolment, OnlineRecord, TrainingClass
 from ..rules import anomalies as ar
 
@@ -183,7 +185,7 @@ def anomalies_detect(
         )
         audit_record(
             None,
-            "anomaly.detected",
+            ANOMALY_FLOW.audit_action("detected"),
             klass,
             after={"new": len(new), "kinds": dict(Counter(f.kind for f in new))},
         )
@@ -221,8 +223,7 @@ def anomaly_scans_queue(batch_id: int, klass_ids: Iterable[int]) -> None:
     AnomalyScan.objects.bulk_create([AnomalyScan(klass_id=k, batch_id=batch_id) for k in klass_ids])
 
     def queue() -> None:
-        from ..tasks import anomaly_scan_task
-
+        anomaly_scan_task = task_named("peiyu.training.anomaly_scan")
         for klass_id in klass_ids:
             if cache.add(_scan_key(klass_id), 1, SCAN_QUEUED_SECONDS):
                 anomaly_scan_task.delay(klass_id)
@@ -317,19 +318,13 @@ def anomaly_resolve(*, actor, anomaly: Anomaly, status: str, resolution: str) ->
             raise Conflict("该异常已确认，不能再处理", code="anomaly_confirmed")
         if locked.status == Anomaly.Status.EXPLAINED and role != "official":
             raise Conflict("该异常已说明，等待监管部门核实", code="anomaly_explained")
-        before = {"status": locked.status, "resolution": locked.resolution}
-        locked.status = status
-        locked.resolution = resolution
-        locked.resolved_by = actor
-        locked.resolved_at = timezone.now()
-        locked.save(update_fields=["status", "resolution", "resolved_by", "resolved_at", "updated_at"])
-        audit_record(
-            actor,
-            "anomaly.resolved",
+        ANOMALY_FLOW.transition(
             locked,
-            before=before,
-            after={"status": status, "role": role},
+            status,
+            actor=actor,
             reason=resolution,
-            region_code=klass.region_id,
+            changes={"resolution": resolution, "resolved_by": actor, "resolved_at": timezone.now()},
+            locked=True,
+            audit_extra={"role": role},
         )
     return locked

@@ -18,10 +18,12 @@ from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
 from peiyu.core.crypto import blind_index
+from peiyu.core.documents.spreadsheets import check_spreadsheet
 from peiyu.core.errors import Conflict, InvalidInput
-from peiyu.core.models import Decision, TransitionLog
+from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for
 
+from ..flows import CLASS_FLOW, ENROLMENT_FLOW
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import completion as cr
 from . import class_locked
@@ -131,6 +133,7 @@ def scores_parse_upload(*, klass: TrainingClass, content: bytes, filename: str) 
 
 def _read_rows(content: bytes, filename: str) -> list[list[Any]]:
     name = (filename or "").lower()
+    check_spreadsheet(content, filename)  # hostile sizes refused before the reader opens the file
     try:
         if name.endswith(".csv"):
             import csv
@@ -245,50 +248,27 @@ def class_complete(*, actor, klass: TrainingClass, pass_mark=None) -> TrainingCl
             policy=policy,
             rules=("TRN-4", "TRN-6"),
         )
-        Enrolment.objects.filter(pk__in=passed_ids).update(
-            status=Enrolment.Status.COMPLETED, completed_at=now, decision=decision, updated_at=now
-        )
-        Enrolment.objects.filter(pk__in=failed_ids).update(
-            status=Enrolment.Status.FAILED, completed_at=now, decision=decision, updated_at=now
-        )
-        logs = [
-            TransitionLog(
-                subject_type="training.enrolment",
-                subject_id=str(eid),
-                from_status=Enrolment.Status.ENROLLED,
-                to_status=to,
+        reason = f"结业决定 #{decision.pk}"
+        by_pk = {e.pk: e for e in enrolments}
+        for ids, to in ((passed_ids, Enrolment.Status.COMPLETED), (failed_ids, Enrolment.Status.FAILED)):
+            ENROLMENT_FLOW.transition_many(
+                [by_pk[pk] for pk in ids],
+                to,
                 actor=actor,
-                reason=f"结业决定 #{decision.pk}",
-                at=now,
+                reason=reason,
+                changes={"completed_at": now, "decision": decision},
+                locked=True,
             )
-            for ids, to in ((passed_ids, Enrolment.Status.COMPLETED), (failed_ids, Enrolment.Status.FAILED))
-            for eid in ids
-        ]
-        logs.append(
-            TransitionLog(
-                subject_type="training.trainingclass",
-                subject_id=str(locked.pk),
-                from_status=TrainingClass.Status.RUNNING,
-                to_status=TrainingClass.Status.COMPLETED,
-                actor=actor,
-                reason=f"结业决定 #{decision.pk}",
-                at=now,
-            )
-        )
-        TransitionLog.objects.bulk_create(logs)
-        locked.status = TrainingClass.Status.COMPLETED
-        locked.completed_at = now
-        locked.decision = decision
-        locked.save(update_fields=["status", "completed_at", "decision", "updated_at"])
-        report = report_create(locked, due_on=due_on, decision=decision)
-        audit_record(
-            actor,
-            "training_class.completed",
+        locked.completed_at = now  # the report states it
+        report = report_create(locked, due_on=due_on, decision=decision, actor=actor)
+        CLASS_FLOW.transition(
             locked,
-            before={"status": TrainingClass.Status.RUNNING},
-            after={
-                "status": TrainingClass.Status.COMPLETED,
-                "decision": decision.pk,
+            TrainingClass.Status.COMPLETED,
+            actor=actor,
+            reason=reason,
+            changes={"completed_at": now, "decision": decision},
+            locked=True,
+            audit_extra={
                 "completed": passed_ids,
                 "failed": failed_ids,
                 "pass_mark": str(mark.value),

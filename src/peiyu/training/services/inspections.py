@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.services import require
-from peiyu.audit.services import audit_record
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 
+from ..flows import INSPECTION_FLOW
 from ..models import Inspection, TrainingClass
 from ..rules.process import inspection_kind_allowed
 from ..selectors.classes import may_inspect
@@ -72,10 +72,7 @@ def inspection_record(*, actor, klass: TrainingClass, kind: str, data: dict[str,
             inspector=actor,
             org=org,
         )
-        audit_record(
-            actor,
-            "inspection.recorded",
-            inspection,
-            after={"klass": locked.pk, "kind": kind, "result": result, "inspected_on": on.isoformat()},
+        INSPECTION_FLOW.created(
+            inspection, actor=actor, after={"klass": locked.pk, "kind": kind, "inspected_on": on.isoformat()}
         )
     return inspection

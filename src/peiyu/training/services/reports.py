@@ -7,22 +7,20 @@ marked late (its Decision keeps the TRN-6 check that failed)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from peiyu.accounts.services import require
-from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
+from peiyu.core.documents.xlsx import XlsxWriter
 from peiyu.core.errors import Conflict, InvalidInput
 from peiyu.core.identifiers import mask_id_number
-from peiyu.core.models import Decision, TransitionLog
+from peiyu.core.models import Decision
 
+from ..flows import REPORT_FLOW
 from ..models import Enrolment, TrainingClass, TrainingReport
 from ..selectors.completion import report_get_for
 
@@ -107,16 +105,20 @@ def report_generate(klass: TrainingClass) -> dict[str, Any]:
 
 
 def report_create(
-    klass: TrainingClass, *, due_on: dt.date | None, decision: Decision | None
+    klass: TrainingClass, *, due_on: dt.date | None, decision: Decision | None, actor: Any = None
 ) -> TrainingReport:
     """Called inside class completion: the report of the class, with its deadline (or none)."""
     summary = report_generate(klass)
     summary["deadline_note"] = (
         f"应于 {due_on.isoformat()} 前报送（TRN-6）" if due_on else "政策配置未设定报送期限（TRN-6）"
     )
-    report, _created = TrainingReport.objects.update_or_create(
+    report, created = TrainingReport.objects.update_or_create(
         klass=klass, defaults={"due_on": due_on, "summary": summary, "decision": decision}
     )
+    if created:
+        REPORT_FLOW.created(
+            report, actor=actor, after={"klass": klass.pk, "due_on": due_on.isoformat() if due_on else None}
+        )
     return report
 
 
@@ -184,31 +186,19 @@ def report_submit(*, actor, report: TrainingReport, narrative: str) -> TrainingR
         }
         locked.summary = summary
         locked.narrative = narrative
-        locked.status = TrainingReport.Status.SUBMITTED
         locked.submitted_at = now
         locked.submitted_by = actor
         locked.decision = decision
-        locked.save()
-        TransitionLog.objects.create(
-            subject_type="training.trainingreport",
-            subject_id=str(locked.pk),
-            from_status=TrainingReport.Status.DRAFT,
-            to_status=TrainingReport.Status.SUBMITTED,
+        locked.save(
+            update_fields=["summary", "narrative", "submitted_at", "submitted_by", "decision", "updated_at"]
+        )
+        REPORT_FLOW.transition(
+            locked,
+            TrainingReport.Status.SUBMITTED,
             actor=actor,
             reason="逾期报送" if days_late else "",
-        )
-        audit_record(
-            actor,
-            "training_report.submitted",
-            locked,
-            before={"status": "draft"},
-            after={
-                "status": "submitted",
-                "late": bool(days_late),
-                "days_late": days_late,
-                "decision": decision.pk,
-            },
-            region_code=locked.klass.region_id,
+            locked=True,
+            audit_extra={"late": bool(days_late), "days_late": days_late, "decision": decision.pk},
         )
     return locked
 
@@ -236,25 +226,21 @@ def report_export(*, actor, report: TrainingReport) -> bytes:
     """The report and its trainee list as an xlsx (two sheets), for whoever may read the report."""
     report = report_get_for(actor, report.pk)
     summary = report.summary or report_generate(report.klass)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "培训情况"
+    writer = XlsxWriter()
+    ws = writer.sheet("培训情况")
+    ws.widths([16, 60])
     for label, get in SUMMARY_ROWS:
         ws.append([label, get(summary)])
     ws.append(["报送期限", report.due_on.isoformat() if report.due_on else "政策配置未设定"])
     ws.append(["报送状态", report.get_status_display() + ("（逾期）" if is_late(report) else "")])
     ws.append(["培训情况说明", report.narrative])
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 60
-    names = wb.create_sheet("学员名单")
-    names.append(["序号", "姓名", "身份证号码", "状态", "线下学时", "线上学时", "结业考核成绩", "证书编号"])
-    for cell in names[1]:
-        cell.font = Font(bold=True)
+    names = writer.sheet("学员名单")
+    names.append(
+        ["序号", "姓名", "身份证号码", "状态", "线下学时", "线上学时", "结业考核成绩", "证书编号"], bold=True
+    )
     for i, t in enumerate(summary.get("trainees", []), 1):
         names.append(
             [i, t["name"], t["id_number"], t["status_label"], float(t["offline_hours"]), float(t["online_hours"]),
              None if t["score"] is None else float(t["score"]), t["certificate"]]
         )  # fmt: skip
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return writer.to_bytes()

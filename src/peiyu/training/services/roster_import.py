@@ -9,12 +9,14 @@ is wrong; mode "valid" writes the good rows. Every problem is one row of a Chine
 
 Writing is bulk: ID numbers and phones are encrypted with `core.crypto.encrypt` (what EncryptedTextField
 stores), the blind indexes computed once, and rows go in with one executemany (COPY on PostgreSQL) per
-batch. The import leaves one audit event and one Decision (TRN-8, TRN-13, with the policy stamp)."""
+batch. The import's moves (flows.ROSTER_IMPORT_FLOW: pending → running → done, refused or failed) are
+its audit events, none per row, and it keeps one Decision (TRN-8, TRN-13, with the policy stamp). An
+import whose worker died is failed by the tick (`roster_imports_fail_stale`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import io
 import logging
 from typing import Any
 
@@ -22,14 +24,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.audit.services import audit_record
 from peiyu.core.attachments import max_bytes
 from peiyu.core.checks import Check
-from peiyu.core.errors import Conflict, InvalidInput, NotFound
+from peiyu.core.documents.spreadsheets import check_spreadsheet
+from peiyu.core.documents.xlsx import xlsx_table
+from peiyu.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from peiyu.core.identifiers import mask_id_number
 from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for
+from peiyu.core.tasks import task_named
 
+from ..flows import ROSTER_IMPORT_FLOW
 from ..models import RosterImport, TrainingClass
 from ..rules import eligibility as el
 from ..rules import roster as rr
@@ -80,23 +85,26 @@ def roster_import_start(*, actor, klass: TrainingClass, uploaded_file, mode: str
         raise InvalidInput("文件为空", fields={"file": ["文件为空，请重新选择"]})
     if len(content) > limit:
         raise InvalidInput("文件过大", fields={"file": [f"超过上限 {limit / 1048576:.0f} MB"]})
+    check_spreadsheet(content, name)  # hostile sizes refused before any reader opens the file
     if klass.status not in ENROLLING_STATUSES:
         raise Conflict(
             f"该班级当前状态为“{klass.get_status_display()}”，不能导入学员", code="class_not_enrolling"
         )
-    imp = RosterImport.objects.create(
-        klass=klass,
-        filename=name,
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        mode=mode,
-        created_by=actor,
-        message="排队中",
-    )
-    from ..tasks import roster_import_task
-
+    with transaction.atomic():
+        imp = RosterImport.objects.create(
+            klass=klass,
+            filename=name,
+            sha256=hashlib.sha256(content).hexdigest(),
+            content=content,
+            mode=mode,
+            created_by=actor,
+            message="排队中",
+        )
+        ROSTER_IMPORT_FLOW.created(
+            imp, actor=actor, after={"class": klass.pk, "file": name, "sha256": imp.sha256, "mode": mode}
+        )
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-        result = roster_import_task.apply(args=[imp.pk])
+        result = task_named("peiyu.training.roster_import").apply(args=[imp.pk])
         RosterImport.objects.filter(pk=imp.pk).update(task_id=str(result.id or ""))
     else:
         transaction.on_commit(lambda: _dispatch(imp.pk))
@@ -105,9 +113,7 @@ def roster_import_start(*, actor, klass: TrainingClass, uploaded_file, mode: str
 
 
 def _dispatch(import_id: int) -> None:
-    from ..tasks import roster_import_task
-
-    result = roster_import_task.delay(import_id)
+    result = task_named("peiyu.training.roster_import").delay(import_id)
     RosterImport.objects.filter(pk=import_id).update(task_id=str(result.id or ""))
 
 
@@ -115,31 +121,105 @@ def _dispatch(import_id: int) -> None:
 
 
 def _progress(import_id: int, **fields: Any) -> None:
-    RosterImport.objects.filter(pk=import_id).update(**fields)
+    """Record how far the run got; `updated_at` is the heartbeat the tick reads (`imports_stale`)."""
+    RosterImport.objects.filter(pk=import_id, status=RosterImport.Status.RUNNING).update(
+        **fields, updated_at=timezone.now()
+    )
+
+
+FAILED_MESSAGE = "导入失败：处理过程中出现程序错误，请联系平台运营人员"
 
 
 def roster_import_run(import_id: int) -> RosterImport:
-    """Run one pending import (the Celery task's body). A second delivery of the task does nothing."""
-    claimed = RosterImport.objects.filter(pk=import_id, status=RosterImport.Status.PENDING).update(
-        status=RosterImport.Status.RUNNING, started_at=timezone.now(), message="正在读取和校验"
-    )
+    """Run one pending import (the Celery task's body). A second delivery of the task does nothing.
+    Whatever goes wrong in the run ends the import failed with the reason; never left running."""
     imp = RosterImport.objects.select_related("klass__plan", "created_by").filter(pk=import_id).first()
     if imp is None:
         raise NotFound()
-    if not claimed:
+    try:
+        ROSTER_IMPORT_FLOW.transition(
+            imp,
+            RosterImport.Status.RUNNING,
+            actor=imp.created_by,
+            changes={"started_at": timezone.now(), "message": "正在读取和校验"},
+        )
+    except InvalidTransition:  # claimed by another delivery, or already finished
+        imp.refresh_from_db()
         return imp
     try:
         _run(imp)
-    except Exception:  # a bug must not leave the import "running" for ever
+    except Exception as exc:  # a bug or a broken file must not leave the import "running" for ever
         logger.exception("roster import %s failed", import_id)
-        _progress(
-            import_id,
-            status=RosterImport.Status.FAILED,
-            finished_at=timezone.now(),
-            message="导入失败，请联系平台运营人员",
-        )
+        _fail(imp, FAILED_MESSAGE, actor=imp.created_by, error=type(exc).__name__)
     imp.refresh_from_db()
     return imp
+
+
+def _fail(imp: RosterImport, message: str, *, actor: Any, error: str = "") -> bool:
+    """Running → failed with the reason; False when the import is no longer running (it finished, or
+    was failed already)."""
+    try:
+        ROSTER_IMPORT_FLOW.transition(
+            imp,
+            RosterImport.Status.FAILED,
+            actor=actor,
+            reason=message,
+            changes={"message": message, "finished_at": timezone.now()},
+            expected_from=[RosterImport.Status.RUNNING],
+            audit_extra={"class": imp.klass_id, "file": imp.filename, **({"error": error} if error else {})},
+        )
+    except InvalidTransition:
+        return False
+    return True
+
+
+# --- imports whose worker died ---------------------------------------------------------------------------
+
+# A running import records its progress (`updated_at`) after reading the file, after the eligibility
+# checks and when it finishes; a 100 000-row roster (the row cap) goes through each phase in well under
+# five minutes on the benchmark machine (benchmarks/ scenario "roster"), and the write phase holds the
+# import's row lock, which the tick skips. No progress for STALE_MINUTES_DEFAULT therefore means the
+# worker died (killed, out of memory, the machine restarted): the tick fails the import so the
+# institution sees it and uploads again. Deployments with slow workers raise
+# PEIYU_ROSTER_IMPORT_STALE_MINUTES.
+STALE_MINUTES_DEFAULT = 30
+STALE_MESSAGE = "导入失败：处理该文件的后台进程已中断（超过{minutes}分钟没有进展），请重新上传"
+
+
+def stale_minutes() -> int:
+    return int(getattr(settings, "PEIYU_ROSTER_IMPORT_STALE_MINUTES", STALE_MINUTES_DEFAULT))
+
+
+def roster_imports_fail_stale(now: dt.datetime) -> int:
+    """Fail every import still running with no progress for `stale_minutes()`; returns how many. Safe
+    to run twice: a failed import is no longer running. An import whose worker is writing holds its
+    row lock and is skipped (PostgreSQL)."""
+    minutes = stale_minutes()
+    cutoff = now - dt.timedelta(minutes=minutes)
+    failed = 0
+    for pk in RosterImport.objects.filter(
+        status=RosterImport.Status.RUNNING, updated_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            row = (
+                RosterImport.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=RosterImport.Status.RUNNING, updated_at__lt=cutoff)
+                .first()
+            )
+            if row is None:
+                continue
+            message = STALE_MESSAGE.format(minutes=minutes)
+            ROSTER_IMPORT_FLOW.transition(
+                row,
+                RosterImport.Status.FAILED,
+                actor=None,
+                reason=message,
+                changes={"message": message, "finished_at": now},
+                locked=True,
+                audit_extra={"class": row.klass_id, "file": row.filename, "last_progress": row.updated_at},
+            )
+            failed += 1
+    return failed
 
 
 def _row_error(row: rr.RosterRow, field: str, message: str) -> rr.RowError:
@@ -156,10 +236,14 @@ def _run(imp: RosterImport) -> None:
     klass, plan = imp.klass, imp.klass.plan
     today = timezone.localdate()
     try:
-        parse = rr.parse_roster(bytes(imp.content), imp.filename, today=today, max_rows=max_rows())
+        content = bytes(imp.content)
+        check_spreadsheet(content, imp.filename)  # again here: the worker reads what was stored
+        parse = rr.parse_roster(content, imp.filename, today=today, max_rows=max_rows())
     except InvalidInput as exc:
         message = (exc.fields or {}).get("file", [exc.message])[0]
         with transaction.atomic():
+            if not _hold(imp):
+                return
             _finish(imp, status=RosterImport.Status.REFUSED, message=message, errors=[{"message": message}])
         return
     _progress(imp.pk, total_rows=parse.total, processed_rows=0, message="正在核对培训对象条件")
@@ -189,6 +273,8 @@ def _run(imp: RosterImport) -> None:
     _progress(imp.pk, processed_rows=parse.total, message="正在写入")
 
     with transaction.atomic():
+        if not _hold(imp):
+            return
         locked = class_locked(klass)
         if locked.status not in ENROLLING_STATUSES:
             message = f"该班级当前状态为“{locked.get_status_display()}”，不能导入学员"
@@ -284,16 +370,17 @@ def _decision(imp: RosterImport, outcome: str, counts: dict[str, int], policy) -
 
 
 def error_report_xlsx(rows: list[dict[str, object]]) -> bytes:
-    from openpyxl import Workbook
+    return xlsx_table("错误报告", REPORT_HEADER, ([row[h] for h in REPORT_HEADER] for row in rows))
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("错误报告")
-    sheet.append(list(REPORT_HEADER))
-    for row in rows:
-        sheet.append([row[h] for h in REPORT_HEADER])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+def _hold(imp: RosterImport) -> bool:
+    """Lock the import's row for the rest of the transaction (the tick skips it meanwhile); False when
+    it is no longer running (the tick failed it while this worker was stalled)."""
+    return (
+        RosterImport.objects.select_for_update()
+        .filter(pk=imp.pk, status=RosterImport.Status.RUNNING)
+        .exists()
+    )
 
 
 def _finish(
@@ -307,39 +394,40 @@ def _finish(
     errors: list[dict[str, Any]] | None = None,
     **counts: int,
 ) -> None:
-    fields: dict[str, Any] = {
-        "status": status,
-        "message": message,
-        "finished_at": timezone.now(),
-        "rejected_rows": rejected,
-        "decision": decision,
-        **counts,
-    }
+    """Running → done or refused, with the counts, the kept errors and the error report; inside the
+    transaction that holds the import's row (`_hold`)."""
+    details: dict[str, Any] = {}
     if parse is not None:
         parse.errors.sort(key=lambda e: e.row_number)
-        fields["errors"] = [e.as_dict() for e in parse.errors[:ERRORS_KEPT]]
-        fields["error_report"] = error_report_xlsx(parse.error_report_rows()) if parse.errors else None
-        fields["processed_rows"] = parse.total
+        details["errors"] = [e.as_dict() for e in parse.errors[:ERRORS_KEPT]]
+        details["error_report"] = error_report_xlsx(parse.error_report_rows()) if parse.errors else None
+        details["processed_rows"] = parse.total
     else:
-        fields["errors"] = errors or []
-    for name, value in fields.items():
+        details["errors"] = errors or []
+    for name, value in details.items():
         setattr(imp, name, value)
-    imp.save(update_fields=[*fields, "updated_at"])
-    audit_record(
-        imp.created_by,
-        "roster_import.done" if status == RosterImport.Status.DONE else "roster_import.refused",
+    imp.save(update_fields=[*details, "updated_at"])
+    ROSTER_IMPORT_FLOW.transition(
         imp,
-        after={
+        status,
+        actor=imp.created_by,
+        changes={
+            "message": message,
+            "finished_at": timezone.now(),
+            "rejected_rows": rejected,
+            "decision": decision,
+            **counts,
+        },
+        expected_from=[RosterImport.Status.RUNNING],
+        audit_extra={
             "class": imp.klass_id,
             "file": imp.filename,
             "sha256": imp.sha256,
             "mode": imp.mode,
             "total": imp.total_rows,
-            "created": imp.created_trainees,
-            "enrolled": imp.enrolled,
-            "already": imp.already_enrolled,
-            "rejected": imp.rejected_rows,
-            "decision": decision.pk if decision else None,
+            "created": counts.get("created_trainees", imp.created_trainees),
+            "enrolled": counts.get("enrolled", imp.enrolled),
+            "already": counts.get("already_enrolled", imp.already_enrolled),
+            "rejected": rejected,
         },
-        region_code=imp.klass.region_id,
     )
