@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from peiyu.accounts.models import Region
 from peiyu.audit.services import audit_record
+from peiyu.core.documents.spreadsheets import check_spreadsheet
 from peiyu.core.errors import InvalidInput, PermissionDenied
 from peiyu.core.permissions import has_capability
 
@@ -229,8 +230,11 @@ def _cell(value: Any) -> str:
 
 
 def read_table(file_bytes: bytes, filename: str) -> list[list[str]]:
-    """The first sheet of an xlsx/xls/ods file (python-calamine) or a CSV file, as rows of strings."""
+    """The first sheet of an xlsx/xls/ods file (python-calamine) or a CSV file, as rows of strings.
+    The upload guard refuses hostile sizes before either reader opens the file."""
     suffix = PurePath(filename or "").suffix.lower()
+    if suffix in {".csv", ".xlsx", ".xlsm", ".xls", ".ods"}:
+        check_spreadsheet(file_bytes, PurePath(filename or "").name)
     if suffix == ".csv":
         for encoding in ("utf-8-sig", "gb18030"):
             try:

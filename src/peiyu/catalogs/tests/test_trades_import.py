@@ -158,3 +158,21 @@ def test_import_trades_command(db, tmp_path, capsys):
     assert Trade.objects.count() == 3
     call_command("import_trades", str(bad), "--mode", "valid_only")
     assert Trade.objects.filter(code="4-07-05-04").exists()
+
+
+@pytest.mark.parametrize("kind", ["dimension", "bomb"])
+def test_a_hostile_sheet_is_refused_before_the_reader_and_writes_nothing(db, monkeypatch, kind):
+    import python_calamine
+
+    from peiyu.core.tests.spreadsheet_samples import hostile_xlsx, zip_bomb
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the reader must not be called")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", refuse)
+    data = hostile_xlsx() if kind == "dimension" else zip_bomb()
+    with pytest.raises(InvalidInput) as caught:
+        trades_import(actor=None, file_bytes=data, filename="工种.xlsx", mode="valid_only")
+    assert "电子表格“工种.xlsx”" in caught.value.message and "未读取" in caught.value.message
+    assert Trade.objects.count() == 0
+    assert not AuditEvent.objects.exists()

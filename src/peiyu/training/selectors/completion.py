@@ -7,15 +7,13 @@ trainee (Trainee.user) their own records. Out of scope is 404 (NotFound)."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from peiyu.accounts.scoping import scope_for
+from peiyu.core.documents.xlsx import XlsxWriter
 from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_id_number, mask_name
 
@@ -269,15 +267,12 @@ ARCHIVE_HEADER = [
 def archive_export(actor, trainee_id) -> bytes:
     """The archive as an xlsx (one row per class), the same part the actor may see."""
     archive = trainee_archive(actor, trainee_id)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "培训档案"
+    writer = XlsxWriter()
+    ws = writer.sheet("培训档案")
     t = archive["trainee"]
     ws.append(["姓名", t["name"], "身份证号码", t["id_number"]])
     ws.append([])
-    ws.append(ARCHIVE_HEADER)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
+    ws.append(ARCHIVE_HEADER, bold=True)
     for r in archive["enrolments"]:
         c = r["certificate"] or {}
         ws.append(
@@ -289,9 +284,7 @@ def archive_export(actor, trainee_id) -> bytes:
                 c.get("number", ""), c.get("status_label", ""), c.get("issued_on"), c.get("ce_hours"), c.get("ce_year"),
             ]
         )  # fmt: skip
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return writer.to_bytes()
 
 
 # --- evaluations (TRN-12) ---------------------------------------------------------------------------------
