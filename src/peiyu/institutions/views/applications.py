@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,10 +28,7 @@ from ..services import review as review_services
 
 
 def _app(request, pk) -> Application:
-    try:
-        return selectors.application_get_for_reader(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.application_get_for_reader(request.user, pk)
 
 
 # The verbs of the official acting on the current step of the route (the rest are the institution's).
@@ -230,10 +227,7 @@ def attachment_upload(request, pk: int):
 
 def attachment_download(request, pk: int, attachment_id: int):
     app = _app(request, pk)
-    try:
-        att = selectors.attachment_get(app, attachment_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    att = selectors.attachment_get(app, attachment_id)
     return FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
     )
@@ -242,12 +236,11 @@ def attachment_download(request, pk: int, attachment_id: int):
 @require_POST
 def attachment_remove(request, pk: int, attachment_id: int):
     app = _app(request, pk)
+    attachment = selectors.attachment_get(app, attachment_id)
     try:
-        app_services.attachment_remove(
-            actor=request.user, attachment=selectors.attachment_get(app, attachment_id)
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+        app_services.attachment_remove(actor=request.user, attachment=attachment)
+    except NotFound:
+        raise  # out of scope: the 404 page (core.middleware)
     except DomainError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("directory:application_detail", args=[app.pk]) + "#attachments")

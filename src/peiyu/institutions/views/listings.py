@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -35,23 +35,20 @@ EXPIRING_MAX_DAYS = 3660
 
 
 def _listing(request, pk) -> Listing:
-    try:
-        return selectors.listing_get_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.listing_get_for(request.user, pk)
 
 
 def _renewal(listing: Listing, renewal_id) -> Renewal:
     renewal = Renewal.objects.filter(pk=renewal_id, listing=listing).select_related("listing").first()
     if renewal is None:
-        raise Http404(_("延续申请不存在"))
+        raise NotFound(_("延续申请不存在"))
     return renewal
 
 
 def _change(listing: Listing, change_id) -> ChangeRequest:
     change = ChangeRequest.objects.filter(pk=change_id, listing=listing).select_related("listing").first()
     if change is None:
-        raise Http404(_("变更申请不存在"))
+        raise NotFound(_("变更申请不存在"))
     return change
 
 
@@ -197,8 +194,8 @@ def _act(request, listing: Listing, form: str, call, success: str, anchor: str =
     with the message and the input kept; out of scope → 404."""
     try:
         call()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    except NotFound:
+        raise  # out of scope: the 404 page (core.middleware)
     except DomainError as exc:
         detail = "；".join(m for ms in exc.fields.values() for m in ms)
         messages.error(request, exc.message + (f"：{detail}" if detail and detail != exc.message else ""))
@@ -406,7 +403,7 @@ def listing_renewal_attachment(request, pk: int, renewal_id: int, attachment_id:
     renewal = _renewal(listing, renewal_id)
     att = Attachment.objects.filter(pk=attachment_id, renewal=renewal, removed_at__isnull=True).first()
     if att is None:
-        raise Http404(_("材料不存在"))
+        raise NotFound(_("材料不存在"))
     return FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
     )

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -95,11 +95,11 @@ def notice_publish(request):
         try:
             ids = {int(x) for x in chosen}
         except ValueError as exc:
-            raise Http404(_("记录不存在或不在您的管辖范围内")) from exc
+            raise NotFound(_("记录不存在或不在您的管辖范围内")) from exc
         # every id must be in the user's scope (else 404, DESIGN §5); the service then checks the step
         found = list(selectors.applications_visible_to(request.user).filter(pk__in=ids))
         if len(found) != len(ids):
-            raise Http404(_("记录不存在或不在您的管辖范围内"))
+            raise NotFound(_("记录不存在或不在您的管辖范围内"))
         try:
             notice = services.notice_publish(
                 actor=request.user, applications=found, title=request.POST.get("title", "")
@@ -152,7 +152,7 @@ def _objections_for(user, status: str = "") -> list[Objection]:
 def _objection_for(user, pk: int) -> Objection:
     obj = _objections_qs(user).filter(pk=pk).first()
     if obj is None or not _may_resolve(user, obj):
-        raise Http404(_("记录不存在或不在您的管辖范围内"))
+        raise NotFound(_("记录不存在或不在您的管辖范围内"))
     return obj
 
 
@@ -199,10 +199,7 @@ def objection_resolve(request, pk: int):
 
 
 def _notice(number: str) -> PublicNotice:
-    try:
-        return selectors.notice_get_public(number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.notice_get_public(number)
 
 
 def _is_open(notice: PublicNotice) -> bool:
@@ -377,10 +374,7 @@ def _apply_url(call: Call) -> str:
 
 @login_not_required
 def public_call_detail(request, code: str):
-    try:
-        call = selectors.call_get_public(code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    call = selectors.call_get_public(code)
     excluded = call.excluded_occupations or {}
     names = _subject_names(call, set(call.occupation_codes) | {c for v in excluded.values() for c in v})
     try:
