@@ -145,13 +145,10 @@ def _mount() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/audit", audit_router)
     api.add_router("/", catalogs_router)
-    from peiyu.institutions.api import routers as institution_routers
+    from peiyu.institutions.api.routers import ROUTERS as institution_routers
+    from peiyu.training.api.routers import ROUTERS as training_routers
 
-    for router in institution_routers():
-        api.add_router("/", router)
-    from peiyu.training.api import routers as training_routers
-
-    for router in training_routers():
+    for router in [*institution_routers, *training_routers]:
         api.add_router("/", router)
 
 

@@ -1,38 +1,23 @@
 """URLs of the directory: signed-in pages under /directory/ (namespace `directory`), and public pages
-(notices, objections, calls) at the site root. The public catalog lives at /catalog/ (namespace `catalog`)."""
-
-from importlib import import_module
+(notices, objections, calls) at the site root. The public catalog lives at /catalog/ (namespace `catalog`).
+Every view module is listed here by name."""
 
 from django.urls import include, path
 
-_MODULES = ["applications", "documents", "panels", "listings", "notices"]
+from .views import applications, catalog, documents, listings, notices, panels
 
-
-def _patterns(attr: str) -> list:
-    out: list = []
-    for name in _MODULES:
-        try:
-            module = import_module(f"peiyu.institutions.views.{name}")
-        except ModuleNotFoundError as exc:  # pragma: no cover - while a module is being written
-            if exc.name != f"peiyu.institutions.views.{name}":
-                raise
-            continue
-        out += getattr(module, attr, [])
-    return out
-
-
-def _catalog() -> list:
-    try:
-        return import_module("peiyu.institutions.views.catalog").urlpatterns
-    except ModuleNotFoundError as exc:  # pragma: no cover
-        if exc.name != "peiyu.institutions.views.catalog":
-            raise
-        return []
-
-
-directory_patterns = (_patterns("urlpatterns"), "directory")
-public_patterns = _patterns("public_urlpatterns")
-catalog_patterns = (_catalog(), "catalog")
+directory_patterns = (
+    [
+        *applications.urlpatterns,
+        *documents.urlpatterns,
+        *panels.urlpatterns,
+        *listings.urlpatterns,
+        *notices.urlpatterns,
+    ],
+    "directory",
+)
+public_patterns = [*notices.public_urlpatterns]
+catalog_patterns = (catalog.urlpatterns, "catalog")
 
 urlpatterns = [
     path("directory/", include(directory_patterns)),

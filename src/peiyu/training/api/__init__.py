@@ -1,7 +1,1 @@
-"""The training API routers (mounted at /api/v1/ by config.api), one module per area."""
-
-from .._modules import present
-
-
-def routers() -> list:
-    return [m.router for m in present("api")]
+"""The training API, one module per area; `routers.ROUTERS` lists them."""
