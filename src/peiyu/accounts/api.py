@@ -1,8 +1,9 @@
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import Field
 
 from peiyu.core.identifiers import mask_phone
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import Id, PathId
 
 from . import selectors, services
 from .scoping import capabilities_of
@@ -54,9 +55,13 @@ class RegionOut(Schema):
     parent_code: str | None = Field(None, alias="parent_id")
 
 
-@router.get("/regions", response=list[RegionOut], auth=None, summary="行政区划（GB/T 2260），按上级查询")
-def regions(request, parent: str = Query("", pattern=r"^(\d{6})?$")):
-    return list(selectors.regions_children(parent or None))
+class RegionQuery(PageQuery):
+    parent: str = Field("", pattern=r"^(\d{6})?$", description="上级区划代码；留空为省级")
+
+
+@router.get("/regions", response=Page[RegionOut], auth=None, summary="行政区划（GB/T 2260），按上级查询")
+def regions(request, q: Query[RegionQuery]):
+    return paginate(selectors.regions_children(q.parent or None).order_by("code"), q)
 
 
 @router.get("/regions/{code}", response=RegionOut, auth=None, summary="行政区划详情")
@@ -79,15 +84,18 @@ class OrgOut(Schema):
         return str(obj.get_kind_display())
 
 
-@router.get("/orgs", response=list[OrgOut], summary="本辖区的单位")
-@paginate
-def org_list(request, kind: str = Query("", max_length=32)):
+class OrgQuery(PageQuery):
+    kind: str = Field("", max_length=32)
+
+
+@router.get("/orgs", response=Page[OrgOut], summary="本辖区的单位")
+def org_list(request, q: Query[OrgQuery]):
     qs = selectors.orgs_visible_to(request.user).order_by("id")
-    return qs.filter(kind=kind) if kind else qs
+    return paginate(qs.filter(kind=q.kind) if q.kind else qs, q)
 
 
 @router.get("/orgs/{org_id}", response=OrgOut, summary="单位详情")
-def org_detail(request, org_id: int):
+def org_detail(request, org_id: PathId):
     return selectors.org_get_for(request.user, org_id)
 
 
@@ -117,25 +125,24 @@ class UserOut(Schema):
         return mask_phone(obj.phone)
 
 
-@router.get("/users", response=list[UserOut], summary="本辖区的用户")
-@paginate
-def user_list(request):
-    return selectors.users_visible_to(request.user).order_by("id")
+@router.get("/users", response=Page[UserOut], summary="本辖区的用户")
+def user_list(request, page: Query[PageQuery]):
+    return paginate(selectors.users_visible_to(request.user).order_by("id"), page)
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="用户详情")
-def user_detail(request, user_id: int):
+def user_detail(request, user_id: PathId):
     return selectors.user_get_for(request.user, user_id)
 
 
 class AssignIn(Schema):
     role: str = Field(..., max_length=48)
-    org_id: int
+    org_id: Id
     region_code: str | None = Field(None, pattern=r"^\d{6}$")
 
 
 @router.post("/users/{user_id}/roles", response={201: RoleOut}, summary="分配角色（三员分立）")
-def user_assign_role(request, user_id: int, payload: AssignIn):
+def user_assign_role(request, user_id: PathId, payload: AssignIn):
     user = selectors.user_get_for(request.user, user_id)
     org = selectors.org_get_for(request.user, payload.org_id)
     a = services.role_assign(
@@ -181,6 +188,6 @@ def token_create(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="吊销本人接口令牌")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: PathId):
     services.api_token_revoke(actor=request.user, token_id=token_id)
     return Status(204, None)

@@ -1,12 +1,17 @@
 import datetime as dt
+from typing import Any
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from peiyu.core.errors import PermissionDenied
+from peiyu.core.pagination import Page, PageDict, PageQuery, paginate
 from peiyu.core.permissions import has_capability
+from peiyu.core.schemas import PathId
 
 from . import selectors
+from .models import AuditEvent
 from .verify import verify_and_record
 
 router = Router(tags=["审计"])
@@ -26,23 +31,28 @@ class EventOut(Schema):
     hash: str
 
 
-@router.get("/events", response=list[EventOut], summary="审计事件（本辖区）")
-@paginate
-def events(request, action: str = "", object_type: str = "", object_id: str = ""):
+class EventQuery(PageQuery):
+    action: str = Field("", max_length=100)
+    object_type: str = Field("", max_length=100)
+    object_id: str = Field("", max_length=64)
+
+
+@router.get("/events", response=Page[EventOut], summary="审计事件（本辖区）")
+def events(request: HttpRequest, q: Query[EventQuery]) -> PageDict[AuditEvent]:
     if not has_capability(request.user, "audit.view"):
         raise PermissionDenied("您没有查看审计日志的权限")
     qs = selectors.audit_events_visible_to(request.user)
-    if action:
-        qs = qs.filter(action=action)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    return qs.order_by("-id")
+    if q.action:
+        qs = qs.filter(action=q.action)
+    if q.object_type:
+        qs = qs.filter(object_type=q.object_type)
+    if q.object_id:
+        qs = qs.filter(object_id=q.object_id)
+    return paginate(qs.order_by("-id"), q)
 
 
 @router.get("/events/{event_id}", response=EventOut, summary="审计事件详情")
-def event_detail(request, event_id: int):
+def event_detail(request: HttpRequest, event_id: PathId) -> AuditEvent:
     return selectors.audit_event_get_for(request.user, event_id)
 
 
@@ -53,7 +63,7 @@ class VerifyOut(Schema):
 
 
 @router.post("/verify", response=VerifyOut, summary="校验审计哈希链")
-def verify(request):
+def verify(request: HttpRequest) -> dict[str, Any]:
     if not has_capability(request.user, "audit.verify"):
         raise PermissionDenied("您没有校验审计链的权限")
     result = verify_and_record(request.user)

@@ -1,10 +1,17 @@
-import datetime as dt
+"""The core API routes: a ping, the policy profiles and the parameters in force, the working-day
+calendar."""
 
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from . import calendar, selectors
 from .errors import InvalidInput
+from .pagination import Page, PageDict, PageQuery, paginate
+from .policy import Policy
 
 router = Router(tags=["基础"])
 
@@ -14,7 +21,7 @@ class Ping(Schema):
 
 
 @router.get("/ping", auth=None, response=Ping, summary="最小接口（性能基线）")
-def ping(request):
+def ping(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}
 
 
@@ -41,7 +48,7 @@ class PolicyQuery(Schema):
     on: dt.date | None = None
 
 
-def _policy_out(p) -> dict:
+def _policy_out(p: Policy) -> dict[str, Any]:
     return {
         "name": p.name,
         "version": p.version,
@@ -55,7 +62,7 @@ def _policy_out(p) -> dict:
     }
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, (dt.date,)):
         return value.isoformat()
     if value is None or isinstance(value, (int, str, list, dict, bool)):
@@ -64,7 +71,7 @@ def _jsonable(value):
 
 
 @router.get("/policies/in-force", response=PolicyOut, summary="某项目某地区某日适用的政策配置")
-def policy_in_force(request, q: Query[PolicyQuery]):
+def policy_in_force(request: HttpRequest, q: Query[PolicyQuery]) -> dict[str, Any]:
     return _policy_out(selectors.policy_in_force_for(request.user, q.programme, q.region or None, q.on))
 
 
@@ -75,16 +82,16 @@ class ProfileOut(Schema):
     region_code: str
     parent: str | None
     latest_version: int | None
-    versions: list[dict]
+    versions: list[dict[str, Any]]
 
 
-@router.get("/policies", response=list[ProfileOut], summary="政策配置列表")
-def policy_list(request):
-    return selectors.policy_profiles_for(request.user)
+@router.get("/policies", response=Page[ProfileOut], summary="政策配置列表")
+def policy_list(request: HttpRequest, page: Query[PageQuery]) -> PageDict[dict[str, Any]]:
+    return paginate(selectors.policy_profiles_for(request.user), page)
 
 
 @router.get("/policies/{name}", response=ProfileOut, summary="政策配置及其版本")
-def policy_detail(request, name: str):
+def policy_detail(request: HttpRequest, name: str) -> dict[str, Any]:
     return selectors.policy_profile_get_for(request.user, name)
 
 
@@ -101,7 +108,7 @@ class WorkingDaysOut(Schema):
 
 
 @router.get("/calendar/add-working-days", response=WorkingDaysOut, auth=None, summary="按工作日推算日期")
-def add_working_days(request, q: Query[WorkingDaysQuery]):
+def add_working_days(request: HttpRequest, q: Query[WorkingDaysQuery]) -> dict[str, Any]:
     try:
         result = calendar.add_working_days(q.start, q.days)
     except OverflowError as exc:

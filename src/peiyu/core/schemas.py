@@ -1,33 +1,103 @@
-"""API schemas shared by the apps: a stored Decision as every app shows it (the checks with their rule
-ids and the policy version in force)."""
+"""API schemas shared by the apps: the bounded id every route takes, a stored Decision as every app
+shows it (the checks with their rule ids, verdicts and the policy version in force), and the one
+refusal shape every error response has (`ErrorOut`)."""
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Final
 
 from ninja import Schema
+from ninja.params import functions as params
+from pydantic import Field
+
+from .models import Decision
+
+MAX_ID: Final = 2**63 - 1
+"""The largest primary key a database row can have (a signed 64-bit integer)."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="记录 id（正整数）")]
+"""A record id inside a query or body schema: a positive 64-bit integer, anything else a 400."""
+
+PathId = Annotated[int, params.Path(ge=1, le=MAX_ID, description="记录 id（正整数）")]
+"""A record id in a route's path (`/training/classes/{class_id}`), bounded as `Id` is."""
+
+
+class CheckOut(Schema):
+    """One check of a decision: its rule id and how it came out (`verdict`: pass, warn — a failure
+    that does not block — or fail)."""
+
+    rule: str
+    ok: bool
+    blocking: bool = False
+    verdict: str = Field(description="pass 通过、warn 提示（不阻止办理）、fail 未通过")
+    message: str = ""
+    source: str = ""
+    facts: dict[str, Any] = Field(default_factory=dict)
 
 
 class DecisionOut(Schema):
+    """A stored automated decision (core.models.Decision): what was checked, the outcome and the
+    policy version in force."""
+
     id: int
     kind: str
     outcome: str
     rules: list[str]
-    checks: list[dict[str, Any]]
+    checks: list[CheckOut]
     policy_name: str
     policy_version: int | None
     policy_chain: str
     created_at: dt.datetime
 
 
-def decision_out(d) -> dict[str, Any]:
+def check_out(check: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored check with its verdict."""
+    ok = bool(check.get("ok"))
+    blocking = bool(check.get("blocking", False))
+    verdict = "pass" if ok else ("fail" if blocking else "warn")
+    return {**check, "ok": ok, "blocking": blocking, "verdict": verdict}
+
+
+def decision_out(d: Decision) -> dict[str, Any]:
     return {
         "id": d.pk,
         "kind": d.kind,
         "outcome": d.outcome,
         "rules": list(d.rules),
-        "checks": list(d.checks),
+        "checks": [check_out(c) for c in d.checks or []],
         "policy_name": d.policy_name,
         "policy_version": d.policy_version,
         "policy_chain": d.policy_chain,
         "created_at": d.created_at,
     }
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API, whatever its status: a stable `code` clients match on, the Chinese
+    `message`, the ids of the rules that refused it (RULES.md) and the messages per input field."""
+
+    code: str = Field(description="稳定的错误代码，如 invalid_input、not_found、rule_violation")
+    message: str = Field(description="中文说明")
+    rules: list[str] = Field(default_factory=list, description="拒绝所依据的规则编号")
+    fields: dict[str, list[str]] = Field(default_factory=dict, description="各输入项的错误说明")
+    details: dict[str, Any] | None = Field(None, description="补充信息，如未通过的检查")
+
+
+def error_body(
+    code: str,
+    message: str,
+    *,
+    rules: Iterable[str] = (),
+    fields: Mapping[str, Iterable[str]] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The `ErrorOut` body: `rules` and `fields` always present (empty when there are none)."""
+    body: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "rules": [str(r) for r in rules],
+        "fields": {str(k): [str(m) for m in v] for k, v in (fields or {}).items()},
+    }
+    if details:
+        body["details"] = dict(details)
+    return body

@@ -38,7 +38,8 @@ def test_api_answers_without_login(client, reference, django_assert_max_num_quer
     with django_assert_max_num_queries(3):
         response = client.get(f"{API}/occupations")
     assert response.status_code == 200
-    body = response.json()
+    assert response.json()["count"] == 10
+    body = response.json()["items"]
     assert len(body) == 10
     ai = next(o for o in body if o["name"] == "人工智能工程技术人员")
     assert (
@@ -57,8 +58,8 @@ def test_api_answers_without_login(client, reference, django_assert_max_num_quer
     assert missing.json()["code"] == "occupation_not_found"
 
     levels = client.get(f"{API}/levels").json()
-    assert len(levels) == 8
-    assert [lv["name"] for lv in client.get(f"{API}/levels?kind=skill").json()] == [
+    assert len(levels["items"]) == 8 and levels["count"] == 8
+    assert [lv["name"] for lv in client.get(f"{API}/levels?kind=skill").json()["items"]] == [
         "五级",
         "四级",
         "三级",
@@ -66,7 +67,7 @@ def test_api_answers_without_login(client, reference, django_assert_max_num_quer
         "一级",
     ]
     assert client.get(f"{API}/levels?kind=other").status_code == 400
-    industries = client.get(f"{API}/industries").json()
+    industries = client.get(f"{API}/industries").json()["items"]
     assert [i["code"] for i in industries] == [chr(c) for c in range(ord("A"), ord("T") + 1)]
 
 

@@ -6,17 +6,20 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from peiyu.accounts.models import Org
 from peiyu.core.errors import InvalidInput
 from peiyu.core.models import Decision
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import CheckOut, Id, PathId, check_out
 
 from .. import selectors
 from ..models import Application
+from ..selectors.actions import application_allowed_actions
 from ..selectors.review import form_display
 from ..services import applications as app_services
 from ..services import review as review_services
-from ..services.notices import application_file
 
 router = Router(tags=["directory"])
 
@@ -78,43 +81,32 @@ def _out(app: Application) -> dict[str, Any]:
     }
 
 
-class EligibilityCheckOut(Schema):
-    rule: str
-    ok: bool
-    message: str
-    source: str
-    blocking: bool = False
-    facts: dict[str, Any]
-
-
 class ApplicationDetailOut(ApplicationOut):
     form: list[dict[str, Any]]
-    checks: list[EligibilityCheckOut]
+    checks: list[CheckOut]
     policy: str | None
     attachments: list[dict[str, Any]]
     actions: list[dict[str, Any]]
+    allowed_actions: list[str]
 
 
-class ApplicationListFilter(Schema):
-    status: str | None = None
-    call: str | None = None
-    limit: int = 100
-    offset: int = 0
+class ApplicationListFilter(PageQuery):
+    status: str | None = Field(None, max_length=32)
+    call: str | None = Field(None, max_length=64)
 
 
-@router.get("/directory/applications", response=list[ApplicationOut])
+@router.get("/directory/applications", response=Page[ApplicationOut])
 def application_list(request, filters: Query[ApplicationListFilter]):
     qs: QuerySet[Application] = selectors.applications_visible_to(request.auth)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.call:
         qs = qs.filter(call__code=filters.call)
-    limit = max(1, min(filters.limit, 500))
-    return [_out(a) for a in qs.order_by("-id")[filters.offset : filters.offset + limit]]
+    return paginate(qs.order_by("-id"), filters, _out)
 
 
 @router.get("/directory/applications/{application_id}", response=ApplicationDetailOut)
-def application_get(request, application_id: int):
+def application_get(request, application_id: PathId):
     app = selectors.application_get_for_reader(request.auth, application_id)
     decision = Decision.objects.filter(pk=app.eligibility_id).first()
     body = _out(app)
@@ -133,9 +125,7 @@ def application_get(request, application_id: int):
         }
         for s in form_display(app)
     ]
-    body["checks"] = [
-        {**c, "blocking": c.get("blocking", False)} for c in (decision.checks if decision else [])
-    ]
+    body["checks"] = [check_out(c) for c in (decision.checks if decision else [])]
     body["policy"] = decision.policy_chain if decision else app.policy_chain
     body["attachments"] = [
         {"id": a.pk, "purpose": a.purpose, "name": a.original_name, "size": a.size, "sha256": a.sha256}
@@ -152,6 +142,7 @@ def application_get(request, application_id: int):
         }
         for a in app.actions.select_related("org").order_by("at", "id")
     ]
+    body["allowed_actions"] = application_allowed_actions(request.auth, app)
     return body
 
 
@@ -162,7 +153,7 @@ class ApplicationIn(Schema):
     levels: list[str]
     institution_type: Literal["general", "employer", "social_organisation"] = "general"
     channel: Literal["territorial", "industry"] = "territorial"
-    recommender_id: int | None = None
+    recommender_id: Id | None = None
     form: dict[str, Any] = {}
 
 
@@ -194,7 +185,7 @@ class ApplicationPatch(Schema):
 
 
 @router.patch("/directory/applications/{application_id}", response=ApplicationOut)
-def application_update(request, application_id: int, payload: ApplicationPatch):
+def application_update(request, application_id: PathId, payload: ApplicationPatch):
     app = selectors.application_get_for(request.auth, application_id)
     return _out(
         app_services.application_update(
@@ -204,7 +195,7 @@ def application_update(request, application_id: int, payload: ApplicationPatch):
 
 
 @router.post("/directory/applications/{application_id}/attachments", response={201: dict})
-def attachment_upload(request, application_id: int, purpose: Form[str], file: File[UploadedFile]):
+def attachment_upload(request, application_id: PathId, purpose: Form[str], file: File[UploadedFile]):
     app = selectors.application_get_for(request.auth, application_id)
     att = app_services.attachment_add(actor=request.auth, application=app, purpose=purpose, uploaded=file)
     return Status(
@@ -225,7 +216,7 @@ class ApplicationSubmitIn(Schema):
 
 
 @router.post("/directory/applications/{application_id}/submit", response=ApplicationOut)
-def application_submit(request, application_id: int, payload: ApplicationSubmitIn):
+def application_submit(request, application_id: PathId, payload: ApplicationSubmitIn):
     app = selectors.application_get_for(request.auth, application_id)
     return _out(
         app_services.application_submit(
@@ -247,40 +238,25 @@ class ApplicationActionIn(Schema):
 
 
 @router.post("/directory/applications/{application_id}/actions", response=ApplicationOut)
-def application_act(request, application_id: int, payload: ApplicationActionIn):
+def application_act(request, application_id: PathId, payload: ApplicationActionIn):
     actor = request.auth
     app = selectors.application_get_for(actor, application_id)
-    if payload.action == "pass":
-        review_services.application_pass(
-            actor=actor,
-            application=app,
-            comment=payload.comment,
-            recommendation_reason=payload.recommendation_reason,
-            site_visit=payload.site_visit,
-            expected_step=payload.expected_step,
-        )
-    elif payload.action == "return":
-        review_services.application_return(
-            actor=actor, application=app, comment=payload.comment, expected_step=payload.expected_step
-        )
-    elif payload.action == "reject":
-        review_services.application_reject(
-            actor=actor, application=app, reason=payload.comment, expected_step=payload.expected_step
-        )
-    elif payload.action == "override":
-        review_services.application_override(
-            actor=actor, application=app, rule=payload.rule, reason=payload.comment
-        )
-    elif payload.action == "file":
-        application_file(actor=actor, application=app, expected_step=payload.expected_step)
-    else:
-        app_services.application_withdraw(actor=actor, application=app, reason=payload.comment)
+    review_services.application_act(
+        actor=actor,
+        application=app,
+        action=payload.action,
+        comment=payload.comment,
+        recommendation_reason=payload.recommendation_reason,
+        rule=payload.rule,
+        site_visit=payload.site_visit,
+        expected_step=payload.expected_step,
+    )
     app.refresh_from_db()
     return _out(app)
 
 
 @router.get("/directory/applications/{application_id}/quota", response=dict)
-def application_quota(request, application_id: int):
+def application_quota(request, application_id: PathId):
     """The quota of the current step as the acting official sees it (SEL-6)."""
     app = selectors.application_get_for(request.auth, application_id)
     step = review_services.require_step(request.auth, app)

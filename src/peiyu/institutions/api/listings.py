@@ -12,10 +12,16 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from peiyu.core.errors import NotFound
-from peiyu.core.schemas import DecisionOut, decision_out
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
 from .. import selectors
 from ..models import ChangeRequest, Listing, Renewal
+from ..selectors.actions import (
+    change_request_allowed_actions,
+    listing_allowed_actions,
+    renewal_allowed_actions,
+)
 from ..services import listings as services
 
 router = Router(tags=["directory"])
@@ -63,6 +69,7 @@ class RenewalOut(Schema):
     decision_comment: str
     attachments: list[dict[str, Any]]
     decisions: list[DecisionOut]
+    allowed_actions: list[str] = []
 
 
 class ChangeOut(Schema):
@@ -77,6 +84,7 @@ class ChangeOut(Schema):
     next_org_kind: str
     comment: str
     decisions: list[DecisionOut]
+    allowed_actions: list[str] = []
 
 
 class WindowOut(Schema):
@@ -101,6 +109,7 @@ class ListingDetailOut(ListingOut):
     pending_now: list[dict[str, Any]]
     history: list[dict[str, Any]]
     decisions: list[DecisionOut]
+    allowed_actions: list[str]
 
 
 def _listing_out(listing: Listing, today: dt.date | None = None) -> dict[str, Any]:
@@ -202,7 +211,7 @@ def _change_for(actor, change_id: int) -> ChangeRequest:
 # --- reads ---------------------------------------------------------------------------------------------
 
 
-class ListingFilter(Schema):
+class ListingFilter(PageQuery):
     status: str = Field("", max_length=16)
     kind: str = Field("", max_length=16)
     programme: str = Field("", pattern=r"^(dte|skill)?$")
@@ -210,11 +219,9 @@ class ListingFilter(Schema):
     expiring_within_days: int | None = Field(
         None, ge=0, le=3660, description="有效期在 N 天内到期（有效或暂停的条目）"
     )
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
-@router.get("/directory/listings", response=list[ListingOut], summary="目录条目（本辖区）")
+@router.get("/directory/listings", response=Page[ListingOut], summary="目录条目（本辖区）")
 def listing_list(request, filters: Query[ListingFilter]):
     qs: QuerySet[Listing] = selectors.listings_visible_to(request.auth)
     if filters.status:
@@ -233,11 +240,10 @@ def listing_list(request, filters: Query[ListingFilter]):
             valid_until__gte=today,
             valid_until__lte=today + dt.timedelta(days=filters.expiring_within_days),
         )
-    page = qs.order_by("valid_until", "id")[filters.offset : filters.offset + filters.limit]
-    return [_listing_out(row, today) for row in page]
+    return paginate(qs.order_by("valid_until", "id"), filters, lambda row: _listing_out(row, today))
 
 
-def _detail(listing: Listing) -> dict[str, Any]:
+def _detail(listing: Listing, actor) -> dict[str, Any]:
     o = services.listing_overview(listing)
     window = o["window"]
     body = _listing_out(listing, o["today"])
@@ -259,8 +265,14 @@ def _detail(listing: Listing) -> dict[str, Any]:
         },
         renewed_until=o["renewed_until"],
         report=o["report"],
-        renewals=[_renewal_out(r, r.decisions) for r in o["renewals"]],
-        changes=[_change_out(c, c.decisions) for c in o["changes"]],
+        renewals=[
+            {**_renewal_out(r, r.decisions), "allowed_actions": renewal_allowed_actions(actor, r)}
+            for r in o["renewals"]
+        ],
+        changes=[
+            {**_change_out(c, c.decisions), "allowed_actions": change_request_allowed_actions(actor, c)}
+            for c in o["changes"]
+        ],
         termination=(
             {
                 "reason": termination.reason,
@@ -283,13 +295,14 @@ def _detail(listing: Listing) -> dict[str, Any]:
             for h in o["history"]
         ],
         decisions=[decision_out(d) for d in o["decisions"]],
+        allowed_actions=listing_allowed_actions(actor, listing),
     )
     return body
 
 
 @router.get("/directory/listings/{listing_id}", response=ListingDetailOut, summary="目录条目详情")
-def listing_get(request, listing_id: int):
-    return _detail(selectors.listing_get_for(request.auth, listing_id))
+def listing_get(request, listing_id: PathId):
+    return _detail(selectors.listing_get_for(request.auth, listing_id), request.auth)
 
 
 # --- writes --------------------------------------------------------------------------------------------
@@ -297,7 +310,7 @@ def listing_get(request, listing_id: int):
 
 class VolumeIn(Schema):
     year: int
-    persons: int
+    persons: int = Field(..., le=10_000_000)
 
 
 class VolumeOut(Schema):
@@ -307,7 +320,7 @@ class VolumeOut(Schema):
 
 
 @router.post("/directory/listings/{listing_id}/volumes", response={201: VolumeOut}, summary="填报年度人次")
-def volume_declare(request, listing_id: int, payload: VolumeIn):
+def volume_declare(request, listing_id: PathId, payload: VolumeIn):
     listing = selectors.listing_get_for(request.auth, listing_id)
     vol = services.listing_volume_declare(
         actor=request.auth, listing=listing, year=payload.year, persons=payload.persons
@@ -320,7 +333,7 @@ def volume_declare(request, listing_id: int, payload: VolumeIn):
     response={201: RenewalOut},
     summary="申请延续（预填成效报告）",
 )
-def renewal_start(request, listing_id: int):
+def renewal_start(request, listing_id: PathId):
     listing = selectors.listing_get_for(request.auth, listing_id)
     return Status(201, _renewal_out(services.renewal_start(actor=request.auth, listing=listing)))
 
@@ -330,7 +343,7 @@ def renewal_start(request, listing_id: int):
     response={201: dict},
     summary="上传延续材料（如行业主管部门同意意见）",
 )
-def renewal_attach(request, renewal_id: int, purpose: Form[str], file: File[UploadedFile]):
+def renewal_attach(request, renewal_id: PathId, purpose: Form[str], file: File[UploadedFile]):
     renewal = _renewal_for(request.auth, renewal_id)
     att = services.renewal_attach(actor=request.auth, renewal=renewal, purpose=purpose, uploaded=file)
     return Status(
@@ -350,13 +363,13 @@ class SubmitIn(Schema):
 
 
 @router.post("/directory/renewals/{renewal_id}/submit", response=RenewalOut, summary="提交延续申请")
-def renewal_submit(request, renewal_id: int, payload: SubmitIn):
+def renewal_submit(request, renewal_id: PathId, payload: SubmitIn):
     renewal = _renewal_for(request.auth, renewal_id)
     return _renewal_out(services.renewal_submit(actor=request.auth, renewal=renewal, summary=payload.summary))
 
 
 @router.post("/directory/renewals/{renewal_id}/consent", response=RenewalOut, summary="出具同意意见")
-def renewal_consent(request, renewal_id: int):
+def renewal_consent(request, renewal_id: PathId):
     renewal = _renewal_for(request.auth, renewal_id)
     return _renewal_out(services.renewal_consent(actor=request.auth, renewal=renewal))
 
@@ -367,7 +380,7 @@ class DecideIn(Schema):
 
 
 @router.post("/directory/renewals/{renewal_id}/decide", response=RenewalOut, summary="审核延续申请")
-def renewal_decide(request, renewal_id: int, payload: DecideIn):
+def renewal_decide(request, renewal_id: PathId, payload: DecideIn):
     renewal = _renewal_for(request.auth, renewal_id)
     return _renewal_out(
         services.renewal_decide(
@@ -383,7 +396,7 @@ class ChangeIn(Schema):
 
 
 @router.post("/directory/listings/{listing_id}/changes", response={201: ChangeOut}, summary="申请变更")
-def change_submit(request, listing_id: int, payload: ChangeIn):
+def change_submit(request, listing_id: PathId, payload: ChangeIn):
     listing = selectors.listing_get_for(request.auth, listing_id)
     change = services.change_submit(
         actor=request.auth, listing=listing, type=payload.type, after=payload.after, reason=payload.reason
@@ -397,7 +410,7 @@ class ReviewIn(Schema):
 
 
 @router.post("/directory/changes/{change_id}/review", response=ChangeOut, summary="审核变更申请")
-def change_review(request, change_id: int, payload: ReviewIn):
+def change_review(request, change_id: PathId, payload: ReviewIn):
     change = _change_for(request.auth, change_id)
     return _change_out(
         services.change_review(
@@ -412,12 +425,12 @@ class TerminateIn(Schema):
 
 
 @router.post("/directory/listings/{listing_id}/terminate", response=ListingDetailOut, summary="申请注销")
-def listing_terminate(request, listing_id: int, payload: TerminateIn):
+def listing_terminate(request, listing_id: PathId, payload: TerminateIn):
     listing = selectors.listing_get_for(request.auth, listing_id)
     services.listing_terminate(
         actor=request.auth, listing=listing, reason=payload.reason, handling_plan=payload.handling_plan
     )
-    return _detail(selectors.listing_get_for(request.auth, listing_id))
+    return _detail(selectors.listing_get_for(request.auth, listing_id), request.auth)
 
 
 class StatusIn(Schema):
@@ -425,16 +438,11 @@ class StatusIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
-_STATUS = {
-    "suspend": services.listing_suspend,
-    "reinstate": services.listing_reinstate,
-    "remove": services.listing_remove,
-}
-
-
 @router.post("/directory/listings/{listing_id}/status", response=ListingOut, summary="暂停、恢复或退出目录")
-def listing_status(request, listing_id: int, payload: StatusIn):
+def listing_status(request, listing_id: PathId, payload: StatusIn):
     listing = selectors.listing_get_for(request.auth, listing_id)
-    _STATUS[payload.action](actor=request.auth, listing=listing, reason=payload.reason)
+    services.listing_status_change(
+        actor=request.auth, listing=listing, action=payload.action, reason=payload.reason
+    )
     listing.refresh_from_db()
     return _listing_out(listing)

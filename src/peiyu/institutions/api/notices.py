@@ -14,9 +14,12 @@ from pydantic import Field
 from peiyu.accounts.models import Region
 from peiyu.catalogs.models import Occupation, Trade
 from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import Id, PathId
 
 from .. import selectors
 from ..models import Application, Call, Kind, Objection, PublicNotice
+from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
 from ..services import notices as services
 from ..services.review import actor_may_act
 
@@ -91,17 +94,18 @@ class NoticeEntryOut(Schema):
 
 class NoticeDetailOut(NoticeOut):
     entries: list[NoticeEntryOut]
+    allowed_actions: list[str] = []
 
 
 class NoticePublishIn(Schema):
-    applications: list[int] = Field(
+    applications: list[Id] = Field(
         ..., min_length=1, max_length=500, description="申报 id（同一申报通知、处于公示环节）"
     )
     title: str = Field("", max_length=200, description="公示标题；留空按申报通知生成")
 
 
 class ObjectionIn(Schema):
-    application: int = Field(..., description="公示名单中的申报 id")
+    application: Id = Field(..., description="公示名单中的申报 id")
     name: str = Field(..., max_length=200, description="异议人姓名或单位")
     contact: str = Field(..., max_length=200, description="联系方式（电话或电子邮箱），查询时需提供")
     text: str = Field(..., max_length=10000, description="异议事实和理由")
@@ -142,6 +146,7 @@ class ObjectionOut(Schema):
     resolution: str
     created_at: dt.datetime
     resolved_at: dt.datetime | None
+    allowed_actions: list[str] = []
 
 
 class ResolveIn(Schema):
@@ -149,7 +154,7 @@ class ResolveIn(Schema):
     resolution: str = Field(..., max_length=5000, description="处理结果（告知异议人）")
 
 
-class ObjectionQuery(Schema):
+class ObjectionQuery(PageQuery):
     status: str = Field("", pattern=r"^(open|upheld|dismissed)?$")
 
 
@@ -214,10 +219,7 @@ def _call_detail(call: Call) -> dict:
 
 
 def _accepts(notice: PublicNotice) -> bool:
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    return notice.status == PublicNotice.Status.OPEN and notice.starts_on <= today <= notice.ends_on
+    return "object" in public_notice_allowed_actions(None, notice)
 
 
 def _notice_out(notice: PublicNotice) -> dict:
@@ -285,9 +287,9 @@ def _objections_qs(user):
 # --- public ----------------------------------------------------------------------------------------------
 
 
-@router.get("/directory/calls", auth=None, response=list[CallOut], summary="申报通知（已发布）")
-def call_list(request):
-    return [_call_out(c) for c in selectors.calls_open().order_by("-opens_on", "code")]
+@router.get("/directory/calls", auth=None, response=Page[CallOut], summary="申报通知（已发布）")
+def call_list(request, page: Query[PageQuery]):
+    return paginate(selectors.calls_open().order_by("-opens_on", "code"), page, _call_out)
 
 
 @router.get("/directory/calls/{code}", auth=None, response=CallDetailOut, summary="申报通知详情")
@@ -295,9 +297,9 @@ def call_detail(request, code: str):
     return _call_detail(selectors.call_get_public(code))
 
 
-@router.get("/directory/notices", auth=None, response=list[NoticeOut], summary="公示公告")
-def notice_list(request):
-    return [_notice_out(n) for n in selectors.notices_public().order_by("-starts_on", "-id")[:200]]
+@router.get("/directory/notices", auth=None, response=Page[NoticeOut], summary="公示公告")
+def notice_list(request, page: Query[PageQuery]):
+    return paginate(selectors.notices_public().order_by("-starts_on", "-id"), page, _notice_out)
 
 
 @router.get(
@@ -308,7 +310,11 @@ def notice_detail(request, number: str):
     apps = notice.applications.select_related("institution", "region").order_by(
         "kind", "occupation_code", "institution__name"
     )
-    return {**_notice_out(notice), "entries": [_entry_out(a) for a in apps]}
+    return {
+        **_notice_out(notice),
+        "entries": [_entry_out(a) for a in apps],
+        "allowed_actions": public_notice_allowed_actions(request.user, notice),
+    }
 
 
 @router.post(
@@ -369,16 +375,21 @@ def notice_publish(request, payload: NoticePublishIn):
     return Status(201, {**_notice_out(notice), "entries": [_entry_out(a) for a in entries]})
 
 
-@router.get("/directory/objections", response=list[ObjectionOut], summary="待我处理的公示异议")
+@router.get("/directory/objections", response=Page[ObjectionOut], summary="待我处理的公示异议")
 def objection_list(request, q: Query[ObjectionQuery]):
     qs = _objections_qs(request.user).order_by("-created_at", "-id")
     if q.status:
         qs = qs.filter(status=q.status)
-    return [_objection_out(o) for o in qs[:500] if _may_resolve(request.user, o)]
+    mine = [o for o in qs if _may_resolve(request.user, o)]
+    return paginate(
+        mine,
+        q,
+        lambda o: {**_objection_out(o), "allowed_actions": objection_allowed_actions(request.user, o)},
+    )
 
 
 @router.post("/directory/objections/{objection_id}/resolve", response=ObjectionOut, summary="处理异议")
-def objection_resolve(request, objection_id: int, payload: ResolveIn):
+def objection_resolve(request, objection_id: PathId, payload: ResolveIn):
     obj = _objections_qs(request.user).filter(pk=objection_id).first()
     if obj is None or not _may_resolve(request.user, obj):
         raise NotFound()

@@ -5,20 +5,23 @@ No `from __future__ import annotations` here: ninja must see the real types."""
 
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from peiyu.core.errors import NotFound
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import Id, PathId
 
 from .. import selectors as app_selectors
 from ..selectors import panels as selectors
+from ..selectors.actions import panel_allowed_actions, panel_member_allowed_actions
 from ..services import panels as services
 
 router = Router(tags=["专家评议"])
 
 
 class PanelDrawIn(Schema):
-    applications: list[int] = Field(..., min_length=1, max_length=500, description="申报 id")
+    applications: list[Id] = Field(..., min_length=1, max_length=500, description="申报 id")
     size: int = Field(..., description="专家人数")
     seed: str | None = Field(None, max_length=64, description="随机种子；留空由系统生成")
 
@@ -28,7 +31,7 @@ class DeclineIn(Schema):
 
 
 class ScoreIn(Schema):
-    application: int = Field(..., description="申报 id")
+    application: Id = Field(..., description="申报 id")
     score: float | str | None = Field(None, description="评分 0–100，最多一位小数")
     vote: str = Field("", description="for 推荐 / against 不推荐 / abstain 弃权")
     comment: str = Field("", description="评议意见")
@@ -66,6 +69,7 @@ class MemberOut(Schema):
     status_label: str
     decline_reason: str
     replaces: int | None
+    allowed_actions: list[str] = []
 
 
 class PanelApplicationOut(Schema):
@@ -94,6 +98,7 @@ class PanelOut(Schema):
     applications: list[PanelApplicationOut]
     scores: list[ScoreOut]
     my_member: MemberOut | None = None
+    allowed_actions: list[str] = []
 
 
 class ReproduceOut(Schema):
@@ -170,9 +175,13 @@ def _owner_out(user, panel) -> dict:
         "seed": panel.seed,
         "candidates": list(panel.candidates),
         "excluded": list(panel.excluded),
-        "members": [_member_out(m) for m in selectors.panel_members(panel)],
+        "members": [
+            {**_member_out(m), "allowed_actions": panel_member_allowed_actions(user, m, panel)}
+            for m in selectors.panel_members(panel)
+        ],
         "applications": [_app_out(a, aggregates.get(a.pk)) for a in apps],
         "scores": [_score_out(s, with_expert=True) for s in selectors.scores_visible_to(user, panel)],
+        "allowed_actions": panel_allowed_actions(user, panel),
     }
 
 
@@ -182,7 +191,11 @@ def _expert_out(user, member) -> dict:
         **_base(panel, "expert"),
         "applications": [_app_out(a) for a in panel.applications.all()],
         "scores": [_score_out(s, with_expert=False) for s in selectors.scores_visible_to(user, panel)],
-        "my_member": _member_out(member),
+        "my_member": {
+            **_member_out(member),
+            "allowed_actions": panel_member_allowed_actions(user, member, panel),
+        },
+        "allowed_actions": panel_allowed_actions(user, panel),
     }
 
 
@@ -193,24 +206,25 @@ def _detail(user, pk: int) -> dict:
         return _expert_out(user, selectors.expert_assignment_get_for(user, pk))
 
 
-@router.get("/directory/panels", response=list[PanelOut], summary="本单位组织的专家组")
-def panel_list(request):
-    user = request.user
-    panels = selectors.panels_visible_to(user).prefetch_related("applications__institution")[:200]
-    return [
-        {
-            **_base(p, "owner"),
-            "seed": p.seed,
-            "applications": [_app_out(a) for a in p.applications.all()],
-            "scores": [],
-        }
-        for p in panels
-    ]
+def _list_row(p) -> dict:
+    return {
+        **_base(p, "owner"),
+        "seed": p.seed,
+        "applications": [_app_out(a) for a in p.applications.all()],
+        "scores": [],
+    }
 
 
-@router.get("/directory/expert/assignments", response=list[PanelOut], summary="我的评议任务（专家）")
-def expert_assignments(request):
-    return [_expert_out(request.user, m) for m in selectors.assignments_for_expert(request.user)]
+@router.get("/directory/panels", response=Page[PanelOut], summary="本单位组织的专家组")
+def panel_list(request, page: Query[PageQuery]):
+    panels = selectors.panels_visible_to(request.user).prefetch_related("applications__institution")
+    return paginate(panels, page, _list_row)
+
+
+@router.get("/directory/expert/assignments", response=Page[PanelOut], summary="我的评议任务（专家）")
+def expert_assignments(request, page: Query[PageQuery]):
+    seats = selectors.assignments_for_expert(request.user)
+    return paginate(seats, page, lambda m: _expert_out(request.user, m))
 
 
 @router.post("/directory/panels", response={201: PanelOut}, summary="随机抽取专家组（SEL-8）")
@@ -222,21 +236,21 @@ def panel_draw(request, payload: PanelDrawIn):
 
 
 @router.get("/directory/panels/{panel_id}", response=PanelOut, summary="专家组详情")
-def panel_detail(request, panel_id: int):
+def panel_detail(request, panel_id: PathId):
     return _detail(request.user, panel_id)
 
 
 @router.post(
     "/directory/panels/{panel_id}/members/{member_id}/decline", response=MemberOut, summary="专家谢绝并补抽"
 )
-def panel_member_decline(request, panel_id: int, member_id: int, payload: DeclineIn):
+def panel_member_decline(request, panel_id: PathId, member_id: PathId, payload: DeclineIn):
     member = selectors.panel_member_get_for(request.user, panel_id, member_id)
     replacement = services.panel_member_decline(actor=request.user, member=member, reason=payload.reason)
     return _member_out(replacement)
 
 
 @router.post("/directory/panels/{panel_id}/scores", response=ScoreOut, summary="提交评分与投票（专家）")
-def score_submit(request, panel_id: int, payload: ScoreIn):
+def score_submit(request, panel_id: PathId, payload: ScoreIn):
     member = selectors.expert_assignment_get_for(request.user, panel_id)
     application = member.panel.applications.filter(pk=payload.application).first()
     if application is None:
@@ -253,13 +267,13 @@ def score_submit(request, panel_id: int, payload: ScoreIn):
 
 
 @router.post("/directory/panels/{panel_id}/close", response=PanelOut, summary="结束评议")
-def panel_close(request, panel_id: int):
+def panel_close(request, panel_id: PathId):
     panel = selectors.panel_get_for(request.user, panel_id)
     panel = services.panel_close(actor=request.user, panel=panel)
     return _owner_out(request.user, panel)
 
 
 @router.get("/directory/panels/{panel_id}/reproduce", response=ReproduceOut, summary="复算抽取结果（审计）")
-def panel_reproduce(request, panel_id: int):
+def panel_reproduce(request, panel_id: PathId):
     panel = selectors.panel_get_for_audit(request.user, panel_id)
     return {"panel": panel.pk, **services.panel_reproduce_check(panel)}

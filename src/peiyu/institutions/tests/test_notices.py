@@ -657,13 +657,14 @@ def test_chengdu_call_page_names_trades_and_the_social_org_quota(directory, cd_c
 def test_public_api_calls_and_notices(directory, ln_notice, ln_app):
     client = Client()
     calls = client.get("/api/v1/directory/calls")
-    assert calls.status_code == 200 and calls.json()[0]["code"] == "liaoning-dte-batch2"
+    assert calls.status_code == 200 and calls.json()["items"][0]["code"] == "liaoning-dte-batch2"
+    assert calls.json()["count"] == len(calls.json()["items"])
     detail = client.get("/api/v1/directory/calls/liaoning-dte-batch2").json()
     training = next(q for q in detail["quotas"] if q["name"] == "quota_training")
     assert training["default"] == 2 and training["override_names"] == {"210100": "沈阳市", "210200": "大连市"}
     assert {o["name"] for o in detail["excluded_occupations"]["evaluation"]} >= {"大数据工程技术人员"}
     assert detail["publicity_working_days"] == 5 and detail["founded_on_or_before"] == "2018-12-31"
-    notices_out = client.get("/api/v1/directory/notices").json()
+    notices_out = client.get("/api/v1/directory/notices").json()["items"]
     assert notices_out[0]["number"] == ln_notice.number and notices_out[0]["ends_on"] == "2026-10-13"
     one = client.get(f"/api/v1/directory/notices/{ln_notice.number}").json()
     assert one["accepts_objections"] is True and one["entries"][0]["institution"] == "沈阳智算科技有限公司"
@@ -688,8 +689,8 @@ def _api_publish_and_resolve(client, app) -> None:
     notice = PublicNotice.objects.get(number=body["number"])
     obj = objection(notice, app)
     listed = client.get("/api/v1/directory/objections", {"status": "open"})
-    assert [o["tracking_no"] for o in listed.json()] == [obj.tracking_no]
-    assert listed.json()[0]["contact_masked"] == "138****1111"
+    assert [o["tracking_no"] for o in listed.json()["items"]] == [obj.tracking_no]
+    assert listed.json()["items"][0]["contact_masked"] == "138****1111" and listed.json()["count"] == 1
     resolved = client.post(
         f"/api/v1/directory/objections/{obj.pk}/resolve",
         {"upheld": False, "resolution": "不成立"},

@@ -7,6 +7,9 @@ from typing import Any, Literal
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import Id, PathId
+
 from ..models import Anomaly, Attendance, TrainingSession
 from ..selectors import attendance as sel
 from ..services import anomalies as anomaly_services
@@ -22,7 +25,7 @@ class SessionIn(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     venue: str = Field("", max_length=200)
-    teacher: int | None = None
+    teacher: Id | None = None
 
 
 class SessionOut(Schema):
@@ -39,7 +42,7 @@ class SessionOut(Schema):
 
 
 class CheckInIn(Schema):
-    enrolment_id: int
+    enrolment_id: Id
     at: dt.datetime | None = None
     device: str = Field("", max_length=200)
 
@@ -136,20 +139,20 @@ def _anomaly_out(a: Anomaly) -> dict[str, Any]:
     }
 
 
-@router.get("/training/classes/{class_id}/sessions", response=list[SessionOut], summary="班级课次")
-def session_list(request, class_id: int):
-    return [_session_out(s) for s in sel.sessions_for(request.auth, class_id)]
+@router.get("/training/classes/{class_id}/sessions", response=Page[SessionOut], summary="班级课次")
+def session_list(request, class_id: PathId, page: Query[PageQuery]):
+    return paginate(sel.sessions_for(request.auth, class_id), page, _session_out)
 
 
 @router.post("/training/classes/{class_id}/sessions", response={201: SessionOut}, summary="新增课次")
-def session_add(request, class_id: int, payload: SessionIn):
+def session_add(request, class_id: PathId, payload: SessionIn):
     klass = sel.class_get_for(request.auth, class_id)
     session = services.session_create(actor=request.auth, klass=klass, data=payload.dict())
     return Status(201, _session_out(session))
 
 
 @router.delete("/training/sessions/{session_id}", response={204: None}, summary="删除课次（无考勤记录时）")
-def session_remove(request, session_id: int):
+def session_remove(request, session_id: PathId):
     services.session_delete(actor=request.auth, session=sel.session_get_for(request.auth, session_id))
     return Status(204, None)
 
@@ -157,20 +160,20 @@ def session_remove(request, session_id: int):
 @router.post(
     "/training/sessions/{session_id}/close", response=dict, summary="结束签到（未签退者按课次结束时间签退）"
 )
-def session_close(request, session_id: int):
+def session_close(request, session_id: PathId):
     session = sel.session_get_for(request.auth, session_id)
     return {"checked_out": services.session_close(actor=request.auth, session=session)}
 
 
-@router.get("/training/sessions/{session_id}/attendance", response=list[AttendanceOut], summary="课次考勤")
-def attendance_list(request, session_id: int):
-    return [_attendance_out(a) for a in sel.attendance_for(request.auth, session_id)]
+@router.get("/training/sessions/{session_id}/attendance", response=Page[AttendanceOut], summary="课次考勤")
+def attendance_list(request, session_id: PathId, page: Query[PageQuery]):
+    return paginate(sel.attendance_for(request.auth, session_id), page, _attendance_out)
 
 
 @router.post(
     "/training/sessions/{session_id}/attendance", response={201: AttendanceOut}, summary="工作人员登记签到"
 )
-def attendance_add(request, session_id: int, payload: CheckInIn):
+def attendance_add(request, session_id: PathId, payload: CheckInIn):
     session = sel.session_get_for(request.auth, session_id)
     enrolment = sel.enrolment_in_class(session.klass, payload.enrolment_id)
     a = services.attendance_check_in(
@@ -187,25 +190,23 @@ def attendance_add(request, session_id: int, payload: CheckInIn):
 @router.post(
     "/training/attendance/{attendance_id}/check-out", response=AttendanceOut, summary="工作人员登记签退"
 )
-def attendance_out(request, attendance_id: int, payload: CheckOutIn):
+def attendance_out(request, attendance_id: PathId, payload: CheckOutIn):
     a = sel.attendance_get_for(request.auth, attendance_id)
     return _attendance_out(services.attendance_check_out(actor=request.auth, attendance=a, at=payload.at))
 
 
-@router.get("/training/classes/{class_id}/hours", response=list[HoursOut], summary="学员学时（线下、线上）")
-def class_hours(request, class_id: int):
-    return sel.hours_for(request.auth, class_id)
+@router.get("/training/classes/{class_id}/hours", response=Page[HoursOut], summary="学员学时（线下、线上）")
+def class_hours(request, class_id: PathId, page: Query[PageQuery]):
+    return paginate(sel.hours_for(request.auth, class_id), page)
 
 
-class AnomalyFilter(Schema):
+class AnomalyFilter(PageQuery):
     status: Literal["", "open", "explained", "confirmed"] = ""
     kind: Literal["", "overlap", "outside_session", "shared_device"] = ""
-    klass: int | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    klass: Id | None = None
 
 
-@router.get("/training/anomalies", response=list[AnomalyOut], summary="考勤异常")
+@router.get("/training/anomalies", response=Page[AnomalyOut], summary="考勤异常")
 def anomaly_list(request, f: Query[AnomalyFilter]):
     qs = sel.anomalies_visible_to(request.auth)
     if f.status:
@@ -214,11 +215,11 @@ def anomaly_list(request, f: Query[AnomalyFilter]):
         qs = qs.filter(kind=f.kind)
     if f.klass:
         qs = qs.filter(klass_id=f.klass)
-    return [_anomaly_out(a) for a in qs.order_by("-created_at", "-pk")[f.offset : f.offset + f.limit]]
+    return paginate(qs.order_by("-created_at", "-pk"), f, _anomaly_out)
 
 
 @router.post("/training/anomalies/{anomaly_id}/resolve", response=AnomalyOut, summary="说明或确认考勤异常")
-def anomaly_resolve(request, anomaly_id: int, payload: ResolveIn):
+def anomaly_resolve(request, anomaly_id: PathId, payload: ResolveIn):
     anomaly = sel.anomaly_get_for(request.auth, anomaly_id)
     done = anomaly_services.anomaly_resolve(
         actor=request.auth, anomaly=anomaly, status=payload.status, resolution=payload.resolution

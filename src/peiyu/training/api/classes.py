@@ -12,6 +12,9 @@ from typing import Any
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import Id, PathId
+
 from ..models import Inspection, TrainingClass
 from ..selectors import classes as sel
 from ..selectors import plan_get_for
@@ -77,13 +80,13 @@ class ClassIn(Schema):
     capacity: int = Field(..., description="招生人数，大于0")
     starts_on: dt.date
     ends_on: dt.date
-    online_platform: int | None = Field(None, description="线上培训平台（单位 id，计划含线上学时时）")
+    online_platform: Id | None = Field(None, description="线上培训平台（单位 id，计划含线上学时时）")
     announcement: str = Field("", max_length=20000, description="招生简章")
     exam_conditions: str = Field("", max_length=5000, description="考核申报条件（TRN-3）")
 
 
 class ClassCreateIn(ClassIn):
-    plan: int = Field(..., description="已备案的培训计划 id")
+    plan: Id = Field(..., description="已备案的培训计划 id")
 
 
 class DecideIn(Schema):
@@ -113,9 +116,9 @@ class InspectionOut(Schema):
     org_name: str
 
 
-class ClassQuery(Schema):
+class ClassQuery(PageQuery):
     status: str = Field("", pattern=r"^(draft|announced|opening|running|completed|cancelled)?$")
-    plan: int | None = None
+    plan: Id | None = None
 
 
 class AnnouncementOut(Schema):
@@ -200,18 +203,18 @@ def _data(payload: ClassIn) -> dict[str, Any]:
 # --- signed in -------------------------------------------------------------------------------------------
 
 
-@router.get("/training/classes", response=list[ClassOut], summary="培训班（本机构或本辖区）")
+@router.get("/training/classes", response=Page[ClassOut], summary="培训班（本机构或本辖区）")
 def class_list(request, filters: Query[ClassQuery]):
     qs = sel.classes_visible_to(request.auth).order_by("-starts_on", "-pk")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.plan:
         qs = qs.filter(plan_id=filters.plan)
-    return [_out(k) for k in qs[:500]]
+    return paginate(qs, filters, _out)
 
 
 @router.get("/training/classes/{class_id}", response=ClassDetailOut, summary="培训班详情（含TRN-12过程监管）")
-def class_get(request, class_id: int):
+def class_get(request, class_id: PathId):
     return _detail(request, class_id)
 
 
@@ -225,7 +228,7 @@ def class_create(request, payload: ClassCreateIn):
 
 
 @router.patch("/training/classes/{class_id}", response=ClassDetailOut, summary="修改培训班（仅筹备中）")
-def class_update(request, class_id: int, payload: ClassIn):
+def class_update(request, class_id: PathId, payload: ClassIn):
     k = sel.class_get_for(request.auth, class_id)
     svc.class_update(actor=request.auth, klass=k, data=_data(payload))
     return _detail(request, class_id)
@@ -236,7 +239,7 @@ def class_update(request, class_id: int, payload: ClassIn):
     response=ClassDetailOut,
     summary="发布招生简章（TRN-3 考核申报条件、TRN-9 宣传内容检查）",
 )
-def class_announce(request, class_id: int):
+def class_announce(request, class_id: PathId):
     svc.class_announce(actor=request.auth, klass=sel.class_get_for(request.auth, class_id))
     return _detail(request, class_id)
 
@@ -246,7 +249,7 @@ def class_announce(request, class_id: int):
     response=ClassDetailOut,
     summary="提出开班申请（合格证类，TRN-12）",
 )
-def class_request_opening(request, class_id: int):
+def class_request_opening(request, class_id: PathId):
     svc.class_request_opening(actor=request.auth, klass=sel.class_get_for(request.auth, class_id))
     return _detail(request, class_id)
 
@@ -256,20 +259,20 @@ def class_request_opening(request, class_id: int):
     response=ClassDetailOut,
     summary="审核开班申请（培训地区的市、区人社部门）",
 )
-def class_decide_opening(request, class_id: int, payload: DecideIn):
+def class_decide_opening(request, class_id: PathId, payload: DecideIn):
     k = sel.class_get_for(request.auth, class_id)
     svc.class_decide_opening(actor=request.auth, klass=k, approve=payload.approve, note=payload.note)
     return _detail(request, class_id)
 
 
 @router.post("/training/classes/{class_id}/start", response=ClassDetailOut, summary="开班（证书类、行业类）")
-def class_start(request, class_id: int):
+def class_start(request, class_id: PathId):
     svc.class_start(actor=request.auth, klass=sel.class_get_for(request.auth, class_id))
     return _detail(request, class_id)
 
 
 @router.post("/training/classes/{class_id}/cancel", response=ClassDetailOut, summary="取消培训班")
-def class_cancel(request, class_id: int, payload: CancelIn):
+def class_cancel(request, class_id: PathId, payload: CancelIn):
     k = sel.class_get_for(request.auth, class_id)
     svc.class_cancel(actor=request.auth, klass=k, reason=payload.reason)
     return _detail(request, class_id)
@@ -288,10 +291,10 @@ def _inspection_out(i: Inspection) -> dict[str, Any]:
     }
 
 
-@router.get("/training/classes/{class_id}/inspections", response=list[InspectionOut], summary="监管检查记录")
-def inspection_list(request, class_id: int):
+@router.get("/training/classes/{class_id}/inspections", response=Page[InspectionOut], summary="监管检查记录")
+def inspection_list(request, class_id: PathId, page: Query[PageQuery]):
     k = sel.class_get_for(request.auth, class_id)
-    return [_inspection_out(i) for i in sel.class_inspections(k)]
+    return paginate(sel.class_inspections(k), page, _inspection_out)
 
 
 @router.post(
@@ -299,7 +302,7 @@ def inspection_list(request, class_id: int):
     response={201: InspectionOut},
     summary="登记过程检查或证书核对（TRN-12）",
 )
-def inspection_create(request, class_id: int, payload: InspectionIn):
+def inspection_create(request, class_id: PathId, payload: InspectionIn):
     k = sel.class_get_for(request.auth, class_id)
     data = payload.dict()
     kind = data.pop("kind")
@@ -310,10 +313,10 @@ def inspection_create(request, class_id: int, payload: InspectionIn):
 
 
 @router.get(
-    "/training/announcements", auth=None, response=list[AnnouncementOut], summary="培训招生简章（公开）"
+    "/training/announcements", auth=None, response=Page[AnnouncementOut], summary="培训招生简章（公开）"
 )
-def announcement_list(request):
-    return [sel.public_class_info(k) for k in sel.announcements_public()[:200]]
+def announcement_list(request, page: Query[PageQuery]):
+    return paginate(sel.announcements_public(), page, sel.public_class_info)
 
 
 @router.get(

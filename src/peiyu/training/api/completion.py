@@ -12,7 +12,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from peiyu.core.errors import NotFound
-from peiyu.core.schemas import DecisionOut, decision_out
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
 from ..models import Enrolment
 from ..selectors import completion as sel
@@ -172,7 +173,7 @@ def _report(r) -> dict:
 
 
 @router.post("/training/classes/{class_id}/scores", response=ScoresOut, summary="录入结业考核成绩（TRN-6）")
-def scores_record(request, class_id: int, body: ScoresIn):
+def scores_record(request, class_id: PathId, body: ScoresIn):
     klass = sel.completion_class_get_for(request.auth, class_id)
     return {"recorded": svc.scores_record(actor=request.auth, klass=klass, scores=body.scores)}
 
@@ -180,7 +181,7 @@ def scores_record(request, class_id: int, body: ScoresIn):
 @router.post(
     "/training/classes/{class_id}/complete", response=CompletionOut, summary="班级结业（TRN-4、TRN-6）"
 )
-def class_complete(request, class_id: int, body: CompleteIn):
+def class_complete(request, class_id: PathId, body: CompleteIn):
     klass = sel.completion_class_get_for(request.auth, class_id)
     done = svc.class_complete(actor=request.auth, klass=klass, pass_mark=body.pass_mark)
     report = getattr(done, "report", None)
@@ -199,12 +200,13 @@ def class_complete(request, class_id: int, body: CompleteIn):
 
 @router.post(
     "/training/classes/{class_id}/certificates",
-    response=list[CertificateOut],
-    summary="发放培训合格证书（TRN-6、TRN-7）",
+    response=Page[CertificateOut],
+    summary="发放培训合格证书（TRN-6、TRN-7），返回本次发放的证书",
 )
-def certificates_issue(request, class_id: int):
+def certificates_issue(request, class_id: PathId):
     klass = sel.completion_class_get_for(request.auth, class_id)
-    return [_cert(request, c) for c in svc.certificates_issue(actor=request.auth, klass=klass)]
+    issued = [_cert(request, c) for c in svc.certificates_issue(actor=request.auth, klass=klass)]
+    return {"items": issued, "count": len(issued)}
 
 
 @router.get(
@@ -222,34 +224,32 @@ def certificate_verify(request, q: Query[VerifyQuery]):
 
 
 @router.get("/training/certificates/{certificate_id}", response=CertificateOut, summary="培训合格证书")
-def certificate_get(request, certificate_id: int):
+def certificate_get(request, certificate_id: PathId):
     return _cert(request, sel.certificate_get_for(request.auth, certificate_id))
 
 
 @router.post(
     "/training/certificates/{certificate_id}/revoke", response=CertificateOut, summary="撤销培训合格证书"
 )
-def certificate_revoke(request, certificate_id: int, body: RevokeIn):
+def certificate_revoke(request, certificate_id: PathId, body: RevokeIn):
     cert = sel.certificate_get_for(request.auth, certificate_id)
     return _cert(request, svc.certificate_revoke(actor=request.auth, certificate=cert, reason=body.reason))
 
 
-@router.get("/training/reports", response=list[ReportOut], summary="培训情况报告")
-def report_list(request):
-    return [
-        _report(r) for r in sel.reports_visible_to(request.auth).order_by("status", "due_on", "-pk")[:500]
-    ]
+@router.get("/training/reports", response=Page[ReportOut], summary="培训情况报告")
+def report_list(request, page: Query[PageQuery]):
+    return paginate(sel.reports_visible_to(request.auth).order_by("status", "due_on", "-pk"), page, _report)
 
 
 @router.get("/training/reports/{report_id}", response=ReportDetailOut, summary="培训情况报告详情")
-def report_get(request, report_id: int):
+def report_get(request, report_id: PathId):
     return _report(sel.report_get_for(request.auth, report_id))
 
 
 @router.post(
     "/training/reports/{report_id}/submit", response=ReportDetailOut, summary="报送培训情况报告（TRN-6）"
 )
-def report_submit(request, report_id: int, body: SubmitIn):
+def report_submit(request, report_id: PathId, body: SubmitIn):
     report = sel.report_get_for(request.auth, report_id)
     return _report(report_svc.report_submit(actor=request.auth, report=report, narrative=body.narrative))
 
@@ -257,7 +257,7 @@ def report_submit(request, report_id: int, body: SubmitIn):
 @router.get(
     "/training/reports/{report_id}/evaluations", response=dict[str, Any], summary="学员评价汇总（TRN-12）"
 )
-def report_evaluations(request, report_id: int):
+def report_evaluations(request, report_id: PathId):
     report = sel.report_get_for(request.auth, report_id)
     return sel.evaluations_summary(request.auth, report.klass)
 
@@ -265,14 +265,14 @@ def report_evaluations(request, report_id: int):
 @router.get(
     "/training/trainees/{trainee_id}/archive", response=dict[str, Any], summary="学员培训档案（TRN-11）"
 )
-def trainee_archive(request, trainee_id: int):
+def trainee_archive(request, trainee_id: PathId):
     return sel.trainee_archive(request.auth, trainee_id)
 
 
 @router.post(
     "/training/enrolments/{enrolment_id}/evaluation", response=EvaluationOut, summary="学员评价培训（TRN-12）"
 )
-def evaluation_submit(request, enrolment_id: int, body: EvaluationIn):
+def evaluation_submit(request, enrolment_id: PathId, body: EvaluationIn):
     enrolment = Enrolment.objects.select_related("trainee", "klass").filter(pk=enrolment_id).first()
     if enrolment is None:
         raise NotFound()

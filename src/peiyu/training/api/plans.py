@@ -11,6 +11,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from peiyu.core.errors import PermissionDenied
+from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.schemas import DecisionOut, Id, PathId, decision_out
 
 from .. import selectors
 from ..models import Teacher, TrainingPlan
@@ -44,27 +46,6 @@ class PlanOut(Schema):
     starts_on: dt.date = Field(description="计划开始日期")
     ends_on: dt.date = Field(description="计划结束日期")
     filed_at: dt.datetime | None = Field(description="备案时间")
-
-
-class CheckOut(Schema):
-    rule: str
-    ok: bool
-    blocking: bool
-    verdict: str = Field(description="pass 通过、warn 提示（不阻止备案）、fail 未通过")
-    message: str
-    source: str
-    facts: dict[str, Any]
-
-
-class DecisionOut(Schema):
-    id: int
-    outcome: str = Field(description="filed 已备案、refused 备案未通过")
-    rules: list[str]
-    checks: list[CheckOut]
-    policy_name: str
-    policy_version: int | None
-    policy_chain: str
-    created_at: dt.datetime
 
 
 class TeacherOut(Schema):
@@ -102,7 +83,9 @@ class PlanDetailOut(PlanOut):
     exam_plan: str = Field(description="考核计划和方案")
     commitment: bool = Field(description="已作出承诺")
     teachers: list[TeacherOut]
-    decision: DecisionOut | None = Field(description="最近一次备案检查")
+    decision: DecisionOut | None = Field(
+        description="最近一次备案检查（outcome：filed 已备案、refused 备案未通过）"
+    )
     history: list[dict[str, Any]]
 
 
@@ -161,18 +144,7 @@ def _detail(plan_id: int, actor) -> dict[str, Any]:
         evaluation_institution_id=p.evaluation_institution_id,
         evaluation_institution_name=p.evaluation_institution.name if p.evaluation_institution_id else None,
         teachers=[_teacher_out(r) for r in plan_sel.teacher_rows(p.teachers.select_related("institution"))],
-        decision=None
-        if d is None
-        else {
-            "id": d.pk,
-            "outcome": d.outcome,
-            "rules": list(d.rules),
-            "checks": plan_sel.check_rows(d),
-            "policy_name": d.policy_name,
-            "policy_version": d.policy_version,
-            "policy_chain": d.policy_chain,
-            "created_at": d.created_at,
-        },
+        decision=None if d is None else decision_out(d),
         history=plan_sel.plan_history(p),
         **{
             name: getattr(p, name)
@@ -206,17 +178,15 @@ def _institution(actor):
 # --- plans ---------------------------------------------------------------------------------------------
 
 
-class PlanFilter(Schema):
+class PlanFilter(PageQuery):
     status: str = Field("", max_length=16, description="状态")
     occupation: str = Field("", max_length=50, description="职业（工种）编码或名称关键字")
     cert_type: str = Field("", max_length=16, description="证书类型")
     region: str = Field("", max_length=6, description="培训地区代码（省、市或区县）")
     q: str = Field("", max_length=100, description="计划名称或编号关键字")
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
-@router.get("/training/plans", response=list[PlanOut], summary="培训计划（本机构或本辖区）")
+@router.get("/training/plans", response=Page[PlanOut], summary="培训计划（本机构或本辖区）")
 def plan_list(request, filters: Query[PlanFilter]):
     qs = plan_sel.plans_filtered(
         request.auth,
@@ -226,11 +196,11 @@ def plan_list(request, filters: Query[PlanFilter]):
         region=filters.region,
         q=filters.q,
     )
-    return [_plan_out(p) for p in qs[filters.offset : filters.offset + filters.limit]]
+    return paginate(qs, filters, _plan_out)
 
 
 @router.get("/training/plans/{plan_id}", response=PlanDetailOut, summary="培训计划详情")
-def plan_get(request, plan_id: int):
+def plan_get(request, plan_id: PathId):
     return _detail(plan_id, request.auth)
 
 
@@ -243,7 +213,7 @@ class PlanIn(Schema):
     direction: str = Field("", max_length=100, description="职业方向")
     level: str = Field(..., max_length=16, description="等级")
     cert_type: str = Field("certificate", max_length=16, description="证书类型")
-    supervising_authority: int | None = Field(None, description="负责过程监管的行业主管部门 id")
+    supervising_authority: Id | None = Field(None, description="负责过程监管的行业主管部门 id")
     region: str = Field("", max_length=6, description="培训地区代码（缺省为机构所在地）")
     description: str = Field("", max_length=20000, description="培训方案")
     hours_theory: int = Field(0, ge=0, le=10000, description="理论学时")
@@ -258,9 +228,9 @@ class PlanIn(Schema):
     starts_on: dt.date = Field(..., description="计划开始日期")
     ends_on: dt.date = Field(..., description="计划结束日期")
     schedule: str = Field("", max_length=20000, description="培训安排")
-    evaluation_institution: int | None = Field(None, description="商定的评价机构 id")
+    evaluation_institution: Id | None = Field(None, description="商定的评价机构 id")
     exam_plan: str = Field("", max_length=20000, description="考核计划和方案")
-    teachers: list[int] = Field(default_factory=list, max_length=200, description="师资 id")
+    teachers: list[Id] = Field(default_factory=list, max_length=200, description="师资 id")
     commitment: bool = Field(False, description="已作出承诺（TRN-12）")
 
 
@@ -273,7 +243,7 @@ class PlanPatch(Schema):
     direction: str | None = Field(None, max_length=100)
     level: str | None = Field(None, max_length=16)
     cert_type: str | None = Field(None, max_length=16)
-    supervising_authority: int | None = None
+    supervising_authority: Id | None = None
     region: str | None = Field(None, max_length=6)
     description: str | None = Field(None, max_length=20000)
     hours_theory: int | None = Field(None, ge=0, le=10000)
@@ -288,9 +258,9 @@ class PlanPatch(Schema):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     schedule: str | None = Field(None, max_length=20000)
-    evaluation_institution: int | None = None
+    evaluation_institution: Id | None = None
     exam_plan: str | None = Field(None, max_length=20000)
-    teachers: list[int] | None = Field(None, max_length=200)
+    teachers: list[Id] | None = Field(None, max_length=200)
     commitment: bool | None = None
 
 
@@ -313,7 +283,7 @@ def plan_create(request, payload: PlanIn):
 
 
 @router.patch("/training/plans/{plan_id}", response=PlanDetailOut, summary="修改培训计划（仅草稿）")
-def plan_update(request, plan_id: int, payload: PlanPatch):
+def plan_update(request, plan_id: PathId, payload: PlanPatch):
     plan = selectors.plan_get_for(request.auth, plan_id)
     data = _current(plan)
     data.update(payload.dict(exclude_unset=True))
@@ -326,7 +296,7 @@ def plan_update(request, plan_id: int, payload: PlanPatch):
     response=PlanDetailOut,
     summary="提交备案（不通过时返回 400，rule 为未通过的规则，details.checks 为未通过的检查）",
 )
-def plan_file(request, plan_id: int):
+def plan_file(request, plan_id: PathId):
     plan = selectors.plan_get_for(request.auth, plan_id)
     svc.plan_file(actor=request.auth, plan=plan)
     return _detail(plan.pk, request.auth)
@@ -337,7 +307,7 @@ class WithdrawIn(Schema):
 
 
 @router.post("/training/plans/{plan_id}/withdraw", response=PlanDetailOut, summary="撤回培训计划")
-def plan_withdraw(request, plan_id: int, payload: WithdrawIn):
+def plan_withdraw(request, plan_id: PathId, payload: WithdrawIn):
     plan = selectors.plan_get_for(request.auth, plan_id)
     svc.plan_withdraw(actor=request.auth, plan=plan, reason=payload.reason)
     return _detail(plan.pk, request.auth)
@@ -346,18 +316,14 @@ def plan_withdraw(request, plan_id: int, payload: WithdrawIn):
 # --- teachers ------------------------------------------------------------------------------------------
 
 
-class TeacherFilter(Schema):
+class TeacherFilter(PageQuery):
     q: str = Field("", max_length=64, description="姓名、职称或机构关键字")
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
-@router.get("/training/teachers", response=list[TeacherOut], summary="师资（本机构或本辖区）")
+@router.get("/training/teachers", response=Page[TeacherOut], summary="师资（本机构或本辖区）")
 def teacher_list(request, filters: Query[TeacherFilter]):
-    qs = plan_sel.teachers_filtered(request.auth, q=filters.q)[
-        filters.offset : filters.offset + filters.limit
-    ]
-    return [_teacher_out(r) for r in plan_sel.teacher_rows(qs)]
+    page = paginate(plan_sel.teachers_filtered(request.auth, q=filters.q), filters)
+    return {**page, "items": [_teacher_out(r) for r in plan_sel.teacher_rows(page["items"])]}
 
 
 class TeacherIn(Schema):

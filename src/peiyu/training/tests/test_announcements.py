@@ -47,8 +47,9 @@ def test_the_public_api_lists_announcements_newest_first(training):
     first = fz_class(training, announce=True)
     second = fz_class(training, plan=first.plan, announce=True, title="电工（五级）第二期")
     fz_class(training, plan=first.plan)  # a draft stays out
-    body = Client().get("/api/v1/training/announcements").json()
-    assert [a["number"] for a in body] == [second.number, first.number]
+    listed = Client().get("/api/v1/training/announcements").json()
+    body = listed["items"]
+    assert [a["number"] for a in body] == [second.number, first.number] and listed["count"] == 2
     assert body[0]["exam_conditions"] == GOOD_CONDITIONS and body[0]["fee"] in ("1200.00", 1200.0, "1200")
 
 
@@ -133,7 +134,7 @@ def test_the_api_creates_announces_and_reports_the_process(training, login_as):
     assert ok.status_code == 200 and ok.json()["status"] == "announced"
     start = c.post(f"/api/v1/training/classes/{data['id']}/start")
     assert start.status_code == 400 and start.json()["rule"] == "TRN-12"
-    assert c.get("/api/v1/training/classes").json()[0]["number"] == data["number"]
+    assert c.get("/api/v1/training/classes").json()["items"][0]["number"] == data["number"]
     other = login_as(training.sy_inst_admin)
     assert other.get(f"/api/v1/training/classes/{data['id']}").status_code == 404
 

@@ -248,11 +248,13 @@ def test_api_lists_and_resolves_anomalies_in_scope_only(training, login_as):
     svc.anomalies_detect(klass)
     a = Anomaly.objects.get()
     official = login_as(training.sy_official)
-    rows = official.get("/api/v1/training/anomalies?status=open&kind=outside_session").json()
+    listed = official.get("/api/v1/training/anomalies?status=open&kind=outside_session").json()
+    rows = listed["items"]
     assert [r["id"] for r in rows] == [a.pk] and rows[0]["evidence"]["trainee"] == "吴*"
-    assert official.get("/api/v1/training/anomalies?kind=overlap").json() == []
+    assert listed["count"] == 1
+    assert official.get("/api/v1/training/anomalies?kind=overlap").json() == {"items": [], "count": 0}
     other = login_as(training.dl_official)
-    assert other.get("/api/v1/training/anomalies").json() == []
+    assert other.get("/api/v1/training/anomalies").json() == {"items": [], "count": 0}
     r = other.post(
         f"/api/v1/training/anomalies/{a.pk}/resolve",
         {"status": "confirmed", "resolution": "x"},

@@ -178,6 +178,8 @@ def test_api_staff_check_in_and_hours(training, login_as):
     )
     assert r.json()["minutes"] == 90
     hours = c.get(f"/api/v1/training/classes/{klass.pk}/hours").json()
+    assert hours["count"] == 1
+    hours = hours["items"]
     assert hours[0]["offline_minutes"] == 90 and hours[0]["name"] == "钱*"
     assert (
         login_as(training.dl_official).get(f"/api/v1/training/classes/{klass.pk}/sessions").status_code == 404

@@ -151,7 +151,8 @@ def test_public_api_verify_by_number(training, client, login_as):
 def test_api_issue_certificates(training, login_as):
     k = completed_class(training, names=("甲",))
     r = login_as(training.sy_inst_admin).post(f"/api/v1/training/classes/{k.pk}/certificates")
-    assert r.status_code == 200 and [c["number"] for c in r.json()] == ["PX2026210102000001"]
+    assert r.status_code == 200 and [c["number"] for c in r.json()["items"]] == ["PX2026210102000001"]
+    assert r.json()["count"] == 1
     assert TrainingCertificate.objects.count() == 1
     assert sel.certificate_public(number="PX2026210102000001").holder_name == "甲"
 

@@ -108,25 +108,25 @@ def test_api_scope_filed_plans_for_province_and_city_404_for_others(training, lo
     plan_id = _send(inst, "post", f"{BASE}/plans", _body(training, teachers=[t.pk])).json()["id"]
     sy = login_as(training.sy_official)
     assert sy.get(f"{BASE}/plans/{plan_id}").status_code == 404  # a draft is the institution's own
-    assert sy.get(f"{BASE}/plans").json() == []
+    assert sy.get(f"{BASE}/plans").json() == {"items": [], "count": 0}
     _send(inst, "post", f"{BASE}/plans/{plan_id}/file")
     for official in (training.sy_official, training.ln_official):
         c = login_as(official)
         assert c.get(f"{BASE}/plans/{plan_id}").status_code == 200
-        assert [p["id"] for p in c.get(f"{BASE}/plans", {"status": "filed"}).json()] == [plan_id]
+        assert [p["id"] for p in c.get(f"{BASE}/plans", {"status": "filed"}).json()["items"]] == [plan_id]
         # officials read; they neither file nor withdraw
         assert _send(c, "post", f"{BASE}/plans/{plan_id}/withdraw", {"reason": "x"}).status_code == 403
     for outsider in (training.dl_official, training.fz_official, training.dl_inst_admin):
         c = login_as(outsider)
         assert c.get(f"{BASE}/plans/{plan_id}").status_code == 404
-        assert c.get(f"{BASE}/plans").json() == []
+        assert c.get(f"{BASE}/plans").json() == {"items": [], "count": 0}
         assert _send(c, "patch", f"{BASE}/plans/{plan_id}", {"title": "x"}).status_code == 404
         assert _send(c, "post", f"{BASE}/plans/{plan_id}/file").status_code == 404
     filtered = inst.get(
         f"{BASE}/plans", {"region": "210100", "q": "人工智能", "cert_type": "certificate"}
     ).json()
-    assert [p["id"] for p in filtered] == [plan_id]
-    assert inst.get(f"{BASE}/plans", {"region": "350000"}).json() == []
+    assert [p["id"] for p in filtered["items"]] == [plan_id] and filtered["count"] == 1
+    assert inst.get(f"{BASE}/plans", {"region": "350000"}).json() == {"items": [], "count": 0}
 
 
 def test_api_officials_cannot_create_plans_or_teachers(training, login_as):
@@ -152,10 +152,11 @@ def test_api_teachers_are_masked_scoped_and_bad_numbers_named(training, login_as
     assert body["id_number_masked"] == number[:6] + "********" + number[-4:] and body["below_intermediate"]
     assert number not in r.content.decode()
     assert _send(c, "post", f"{BASE}/teachers", {**bad, "id_number": number}).status_code == 409
-    assert [t["name"] for t in c.get(f"{BASE}/teachers").json()] == ["孙老师"]
-    assert [t["name"] for t in login_as(training.sy_official).get(f"{BASE}/teachers").json()] == ["孙老师"]
-    assert login_as(training.dl_official).get(f"{BASE}/teachers").json() == []
-    assert login_as(training.dl_inst_admin).get(f"{BASE}/teachers").json() == []
+    assert [t["name"] for t in c.get(f"{BASE}/teachers").json()["items"]] == ["孙老师"]
+    official = login_as(training.sy_official).get(f"{BASE}/teachers").json()
+    assert [t["name"] for t in official["items"]] == ["孙老师"] and official["count"] == 1
+    assert login_as(training.dl_official).get(f"{BASE}/teachers").json() == {"items": [], "count": 0}
+    assert login_as(training.dl_inst_admin).get(f"{BASE}/teachers").json() == {"items": [], "count": 0}
 
 
 def test_api_garbage_gets_a_4xx_never_a_500(training, login_as):
@@ -177,7 +178,7 @@ def test_api_garbage_gets_a_4xx_never_a_500(training, login_as):
     r = _send(c, "post", f"{BASE}/teachers", {"name": "周", "id_number": "x" * 40, "title_level": "none"})
     assert r.status_code == 400
     assert TrainingPlan.objects.count() == 0
-    assert c.get(f"{BASE}/plans").json() == []
+    assert c.get(f"{BASE}/plans").json() == {"items": [], "count": 0}
 
 
 _junk = st.one_of(

@@ -105,8 +105,8 @@ def test_reports_are_scoped(training, login_as):
     assert login_as(training.sy_official).get(f"/training/reports/{report.pk}/").status_code == 404
     assert login_as(training.sy_official).get(f"/api/v1/training/reports/{report.pk}").status_code == 404
     listed = login_as(training.wh_official).get("/api/v1/training/reports").json()
-    assert [r["id"] for r in listed] == [report.pk]
-    assert login_as(training.dl_official).get("/api/v1/training/reports").json() == []
+    assert [r["id"] for r in listed["items"]] == [report.pk] and listed["count"] == 1
+    assert login_as(training.dl_official).get("/api/v1/training/reports").json() == {"items": [], "count": 0}
 
 
 def test_report_pages_submit_and_export(training, login_as):
