@@ -136,12 +136,14 @@ def roster_import_run(import_id: int) -> RosterImport:
     imp = RosterImport.objects.select_related("klass__plan", "created_by").filter(pk=import_id).first()
     if imp is None:
         raise NotFound()
+    now = timezone.now()
     try:
         ROSTER_IMPORT_FLOW.transition(
             imp,
             RosterImport.Status.RUNNING,
             actor=imp.created_by,
-            changes={"started_at": timezone.now(), "message": "正在读取和校验"},
+            # updated_at: the first heartbeat, however long the import waited in the queue
+            changes={"started_at": now, "updated_at": now, "message": "正在读取和校验"},
         )
     except InvalidTransition:  # claimed by another delivery, or already finished
         imp.refresh_from_db()
