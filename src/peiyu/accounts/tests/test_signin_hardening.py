@@ -99,6 +99,16 @@ def test_enrolment_follows_next_inside_the_site_only(client, world):
     assert response.status_code == 302 and response["Location"] == "/home/"
 
 
+@pytest.mark.parametrize("target", OUTSIDE)
+def test_next_on_logout_and_language_switch_never_leaves_the_site(client, world, target):
+    client.force_login(world.sy_inst_admin)
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": target})
+    assert switched.status_code == 302 and switched["Location"].startswith("/")
+    assert not switched["Location"].startswith(("//", "/\\"))
+    logged_out = client.post("/accounts/logout/", {"next": target})
+    assert logged_out.status_code == 302 and logged_out["Location"] == "/"
+
+
 # --- throttling --------------------------------------------------------------------------------------
 
 
