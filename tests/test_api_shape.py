@@ -240,6 +240,18 @@ def test_every_handler_answers_the_one_refusal_shape(world, login_as, client):
         content_type="application/json",
     )
     assert _assert_refusal(denied, 403)["code"] == "permission_denied"
+    refused = login_as(world.sysadmin).post(
+        "/api/v1/orgs",
+        {"name": "某机构", "kind": "institution", "region_code": "210100", "uscc": "91210102MA0Y00001X"},
+        content_type="application/json",
+    )
+    assert _assert_refusal(refused, 400)["fields"]["uscc"] and refused.json()["rules"] == []
+    separation = login_as(world.secadmin).post(
+        f"/api/v1/users/{world.auditor.pk}/roles",
+        {"role": "sysadmin", "org_id": world.orgs["platform"].pk},
+        content_type="application/json",
+    )
+    assert _assert_refusal(separation, 400)["rules"] == ["SEC-1"] and separation.json()["fields"] == {}
 
 
 def test_validation_messages_reach_the_client_in_chinese(world, login_as):
