@@ -282,6 +282,30 @@ def test_export_refuses_a_bad_filter(client, catalog):
     assert client.get(reverse("catalog:export"), {"status": "removed"}).status_code == 400
 
 
+def test_control_characters_in_a_search_term_are_refused_in_chinese_never_a_500(client, catalog):
+    response = client.get(reverse("catalog:export") + "?q=a%00b")
+    assert response.status_code == 400
+    assert "关键字含有不可见的控制字符" in response.content.decode()
+    page = client.get(reverse("catalog:list") + "?q=a%00b&region=210000")
+    assert page.status_code == 200
+    assert "关键字含有不可见的控制字符" in page.content.decode()
+    assert catalog["sy_ai"].number in page.content.decode()  # the other filters still apply
+    assert client.get(API + "?q=a%00b").status_code == 400
+    with pytest.raises(sel.InvalidInput) as caught:
+        sel.catalog_filters({"q": "a\x0bb", "level": "初级\x00"})
+    assert set(caught.value.fields) == {"q", "level"}
+
+
+def test_export_writes_what_institutions_typed_as_plain_text(client, world, catalog):
+    catalog["sy_ai"].institution_name = '=HYPERLINK("http://evil.example","点我")'
+    catalog["sy_ai"].save(update_fields=["institution_name"])
+    ws = _workbook(client.get(reverse("catalog:export"))).active
+    header = [c.value for c in ws[2]]
+    cells = [row[header.index("机构名称")] for row in ws.iter_rows(min_row=3)]
+    typed = [c for c in cells if str(c.value).startswith("=")]
+    assert len(typed) == 1 and typed[0].data_type == "s" and typed[0].quotePrefix
+
+
 # --- API ---------------------------------------------------------------------------------------------------
 
 

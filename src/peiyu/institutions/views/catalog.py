@@ -6,12 +6,11 @@ table without reloading the page; without JavaScript the same GET form and links
 
 from __future__ import annotations
 
-import io
 from html import escape as esc
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -21,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from peiyu.core.cache import public_response_cache
-from peiyu.core.errors import InvalidInput, NotFound
-from peiyu.core.http import XLSX
+from peiyu.core.documents.xlsx import XLSX_CONTENT_TYPE, XlsxWriter
+from peiyu.core.errors import InvalidInput
 
 from ..selectors import catalog as selectors
 
@@ -147,10 +146,7 @@ def catalog_list(request):
 @require_GET
 @public_response_cache(selectors.CATALOG_GENERATION)
 def catalog_detail(request, number: str):
-    try:
-        entry = selectors.catalog_get_public(number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    entry = selectors.catalog_get_public(number)  # NotFound → 404 by the error middleware
     return render(
         request, "institutions/catalog_detail.html", {"entry": entry, "today": timezone.localdate()}
     )
@@ -168,40 +164,23 @@ EXPORT_HEADERS = (
 def catalog_export(request):
     """The search as an xlsx file (Chinese headers, the same filters as the page), at most
     EXPORT_CAP rows, newest first; a note on top says when more matched."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     filters = selectors.catalog_filters(request.GET)  # a bad filter is a 400 with its message
     export = selectors.catalog_export_rows(filters, cap=selectors.EXPORT_CAP)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("机构目录"))
-    widths = (18, 36, 12, 10, 12, 14, 24, 18, 24, 10, 18, 12, 10, 12, 12, 20, 14)
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "A4" if export.truncated else "A3"
-    bold = Font(bold=True)
+    writer = XlsxWriter()
+    ws = writer.sheet(_("机构目录"))
+    ws.widths((18, 36, 12, 10, 12, 14, 24, 18, 24, 10, 18, 12, 10, 12, 12, 20, 14))
+    ws.freeze("A4" if export.truncated else "A3")
     conditions = _conditions(filters) or _("全部公开条目")
-    title = WriteOnlyCell(
-        ws,
-        _("培训评价机构目录（导出于 %(date)s；检索条件：%(c)s）")
-        % {
-            "date": export.today.isoformat(),
-            "c": conditions,
-        },
+    ws.append(
+        [
+            _("培训评价机构目录（导出于 %(date)s；检索条件：%(c)s）")
+            % {"date": export.today.isoformat(), "c": conditions}
+        ],
+        bold=True,
     )
-    title.font = bold
-    ws.append([title])
     if export.truncated:
-        note = WriteOnlyCell(ws, export.note)
-        note.font = Font(bold=True, color="B22222")
-        ws.append([note])
-    header = []
-    for text in EXPORT_HEADERS:
-        cell = WriteOnlyCell(ws, text)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+        ws.append([export.note], bold=True, color="B22222")
+    ws.append(EXPORT_HEADERS, bold=True)
     yes, no = _("是"), _("否")
     for r in export.rows:
         ws.append(
@@ -212,9 +191,7 @@ def catalog_export(request):
                 r.valid_from, r.valid_until, r.filing_code or "", r.reapply_banned_until,
             ]
         )  # fmt: skip
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(writer.to_bytes(), content_type=XLSX_CONTENT_TYPE)
     filename = f"机构目录-{export.today:%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Peiyu-Export-Rows"] = str(export.count)
