@@ -20,8 +20,8 @@ from .models import Application, Call, Listing, ListingPeriod, ListingVolume, Ob
 from .rules.forms import REQUIRED_ATTACHMENTS
 from .rules.listings import validity_end
 from .services import applications as apps
+from .services import expiry, notices, panels, review, terminations
 from .services import listings as lst
-from .services import notices, panels, review
 from .services.calls import call_create, calls_load
 
 PDF = b"%PDF-1.4\n% peiyu demo attachment\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -680,7 +680,7 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
         valid_from=today - dt.timedelta(days=400),
         policy="liaoning-dte-batch2",
     )
-    lst.listing_terminate(
+    terminations.listing_terminate(
         actor=users["sy_vr_admin"],
         listing=terminated,
         reason="机构业务调整，不再开展该职业培训。",
@@ -696,5 +696,4 @@ def _historic_listings(orgs: dict[str, Org], users: dict[str, User], today: dt.d
     lst.listing_suspend(
         actor=users["ln_official"], listing=suspended, reason="专项检查发现考勤记录不全，限期整改期间暂停。"
     )
-    lst.listings_expire_due(today)
-
+    expiry.listings_expire_due(today)

@@ -15,6 +15,6 @@ def notices_due(now: dt.datetime) -> int:
 
 
 def listings_due(now: dt.datetime) -> int:
-    from .services.listings import listings_expire_due
+    from .services.expiry import listings_expire_due
 
     return listings_expire_due(timezone.localtime(now).date())

@@ -15,13 +15,15 @@ from peiyu.core.errors import NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
-from .. import selectors
 from ..models import ChangeRequest, Listing, Renewal
+from ..selectors import listings as listing_selectors
+from ..selectors import scope as selectors
 from ..selectors.actions import (
     change_request_allowed_actions,
     listing_allowed_actions,
     renewal_allowed_actions,
 )
+from ..services import changes, renewals, terminations
 from ..services import listings as services
 
 router = Router(tags=["directory"])
@@ -142,7 +144,7 @@ def _listing_out(listing: Listing, today: dt.date | None = None) -> dict[str, An
 
 def _renewal_out(r: Renewal, decisions=None) -> dict[str, Any]:
     if decisions is None:
-        decisions = services.renewal_decisions(r)
+        decisions = listing_selectors.renewal_decisions(r)
     return {
         "id": r.pk,
         "listing_id": r.listing_id,
@@ -166,7 +168,7 @@ def _renewal_out(r: Renewal, decisions=None) -> dict[str, Any]:
 
 def _change_out(c: ChangeRequest, decisions=None) -> dict[str, Any]:
     if decisions is None:
-        decisions = services.change_decisions(c)
+        decisions = listing_selectors.change_decisions(c)
     open_ = c.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.REVIEWED)
     return {
         "id": c.pk,
@@ -177,7 +179,7 @@ def _change_out(c: ChangeRequest, decisions=None) -> dict[str, Any]:
         "reason": c.reason,
         "status": c.status,
         "status_label": str(c.get_status_display()),
-        "next_org_kind": str(services.change_next_org_kind(c)) if open_ else "",
+        "next_org_kind": str(changes.change_next_org_kind(c)) if open_ else "",
         "comment": c.comment,
         "decisions": [decision_out(d) for d in decisions],
     }
@@ -244,7 +246,7 @@ def listing_list(request, filters: Query[ListingFilter]):
 
 
 def _detail(listing: Listing, actor) -> dict[str, Any]:
-    o = services.listing_overview(listing)
+    o = listing_selectors.listing_overview(listing)
     window = o["window"]
     body = _listing_out(listing, o["today"])
     termination = o["termination"]
@@ -335,7 +337,7 @@ def volume_declare(request, listing_id: PathId, payload: VolumeIn):
 )
 def renewal_start(request, listing_id: PathId):
     listing = selectors.listing_get_for(request.auth, listing_id)
-    return Status(201, _renewal_out(services.renewal_start(actor=request.auth, listing=listing)))
+    return Status(201, _renewal_out(renewals.renewal_start(actor=request.auth, listing=listing)))
 
 
 @router.post(
@@ -345,7 +347,7 @@ def renewal_start(request, listing_id: PathId):
 )
 def renewal_attach(request, renewal_id: PathId, purpose: Form[str], file: File[UploadedFile]):
     renewal = _renewal_for(request.auth, renewal_id)
-    att = services.renewal_attach(actor=request.auth, renewal=renewal, purpose=purpose, uploaded=file)
+    att = renewals.renewal_attach(actor=request.auth, renewal=renewal, purpose=purpose, uploaded=file)
     return Status(
         201,
         {
@@ -365,13 +367,13 @@ class SubmitIn(Schema):
 @router.post("/directory/renewals/{renewal_id}/submit", response=RenewalOut, summary="提交延续申请")
 def renewal_submit(request, renewal_id: PathId, payload: SubmitIn):
     renewal = _renewal_for(request.auth, renewal_id)
-    return _renewal_out(services.renewal_submit(actor=request.auth, renewal=renewal, summary=payload.summary))
+    return _renewal_out(renewals.renewal_submit(actor=request.auth, renewal=renewal, summary=payload.summary))
 
 
 @router.post("/directory/renewals/{renewal_id}/consent", response=RenewalOut, summary="出具同意意见")
 def renewal_consent(request, renewal_id: PathId):
     renewal = _renewal_for(request.auth, renewal_id)
-    return _renewal_out(services.renewal_consent(actor=request.auth, renewal=renewal))
+    return _renewal_out(renewals.renewal_consent(actor=request.auth, renewal=renewal))
 
 
 class DecideIn(Schema):
@@ -383,7 +385,7 @@ class DecideIn(Schema):
 def renewal_decide(request, renewal_id: PathId, payload: DecideIn):
     renewal = _renewal_for(request.auth, renewal_id)
     return _renewal_out(
-        services.renewal_decide(
+        renewals.renewal_decide(
             actor=request.auth, renewal=renewal, approve=payload.approve, comment=payload.comment
         )
     )
@@ -398,7 +400,7 @@ class ChangeIn(Schema):
 @router.post("/directory/listings/{listing_id}/changes", response={201: ChangeOut}, summary="申请变更")
 def change_submit(request, listing_id: PathId, payload: ChangeIn):
     listing = selectors.listing_get_for(request.auth, listing_id)
-    change = services.change_submit(
+    change = changes.change_submit(
         actor=request.auth, listing=listing, type=payload.type, after=payload.after, reason=payload.reason
     )
     return Status(201, _change_out(change))
@@ -413,7 +415,7 @@ class ReviewIn(Schema):
 def change_review(request, change_id: PathId, payload: ReviewIn):
     change = _change_for(request.auth, change_id)
     return _change_out(
-        services.change_review(
+        changes.change_review(
             actor=request.auth, change=change, approve=payload.approve, comment=payload.comment
         )
     )
@@ -427,7 +429,7 @@ class TerminateIn(Schema):
 @router.post("/directory/listings/{listing_id}/terminate", response=ListingDetailOut, summary="申请注销")
 def listing_terminate(request, listing_id: PathId, payload: TerminateIn):
     listing = selectors.listing_get_for(request.auth, listing_id)
-    services.listing_terminate(
+    terminations.listing_terminate(
         actor=request.auth, listing=listing, reason=payload.reason, handling_plan=payload.handling_plan
     )
     return _detail(selectors.listing_get_for(request.auth, listing_id), request.auth)

@@ -26,7 +26,7 @@ from ..flows import (
     RENEWAL_FLOW,
 )
 from ..models import Application, ChangeRequest, Listing, Objection, Panel, PanelMember, PublicNotice, Renewal
-from . import actor_may_act
+from .scope import actor_may_act
 
 # The kinds of review step a "pass" concludes (the notice and filing steps have their own verbs).
 PASSING_STEPS = frozenset({"recommend", "review", "expert_review", "decide"})
@@ -103,7 +103,7 @@ def listing_allowed_actions(actor, listing: Listing) -> list[str]:
 
 def renewal_allowed_actions(actor, renewal: Renewal) -> list[str]:
     """submit for the institution; approve / reject for the body that decides renewals (DIR-2, DIR-4)."""
-    from ..services.listings import renewal_decider_kinds
+    from ..services.renewals import renewal_decider_kinds
 
     listing = renewal.listing
     org = _org(actor)
@@ -122,11 +122,11 @@ def renewal_allowed_actions(actor, renewal: Renewal) -> list[str]:
 
 def change_request_allowed_actions(actor, change: ChangeRequest) -> list[str]:
     """The next body of the change's route (DIR-5): review (Chengdu district) or apply, and reject."""
-    from ..services.listings import _change_step
+    from ..services.changes import change_step
 
     if change.status not in CHANGE_REQUEST_FLOW.transitions:
         return []
-    org_kind, to_status = _change_step(change)
+    org_kind, to_status = change_step(change)
     org = _org(actor)
     if org is None or org.kind != org_kind:
         return []

@@ -36,8 +36,8 @@ from peiyu.institutions.selectors.actions import (
     public_notice_allowed_actions,
     renewal_allowed_actions,
 )
+from peiyu.institutions.services import changes, renewals, review
 from peiyu.institutions.services import listings as listing_services
-from peiyu.institutions.services import review
 
 from . import factories as f
 
@@ -228,8 +228,8 @@ def test_services_log_creation_and_each_move_under_one_name(directory, ln_call):
 
 def test_leaving_the_catalog_closes_open_renewals_and_changes_through_their_tables(directory):
     listing = _listing(directory)
-    renewal = listing_services.renewal_start(actor=directory.sy_inst_admin, listing=listing)
-    change = listing_services.change_submit(
+    renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
+    change = changes.change_submit(
         actor=directory.sy_inst_admin,
         listing=listing,
         type="basic",

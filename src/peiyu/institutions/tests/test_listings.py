@@ -26,7 +26,8 @@ from peiyu.institutions.models import (
     Termination,
 )
 from peiyu.institutions.rules import listings as lr
-from peiyu.institutions.selectors import listing_get_for, listings_visible_to
+from peiyu.institutions.selectors.scope import listing_get_for, listings_visible_to
+from peiyu.institutions.services import changes, expiry, renewals, terminations
 from peiyu.institutions.services import listings as svc
 
 from . import factories as f
@@ -127,14 +128,14 @@ def admin_of(world, listing: Listing):
 
 def submitted_renewal(world, listing: Listing, *, consent: bool = True) -> Renewal:
     admin = admin_of(world, listing)
-    renewal = svc.renewal_start(actor=admin, listing=listing)
+    renewal = renewals.renewal_start(actor=admin, listing=listing)
     if consent and listing.programme == "dte":
-        svc.renewal_consent(actor=world.ia_official, renewal=renewal)
-    return svc.renewal_submit(actor=admin, renewal=renewal, summary="三年来培训人工智能工程技术人员")
+        renewals.renewal_consent(actor=world.ia_official, renewal=renewal)
+    return renewals.renewal_submit(actor=admin, renewal=renewal, summary="三年来培训人工智能工程技术人员")
 
 
 def expire_due(day: dt.date) -> int:
-    return svc.listings_expire_due(day)
+    return expiry.listings_expire_due(day)
 
 
 # --- DIR-1: validity ------------------------------------------------------------------------------------
@@ -275,10 +276,10 @@ def test_renewal_after_lead_deadline_is_refused(directory, time_machine):
     window = svc.renewal_window_for(listing)
     assert (window.opens, window.closes, window.rule) == (None, dt.date(2026, 10, 9), "DIR-2")
     travel(time_machine, "2026-10-10")
-    renewal = svc.renewal_start(actor=directory.sy_inst_admin, listing=listing)
-    svc.renewal_consent(actor=directory.ia_official, renewal=renewal)
+    renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
+    renewals.renewal_consent(actor=directory.ia_official, renewal=renewal)
     with pytest.raises(RuleViolation) as exc:
-        svc.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效")
+        renewals.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效")
     assert exc.value.rule == "DIR-2" and "2026-10-09" in exc.value.message
     renewal.refresh_from_db()
     assert renewal.status == Renewal.Status.DRAFT
@@ -288,7 +289,7 @@ def test_renewal_after_lead_deadline_is_refused(directory, time_machine):
     # and the day before, on time
     travel(time_machine, "2026-10-09")
     assert (
-        svc.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效").status
+        renewals.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效").status
         == "submitted"
     )
 
@@ -297,19 +298,19 @@ def test_renewal_needs_industry_consent_for_dte(directory, time_machine):
     listing = make_listing(directory, valid_from="2024-01-10")
     volume(listing, 2024, 500)
     travel(time_machine, "2026-06-01")
-    renewal = svc.renewal_start(actor=directory.sy_inst_admin, listing=listing)
+    renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
     with pytest.raises(RuleViolation) as exc:
-        svc.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效")
+        renewals.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效")
     assert exc.value.rule == "DIR-2" and "缺少行业主管部门同意意见" in exc.value.message
     with pytest.raises(RuleViolation):  # another authority did not recommend this institution
-        svc.renewal_consent(actor=directory.ia2_official, renewal=renewal)
+        renewals.renewal_consent(actor=directory.ia2_official, renewal=renewal)
     with pytest.raises(RuleViolation):  # a city bureau is no industry authority
-        svc.renewal_consent(actor=directory.sy_official, renewal=renewal)
-    svc.renewal_consent(actor=directory.ia_official, renewal=renewal)
+        renewals.renewal_consent(actor=directory.sy_official, renewal=renewal)
+    renewals.renewal_consent(actor=directory.ia_official, renewal=renewal)
     renewal.refresh_from_db()
     assert renewal.consenting_authority == directory.orgs["ia"]
     assert (
-        svc.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效").status
+        renewals.renewal_submit(actor=directory.sy_inst_admin, renewal=renewal, summary="成效").status
         == "submitted"
     )
     # an uploaded consent letter does as well
@@ -317,22 +318,23 @@ def test_renewal_needs_industry_consent_for_dte(directory, time_machine):
         directory, valid_from="2024-01-10", occupation=f.BIGDATA, occupation_name="大数据工程技术人员"
     )
     volume(other, 2024, 500)
-    draft = svc.renewal_start(actor=directory.sy_inst_admin, listing=other)
+    draft = renewals.renewal_start(actor=directory.sy_inst_admin, listing=other)
     with pytest.raises(InvalidInput):
-        svc.renewal_attach(
+        renewals.renewal_attach(
             actor=directory.sy_inst_admin,
             renewal=draft,
             purpose="legal_person_certificate",
             uploaded=f.upload(),
         )
-    svc.renewal_attach(
+    renewals.renewal_attach(
         actor=directory.sy_inst_admin,
         renewal=draft,
         purpose="industry_consent",
         uploaded=f.upload("同意意见.pdf"),
     )
     assert (
-        svc.renewal_submit(actor=directory.sy_inst_admin, renewal=draft, summary="成效").status == "submitted"
+        renewals.renewal_submit(actor=directory.sy_inst_admin, renewal=draft, summary="成效").status
+        == "submitted"
     )
 
 
@@ -348,7 +350,7 @@ def test_renewal_report_is_prefilled_from_platform_data(directory, time_machine)
     svc.register_volume_source(platform)
     try:
         travel(time_machine, "2026-09-01")
-        renewal = svc.renewal_start(actor=directory.sy_inst_admin, listing=listing)
+        renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
         rows = [(r["year"], r["persons"], r["source"]) for r in renewal.report["rows"]]
         assert rows == [(2024, 320, "platform"), (2025, 410, "platform"), (2026, 50, "declared")]
         assert renewal.report["total"] == 780
@@ -364,11 +366,11 @@ def test_approved_renewal_extends_three_years_and_adds_period(directory, time_ma
     travel(time_machine, "2026-06-01")
     renewal = submitted_renewal(directory, listing)
     with pytest.raises(RuleViolation) as exc:  # training institutions: the province decides (DIR-2)
-        svc.renewal_decide(actor=directory.sy_official, renewal=renewal, approve=True)
+        renewals.renewal_decide(actor=directory.sy_official, renewal=renewal, approve=True)
     assert exc.value.rule == "DIR-2"
     with pytest.raises(InvalidInput):
-        svc.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=False, comment=" ")
-    svc.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=True, comment="成效良好")
+        renewals.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=False, comment=" ")
+    renewals.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=True, comment="成效良好")
     listing.refresh_from_db()
     assert (listing.valid_until, listing.period, listing.status) == (dt.date(2030, 1, 9), 2, S.ACTIVE)
     periods = list(listing.periods.values_list("number", "valid_from", "valid_until"))
@@ -385,7 +387,7 @@ def test_approved_renewal_extends_three_years_and_adds_period(directory, time_ma
         and decision.policy_version
     )
     with pytest.raises(Conflict) as again:
-        svc.renewal_start(actor=directory.sy_inst_admin, listing=listing)
+        renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
     assert again.value.code == "already_renewed"
     day = travel(time_machine, "2027-01-10")
     assert expire_due(day) == 0
@@ -397,7 +399,7 @@ def test_approval_is_refused_when_the_first_period_had_no_training(directory, ti
     travel(time_machine, "2026-06-01")
     renewal = submitted_renewal(directory, listing)
     with pytest.raises(RuleViolation) as exc:
-        svc.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=True)
+        renewals.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=True)
     assert exc.value.rule == "DIR-3"
 
 
@@ -411,23 +413,23 @@ def test_chengdu_renewal_window_opens_three_months_before_and_grace_two_months_a
     assert not lr.check_renewal_on_time(window=window, today=dt.date(2027, 6, 1)).ok
     admin = directory.cd_social1_admin
     travel(time_machine, "2026-12-31")
-    renewal = svc.renewal_start(actor=admin, listing=listing)
+    renewal = renewals.renewal_start(actor=admin, listing=listing)
     with pytest.raises(RuleViolation) as exc:
-        svc.renewal_submit(actor=admin, renewal=renewal, summary="三年评价成效")
+        renewals.renewal_submit(actor=admin, renewal=renewal, summary="三年评价成效")
     assert exc.value.rule == "DIR-4" and "2027-01-01 起受理" in exc.value.message
     day = travel(time_machine, "2027-04-01")
     expire_due(day)
     assert Listing.objects.get(pk=listing.pk).status == S.EXPIRED
     travel(time_machine, "2027-05-31")  # the last day of the 2 months' grace
-    svc.renewal_submit(actor=admin, renewal=renewal, summary="三年评价成效")
+    renewals.renewal_submit(actor=admin, renewal=renewal, summary="三年评价成效")
     day = travel(time_machine, "2027-06-01")
     expire_due(day)
     assert Listing.objects.get(pk=listing.pk).status == S.EXPIRED  # a renewal is pending: not abandoned
     with pytest.raises(RuleViolation) as no_consent:  # the district agrees first (001 Art. 14)
-        svc.renewal_decide(actor=directory.cd_official, renewal=renewal, approve=True)
+        renewals.renewal_decide(actor=directory.cd_official, renewal=renewal, approve=True)
     assert no_consent.value.rule == "DIR-4"
-    svc.renewal_consent(actor=directory.wuhou_official, renewal=renewal)
-    svc.renewal_decide(actor=directory.cd_official, renewal=renewal, approve=True)
+    renewals.renewal_consent(actor=directory.wuhou_official, renewal=renewal)
+    renewals.renewal_decide(actor=directory.cd_official, renewal=renewal, approve=True)
     listing.refresh_from_db()
     assert (listing.status, listing.valid_until, listing.period) == (S.ACTIVE, dt.date(2030, 3, 31), 2)
 
@@ -474,14 +476,14 @@ def test_basic_change_goes_district_then_capacity_centre_in_chengdu(directory, t
     travel(time_machine, "2025-03-01")
     listing = chengdu_listing(directory)
     with pytest.raises(InvalidInput):
-        svc.change_submit(
+        changes.change_submit(
             actor=directory.cd_social1_admin,
             listing=listing,
             type="basic",
             after={"website": "x"},
             reason="更名",
         )
-    change = svc.change_submit(
+    change = changes.change_submit(
         actor=directory.cd_social1_admin,
         listing=listing,
         type="basic",
@@ -491,15 +493,15 @@ def test_basic_change_goes_district_then_capacity_centre_in_chengdu(directory, t
     assert change.before["institution_name"] == "成都市数字技能评价服务中心"
     for wrong in (directory.cdc_official, directory.cd_official):  # the district reviews first
         with pytest.raises(RuleViolation):
-            svc.change_review(actor=wrong, change=change, approve=True)
-    svc.change_review(actor=directory.wuhou_official, change=change, approve=True, comment="材料齐全")
+            changes.change_review(actor=wrong, change=change, approve=True)
+    changes.change_review(actor=directory.wuhou_official, change=change, approve=True, comment="材料齐全")
     change.refresh_from_db()
     listing.refresh_from_db()
     assert change.status == ChangeRequest.Status.REVIEWED
     assert listing.institution_name == "成都市数字技能评价服务中心"  # not yet: the centre updates the record
     with pytest.raises(RuleViolation):
-        svc.change_review(actor=directory.wuhou_official, change=change, approve=True)
-    svc.change_review(actor=directory.cdc_official, change=change, approve=True)
+        changes.change_review(actor=directory.wuhou_official, change=change, approve=True)
+    changes.change_review(actor=directory.cdc_official, change=change, approve=True)
     change.refresh_from_db()
     listing.refresh_from_db()
     assert change.status == ChangeRequest.Status.APPLIED
@@ -524,8 +526,8 @@ def test_scope_change_levels(directory, time_machine):
         {"levels": ["高级"], "sites": ["x"]},
     ):
         with pytest.raises(InvalidInput):
-            svc.change_submit(actor=admin, listing=listing, type="scope", after=bad, reason="扩大范围")
-    change = svc.change_submit(
+            changes.change_submit(actor=admin, listing=listing, type="scope", after=bad, reason="扩大范围")
+    change = changes.change_submit(
         actor=admin,
         listing=listing,
         type="scope",
@@ -534,8 +536,8 @@ def test_scope_change_levels(directory, time_machine):
     )
     assert change.after == {"levels": ["初级", "中级", "高级"]}  # in the profile's order
     with pytest.raises(RuleViolation):  # DTE training institutions: the province, not the city
-        svc.change_review(actor=directory.sy_official, change=change, approve=True)
-    svc.change_review(actor=directory.ln_official, change=change, approve=True, comment="同意")
+        changes.change_review(actor=directory.sy_official, change=change, approve=True)
+    changes.change_review(actor=directory.ln_official, change=change, approve=True, comment="同意")
     listing.refresh_from_db()
     assert listing.levels == ["初级", "中级", "高级"]
     assert listing.search_text.startswith("|初级|中级|高级|")
@@ -544,7 +546,7 @@ def test_scope_change_levels(directory, time_machine):
 def test_rejected_change_needs_a_reason_and_changes_nothing(directory, time_machine):
     travel(time_machine, "2025-03-01")
     listing = make_listing(directory)
-    change = svc.change_submit(
+    change = changes.change_submit(
         actor=directory.sy_inst_admin,
         listing=listing,
         type="basic",
@@ -552,8 +554,8 @@ def test_rejected_change_needs_a_reason_and_changes_nothing(directory, time_mach
         reason="换人",
     )
     with pytest.raises(InvalidInput):
-        svc.change_review(actor=directory.ln_official, change=change, approve=False, comment="")
-    svc.change_review(actor=directory.ln_official, change=change, approve=False, comment="号码无效")
+        changes.change_review(actor=directory.ln_official, change=change, approve=False, comment="")
+    changes.change_review(actor=directory.ln_official, change=change, approve=False, comment="号码无效")
     listing.refresh_from_db()
     assert listing.contact_phone == "" and ChangeRequest.objects.get(pk=change.pk).status == "rejected"
 
@@ -571,11 +573,11 @@ def test_termination_keeps_pending_work_visible(directory, time_machine, login_a
     svc.register_pending_source(pending)
     try:
         with pytest.raises(InvalidInput) as exc:
-            svc.listing_terminate(
+            terminations.listing_terminate(
                 actor=directory.sy_inst_admin, listing=listing, reason="业务调整", handling_plan=""
             )
         assert "handling_plan" in exc.value.fields and exc.value.rule == "DIR-6"
-        termination = svc.listing_terminate(
+        termination = terminations.listing_terminate(
             actor=directory.sy_inst_admin,
             listing=listing,
             reason="业务调整",
@@ -597,7 +599,9 @@ def test_termination_keeps_pending_work_visible(directory, time_machine, login_a
     finally:
         svc.unregister_pending_source(pending)
     with pytest.raises(Conflict):
-        svc.listing_terminate(actor=directory.sy_inst_admin, listing=listing, reason="再次", handling_plan="")
+        terminations.listing_terminate(
+            actor=directory.sy_inst_admin, listing=listing, reason="再次", handling_plan=""
+        )
 
 
 def test_suspended_listing_is_not_valid(directory, time_machine):
@@ -716,7 +720,7 @@ def test_institution_declares_volume_and_renews_through_the_pages(directory, log
 def test_industry_authority_consents_on_the_page(directory, login_as, time_machine):
     listing = make_listing(directory, valid_from="2024-01-10")
     travel(time_machine, "2026-06-01")
-    renewal = svc.renewal_start(actor=directory.sy_inst_admin, listing=listing)
+    renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
     client = login_as(directory.ia_official)
     page = client.get(reverse("directory:listing_detail", args=[listing.pk])).content.decode()
     assert "同意该机构延续" in page
@@ -816,7 +820,7 @@ def test_api_renewal_flow_from_start_to_decision(directory, login_as, time_machi
     renewal_id = r.json()["id"]
     assert r.json()["report"]["rows"][-1]["year"] == 2026
     r = _post(inst, f"{base}/renewals/{renewal_id}/submit", {"summary": "成效"})
-    assert r.status_code == 400 and r.json()["rule"] == "DIR-2"
+    assert r.status_code == 400 and r.json()["rules"] == ["DIR-2"]
     assert _post(login_as(directory.ia_official), f"{base}/renewals/{renewal_id}/consent").status_code == 200
     r = _post(inst, f"{base}/renewals/{renewal_id}/submit", {"summary": "成效"})
     assert r.status_code == 200 and r.json()["status"] == "submitted"
@@ -882,7 +886,7 @@ def test_another_city_official_gets_404_on_listing_pages_and_api(directory, logi
     volume(listing, 2024, 400)
     travel(time_machine, "2026-06-01")
     renewal = submitted_renewal(directory, listing)
-    change = svc.change_submit(
+    change = changes.change_submit(
         actor=directory.sy_inst_admin,
         listing=listing,
         type="basic",
@@ -948,23 +952,23 @@ def test_every_decision_stores_rule_ids_and_policy_version(directory, time_machi
         directory, valid_from="2024-01-10", occupation=f.BIGDATA, occupation_name="大数据工程技术人员"
     )
     travel(time_machine, "2026-06-01")
-    renewal = svc.renewal_start(actor=directory.sy_inst_admin, listing=dte)
+    renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=dte)
     with pytest.raises(RuleViolation):
-        svc.renewal_submit(
+        renewals.renewal_submit(
             actor=directory.sy_inst_admin, renewal=renewal, summary="成效"
         )  # no consent: refused
     renewal = submitted_renewal(directory, dte)
-    svc.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=True)
-    change = svc.change_submit(
+    renewals.renewal_decide(actor=directory.ln_official, renewal=renewal, approve=True)
+    change = changes.change_submit(
         actor=directory.cd_social1_admin,
         listing=cd,
         type="basic",
         after={"contact_name": "周"},
         reason="换人",
     )
-    svc.change_review(actor=directory.wuhou_official, change=change, approve=False, comment="材料不全")
+    changes.change_review(actor=directory.wuhou_official, change=change, approve=False, comment="材料不全")
     travel(time_machine, "2026-07-01")
-    svc.listing_terminate(
+    terminations.listing_terminate(
         actor=directory.cd_social1_admin, listing=cd, reason="停止评价业务", handling_plan=""
     )
     day = travel(time_machine, "2027-01-10")

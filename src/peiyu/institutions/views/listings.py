@@ -21,13 +21,15 @@ from django.views.decorators.http import require_GET, require_POST
 from peiyu.accounts.scoping import capabilities_of, scope_for
 from peiyu.core.errors import DomainError, NotFound
 
-from .. import selectors
 from ..models import Attachment, ChangeRequest, Kind, Listing, Renewal
+from ..selectors import listings as listing_selectors
+from ..selectors import scope as selectors
 from ..selectors.actions import (
     change_request_allowed_actions,
     listing_allowed_actions,
     renewal_allowed_actions,
 )
+from ..services import changes, renewals, terminations
 from ..services import listings as services
 
 LIST_LIMIT = 200
@@ -160,7 +162,7 @@ def _abilities(user, listing: Listing, overview: dict[str, Any]) -> dict[str, An
 def _render_detail(
     request, listing: Listing, *, failed: str = "", error: DomainError | None = None, status=200
 ):
-    overview = services.listing_overview(listing)
+    overview = listing_selectors.listing_overview(listing)
     levels = []
     try:
         levels = list(services.listing_policy(listing).get("levels") or [])
@@ -177,9 +179,9 @@ def _render_detail(
         "errors": {failed: error.fields} if error else {},
         "error_message": error.message if error else "",
         "values": values,
-        "basic_fields": services.BASIC_FIELDS,
+        "basic_fields": changes.BASIC_FIELDS,
         "levels": levels,
-        "renewal_purposes": [(p, Attachment.Purpose(p).label) for p in services.RENEWAL_PURPOSES],
+        "renewal_purposes": [(p, Attachment.Purpose(p).label) for p in renewals.RENEWAL_PURPOSES],
     }
     return render(request, "institutions/listing_detail.html", context, status=status)
 
@@ -232,7 +234,7 @@ def listing_renewal_start(request, pk: int):
         request,
         listing,
         "renewal",
-        lambda: services.renewal_start(actor=request.user, listing=listing),
+        lambda: renewals.renewal_start(actor=request.user, listing=listing),
         _("延续申请已创建，工作成效报告已按平台数据预填"),
         "renewal",
     )
@@ -246,7 +248,7 @@ def listing_renewal_attach(request, pk: int, renewal_id: int):
         request,
         listing,
         "attach",
-        lambda: services.renewal_attach(
+        lambda: renewals.renewal_attach(
             actor=request.user,
             renewal=renewal,
             purpose=request.POST.get("purpose", ""),
@@ -265,7 +267,7 @@ def listing_renewal_submit(request, pk: int, renewal_id: int):
         request,
         listing,
         "submit",
-        lambda: services.renewal_submit(
+        lambda: renewals.renewal_submit(
             actor=request.user, renewal=renewal, summary=request.POST.get("summary", "")
         ),
         _("延续申请已提交"),
@@ -281,7 +283,7 @@ def listing_renewal_consent(request, pk: int, renewal_id: int):
         request,
         listing,
         "consent",
-        lambda: services.renewal_consent(actor=request.user, renewal=renewal),
+        lambda: renewals.renewal_consent(actor=request.user, renewal=renewal),
         _("已出具同意意见"),
         "renewal",
     )
@@ -300,7 +302,7 @@ def listing_renewal_decide(request, pk: int, renewal_id: int):
         request,
         listing,
         "decide",
-        lambda: services.renewal_decide(
+        lambda: renewals.renewal_decide(
             actor=request.user, renewal=renewal, approve=approve, comment=request.POST.get("comment", "")
         ),
         _("已同意延续") if approve else _("已决定不予延续"),
@@ -315,12 +317,12 @@ def listing_change_submit(request, pk: int):
     if type_ == ChangeRequest.Type.SCOPE:
         after: dict[str, Any] = {"levels": request.POST.getlist("levels")}
     else:
-        after = {k: request.POST[k] for k in services.BASIC_FIELDS if request.POST.get(k, "").strip()}
+        after = {k: request.POST[k] for k in changes.BASIC_FIELDS if request.POST.get(k, "").strip()}
     return _act(
         request,
         listing,
         "change",
-        lambda: services.change_submit(
+        lambda: changes.change_submit(
             actor=request.user,
             listing=listing,
             type=type_,
@@ -344,7 +346,7 @@ def listing_change_review(request, pk: int, change_id: int):
         request,
         listing,
         "review",
-        lambda: services.change_review(
+        lambda: changes.change_review(
             actor=request.user,
             change=change,
             approve=decision == "approve",
@@ -362,7 +364,7 @@ def listing_terminate(request, pk: int):
         request,
         listing,
         "terminate",
-        lambda: services.listing_terminate(
+        lambda: terminations.listing_terminate(
             actor=request.user,
             listing=listing,
             reason=request.POST.get("reason", ""),
