@@ -14,6 +14,7 @@ from ..models import Anomaly, Attendance, TrainingSession
 from ..selectors import attendance as sel
 from ..services import anomalies as anomaly_services
 from ..services import attendance as services
+from ..services import session_actions as actions
 
 router = Router(tags=["training-attendance"])
 
@@ -153,7 +154,8 @@ def session_add(request, class_id: PathId, payload: SessionIn):
 
 @router.delete("/training/sessions/{session_id}", response={204: None}, summary="删除课次（无考勤记录时）")
 def session_remove(request, session_id: PathId):
-    services.session_delete(actor=request.auth, session=sel.session_get_for(request.auth, session_id))
+    session = sel.session_get_for(request.auth, session_id)
+    actions.session_action(actor=request.auth, session=session, action="delete")
     return Status(204, None)
 
 
@@ -162,7 +164,8 @@ def session_remove(request, session_id: PathId):
 )
 def session_close(request, session_id: PathId):
     session = sel.session_get_for(request.auth, session_id)
-    return {"checked_out": services.session_close(actor=request.auth, session=session)}
+    checked_out, _done = actions.session_action(actor=request.auth, session=session, action="close")
+    return {"checked_out": checked_out}
 
 
 @router.get("/training/sessions/{session_id}/attendance", response=Page[AttendanceOut], summary="课次考勤")
@@ -175,14 +178,12 @@ def attendance_list(request, session_id: PathId, page: Query[PageQuery]):
 )
 def attendance_add(request, session_id: PathId, payload: CheckInIn):
     session = sel.session_get_for(request.auth, session_id)
-    enrolment = sel.enrolment_in_class(session.klass, payload.enrolment_id)
-    a = services.attendance_check_in(
+    data = {"enrolment": payload.enrolment_id, "at": payload.at, "device": payload.device}
+    a, _done = actions.session_action(
         actor=request.auth,
         session=session,
-        enrolment=enrolment,
-        at=payload.at,
-        device=payload.device,
-        ip=request.META.get("REMOTE_ADDR"),
+        action="check_in",
+        data={**data, "ip": request.META.get("REMOTE_ADDR")},
     )
     return Status(201, _attendance_out(a))
 

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peiyu.core.checks import refusal_text
 from peiyu.core.documents.qr import qr_svg
 from peiyu.core.errors import DomainError, NotFound
 
@@ -23,15 +24,14 @@ from ..models import Anomaly, Enrolment, TrainingSession
 from ..selectors import attendance as sel
 from ..services import anomalies as anomaly_svc
 from ..services import attendance as svc
+from ..services import session_actions as actions
 
 DEVICE_COOKIE = "peiyu_device"  # a random id of the browser, kept by us only as its SHA-256 digest
 LIST_LIMIT = 200
 
 
 def _say(request, exc: DomainError) -> None:
-    details = [m for ms in exc.fields.values() for m in ms if m not in exc.message]
-    text = "；".join([exc.message, *details])
-    messages.error(request, text + (f"（{exc.rule}）" if exc.rule and exc.rule not in text else ""))
+    messages.error(request, refusal_text(exc))
 
 
 def _or_404(getter, *args):
@@ -94,32 +94,19 @@ def session_detail(request, pk):
     manages = sel.class_managed_by(request.user, klass)
     if request.method == "POST":
         action = request.POST.get("action", "")
+        data = {name: request.POST.get(name) for name in ("enrolment", "attendance", "at")}
         try:
-            if action == "check_in":
-                enrolment = _or_404(sel.enrolment_in_class, klass, request.POST.get("enrolment"))
-                svc.attendance_check_in(
-                    actor=request.user,
-                    session=session,
-                    enrolment=enrolment,
-                    at=request.POST.get("at") or None,
-                    ip=request.META.get("REMOTE_ADDR"),
-                )
-                messages.success(request, _("已登记签到：%(name)s") % {"name": enrolment.trainee.name})
-            elif action == "check_out":
-                attendance = _or_404(sel.attendance_get_for, request.user, request.POST.get("attendance"))
-                svc.attendance_check_out(
-                    actor=request.user, attendance=attendance, at=request.POST.get("at") or None
-                )
-                messages.success(request, _("已登记签退"))
-            elif action == "close":
-                n = svc.session_close(actor=request.user, session=session)
-                messages.success(request, _("已结束签到，%(n)s 名学员按课次结束时间签退") % {"n": n})
-            elif action == "delete":
-                svc.session_delete(actor=request.user, session=session)
-                messages.success(request, _("已删除课次"))
+            _result, done = actions.session_action(
+                actor=request.user,
+                session=session,
+                action=action,
+                data={**data, "ip": request.META.get("REMOTE_ADDR")},
+            )
+            messages.success(request, done)
+            if action == "delete":
                 return HttpResponseRedirect(reverse("training:class_sessions", args=[klass.pk]))
-            else:
-                messages.error(request, _("无效的操作"))
+        except NotFound:
+            raise  # a trainee or attendance not in scope: 404, as for the session itself
         except DomainError as exc:
             _say(request, exc)
         return HttpResponseRedirect(reverse("training:session_detail", args=[session.pk]))

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from peiyu.accounts.models import Org
-from peiyu.core.errors import DomainError
+from peiyu.core.errors import DomainError, NotFound
 
 from ..models import PlatformKey
-from ..services import online as svc
+from ..services import session_actions as actions
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,18 +23,19 @@ def platform_keys(request):
     if platform is None or platform.kind != Org.Kind.ONLINE_PLATFORM:
         raise PermissionDenied(_("只有线上培训平台的账号可以管理接口密钥"))
     secret = None
+    key = None
     if request.method == "POST":
+        action = request.POST.get("action") or "create"
         try:
-            if request.POST.get("action") == "revoke":
-                key = PlatformKey.objects.filter(platform=platform, pk=request.POST.get("key") or 0).first()
-                if key is None:
-                    raise Http404(_("密钥不存在"))
-                svc.platform_key_revoke(actor=request.user, key=key)
-                messages.success(request, _("密钥 %(key)s 已停用") % {"key": key.key_id})
+            result, done = actions.platform_key_action(
+                actor=request.user, platform=platform, action=action, data={"key": request.POST.get("key")}
+            )
+            if action == "create":
+                key, secret = result
             else:
-                key, secret = svc.platform_key_create(actor=request.user, platform=platform)
-        except (ValueError, TypeError) as exc:
-            raise Http404 from exc
+                messages.success(request, done)
+        except NotFound:
+            raise  # another platform's key, or none: 404
         except DomainError as exc:
             messages.error(request, exc.message)
     keys = PlatformKey.objects.filter(platform=platform).order_by("-created_at")
