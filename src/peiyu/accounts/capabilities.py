@@ -3,9 +3,14 @@ A check always pairs a capability with a scope (scoping.py): what the user may d
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
-CAPABILITIES: dict[str, str] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+CAPABILITIES: dict[str, StrOrPromise] = {
     # foundation
     "home.view": _("查看工作台"),
     "org.view": _("查看单位"),

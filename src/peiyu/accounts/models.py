@@ -37,7 +37,8 @@ class Region(NeverDeleted):
 
     @property
     def full_name(self) -> str:
-        parts, node = [], self
+        parts: list[str] = []
+        node: Region | None = self
         while node is not None:
             parts.append(node.name)
             node = node.parent
@@ -130,7 +131,8 @@ class User(AbstractUser):
 
     @property
     def region_code(self) -> str:
-        return self.primary_org.region_id if self.primary_org_id and self.primary_org.region_id else ""
+        org = self.primary_org if self.primary_org_id else None
+        return org.region_id if org is not None and org.region_id else ""
 
 
 class Role(models.Model):

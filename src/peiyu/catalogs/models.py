@@ -57,8 +57,6 @@ class Occupation(ReferenceModel):
     # administrator, and the next load keeps the correction instead of reverting it.
     loaded_values = models.JSONField(default=dict, blank=True, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
-
     class Meta:
         ordering = ["programme", "code"]
         verbose_name = _("职业")
@@ -112,8 +110,6 @@ class Level(ReferenceModel):
     number = models.PositiveSmallIntegerField(_("等级号"), null=True, blank=True)
     aliases = models.JSONField(_("别称"), default=list, blank=True)
 
-    objects = ReferenceQuerySet.as_manager()
-
     class Meta:
         ordering = ["kind", "rank"]
         constraints = [models.UniqueConstraint(fields=["kind", "rank"], name="level_unique_rank")]
@@ -126,8 +122,6 @@ class Level(ReferenceModel):
 
 class Industry(ReferenceModel):
     """A section (门类) of GB/T 4754-2017, the national classification of economic activities."""
-
-    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -152,8 +146,6 @@ class Trade(ReferenceModel):
         related_name="trades",
         verbose_name=_("所属职业"),
     )
-
-    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

@@ -67,7 +67,7 @@ def trades_public(q: str = "", occupation_code: str = "") -> QuerySet[Trade]:
     return qs.order_by("code")
 
 
-def occupations_grouped() -> list[tuple[str, str, list[Occupation]]]:
+def occupations_grouped() -> list[tuple[str, Any, list[Occupation]]]:
     """(programme, label, occupations) for every programme that has occupations in force."""
     occupations = occupations_public()
     return [

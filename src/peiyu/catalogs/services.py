@@ -83,7 +83,7 @@ def _load_regions(today) -> dict[str, int]:
     if problems or len(known) != len(rows):
         raise InvalidInput(_("行政区划数据文件有误：%(p)s") % {"p": "；".join(problems[:5]) or _("代码重复")})
 
-    existing = {
+    existing: dict[str, Any] = {
         r["code"]: r
         for r in Region.objects.values("code", "name", "level", "parent_id", "disabled_on").iterator()
     }

@@ -14,6 +14,7 @@ import csv
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,7 +38,7 @@ def build(
     areas = json.loads((dist / "areas.json").read_text(encoding="utf-8"))
 
     rows: dict[str, tuple[str, str, int, str]] = {}
-    stats = {"dropped_statistical": [], "dropped_self_duplicates": []}
+    stats: dict[str, list[Any]] = {"dropped_statistical": [], "dropped_self_duplicates": []}
     for p in provinces:
         code = p["code"].ljust(6, "0")
         rows[code] = (code, p["name"], 1, "")
