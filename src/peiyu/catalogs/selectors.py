@@ -91,18 +91,18 @@ def occupations_by_codes(codes: Iterable[str]) -> QuerySet[Occupation]:
     return Occupation.objects.filter(code__in=wanted) if wanted else Occupation.objects.all()
 
 
-def _subject_model(programme: str) -> type[Occupation] | type[Trade]:
+def _subject_model(programme: str | None) -> type[Occupation] | type[Trade]:
     return Trade if programme == Programme.SKILL else Occupation
 
 
-def subject_in_force(programme: str, code: str) -> Occupation | Trade | None:
+def subject_in_force(programme: str | None, code: str) -> Occupation | Trade | None:
     """What an application names: the trade (skill-level evaluation) or the occupation (the other
     programmes) with this code, if it is in force."""
     model = _subject_model(programme)
     return model.objects.active().filter(code=code).first()
 
 
-def subject_codes_known(programme: str, codes: Iterable[str]) -> set[str]:
+def subject_codes_known(programme: str | None, codes: Iterable[str]) -> set[str]:
     """Which of these codes name a trade (skill-level evaluation) or an occupation (the other
     programmes), in force or not."""
     model = _subject_model(programme)

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Model
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert `rows` (tuples in the order of `columns`, already in the columns' database form)."""
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert `rows` (tuples or lists in the order of `columns`, already in the columns' database form)."""
     if not rows:
         return
     qn = connection.ops.quote_name
