@@ -82,7 +82,7 @@ def test_separation_of_duties_violation_is_400_with_rule(world, login_as):
         {"role": "sysadmin", "org_id": world.orgs["platform"].pk},
     )
     assert response.status_code == 400
-    assert response.json()["rule"] == "SEC-1" and response.json()["code"] == "separation_of_duties"
+    assert response.json()["rules"] == ["SEC-1"] and response.json()["code"] == "separation_of_duties"
 
 
 json_values = st.recursive(

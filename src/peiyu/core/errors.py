@@ -8,7 +8,9 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """Base: `code` is stable (clients match on it), `message` is the Chinese text shown to people."""
+    """Base: `code` is stable (clients match on it), `message` is the Chinese text shown to people,
+    `rules` the RULES.md ids that refuse (`rule=` is the one-rule spelling), `fields` the messages per
+    input field. One shape everywhere: `as_dict()` → {code, message, rules, fields} (+ details)."""
 
     status = 400
     code = "domain_error"
@@ -19,6 +21,7 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         rule: str | None = None,
+        rules: Sequence[str] | None = None,
         fields: Mapping[str, Sequence[str]] | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> None:
@@ -26,16 +29,23 @@ class DomainError(Exception):
         self.message = str(message)
         if code:
             self.code = code
-        self.rule = rule
+        ids = [*([rule] if rule else []), *(rules or ())]
+        self.rules: list[str] = list(dict.fromkeys(r for r in ids if r))
         self.fields = {k: [str(m) for m in v] for k, v in (fields or {}).items()}
         self.details = dict(details or {})
 
+    @property
+    def rule(self) -> str | None:
+        """The rule ids as one text ("TRN-1/TRN-10"), None when no rule refuses."""
+        return "/".join(self.rules) or None
+
     def as_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.rule:
-            body["rule"] = self.rule
-        if self.fields:
-            body["fields"] = self.fields
+        body: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "rules": list(self.rules),
+            "fields": {k: list(v) for k, v in self.fields.items()},
+        }
         if self.details:
             body["details"] = self.details
         return body
@@ -47,7 +57,7 @@ class InvalidInput(DomainError):
 
 
 class RuleViolation(DomainError):
-    """A rule of RULES.md refuses the action; `rule` carries its id."""
+    """One or more rules of RULES.md refuse the action; `rules` carries their ids."""
 
     status = 400
     code = "rule_violation"

@@ -14,6 +14,7 @@ from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import subject_in_force
 from peiyu.core.attachments import check_upload
+from peiyu.core.checks import refuse_failed
 from peiyu.core.crypto import decrypt, encrypt
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
@@ -443,10 +444,10 @@ def application_submit(
             refused = None
     if refused:
         # the refusal is kept (its own transaction above committed) so the institution can show why
-        raise RuleViolation(
-            "不符合申报条件：" + "；".join(f"{c.message}（{c.rule}）" for c in blocking),
+        refuse_failed(
+            blocking,
             code="application_ineligible",
-            rule=" ".join(sorted({c.rule for c in blocking})),
+            lead="不符合申报条件：",
             details={"decision": refused, "checks": [c.as_dict() for c in checks]},
         )
     with transaction.atomic():

@@ -28,8 +28,8 @@ from peiyu.core.policy import quota_limit
 
 from ..flows import APPLICATION_FLOW
 from ..models import Application, Listing, QuotaLock, ReviewAction
-from ..selectors import actor_may_act
 from ..selectors.actions import PASSING_STEPS
+from ..selectors.scope import actor_may_act
 from .applications import application_withdraw, call_policy, step_due
 
 S = Application.Status
@@ -216,7 +216,7 @@ def application_pass(
             raise RuleViolation(
                 "资格检查未通过的项目（" + "、".join(pending) + "）须先说明理由放行或退回修改",
                 code="checks_pending",
-                rule=" ".join(pending),
+                rules=pending,
             )
         checks = [Check(_route_rule(app), True, f"{step['label']}：通过", {"step": step["step"]})]
         changes: dict[str, Any] = {}

@@ -17,8 +17,8 @@ from peiyu.core.identifiers import uscc_with_check
 from peiyu.institutions.models import Application, Call, ExpertScore, Panel, PanelMember
 from peiyu.institutions.rules import panels as rules
 from peiyu.institutions.selectors import panels as selectors
+from peiyu.institutions.services import experts, review, scores
 from peiyu.institutions.services import panels as services
-from peiyu.institutions.services import review
 
 pytestmark = pytest.mark.urls("peiyu.institutions.tests.test_panels")
 
@@ -162,7 +162,7 @@ class Journey:
         self._n += 1
         name = name or f"专家{self._n:02d}"
         account = make_expert_user(self.world, f"expert{self._n:02d}") if user else None
-        return services.expert_create(
+        return experts.expert_create(
             actor=self.official,
             name=name,
             employer=kw.pop("employer", None),
@@ -257,12 +257,12 @@ def test_someone_else_cannot_declare_an_experts_conflict(journey, world):
 
 def test_only_pool_keepers_create_experts(journey, world):
     with pytest.raises(Exception) as exc:
-        services.expert_create(
+        experts.expert_create(
             actor=world.sy_official, name="张三", employer_name="某大学", fields=[OCCUPATION]
         )
     assert exc.value.__class__.__name__ == "PermissionDenied"
     with pytest.raises(InvalidInput) as exc:
-        services.expert_create(actor=journey.official, name="", employer_name="", fields=["AI"])
+        experts.expert_create(actor=journey.official, name="", employer_name="", fields=["AI"])
     assert set(exc.value.fields) == {"name", "employer_name", "fields"}
 
 
@@ -385,7 +385,7 @@ def test_city_official_cannot_draw(journey, world):
 def score_all(panel, apps, values=(80, 70, 90, 60, 85)):
     for i, m in enumerate(on_panel(panel)):
         for app in apps:
-            services.score_submit(
+            scores.score_submit(
                 actor=m.expert.user, panel=panel, application=app, score=values[i % len(values)], vote="for"
             )
 
@@ -394,10 +394,10 @@ def test_scores_are_confidential_to_other_experts(journey, world, login_as):
     journey.pool(4)
     panel = journey.draw(size=2)
     a, b = on_panel(panel)
-    services.score_submit(
+    scores.score_submit(
         actor=a.expert.user, panel=panel, application=journey.app_sy, score=88, vote="for", comment="材料完整"
     )
-    services.score_submit(
+    scores.score_submit(
         actor=b.expert.user, panel=panel, application=journey.app_sy, score=61, vote="against"
     )
 
@@ -434,7 +434,7 @@ def test_expert_sees_only_assigned_applications(journey, world, login_as, pages)
     )
     assert r.status_code == 404
     with pytest.raises(NotFound):
-        services.score_submit(actor=user, panel=panel_dl, application=journey.app_dl, score=90, vote="for")
+        scores.score_submit(actor=user, panel=panel_dl, application=journey.app_dl, score=90, vote="for")
     page = client.get("/directory/expert/assignments/")
     assert page.status_code == 200 and journey.app_sy.number in page.content.decode()
     assert journey.app_dl.number not in page.content.decode()
@@ -449,7 +449,7 @@ def test_a_declined_expert_loses_the_assignment(journey):
     assert not selectors.assignments_for_expert(member.expert.user).exists()
     assert not selectors.applications_assigned_to(member.expert.user).exists()
     with pytest.raises(NotFound):
-        services.score_submit(
+        scores.score_submit(
             actor=member.expert.user, panel=panel, application=journey.app_sy, score=90, vote="for"
         )
 
@@ -483,17 +483,17 @@ def test_score_is_validated_and_resubmission_updates_it(journey):
     panel = journey.draw(size=1)
     user = on_panel(panel)[0].expert.user
     with pytest.raises(InvalidInput) as exc:
-        services.score_submit(actor=user, panel=panel, application=journey.app_sy, score="101", vote="maybe")
+        scores.score_submit(actor=user, panel=panel, application=journey.app_sy, score="101", vote="maybe")
     assert exc.value.fields == {
         "score": ["评分须在 0–100 之间"],
         "vote": ["请选择投票意见：推荐、不推荐或弃权"],
     }
     with pytest.raises(InvalidInput) as exc:
-        services.score_submit(actor=user, panel=panel, application=journey.app_sy, score="85.55", vote="for")
+        scores.score_submit(actor=user, panel=panel, application=journey.app_sy, score="85.55", vote="for")
     assert exc.value.fields["score"] == ["评分最多保留一位小数"]
 
-    services.score_submit(actor=user, panel=panel, application=journey.app_sy, score="70", vote="against")
-    services.score_submit(
+    scores.score_submit(actor=user, panel=panel, application=journey.app_sy, score="70", vote="against")
+    scores.score_submit(
         actor=user, panel=panel, application=journey.app_sy, score=85.5, vote="for", comment="改判"
     )
     score = ExpertScore.objects.get()
@@ -505,7 +505,7 @@ def test_panel_close_requires_all_scores(journey):
     journey.pool(3)
     panel = journey.draw(size=2)
     a, b = on_panel(panel)
-    services.score_submit(actor=a.expert.user, panel=panel, application=journey.app_sy, score=80, vote="for")
+    scores.score_submit(actor=a.expert.user, panel=panel, application=journey.app_sy, score=80, vote="for")
 
     with pytest.raises(RuleViolation) as exc:
         review.application_pass(actor=journey.official, application=journey.app_sy)
@@ -521,7 +521,7 @@ def test_panel_close_requires_all_scores(journey):
     panel.refresh_from_db()
     assert panel.status == Panel.Status.CLOSED
     with pytest.raises(InvalidTransition):
-        services.score_submit(
+        scores.score_submit(
             actor=a.expert.user, panel=panel, application=journey.app_sy, score=1, vote="against"
         )
 
@@ -563,11 +563,11 @@ def test_panel_result_ignores_a_declined_members_scores(journey):
     journey.pool(3)
     panel = journey.draw(size=2, apps=[journey.app_sy])
     a, b = on_panel(panel)
-    services.score_submit(
+    scores.score_submit(
         actor=a.expert.user, panel=panel, application=journey.app_sy, score=10, vote="against"
     )
     services.panel_member_decline(actor=a.expert.user, member=a, reason="回避")
-    services.score_submit(actor=b.expert.user, panel=panel, application=journey.app_sy, score=90, vote="for")
+    scores.score_submit(actor=b.expert.user, panel=panel, application=journey.app_sy, score=90, vote="for")
     result = selectors.panel_result(journey.app_sy, "province_expert_review")
     assert (
         result["scores"] == 1 and result["mean"] == 90.0 and result["experts"] == 2 and not result["closed"]
@@ -629,7 +629,7 @@ def test_too_few_experts_over_the_api_is_a_400_with_rule(journey, login_as):
         {"applications": [journey.app_sy.pk], "size": 5},
         content_type="application/json",
     )
-    assert r.status_code == 400 and r.json()["rule"] == "SEL-8" and r.json()["code"] == "too_few_experts"
+    assert r.status_code == 400 and r.json()["rules"] == ["SEL-8"] and r.json()["code"] == "too_few_experts"
 
 
 def test_expert_scores_through_the_api_with_field_messages(journey, login_as):

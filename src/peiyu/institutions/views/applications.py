@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from peiyu.accounts.models import Org
 from peiyu.accounts.scoping import capabilities_of
 from peiyu.catalogs.models import Occupation, Trade
+from peiyu.core.checks import refusal_text
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.models import Decision
 
-from .. import selectors
 from ..models import Application, Kind
 from ..rules.forms import FORMS, form_key_for
 from ..selectors import review as review_sel
+from ..selectors import scope as selectors
 from ..selectors.actions import application_allowed_actions
 from ..services import applications as app_services
 from ..services import review as review_services
@@ -282,11 +283,7 @@ def application_act(request, pk: int):
             expected_step=expected,
         )
     except DomainError as exc:
-        messages.error(
-            request,
-            "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]])
-            + (f"（{exc.rule}）" if exc.rule else ""),
-        )
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "已办理")
     return HttpResponseRedirect(reverse("directory:application_detail", args=[app.pk]))

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peiyu.accounts.models import Region
 from peiyu.catalogs.models import Occupation, Trade
+from peiyu.core.checks import refusal_text
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.policy_schema import PARAMETERS
 
-from .. import selectors
 from ..models import Application, Call, Kind, Objection, PublicNotice
+from ..selectors import scope as selectors
 from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
 from ..services import notices as services
 from ..services.applications import call_policy
@@ -77,7 +78,7 @@ def _groups(apps: list[Application]) -> list[dict[str, Any]]:
             try:
                 group["period"] = services.notice_period(app.call, today)
             except DomainError as exc:
-                group["period_error"] = exc.message + (f"（{exc.rule}）" if exc.rule else "")
+                group["period_error"] = refusal_text(exc, fields=False)
         group["applications"].append(app)
     return list(by_call.values())
 
@@ -106,7 +107,7 @@ def notice_publish(request):
             )
         except DomainError as exc:
             errors, status = _errors(exc), exc.status
-            messages.error(request, exc.message + (f"（{exc.rule}）" if exc.rule else ""))
+            messages.error(request, refusal_text(exc, fields=False))
         else:
             messages.success(
                 request,

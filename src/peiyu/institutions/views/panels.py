@@ -15,15 +15,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peiyu.core.checks import refusal_text
 from peiyu.core.errors import DomainError, NotFound, PermissionDenied
 
-from .. import selectors as app_selectors
 from ..models import Application, ExpertScore
 from ..rules import panels as panel_rules
 from ..selectors import panels as selectors
+from ..selectors import scope as app_selectors
 from ..selectors.actions import panel_allowed_actions, panel_member_allowed_actions
 from ..services import panels as services
-from ..services import review
+from ..services import review, scores
 
 DEFAULT_PANEL_SIZE = 5  # the form's initial value only (JOURNEYS 3); the official chooses the size
 
@@ -70,7 +71,7 @@ def _apply_error(form: forms.Form, exc: DomainError) -> None:
                 form.add_error(field, msg)
                 placed = True
     if not placed or exc.message:
-        form.add_error(None, exc.message + (f"（{exc.rule}）" if exc.rule else ""))
+        form.add_error(None, refusal_text(exc, fields=False))
 
 
 def _drawable(actor) -> list[Application]:
@@ -258,7 +259,7 @@ def panel_score(request, pk: int):
         bound_form = ScoreForm(request.POST, prefix=f"a{app.pk}")
         if bound_form.is_valid():
             try:
-                services.score_submit(
+                scores.score_submit(
                     actor=request.user,
                     panel=panel,
                     application=app,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.core.checks import Check
+from peiyu.core.checks import Check, refuse_failed
 from peiyu.core.cleaning import REASON_MAX, clean_dates, clean_reason, clean_texts
 from peiyu.core.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from peiyu.core.models import Decision
@@ -33,7 +33,7 @@ from ..rules import plans as pr
 from ..rules.claims import check_public_texts
 from ..rules.process import needs_opening
 from ..selectors.classes import may_decide_opening
-from . import class_locked
+from .locking import class_locked
 
 S = TrainingClass.Status
 SUBJECT = "training.trainingclass"
@@ -212,12 +212,7 @@ def class_announce(*, actor, klass: TrainingClass) -> TrainingClass:
                 locked=True,
             )
     if refused:
-        raise RuleViolation(
-            "；".join(f"{c.message}（{c.rule}）" for c in refused),
-            rule="/".join(sorted({c.rule for c in refused})),
-            code="announcement_refused",
-            details={"decision": decision.pk, "checks": [c.as_dict() for c in refused]},
-        )
+        refuse_failed(refused, code="announcement_refused", details={"decision": decision.pk})
     klass.refresh_from_db()
     return klass
 

@@ -18,6 +18,7 @@ from peiyu.accounts.models import Org, Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import occupation_by_code
+from peiyu.core.checks import refuse_failed
 from peiyu.core.cleaning import REASON_MAX, clean_dates, clean_money, clean_reason, clean_texts, collect
 from peiyu.core.crypto import blind_index
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
@@ -312,12 +313,7 @@ def plan_file(*, actor, plan: TrainingPlan) -> TrainingPlan:
                 audit_extra=facts,
             )
     if refused:
-        raise RuleViolation(
-            "；".join(f"{c.message}（{c.rule}）" for c in refused),
-            rule="/".join(sorted({c.rule for c in refused})),
-            code="plan_refused",
-            details={"decision": decision.pk, "checks": [c.as_dict() for c in refused]},
-        )
+        refuse_failed(refused, code="plan_refused", details={"decision": decision.pk})
     return locked
 
 

@@ -19,9 +19,10 @@ from peiyu.accounts.scoping import scope_for
 from peiyu.accounts.selectors import role_in_force
 from peiyu.accounts.services import account_open_for_self, require
 from peiyu.audit.services import audit_record
+from peiyu.core.checks import refuse_failed
 from peiyu.core.cleaning import clean_reason, clean_text, collect, mobile_phone, person_name
 from peiyu.core.crypto import blind_index
-from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation
+from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.identifiers import id_birth_date, id_sex, mask_id_number, mask_name, validate_id_number
 from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for
@@ -29,7 +30,7 @@ from peiyu.core.policy import policy_for
 from ..flows import ENROLMENT_FLOW
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import eligibility as el
-from . import class_locked
+from .locking import class_locked
 from .plans import ID_PURPOSE
 
 ENROLLING_STATUSES = (
@@ -261,12 +262,7 @@ def _enrol(actor, klass: TrainingClass, trainee: Trainee, source: str, retired: 
                 enrolment, actor=actor, after={"class": locked.pk, "trainee": trainee.pk, "source": source}
             )
     if refused_decision is not None:
-        raise RuleViolation(
-            "；".join(c.message for c in refused) + "（TRN-8）",
-            rule="TRN-8",
-            code="not_eligible",
-            details={"decision": refused_decision.pk, "checks": [c.as_dict() for c in refused]},
-        )
+        refuse_failed(refused, code="not_eligible", details={"decision": refused_decision.pk})
     return enrolment
 
 

@@ -126,14 +126,14 @@ def test_the_api_creates_announces_and_reports_the_process(training, login_as):
     )
     assert bad.status_code == 200
     refused = c.post(f"/api/v1/training/classes/{data['id']}/announce")
-    assert refused.status_code == 400 and refused.json()["rule"] == "TRN-3"
+    assert refused.status_code == 400 and refused.json()["rules"] == ["TRN-3"]
     c.patch(
         f"/api/v1/training/classes/{data['id']}", json.dumps(class_data()), content_type="application/json"
     )
     ok = c.post(f"/api/v1/training/classes/{data['id']}/announce")
     assert ok.status_code == 200 and ok.json()["status"] == "announced"
     start = c.post(f"/api/v1/training/classes/{data['id']}/start")
-    assert start.status_code == 400 and start.json()["rule"] == "TRN-12"
+    assert start.status_code == 400 and start.json()["rules"] == ["TRN-12"]
     assert c.get("/api/v1/training/classes").json()["items"][0]["number"] == data["number"]
     other = login_as(training.sy_inst_admin)
     assert other.get(f"/api/v1/training/classes/{data['id']}").status_code == 404

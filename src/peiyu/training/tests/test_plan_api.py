@@ -91,7 +91,7 @@ def test_api_fujian_online_share_refused_with_trn4_then_filed_at_the_cap(trainin
     r = _send(c, "post", f"{BASE}/plans/{plan_id}/file")
     assert r.status_code == 400
     err = r.json()
-    assert err["rule"] == "TRN-4" and "40%" in err["message"]
+    assert err["rules"] == ["TRN-4"] and "40%" in err["message"]
     assert [ch["rule"] for ch in err["details"]["checks"]] == ["TRN-4"]
     detail = c.get(f"{BASE}/plans/{plan_id}").json()
     assert detail["status"] == "draft" and detail["decision"]["outcome"] == "refused"

@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
@@ -34,13 +34,6 @@ def _say(request, exc: DomainError) -> None:
     messages.error(request, refusal_text(exc))
 
 
-def _or_404(getter, *args):
-    try:
-        return getter(*args)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 # --- sessions of a class -------------------------------------------------------------------------------------
 
 SESSION_FIELDS = ("topic", "mode", "kind", "starts_at", "ends_at", "venue", "teacher")
@@ -48,7 +41,7 @@ SESSION_FIELDS = ("topic", "mode", "kind", "starts_at", "ends_at", "venue", "tea
 
 @require_http_methods(["GET", "POST"])
 def class_sessions(request, pk):
-    klass = _or_404(sel.class_get_for, request.user, pk)
+    klass = sel.class_get_for(request.user, pk)
     manages = sel.class_managed_by(request.user, klass)
     values: dict[str, Any] = {"mode": "offline", "kind": "theory"}
     errors: dict[str, list[str]] = {}
@@ -89,7 +82,7 @@ def class_sessions(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def session_detail(request, pk):
-    session = _or_404(sel.session_get_for, request.user, pk)
+    session = sel.session_get_for(request.user, pk)
     klass = session.klass
     manages = sel.class_managed_by(request.user, klass)
     if request.method == "POST":
@@ -222,7 +215,7 @@ def anomaly_list(request):
 
 @require_POST
 def anomaly_resolve(request, pk):
-    anomaly = _or_404(sel.anomaly_get_for, request.user, pk)
+    anomaly = sel.anomaly_get_for(request.user, pk)
     try:
         anomaly_svc.anomaly_resolve(
             actor=request.user,

@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.scoping import scope_for
+from peiyu.core.checks import refusal_text
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.policy import region_prefix
 
 from ..models import Inspection, TrainingClass, TrainingPlan
 from ..selectors import classes as sel
-from ..selectors import plan_get_for, plans_visible_to
+from ..selectors.scope import plan_get_for, plans_visible_to
 from ..services import classes as svc
 from ..services.inspections import inspection_record
 
@@ -41,9 +42,7 @@ FORM_FIELDS = (
 
 
 def _say(request, exc: DomainError) -> None:
-    details = [m for ms in exc.fields.values() for m in ms if m not in exc.message]
-    text = "；".join([exc.message, *details])
-    messages.error(request, text + (f"（{exc.rule}）" if exc.rule and exc.rule not in text else ""))
+    messages.error(request, refusal_text(exc))
 
 
 def _detail(klass: TrainingClass) -> HttpResponseRedirect:

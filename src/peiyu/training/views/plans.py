@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from peiyu.accounts.scoping import capabilities_of
-from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.checks import refusal_text
+from peiyu.core.errors import DomainError
 
-from .. import selectors
 from ..models import CertType, TrainingPlan
 from ..selectors import plans as plan_sel
+from ..selectors import scope as selectors
 from ..services import plans as svc
 from . import plan_teachers
 
@@ -59,10 +60,7 @@ TEXT_FIELDS = (
 
 
 def _plan(request, pk) -> TrainingPlan:
-    try:
-        return selectors.plan_get_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.plan_get_for(request.user, pk)  # NotFound: the 404 page (core's middleware)
 
 
 def _institution(request):
@@ -77,7 +75,7 @@ def _errors_of(exc: DomainError) -> dict[str, list[str]]:
 
 
 def _message_of(exc: DomainError) -> str:
-    return exc.message + (f"（{exc.rule}）" if exc.rule and exc.rule not in exc.message else "")
+    return refusal_text(exc, fields=False)
 
 
 # --- list --------------------------------------------------------------------------------------------------
