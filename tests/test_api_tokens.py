@@ -185,3 +185,10 @@ def test_an_official_session_without_totp_is_401_on_writes(world, settings):
     client.force_login(world.sy_official)
     response = client.post("/api/v1/tokens", data=json.dumps({"name": "x"}), content_type="application/json")
     _chinese_refusal(response, 401, "not_authenticated")
+
+
+def test_the_api_docs_send_the_csrf_token_for_session_calls(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.sy_inst_admin)
+    page = client.get("/api/v1/docs").content.decode()
+    assert 'data-api-csrf="true"' in page

@@ -33,7 +33,9 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self) -> None:
-        super().__init__(csrf=False)  # checked below, once the session is known to be signed in
+        # csrf=True makes the API docs send the CSRF token; the check itself is in __call__ (ninja's
+        # own, in _get_key, would run before the session is known and refuse token clients)
+        super().__init__(csrf=True)
 
     def __call__(self, request: HttpRequest) -> Any:
         if request.headers.get("Authorization", "").lower().startswith("bearer "):
