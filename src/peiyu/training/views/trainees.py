@@ -35,13 +35,6 @@ def _retired(value) -> bool | None:
     )
 
 
-def _class(request, pk) -> TrainingClass:
-    try:
-        return sel.roster_class_get_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 def _roster_context(request, klass: TrainingClass, **extra):
     _klass, enrolments = sel.class_roster(request.user, klass.pk)
     rows = list(enrolments[: ROSTER_LIMIT + 1])
@@ -66,7 +59,7 @@ def _roster_context(request, klass: TrainingClass, **extra):
 @require_http_methods(["GET", "POST"])
 def class_roster(request, pk):
     """The roster; POST adds one person (registering them when new) and enrols them."""
-    klass = _class(request, pk)
+    klass = sel.roster_class_get_for(request.user, pk)
     if request.method == "GET":
         return render(request, "training/trainees_roster.html", _roster_context(request, klass))
     data = {name: request.POST.get(name, "").strip() for name in PERSON_FIELDS}
@@ -80,9 +73,9 @@ def class_roster(request, pk):
             source="institution",
             retired=_retired(data["retired"]),
         )
+    except NotFound:
+        raise
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
         errors = dict(exc.fields or {})
         errors.setdefault("form", [exc.message])
         ctx = _roster_context(request, klass, data=data, errors=errors)
@@ -93,7 +86,7 @@ def class_roster(request, pk):
 
 @require_POST
 def class_roster_import(request, pk):
-    klass = _class(request, pk)
+    klass = sel.roster_class_get_for(request.user, pk)
     try:
         imp = imports.roster_import_start(
             actor=request.user,
@@ -101,9 +94,9 @@ def class_roster_import(request, pk):
             uploaded_file=request.FILES.get("file"),
             mode=request.POST.get("mode", ""),
         )
+    except NotFound:
+        raise
     except DomainError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
         errors = dict(exc.fields or {})
         errors.setdefault("form", [exc.message])
         ctx = _roster_context(request, klass, import_errors=errors)
@@ -111,16 +104,9 @@ def class_roster_import(request, pk):
     return HttpResponseRedirect(reverse("training:roster_import_detail", args=[imp.pk]))
 
 
-def _import(request, pk) -> RosterImport:
-    try:
-        return sel.roster_import_get_for(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 @require_GET
 def roster_import_detail(request, pk):
-    imp = _import(request, pk)
+    imp = sel.roster_import_get_for(request.user, pk)
     running = imp.status in (RosterImport.Status.PENDING, RosterImport.Status.RUNNING)
     ctx = {"imp": imp, "running": running, "klass": imp.klass}
     if request.headers.get("HX-Request"):
@@ -130,7 +116,7 @@ def roster_import_detail(request, pk):
 
 @require_GET
 def roster_import_report(request, pk):
-    imp = _import(request, pk)
+    imp = sel.roster_import_get_for(request.user, pk)
     report = RosterImport.objects.filter(pk=imp.pk).values_list("error_report", flat=True).first()
     if not report:
         raise Http404(_("该次导入没有错误报告"))
@@ -141,11 +127,8 @@ def roster_import_report(request, pk):
 
 @require_GET
 def class_roster_export(request, pk):
-    klass = _class(request, pk)
-    try:
-        content = imports.roster_export(actor=request.user, klass=klass)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    klass = sel.roster_class_get_for(request.user, pk)
+    content = imports.roster_export(actor=request.user, klass=klass)
     return attachment(content, f"花名册-{klass.number}.xlsx", XLSX, f"roster-{klass.number}.xlsx")
 
 
@@ -180,8 +163,8 @@ def enrolment_withdraw(request, pk):
         services.enrolment_withdraw(
             actor=request.user, enrolment=enrolment, reason=request.POST.get("reason", "")
         )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, "；".join(m for ms in (exc.fields or {}).values() for m in ms) or exc.message)
         if sel.may_manage_class(request.user, enrolment.klass):
