@@ -43,6 +43,11 @@ def test_pages_load_under_the_policy_without_violations(page, live_server, scree
     missing = page.goto(f"{live_server.url}/occupations/9-99-99-99/")
     assert missing is not None and missing.status == 404
 
+    # Django's admin (its own templates and scripts)
+    admin = page.goto(f"{live_server.url}/admin/login/")
+    assert admin is not None and admin.ok
+    page.locator("#login-form").wait_for()
+
     # the API docs render from ninja's static files under the policy
     page.goto(f"{live_server.url}/api/v1/docs")
     page.locator(".swagger-ui .info .title").wait_for()
