@@ -1,5 +1,1 @@
 """peiyu (培育)."""
-
-from .config.celery import app as celery_app
-
-__all__ = ["celery_app"]

@@ -1,11 +1,11 @@
-"""Celery app. With CELERY_BROKER_URL (or REDIS_URL) set, workers run tasks; without, tasks run
-in-process (CELERY_TASK_ALWAYS_EAGER), so the embedded default needs no Redis."""
+"""The Celery app for workers and beat (`celery -A peiyu` finds it through peiyu/celery.py): Django's
+settings module defaults to the development one, as for every other entry point. The app itself is
+core.jobs (created when Django starts, so web processes and commands queue on the same app)."""
 
 import os
 
-from celery import Celery
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peiyu.config.settings.dev")
-app = Celery("peiyu")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+
+from peiyu.core.jobs import app  # after the settings default
+
+__all__ = ["app"]

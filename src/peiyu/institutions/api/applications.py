@@ -14,8 +14,8 @@ from peiyu.core.models import Decision
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import CheckOut, Id, PathId, check_out
 
-from .. import selectors
 from ..models import Application
+from ..selectors import scope as selectors
 from ..selectors.actions import application_allowed_actions
 from ..selectors.review import form_display
 from ..services import applications as app_services

@@ -17,8 +17,8 @@ from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
-from .. import selectors
 from ..models import Application, Call, Kind, Objection, PublicNotice
+from ..selectors import scope as selectors
 from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
 from ..services import notices as services
 from ..services.review import actor_may_act

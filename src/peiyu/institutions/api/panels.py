@@ -12,8 +12,8 @@ from peiyu.core.errors import NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
-from .. import selectors as app_selectors
 from ..selectors import panels as selectors
+from ..selectors import scope as app_selectors
 from ..selectors.actions import panel_allowed_actions, panel_member_allowed_actions
 from ..services import panels as services
 

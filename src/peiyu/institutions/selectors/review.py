@@ -10,7 +10,7 @@ from peiyu.core.identifiers import mask_id_number
 
 from ..models import Application, ReviewAction
 from ..rules.forms import FORMS, form_key_for
-from . import actor_may_act, applications_visible_to
+from .scope import actor_may_act, applications_visible_to
 
 
 def _display(f, value: Any, full: bool) -> Any:

@@ -8,7 +8,7 @@ import pytest
 from peiyu.core.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.institutions.models import Application, ReviewAction
-from peiyu.institutions.selectors import application_get_for
+from peiyu.institutions.selectors.scope import application_get_for
 from peiyu.institutions.services import applications as apps
 from peiyu.institutions.services import review
 

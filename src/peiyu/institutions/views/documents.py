@@ -16,9 +16,9 @@ from peiyu.core.documents.pdf import PDF_CONTENT_TYPE
 from peiyu.core.documents.xlsx import XLSX_CONTENT_TYPE
 from peiyu.core.http import attachment
 
-from .. import selectors
 from ..documents import forms, letters, notices, receipts, values
 from ..models import Listing, ReviewAction
+from ..selectors import scope as selectors
 
 
 def _application(request, pk):

@@ -17,7 +17,7 @@ from peiyu.core.schemas import Id, PathId
 
 from ..models import Inspection, TrainingClass
 from ..selectors import classes as sel
-from ..selectors import plan_get_for
+from ..selectors.scope import plan_get_for
 from ..services import classes as svc
 from ..services.inspections import inspection_record
 

@@ -14,9 +14,9 @@ from peiyu.core.errors import PermissionDenied
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import DecisionOut, Id, PathId, decision_out
 
-from .. import selectors
 from ..models import Teacher, TrainingPlan
 from ..selectors import plans as plan_sel
+from ..selectors import scope as selectors
 from ..services import plans as svc
 
 router = Router(tags=["training"])

@@ -12,8 +12,8 @@ from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_name
 
 from ..models import Anomaly, Attendance, Enrolment, TrainingClass, TrainingSession
-from . import class_q, manages_class
 from .classes import class_get_for
+from .scope import class_q, manages_class
 
 class_managed_by = manages_class
 

@@ -15,7 +15,7 @@ from peiyu.core.models import Decision, TransitionLog
 
 from ..models import CertType, Enrolment, Inspection, TraineeEvaluation, TrainingClass
 from ..rules.process import ProcessFacts, Step, needs_opening, process_steps
-from . import class_q, manages_class
+from .scope import class_q, manages_class
 
 S = TrainingClass.Status
 PUBLIC_STATUSES = (S.ANNOUNCED, S.OPENING, S.RUNNING)

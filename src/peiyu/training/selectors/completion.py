@@ -18,9 +18,9 @@ from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_id_number, mask_name
 
 from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingCertificate, TrainingClass, TrainingReport
-from . import class_q
-from . import manages_class as manages_class  # re-exported for the completion views
 from .classes import class_get_for, classes_visible_to
+from .scope import class_q
+from .scope import manages_class as manages_class  # re-exported for the completion views
 
 
 def _get(qs: QuerySet, pk) -> Any:
@@ -33,7 +33,7 @@ def _get(qs: QuerySet, pk) -> Any:
 # --- classes -------------------------------------------------------------------------------------------
 
 
-# one class scope for all of training (selectors.class_q)
+# one class scope for all of training (selectors.scope.class_q)
 completion_classes_visible_to = classes_visible_to
 completion_class_get_for = class_get_for
 

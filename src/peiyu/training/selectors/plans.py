@@ -23,7 +23,7 @@ from peiyu.institutions.selectors.training_listings import training_listings_of
 
 from ..models import CertType, Teacher, TitleLevel, TrainingPlan
 from ..rules import plans as pr
-from . import plans_visible_to, teachers_visible_to
+from .scope import plans_visible_to, teachers_visible_to
 
 PLAN_SUBJECT = "training.trainingplan"
 PROGRAMME_LABELS = {

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from peiyu.core.errors import NotFound
 
 from ..models import Enrolment, RosterImport, Trainee, TrainingClass
-from . import _training_scope, manages_class
 from .classes import class_get_for, classes_visible_to
+from .scope import _training_scope, manages_class
 
 
 def _int(value) -> int:

@@ -25,7 +25,7 @@ from peiyu.core.models import Decision
 from ..flows import CERTIFICATE_FLOW
 from ..models import Enrolment, TrainingCertificate, TrainingClass
 from ..selectors.completion import certificate_can_revoke
-from . import class_locked
+from .locking import class_locked
 
 PREFIX = "PX"
 SEQ_DIGITS = 6

@@ -26,8 +26,8 @@ from peiyu.core.policy import policy_for
 from ..flows import CLASS_FLOW, ENROLMENT_FLOW
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import completion as cr
-from . import class_locked
 from .certificates import certificate_revoke, certificates_issue  # noqa: F401 - part of this area's API
+from .locking import class_locked
 from .reports import report_create
 
 ID_PURPOSE = "person_id_number"

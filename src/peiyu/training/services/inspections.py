@@ -17,7 +17,7 @@ from ..flows import INSPECTION_FLOW
 from ..models import Inspection, TrainingClass
 from ..rules.process import inspection_kind_allowed
 from ..selectors.classes import may_inspect
-from . import class_locked
+from .locking import class_locked
 
 INSPECTABLE = (TrainingClass.Status.RUNNING, TrainingClass.Status.COMPLETED)
 

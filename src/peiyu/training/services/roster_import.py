@@ -38,8 +38,8 @@ from ..flows import ROSTER_IMPORT_FLOW
 from ..models import RosterImport, TrainingClass
 from ..rules import eligibility as el
 from ..rules import roster as rr
-from . import class_locked
 from . import roster_bulk as bulk
+from .locking import class_locked
 from .plans import ID_PURPOSE
 from .roster_export import roster_export  # noqa: F401 - the roster's other file operation
 from .trainees import (

@@ -11,8 +11,8 @@ from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.identifiers import id_with_check
 from peiyu.core.models import Decision
 from peiyu.institutions.models import Listing
-from peiyu.training import selectors
 from peiyu.training.models import TrainingPlan
+from peiyu.training.selectors import scope as selectors
 from peiyu.training.services import plans as svc
 
 from .conftest import AI, ELECTRICIAN

@@ -1,0 +1,66 @@
+"""Reads of the training app, scoped (DESIGN conventions §5): an institution sees its own records, the
+province and the city of a plan's training region see it (TRN-2: filed with both, who can query it),
+an industry authority sees the industry-led plans it supervises (TRN-12). Out of scope is 404."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from peiyu.accounts.scoping import scope_for
+from peiyu.core.errors import NotFound
+
+from ..models import CertType, Teacher, TrainingClass, TrainingPlan
+
+
+def _training_scope(actor, *, org: str, region: str) -> tuple[Q, Q]:
+    """(what the institution manages, what officials supervise) for records whose institution id is
+    at `org` and whose region code is at `region`."""
+    manage, supervise = scope_for(actor, "training.manage"), scope_for(actor, "training.supervise")
+    return (
+        manage.q(org=org) if manage.granted else Q(pk__in=[]),
+        supervise.q(region=region) if supervise.granted else Q(pk__in=[]),
+    )
+
+
+def plans_visible_to(actor) -> QuerySet[TrainingPlan]:
+    own, supervised = _training_scope(actor, org="institution_id", region="region_id")
+    org_id = getattr(actor, "primary_org_id", None)
+    if org_id and scope_for(actor, "training.supervise").granted:
+        supervised |= Q(supervising_authority_id=org_id)
+    # a draft is the institution's own until it is filed
+    q = own | (supervised & ~Q(status=TrainingPlan.Status.DRAFT))
+    return TrainingPlan.objects.filter(q).select_related("institution", "listing", "region", "decision")
+
+
+def plan_get_for(actor, plan_id) -> TrainingPlan:
+    try:
+        return plans_visible_to(actor).get(pk=int(plan_id))
+    except (TrainingPlan.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def teachers_visible_to(actor) -> QuerySet[Teacher]:
+    own, supervised = _training_scope(actor, org="institution_id", region="institution__region_id")
+    return Teacher.objects.filter(own | supervised).select_related("institution")
+
+
+def class_q(actor, prefix: str = "") -> Q:
+    """The classes the actor may see, as a filter on the model that reaches the class through `prefix`
+    ('' for the class itself, 'klass__', 'enrolment__klass__'): the institution's own classes; once a
+    class is out of draft, the officials of its region (TRN-2, ACT-8) and, for an industry-led plan,
+    the industry authority that supervises it (TRN-12). Every training read about a class uses this."""
+    own, supervised = _training_scope(actor, org=f"{prefix}plan__institution_id", region=f"{prefix}region_id")
+    org_id = getattr(actor, "primary_org_id", None)
+    if org_id and scope_for(actor, "training.supervise").granted:
+        supervised |= Q(
+            **{
+                f"{prefix}plan__supervising_authority_id": org_id,
+                f"{prefix}plan__cert_type": CertType.INDUSTRY,
+            }
+        )
+    return own | (supervised & ~Q(**{f"{prefix}status": TrainingClass.Status.DRAFT}))
+
+
+def manages_class(actor, klass: TrainingClass) -> bool:
+    """Whether the actor manages the class's institution (training.manage)."""
+    return klass.plan.institution_id in scope_for(actor, "training.manage").org_ids
