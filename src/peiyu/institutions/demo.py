@@ -20,7 +20,8 @@ from .models import Application, Call, Listing, ListingPeriod, ListingVolume, Ob
 from .rules.forms import REQUIRED_ATTACHMENTS
 from .rules.listings import validity_end
 from .services import applications as apps
-from .services import expiry, notices, panels, review, terminations
+from .services import experts as expert_services
+from .services import expiry, notices, panels, review, scores, terminations
 from .services import listings as lst
 from .services.calls import call_create, calls_load
 
@@ -252,7 +253,7 @@ def _panel_done(
         if member.status == "declined" or member.expert.user is None:
             continue
         for i, app in enumerate(applications):
-            panels.score_submit(
+            scores.score_submit(
                 actor=member.expert.user,
                 panel=panel,
                 application=app,
@@ -349,7 +350,7 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
         user = users.get(username) or _user_for(orgs["platform"], username, name, "expert")
         experts[username] = user
         employer_org = Org.objects.filter(name=employer).first()
-        panels.expert_create(
+        expert_services.expert_create(
             actor=ln_off,
             name=name,
             employer=employer_org,
@@ -520,7 +521,7 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
         start=1,
     ):
         experts[f"expert_cd{i}"] = _user_for(orgs["platform"], f"expert_cd{i}", name, "expert")
-        panels.expert_create(
+        expert_services.expert_create(
             actor=cdc_off,
             name=name,
             employer_name=employer,

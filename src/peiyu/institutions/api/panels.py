@@ -16,6 +16,7 @@ from ..selectors import panels as selectors
 from ..selectors import scope as app_selectors
 from ..selectors.actions import panel_allowed_actions, panel_member_allowed_actions
 from ..services import panels as services
+from ..services import scores
 
 router = Router(tags=["专家评议"])
 
@@ -255,7 +256,7 @@ def score_submit(request, panel_id: PathId, payload: ScoreIn):
     application = member.panel.applications.filter(pk=payload.application).first()
     if application is None:
         raise NotFound()
-    score = services.score_submit(
+    score = scores.score_submit(
         actor=request.user,
         panel=member.panel,
         application=application,

@@ -171,22 +171,22 @@ def objection_allowed_actions(actor, objection: Objection) -> list[str]:
 
 def panel_allowed_actions(actor, panel: Panel) -> list[str]:
     """close for the officials of the organising body."""
-    from ..services.panels import _is_pool_official
+    from ..services.experts import is_pool_official
 
-    owner = _is_pool_official(actor, panel.owner_id)
+    owner = is_pool_official(actor, panel.owner_id)
     return allowed(PANEL_FLOW, panel, lambda _action: owner)
 
 
 def panel_member_allowed_actions(actor, member: PanelMember, panel: Panel | None = None) -> list[str]:
     """decline for the expert or the organising officials while the panel is open; accept (by
     scoring) for the expert."""
-    from ..services.panels import _is_expert, _is_pool_official
+    from ..services.experts import is_expert, is_pool_official
 
     panel = panel or member.panel
     if panel.status != Panel.Status.OPEN:
         return []
-    expert = _is_expert(actor, member.expert)
-    official = _is_pool_official(actor, panel.owner_id)
+    expert = is_expert(actor, member.expert)
+    official = is_pool_official(actor, panel.owner_id)
 
     def permits(action: Action) -> bool:
         if action.name == "accept":

@@ -1,219 +1,45 @@
-"""Writes of the expert review (SEL-8, 000 Art. 7(3)): the expert pool, the panel draw with recusal and a
-recorded seed, declines with reproducible replacement, the experts' confidential scores and votes, and
-closing the panel so the review step can pass (services.review reads the result as a reference).
-
-Who: the officials of the pool owner (the body whose route holds the expert-review step) manage the pool
-and run panels; an expert acts only on their own membership and scores (capability `expert.review`)."""
+"""Writes of the expert panels (SEL-8, 000 Art. 7(3)): a declared conflict that recuses an expert from
+the open panels, the draw with recusal and a recorded seed, declines with reproducible replacement, the
+reproduction check, and closing the panel so the review step can pass (services.review reads the result
+as a reference). The pool and who may act are in services.experts, the scores in services.scores."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.accounts.models import Org, Region
-from peiyu.accounts.scoping import scope_for
-from peiyu.accounts.services import require
+from peiyu.accounts.models import Org
 from peiyu.audit.services import audit_record
-from peiyu.catalogs.selectors import occupation_alias_map
 from peiyu.core.errors import (
     Conflict,
     InvalidInput,
     InvalidTransition,
     NotFound,
-    PermissionDenied,
     RuleViolation,
 )
-from peiyu.core.identifiers import validate_uscc
 
 from ..flows import PANEL_FLOW, PANEL_MEMBER_FLOW
 from ..models import Application, Expert, ExpertScore, Panel, PanelMember
 from ..rules import panels as rules
+from .experts import (
+    alias_map,
+    applicant_facts,
+    clean_usccs,
+    expert_facts,
+    is_expert,
+    is_pool_official,
+    pool,
+    require_owner,
+)
 from .review import require_step
 
 M = PanelMember.Status
 MAX_PANEL_SIZE = 99  # a sanity bound of the form, not a policy figure
 MAX_SEED_LENGTH = 64  # Panel.seed
-MAX_COMMENT_LENGTH = 2000
-
-
-# --- who ---------------------------------------------------------------------------------------------------
-
-
-def _pool_org(actor) -> Org:
-    """The actor's organisation, if the actor is an official of a body that keeps an expert pool."""
-    org = getattr(actor, "primary_org", None)
-    if org is not None:
-        for cap in rules.POOL_CAPABILITIES:
-            scope = scope_for(actor, cap)
-            if scope.granted and (scope.national or (org.region_id and scope.covers_region(org.region_id))):
-                return org
-    raise PermissionDenied("只有专家库管理单位的工作人员可以管理专家库和专家组", code="not_pool_manager")
-
-
-def _is_pool_official(actor, org_id: int | None) -> bool:
-    try:
-        return _pool_org(actor).pk == org_id
-    except PermissionDenied:
-        return False
-
-
-def _is_expert(actor, expert: Expert) -> bool:
-    return (
-        expert.user_id is not None
-        and getattr(actor, "pk", None) == expert.user_id
-        and scope_for(actor, "expert.review").granted
-    )
-
-
-def _require_owner(actor, panel: Panel) -> None:
-    """Only the officials of the organising body act on a panel; to anyone else it does not exist."""
-    if not _is_pool_official(actor, panel.owner_id):
-        raise NotFound()
-
-
-# --- facts for the pure rules ---------------------------------------------------------------------------------
-
-
-def _alias_map() -> dict[str, str]:
-    """2021 standard codes → 2022 classification codes, so an expert filed under the old code still
-    counts for the occupation (CAT-1)."""
-    return occupation_alias_map()
-
-
-def _expert_facts(expert: Expert, aliases: dict[str, str]) -> rules.ExpertFacts:
-    fields = [str(f) for f in (expert.fields or [])]
-    fields += [aliases[f] for f in fields if f in aliases]
-    return rules.ExpertFacts(
-        id=expert.pk,
-        name=expert.name,
-        employer_id=expert.employer_id,
-        employer_name=expert.employer_name or (expert.employer.name if expert.employer_id else ""),
-        employer_uscc=expert.employer.uscc if expert.employer_id else None,
-        fields=tuple(fields),
-        conflict_org_ids=frozenset(o.pk for o in expert.conflicts.all()),
-        conflict_usccs=frozenset(str(u).strip().upper() for u in (expert.conflict_usccs or []) if u),
-        active=expert.active,
-    )
-
-
-def _applicant_facts(apps: Sequence[Application]) -> list[rules.ApplicantFacts]:
-    related = {
-        app.pk: [str(u).strip().upper() for u in (app.form or {}).get("related_usccs") or [] if u]
-        for app in apps
-    }
-    wanted = sorted({u for us in related.values() for u in us})
-    org_by_uscc = dict(Org.objects.filter(uscc__in=wanted).values_list("uscc", "pk")) if wanted else {}
-    return [
-        rules.ApplicantFacts(
-            application=app.number,
-            org_id=app.institution_id,
-            name=app.institution.name,
-            occupation_code=app.occupation_code,
-            uscc=app.institution.uscc,
-            related_usccs=frozenset(related[app.pk]),
-            related_org_ids=frozenset(org_by_uscc[u] for u in related[app.pk] if u in org_by_uscc),
-        )
-        for app in apps
-    ]
-
-
-def _pool(org: Org):
-    return Expert.objects.filter(pool_owner=org).select_related("employer").prefetch_related("conflicts")
-
-
-# --- the pool ----------------------------------------------------------------------------------------------------
-
-
-def _clean_usccs(values: Iterable[str] | None, field: str, errors: dict[str, list[str]]) -> list[str]:
-    out: list[str] = []
-    for value in values or []:
-        if not str(value or "").strip():
-            continue
-        try:
-            code = validate_uscc(str(value), field=field)
-        except InvalidInput as exc:
-            errors.setdefault(field, []).append(f"{value}：{exc.message}")
-            continue
-        if code not in out:
-            out.append(code)
-    return out
-
-
-def expert_create(
-    *,
-    actor,
-    name: str,
-    employer: Org | None = None,
-    employer_name: str = "",
-    title: str = "",
-    fields: Iterable[str] = (),
-    conflicts: Iterable[Org] = (),
-    conflict_usccs: Iterable[str] = (),
-    region_code: str | None = None,
-    user=None,
-) -> Expert:
-    """Add an expert to the actor's organisation's pool (SEL-8) with fields and declared conflicts."""
-    owner = _pool_org(actor)
-    errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = ["请填写专家姓名"]
-    employer_name = (employer_name or "").strip() or (employer.name if employer else "")
-    if not employer_name:
-        errors["employer_name"] = ["请填写工作单位"]
-    codes = [str(f).strip() for f in fields or [] if str(f or "").strip()]
-    if not codes:
-        errors["fields"] = ["请至少填写一个专业领域（职业编码）"]
-    elif bad := rules.validate_fields(codes):
-        errors["fields"] = [
-            f"职业编码“{c}”格式不正确，应为 2-02-38-01 形式（也可填写 2-02-38 表示整个小类）" for c in bad
-        ]
-    usccs = _clean_usccs(conflict_usccs, "conflict_usccs", errors)
-    region = None
-    if region_code:
-        region = Region.objects.filter(pk=region_code).first()
-        if region is None:
-            errors["region_code"] = [f"行政区划代码 {region_code} 不存在"]
-    if user is not None and Expert.objects.filter(user=user).exists():
-        errors["user"] = ["该用户已登记为专家"]
-    if errors:
-        raise InvalidInput("专家信息有误", fields=errors, rule="SEL-8")
-    with transaction.atomic():
-        expert = Expert.objects.create(
-            user=user,
-            name=name,
-            employer=employer,
-            employer_name=employer_name,
-            title=(title or "").strip(),
-            fields=list(dict.fromkeys(codes)),
-            conflict_usccs=usccs,
-            region=region,
-            pool_owner=owner,
-        )
-        conflict_orgs = list(conflicts or [])
-        if conflict_orgs:
-            expert.conflicts.set(conflict_orgs)
-        audit_record(
-            actor,
-            "expert.created",
-            expert,
-            after={
-                "name": name,
-                "employer": employer.pk if employer else None,
-                "employer_name": employer_name,
-                "fields": expert.fields,
-                "conflicts": sorted(o.pk for o in conflict_orgs),
-                "conflict_usccs": usccs,
-                "pool_owner": owner.pk,
-                "user": getattr(user, "pk", None),
-            },
-        )
-    return expert
 
 
 def expert_declare_conflict(
@@ -222,12 +48,12 @@ def expert_declare_conflict(
     """The expert (or the pool owner for them) declares a unit they must not review (主动回避). If the
     expert already sits on an open panel that reviews that unit, they leave it and the next candidate
     of the recorded order replaces them."""
-    if not (_is_expert(actor, expert) or _is_pool_official(actor, expert.pool_owner_id)):
+    if not (is_expert(actor, expert) or is_pool_official(actor, expert.pool_owner_id)):
         raise NotFound()
     errors: dict[str, list[str]] = {}
     if org is None and not (uscc or "").strip():
         errors["org"] = ["请选择回避单位或填写其统一社会信用代码"]
-    codes = _clean_usccs([uscc] if uscc else [], "uscc", errors)
+    codes = clean_usccs([uscc] if uscc else [], "uscc", errors)
     if errors:
         raise InvalidInput("回避单位信息有误", fields=errors, rule="SEL-8")
     with transaction.atomic():
@@ -258,16 +84,16 @@ def expert_declare_conflict(
 
 
 def _recuse_from_open_panels(actor, expert: Expert) -> None:
-    aliases = _alias_map()
-    fresh = _pool(expert.pool_owner).get(pk=expert.pk)
-    facts = _expert_facts(fresh, aliases)
+    aliases = alias_map()
+    fresh = pool(expert.pool_owner).get(pk=expert.pk)
+    facts = expert_facts(fresh, aliases)
     memberships = PanelMember.objects.filter(expert=expert, panel__status=Panel.Status.OPEN).exclude(
         status=M.DECLINED
     )
     for member in memberships.select_related("panel"):
         panel = Panel.objects.select_for_update().get(pk=member.panel_id)
         apps = list(panel.applications.select_related("institution").order_by("pk"))
-        reasons = [r for a in _applicant_facts(apps) for r in rules.recusal_reasons(facts, a)]
+        reasons = [r for a in applicant_facts(apps) for r in rules.recusal_reasons(facts, a)]
         if not reasons:
             continue
         reason = "申报回避：" + "；".join(reasons)
@@ -346,9 +172,9 @@ def panel_draw(*, actor, applications: Sequence[Application], size: int, seed: s
                 code="panel_open",
             )
         owner = actor.primary_org
-        aliases = _alias_map()
-        applicants = _applicant_facts(apps)
-        experts = [_expert_facts(e, aliases) for e in _pool(owner)]
+        aliases = alias_map()
+        applicants = applicant_facts(apps)
+        experts = [expert_facts(e, aliases) for e in pool(owner)]
         candidates, excluded = rules.eligible(experts, applicants)
         if len(candidates) < size:
             codes = "、".join(sorted({f"{a.occupation_name}（{a.occupation_code}）" for a in apps}))
@@ -413,17 +239,17 @@ def _redraw(
     order = rules.shuffled(panel.candidates, panel.seed)
     used = set(panel.members.values_list("expert_id", flat=True))
     used |= {e["expert"] for e in panel.excluded if e.get("stage") == "redraw"}
-    applicants = _applicant_facts(apps)
+    applicants = applicant_facts(apps)
     codes = {a.occupation_code for a in applicants}
     skipped: list[dict[str, Any]] = []
     replacement = None
     while (nxt := rules.next_candidate(order, used)) is not None:
         used.add(nxt)
-        expert = _pool(panel.owner).filter(pk=nxt).first()
+        expert = pool(panel.owner).filter(pk=nxt).first()
         if expert is None:
             skipped.append({"expert": nxt, "name": "", "reason": "已不在专家库", "stage": "redraw"})
             continue
-        facts = _expert_facts(expert, aliases)
+        facts = expert_facts(expert, aliases)
         reasons = [r for a in applicants for r in rules.recusal_reasons(facts, a)]
         if not facts.active:
             reasons.insert(0, "已不在库")
@@ -456,7 +282,7 @@ def panel_member_decline(*, actor, member: PanelMember, reason: str) -> PanelMem
     with transaction.atomic():
         panel = Panel.objects.select_for_update().select_related("owner").get(pk=member.panel_id)
         member = PanelMember.objects.select_related("expert").get(pk=member.pk)
-        if not (_is_expert(actor, member.expert) or _is_pool_official(actor, panel.owner_id)):
+        if not (is_expert(actor, member.expert) or is_pool_official(actor, panel.owner_id)):
             raise NotFound()
         if panel.status != Panel.Status.OPEN:
             raise InvalidTransition("专家组评议已结束，不能再谢绝或补抽", code="panel_closed")
@@ -467,7 +293,7 @@ def panel_member_decline(*, actor, member: PanelMember, reason: str) -> PanelMem
         if len(reason) > 200:
             raise InvalidInput("谢绝原因过长", fields={"reason": ["谢绝原因最多 200 个字"]})
         apps = list(panel.applications.select_related("institution").order_by("pk"))
-        replacement = _redraw(panel, member, apps, _alias_map(), actor)
+        replacement = _redraw(panel, member, apps, alias_map(), actor)
         if replacement is None:
             raise RuleViolation(
                 "候选专家已全部抽取，无法补抽。请结束本专家组后重新抽取，或补充专家库。",
@@ -518,82 +344,12 @@ def panel_reproduce_check(panel: Panel) -> dict[str, Any]:
     }
 
 
-# --- scores ------------------------------------------------------------------------------------------------------------
-
-
-def _clean_score(score: Any, vote: Any, comment: Any) -> tuple[Decimal, str, str]:
-    errors: dict[str, list[str]] = {}
-    value: Decimal | None = None
-    try:
-        value = Decimal(str(score).strip()) if score is not None and str(score).strip() != "" else None
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        errors["score"] = ["请填写评分（0–100 之间的数字）"]
-    elif not Decimal(0) <= value <= Decimal(100):
-        errors["score"] = ["评分须在 0–100 之间"]
-    elif value != value.quantize(Decimal("0.1")):
-        errors["score"] = ["评分最多保留一位小数"]
-    if vote not in ExpertScore.Vote.values:
-        errors["vote"] = ["请选择投票意见：推荐、不推荐或弃权"]
-    comment = str(comment or "").strip()
-    if len(comment) > MAX_COMMENT_LENGTH:
-        errors["comment"] = [f"评议意见最多 {MAX_COMMENT_LENGTH} 个字"]
-    if errors:
-        raise InvalidInput("评分有误", fields=errors)
-    assert value is not None
-    return value.quantize(Decimal("0.1")), vote, comment
-
-
-def score_submit(
-    *, actor, panel: Panel, application: Application, score, vote: str, comment: str = ""
-) -> ExpertScore:
-    """An expert's score (0–100) and vote on one application of their open panel. One per member and
-    application; submitting again while the panel is open replaces it. Confidential (SEL-8)."""
-    require(actor, "expert.review")
-    with transaction.atomic():
-        panel = Panel.objects.select_for_update().get(pk=panel.pk)
-        member = (
-            PanelMember.objects.filter(panel=panel, expert__user=actor)
-            .exclude(status=M.DECLINED)
-            .select_related("expert")
-            .first()
-        )
-        if member is None or not panel.applications.filter(pk=application.pk).exists():
-            raise NotFound()
-        if panel.status != Panel.Status.OPEN:
-            raise InvalidTransition("专家组评议已结束，不能再提交或修改评分", code="panel_closed")
-        value, vote, comment = _clean_score(score, vote, comment)
-        existing = ExpertScore.objects.filter(member=member, application=application).first()
-        before = {"score": existing.score, "vote": existing.vote} if existing else None
-        if existing:
-            existing.score, existing.vote, existing.comment = value, vote, comment
-            existing.submitted_at = timezone.now()
-            existing.save(update_fields=["score", "vote", "comment", "submitted_at"])
-            result = existing
-        else:
-            result = ExpertScore.objects.create(
-                member=member, application=application, score=value, vote=vote, comment=comment
-            )
-        if member.status == M.INVITED:
-            PANEL_MEMBER_FLOW.transition(member, M.ACCEPTED, actor=actor, reason="提交评分即确认参加")
-        audit_record(
-            actor,
-            "panel.score_submitted",
-            result,
-            before=before,
-            after={"panel": panel.pk, "application": application.number, "score": value, "vote": vote},
-            region_code=panel.region_code,
-        )
-    return result
-
-
 def panel_close(*, actor, panel: Panel) -> Panel:
     """End the review: every member still on the panel must have scored every application. The
     aggregate per application is recorded; the expert-review step may then pass (services.review)."""
     with transaction.atomic():
         panel = Panel.objects.select_for_update().get(pk=panel.pk)
-        _require_owner(actor, panel)
+        require_owner(actor, panel)
         if panel.status != Panel.Status.OPEN:
             raise InvalidTransition("专家组评议已结束", code="panel_closed")
         members = list(panel.members.exclude(status=M.DECLINED).select_related("expert").order_by("position"))
