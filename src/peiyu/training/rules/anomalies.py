@@ -121,7 +121,7 @@ def overlaps(mine: list[Interval], others: list[Interval]) -> list[Finding]:
                 key = overlap_key(this.klass_id, this.trainee_id, that.klass_id, day)
                 group = groups.get(key)
                 if group is None:
-                    evidence = {
+                    evidence: dict[str, Any] = {
                         "trainee": this.trainee_name,
                         "day": day,
                         "this": _describe(this),

@@ -92,6 +92,7 @@ def online_credit(h: Hours, *, profile: str, max_ratio: Decimal | None) -> Check
         return Check(
             "TRN-4", True, f"政策配置 {profile} 未设定线上学时占比上限，线上学习全部计入", facts, SOURCE_TRN4
         )
+    assert max_ratio is not None, "online_cap is computed from max_ratio: both set or both None"
     percent = (Decimal(max_ratio) * 100).normalize()
     if h.uncredited_online:
         return Check(

@@ -267,6 +267,7 @@ def _ingest(
         if reason:
             errors.append({"index": i, "record_id": row["record_id"], "reason": reason})
         else:
+            assert c is not None  # a missing class has its reason
             wanted.append((i, row, c[0]))
     enrolments = enrolments_of({k for _, _, k in wanted}, {row["index"] for _, row, _ in wanted})
     # read before the write transaction (which holds SQLite's write lock, PostgreSQL's row locks);

@@ -90,7 +90,9 @@ def insert_records(rows: list[tuple]) -> None:
     ORM's bulk_create spends most of a batch's time building model instances and per-value SQL, which
     these plain tuples skip. The values are already what the columns hold."""
     meta = OnlineRecord._meta
-    insert_rows(meta.db_table, [meta.get_field(name).column for name in _RECORD_COLUMNS], rows)
+    # the record's own concrete columns (get_field is typed for relations too)
+    columns = [str(meta.get_field(name).column) for name in _RECORD_COLUMNS]  # type: ignore[union-attr]
+    insert_rows(meta.db_table, columns, rows)
 
 
 def add_minutes(added: dict[int, int]) -> bool:

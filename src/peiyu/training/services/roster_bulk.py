@@ -8,6 +8,7 @@ import base64
 import os
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
@@ -25,6 +26,7 @@ from .trainees import ACTIVE_ENROLMENT
 
 PROGRESS_EVERY = 10_000
 _NORMALISED_ID = re.compile(r"[0-9]{17}[0-9X]")
+_create_encryption_ctx: Callable[..., Any] | None
 try:  # what Cipher.encryptor() calls after its checks; the public path is the fallback
     from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
 
