@@ -39,6 +39,14 @@ class DomainError(Exception):
         """The rule ids as one text ("TRN-1/TRN-10"), None when no rule refuses."""
         return "/".join(self.rules) or None
 
+    @property
+    def text(self) -> str:
+        """The message with the rule ids it does not name yet, for a page ("名额已满（SEL-6）"); the
+        one formatter is peiyu.core.checks.rule_message."""
+        from .checks import rule_message
+
+        return rule_message(self.message, self.rules)
+
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {
             "code": self.code,

@@ -97,3 +97,5 @@ def test_refusal_text_for_a_page_message():
     assert refusal_text(exc, fields=False) == "公开文本含有违规承诺，违反TRN-9。"
     assert refusal_text(RuleViolation("名额已满。", rule="SEL-6")) == "名额已满（SEL-6）"
     assert refusal_text(InvalidInput("信息有误。", fields={"a": ["请填写姓名"]})) == "信息有误；请填写姓名"
+    assert RuleViolation("名额已满。", rule="SEL-6").text == "名额已满（SEL-6）"
+    assert RuleViolation("违反TRN-9", rule="TRN-9").text == "违反TRN-9"

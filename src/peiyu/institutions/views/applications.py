@@ -220,7 +220,7 @@ def attachment_upload(request, pk: int):
             actor=request.user, application=app, purpose=request.POST.get("purpose", ""), uploaded=upload
         )
     except DomainError as exc:
-        messages.error(request, "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "材料已上传")
     return HttpResponseRedirect(reverse("directory:application_detail", args=[app.pk]) + "#attachments")
@@ -258,7 +258,7 @@ def application_submit(request, pk: int):
             signatory=request.POST.get("signatory", ""),
         )
     except DomainError as exc:
-        messages.error(request, "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "已提交。资格检查结果见下方。")
     return HttpResponseRedirect(reverse("directory:application_detail", args=[app.pk]))

@@ -31,7 +31,7 @@ from ..models import Application, Call, Kind, Objection, PublicNotice
 from ..selectors import scope as selectors
 from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
 from ..services import notices as services
-from ..services.applications import call_policy
+from ..services.calls import call_policy
 from ..services.review import actor_may_act, applications_at_step_for
 
 PAGE_SIZE = 20
@@ -190,7 +190,7 @@ def objection_resolve(request, pk: int):
                 resolution=request.POST.get("resolution", ""),
             )
         except DomainError as exc:
-            messages.error(request, "；".join([exc.message, *[m for ms in exc.fields.values() for m in ms]]))
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, _("已处理异议 %(no)s") % {"no": obj.tracking_no})
     return HttpResponseRedirect(reverse("directory:objection_list"))
