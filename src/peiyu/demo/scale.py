@@ -196,12 +196,13 @@ class _Table:
                 self.adapters.append(ops.adapt_datetimefield_value)
             elif isinstance(f, models.JSONField):
                 self.adapters.append(
-                    lambda v, enc=f.encoder: None if v is None else ops.adapt_json_value(v, enc)
+                    # (mypy cannot type a lambda's bound default)
+                    lambda v, enc=f.encoder: None if v is None else ops.adapt_json_value(v, enc)  # type: ignore[misc]
                 )
             elif type(f) in self.PLAIN:
                 self.adapters.append(None)
             else:  # dates, decimals, encrypted text, anything with its own conversion
-                self.adapters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+                self.adapters.append(lambda v, f=f: f.get_db_prep_save(v, connection))  # type: ignore[misc]
         self.columns = [f.column for f in self.fields]
         self.model = model
 
