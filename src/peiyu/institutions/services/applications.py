@@ -19,21 +19,18 @@ from peiyu.core.crypto import decrypt, encrypt
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
-from peiyu.core.policy import Policy, policy_named, region_prefix
+from peiyu.core.policy import region_prefix
 
 from ..flows import APPLICATION_FLOW
-from ..models import Application, Attachment, Call, Kind, Listing
+from ..models import Application, Attachment, Call, Kind
 from ..rules import eligibility as el
-from ..rules.forms import FORMS, REQUIRED_ATTACHMENTS, form_key_for, validate_form, volume_by_year
+from ..rules.forms import FORMS, REQUIRED_ATTACHMENTS, form_key_for, validate_form
+from .calls import call_policy
+from .eligibility import eligibility_checks
 
 S = Application.Status
 
 EDITABLE = (S.DRAFT, S.RETURNED)
-LIVE = (S.IN_REVIEW, S.RETURNED, S.IN_NOTICE, S.HELD, S.APPROVED)
-
-
-def call_policy(call: Call) -> Policy:
-    return policy_named(call.policy_name, on=call.opens_on)
 
 
 def route_for(call: Call, kind: str) -> list[dict[str, Any]]:
@@ -254,129 +251,6 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
         app,
         before={"purpose": attachment.purpose, "sha256": attachment.sha256},
     )
-
-
-# --- eligibility ---------------------------------------------------------------------------------------
-
-
-def eligibility_checks(app: Application, today: dt.date) -> list:
-    """Every check of the submission, pure rules fed with facts from the form and the platform."""
-    call = app.call
-    policy = call_policy(call)
-    key = form_key_for(call.programme, app.kind)
-    form = app.form
-    founded = dt.date.fromisoformat(form["founded_on"]) if form.get("founded_on") else None
-    checks = [
-        el.check_deadline(
-            today=today, opens_on=call.opens_on, deadline=call.deadline, published=call.published
-        ),
-        el.check_levels(levels=app.levels, allowed=call.levels),
-        el.check_excluded(
-            occupation_code=app.occupation_code,
-            occupation_name=app.occupation_name,
-            kind_label=Kind(app.kind).label,
-            excluded=(call.excluded_occupations or {}).get(app.kind, []),
-        ),
-        el.check_duplicate(others=_duplicates(app)),
-        el.check_reapply_ban(bans=_bans(app), today=today),
-        el.check_training_evaluation_conflict(kind=app.kind, conflicts=_conflicts(app)),
-    ]
-    if call.programme == "skill":
-        checks.append(
-            el.check_chengdu_basic(region_code=app.region_id, city_code=policy.region_code, form=form)
-        )
-        checks.append(el.check_chengdu_type(institution_type=app.institution_type, form=form))
-        checks.append(
-            el.check_credit(
-                uscc=form.get("uscc", ""),
-                dishonest_years=[],
-                integrity_flags=integrity_flags(app.institution),
-            )
-        )
-    else:
-        dishonest = [int(r["year"]) for r in form.get("tax_records", []) if r.get("dishonest")]
-        checks.append(
-            el.check_credit(
-                uscc=form.get("uscc", ""),
-                dishonest_years=dishonest,
-                integrity_flags=integrity_flags(app.institution),
-            )
-        )
-        volumes = volume_by_year(key, form)
-        checks.append(
-            el.check_experience(
-                founded_on=founded, volumes=volumes, min_years=policy.get("min_experience_years"), today=today
-            )
-        )
-        checks.append(el.check_scale(volumes=volumes, min_scale=policy.get("min_annual_scale")))
-        checks.append(el.check_founding(founded_on=founded, cutoff=call.founded_on_or_before))
-    return checks
-
-
-def integrity_flags(org: Org) -> list[str]:
-    """Dishonesty recorded on the platform (supervision adds integrity records); a revoked listing counts."""
-    revoked = Listing.objects.filter(institution=org, status=Listing.Status.REMOVED).values_list(
-        "number", flat=True
-    )
-    return [f"目录条目 {n} 已被取消（退出目录）" for n in revoked]
-
-
-def _duplicates(app: Application) -> list[dict]:
-    qs = (
-        Application.objects.filter(
-            call=app.call,
-            institution=app.institution,
-            occupation_code=app.occupation_code,
-            kind=app.kind,
-            status__in=LIVE,
-        )
-        .exclude(pk=app.pk)
-        .select_related("recommender")
-    )
-    return [{"number": o.number, "recommender": o.recommender.name if o.recommender else "—"} for o in qs]
-
-
-def _bans(app: Application) -> list[dict]:
-    qs = Listing.objects.filter(
-        institution=app.institution,
-        kind=app.kind,
-        occupation_code=app.occupation_code,
-        status=Listing.Status.FORFEITED,
-        reapply_banned_until__isnull=False,
-    )
-    return [{"listing": lst.number, "until": lst.reapply_banned_until.isoformat()} for lst in qs]
-
-
-def _related_org_ids(app: Application) -> list[int]:
-    """The institution and the subsidiaries, branches and support units it declared (EVL-9)."""
-    ids = [app.institution_id]
-    usccs = app.form.get("related_usccs") or []
-    if usccs:
-        ids += list(Org.objects.filter(uscc__in=usccs).values_list("pk", flat=True))
-    return ids
-
-
-def _conflicts(app: Application) -> list[dict]:
-    other = Kind.TRAINING if app.kind == Kind.EVALUATION else Kind.EVALUATION
-    orgs = _related_org_ids(app)
-    out = [
-        {"org": lst.institution_name, "ref": f"目录条目 {lst.number}"}
-        for lst in Listing.objects.filter(
-            institution_id__in=orgs,
-            kind=other,
-            occupation_code=app.occupation_code,
-            status__in=[Listing.Status.ACTIVE, Listing.Status.SUSPENDED],
-        )
-    ]
-    out += [
-        {"org": a.institution.name, "ref": f"申报 {a.number}"}
-        for a in Application.objects.filter(
-            institution_id__in=orgs, kind=other, occupation_code=app.occupation_code, status__in=LIVE
-        )
-        .exclude(status=S.APPROVED)
-        .select_related("institution")
-    ]
-    return out
 
 
 def _decision(app: Application, kind: str, outcome: str, checks: list, **extra) -> Decision:

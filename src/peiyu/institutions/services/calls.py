@@ -16,7 +16,7 @@ from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import subject_codes_known
 from peiyu.core.errors import InvalidInput
-from peiyu.core.policy import policy_named
+from peiyu.core.policy import Policy, policy_named
 
 from ..models import Call, Kind
 
@@ -167,3 +167,7 @@ def calls_load(directory: Path = CALL_DIR) -> list[Call]:
             audit_record(None, "call.loaded", call, after={"file": path.name})
         created.append(call)
     return created
+
+
+def call_policy(call: Call) -> Policy:
+    return policy_named(call.policy_name, on=call.opens_on)

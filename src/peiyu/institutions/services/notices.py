@@ -23,7 +23,7 @@ from peiyu.core.numbering import reference_number
 
 from ..flows import APPLICATION_FLOW, OBJECTION_FLOW, PUBLIC_NOTICE_FLOW
 from ..models import Application, Call, Objection, PublicNotice, ReviewAction
-from .applications import call_policy
+from .calls import call_policy
 from .review import _advance, _decide, _locked, _record, actor_may_act, require_step
 
 S = Application.Status

@@ -30,7 +30,8 @@ from ..flows import APPLICATION_FLOW
 from ..models import Application, Listing, QuotaLock, ReviewAction
 from ..selectors.actions import PASSING_STEPS
 from ..selectors.scope import actor_may_act
-from .applications import application_withdraw, call_policy, step_due
+from .applications import application_withdraw, step_due
+from .calls import call_policy
 
 S = Application.Status
 A = ReviewAction.Outcome
