@@ -1,21 +1,19 @@
 """API of catalog entries (DIR-1…6): the same services as the pages (DESIGN conventions §1). Every
-lookup goes through the actor's visible listings; a renewal or change is found only among those of
-a visible listing, so out of scope and missing are both 404."""
+lookup goes through the actor's visible listings, so out of scope and missing are both 404. Renewals
+and change requests have their own modules (renewals.py, changes.py); a listing's detail shows both."""
 
 import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from peiyu.core.errors import NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
-from ..models import ChangeRequest, Listing, Renewal
+from ..models import Listing
 from ..selectors import listings as listing_selectors
 from ..selectors import scope as selectors
 from ..selectors.actions import (
@@ -23,8 +21,10 @@ from ..selectors.actions import (
     listing_allowed_actions,
     renewal_allowed_actions,
 )
-from ..services import changes, renewals, terminations
 from ..services import listings as services
+from ..services import terminations
+from .changes import ChangeOut, change_out
+from .renewals import RenewalOut, renewal_out
 
 router = Router(tags=["directory"])
 
@@ -55,38 +55,6 @@ class ListingOut(Schema):
     reapply_banned_until: dt.date | None
     policy_name: str
     policy_version: int | None
-
-
-class RenewalOut(Schema):
-    id: int
-    listing_id: int
-    status: str
-    status_label: str
-    report: dict[str, Any]
-    summary: str
-    consenting_authority: str | None
-    consented_at: dt.datetime | None
-    submitted_at: dt.datetime | None
-    decided_at: dt.datetime | None
-    decision_comment: str
-    attachments: list[dict[str, Any]]
-    decisions: list[DecisionOut]
-    allowed_actions: list[str] = []
-
-
-class ChangeOut(Schema):
-    id: int
-    listing_id: int
-    type: str
-    before: dict[str, Any]
-    after: dict[str, Any]
-    reason: str
-    status: str
-    status_label: str
-    next_org_kind: str
-    comment: str
-    decisions: list[DecisionOut]
-    allowed_actions: list[str] = []
 
 
 class WindowOut(Schema):
@@ -140,74 +108,6 @@ def _listing_out(listing: Listing, today: dt.date | None = None) -> dict[str, An
         "policy_name": listing.policy_name,
         "policy_version": listing.policy_version,
     }
-
-
-def _renewal_out(r: Renewal, decisions=None) -> dict[str, Any]:
-    if decisions is None:
-        decisions = listing_selectors.renewal_decisions(r)
-    return {
-        "id": r.pk,
-        "listing_id": r.listing_id,
-        "status": r.status,
-        "status_label": str(r.get_status_display()),
-        "report": r.report,
-        "summary": r.summary,
-        "consenting_authority": r.consenting_authority.name if r.consenting_authority_id else None,
-        "consented_at": r.consented_at,
-        "submitted_at": r.submitted_at,
-        "decided_at": r.decided_at,
-        "decision_comment": r.decision_comment,
-        "attachments": [
-            {"id": a.pk, "purpose": a.purpose, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-            for a in r.attachments.all()
-            if a.removed_at is None
-        ],
-        "decisions": [decision_out(d) for d in decisions],
-    }
-
-
-def _change_out(c: ChangeRequest, decisions=None) -> dict[str, Any]:
-    if decisions is None:
-        decisions = listing_selectors.change_decisions(c)
-    open_ = c.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.REVIEWED)
-    return {
-        "id": c.pk,
-        "listing_id": c.listing_id,
-        "type": c.type,
-        "before": c.before,
-        "after": c.after,
-        "reason": c.reason,
-        "status": c.status,
-        "status_label": str(c.get_status_display()),
-        "next_org_kind": str(changes.change_next_org_kind(c)) if open_ else "",
-        "comment": c.comment,
-        "decisions": [decision_out(d) for d in decisions],
-    }
-
-
-# --- lookups (scoped) ----------------------------------------------------------------------------------
-
-
-def _renewal_for(actor, renewal_id: int) -> Renewal:
-    renewal = (
-        Renewal.objects.filter(pk=renewal_id, listing__in=selectors.listings_visible_to(actor))
-        .select_related("listing", "consenting_authority")
-        .first()
-    )
-    if renewal is None:
-        raise NotFound()
-    return renewal
-
-
-def _change_for(actor, change_id: int) -> ChangeRequest:
-    change = (
-        ChangeRequest.objects.filter(pk=change_id, listing__in=selectors.listings_visible_to(actor))
-        .select_related("listing")
-        .first()
-    )
-    if change is None:
-        raise NotFound()
-    return change
 
 
 # --- reads ---------------------------------------------------------------------------------------------
@@ -268,11 +168,11 @@ def _detail(listing: Listing, actor) -> dict[str, Any]:
         renewed_until=o["renewed_until"],
         report=o["report"],
         renewals=[
-            {**_renewal_out(r, r.decisions), "allowed_actions": renewal_allowed_actions(actor, r)}
+            {**renewal_out(r, r.decisions), "allowed_actions": renewal_allowed_actions(actor, r)}
             for r in o["renewals"]
         ],
         changes=[
-            {**_change_out(c, c.decisions), "allowed_actions": change_request_allowed_actions(actor, c)}
+            {**change_out(c, c.decisions), "allowed_actions": change_request_allowed_actions(actor, c)}
             for c in o["changes"]
         ],
         termination=(
@@ -328,97 +228,6 @@ def volume_declare(request, listing_id: PathId, payload: VolumeIn):
         actor=request.auth, listing=listing, year=payload.year, persons=payload.persons
     )
     return Status(201, {"year": vol.year, "persons": vol.persons, "source": vol.source})
-
-
-@router.post(
-    "/directory/listings/{listing_id}/renewals",
-    response={201: RenewalOut},
-    summary="申请延续（预填成效报告）",
-)
-def renewal_start(request, listing_id: PathId):
-    listing = selectors.listing_get_for(request.auth, listing_id)
-    return Status(201, _renewal_out(renewals.renewal_start(actor=request.auth, listing=listing)))
-
-
-@router.post(
-    "/directory/renewals/{renewal_id}/attachments",
-    response={201: dict},
-    summary="上传延续材料（如行业主管部门同意意见）",
-)
-def renewal_attach(request, renewal_id: PathId, purpose: Form[str], file: File[UploadedFile]):
-    renewal = _renewal_for(request.auth, renewal_id)
-    att = renewals.renewal_attach(actor=request.auth, renewal=renewal, purpose=purpose, uploaded=file)
-    return Status(
-        201,
-        {
-            "id": att.pk,
-            "purpose": att.purpose,
-            "name": att.original_name,
-            "size": att.size,
-            "sha256": att.sha256,
-        },
-    )
-
-
-class SubmitIn(Schema):
-    summary: str = Field(..., max_length=5000)
-
-
-@router.post("/directory/renewals/{renewal_id}/submit", response=RenewalOut, summary="提交延续申请")
-def renewal_submit(request, renewal_id: PathId, payload: SubmitIn):
-    renewal = _renewal_for(request.auth, renewal_id)
-    return _renewal_out(renewals.renewal_submit(actor=request.auth, renewal=renewal, summary=payload.summary))
-
-
-@router.post("/directory/renewals/{renewal_id}/consent", response=RenewalOut, summary="出具同意意见")
-def renewal_consent(request, renewal_id: PathId):
-    renewal = _renewal_for(request.auth, renewal_id)
-    return _renewal_out(renewals.renewal_consent(actor=request.auth, renewal=renewal))
-
-
-class DecideIn(Schema):
-    approve: bool
-    comment: str = Field("", max_length=2000)
-
-
-@router.post("/directory/renewals/{renewal_id}/decide", response=RenewalOut, summary="审核延续申请")
-def renewal_decide(request, renewal_id: PathId, payload: DecideIn):
-    renewal = _renewal_for(request.auth, renewal_id)
-    return _renewal_out(
-        renewals.renewal_decide(
-            actor=request.auth, renewal=renewal, approve=payload.approve, comment=payload.comment
-        )
-    )
-
-
-class ChangeIn(Schema):
-    type: Literal["basic", "scope"]
-    after: dict[str, Any]
-    reason: str = Field(..., max_length=2000)
-
-
-@router.post("/directory/listings/{listing_id}/changes", response={201: ChangeOut}, summary="申请变更")
-def change_submit(request, listing_id: PathId, payload: ChangeIn):
-    listing = selectors.listing_get_for(request.auth, listing_id)
-    change = changes.change_submit(
-        actor=request.auth, listing=listing, type=payload.type, after=payload.after, reason=payload.reason
-    )
-    return Status(201, _change_out(change))
-
-
-class ReviewIn(Schema):
-    approve: bool
-    comment: str = Field("", max_length=2000)
-
-
-@router.post("/directory/changes/{change_id}/review", response=ChangeOut, summary="审核变更申请")
-def change_review(request, change_id: PathId, payload: ReviewIn):
-    change = _change_for(request.auth, change_id)
-    return _change_out(
-        changes.change_review(
-            actor=request.auth, change=change, approve=payload.approve, comment=payload.comment
-        )
-    )
 
 
 class TerminateIn(Schema):

@@ -1,5 +1,13 @@
 """The directory's API routers, listed by name (mounted at /api/v1/ by config.api)."""
 
-from . import applications, catalog, listings, notices, panels
+from . import applications, catalog, changes, listings, notices, panels, renewals
 
-ROUTERS = [applications.router, panels.router, listings.router, notices.router, catalog.router]
+ROUTERS = [
+    applications.router,
+    panels.router,
+    listings.router,
+    renewals.router,
+    changes.router,
+    notices.router,
+    catalog.router,
+]
