@@ -12,10 +12,15 @@ second.
 
 What it checks, by content (not by the file's extension):
 - xlsx / xlsm / xlsb / ods (zip): the directory is readable, at most MAX_ZIP_MEMBERS parts, at most
-  MAX_UNZIPPED_BYTES in all, no large part compressed more than MAX_COMPRESSION_RATIO times, every
-  worksheet's declared dimension and every cell reference within MAX_ROWS × MAX_COLUMNS and their
-  product within MAX_CELLS (xlsx, xlsm); the content of an ods within MAX_UNZIPPED_BYTES;
-- xls (OLE): the size of the file only (a BIFF sheet holds at most 65 536 × 256 cells anyway);
+  MAX_UNZIPPED_BYTES in all (counted while inflating too, whatever the directory claims), no large
+  part compressed more than MAX_COMPRESSION_RATIO times; a part that does not inflate to what the
+  directory says is refused;
+- xlsx / xlsm: every worksheet's declared dimension and every cell reference within MAX_ROWS ×
+  MAX_COLUMNS and their product within MAX_CELLS; the shared-string table's declared count within
+  MAX_SHARED_STRINGS;
+- ods: the last row and column holding a value, repeats counted, within the same caps;
+- xls (OLE) and xlsb: the container and size only (an xls sheet holds at most 65 536 × 256 cells;
+  the binary records of xlsb are not read here);
 - text (csv, tsv, txt): at most MAX_ROWS lines.
 The caps are engineering limits of this process, not rules of RULES.md."""
 
@@ -27,6 +32,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from posixpath import join, normpath
+from xml.parsers import expat
 
 from peiyu.core.errors import InvalidInput
 
@@ -36,6 +42,9 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 256
 # Cells of the rectangle a reader materialises (python-calamine: ~32 bytes each, so ≈ 160 MB).
 MAX_CELLS = 5_000_000
+# Strings a workbook's shared-string table may declare (python-calamine reserves room for the count
+# it declares: "2000000000" asks for 48 GB); a sheet cannot use more strings than it has cells.
+MAX_SHARED_STRINGS = MAX_CELLS
 # Parts of a zip container: a workbook has a dozen plus one per sheet, image or comment.
 MAX_ZIP_MEMBERS = 2_000
 # Bytes all parts inflate to: a 100 000-row, 9-column roster is about 40 MB of sheet XML.
@@ -52,14 +61,15 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1024 * 1024
 _OVERLAP = 64  # bytes kept between chunks so a reference split by a chunk boundary is still seen
 
-_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\s+ref=[\"']([^\"']*)[\"']")
-# A cell or row reference: r="B12" on <c>, r="12" on <row>. Only the long ones are collected
-# (three or more column letters, six or more row digits), so a normal sheet yields almost none;
-# two-letter columns are collected too when the sheet is wide enough for them to matter.
-_LONG_COLUMN = re.compile(rb"\sr=[\"']([A-Z]{3,})[0-9]")
-_TWO_LETTER_COLUMN = re.compile(rb"\sr=[\"']([A-Z]{2})[0-9]")
-_LONG_ROW = re.compile(rb"\sr=[\"'][A-Z]*([0-9]{6,})[\"']")
-_ANY_REF = re.compile(rb"\sr=[\"']([A-Z]*)([0-9]+)[\"']")
+# Patterns start with a literal so the regex engine skips ahead quickly (a 100 000-row sheet is
+# scanned in a fraction of a second). The declared dimension precedes <sheetData>.
+_DIMENSION = re.compile(rb"dimension\s+ref=[\"']([^\"']*)[\"']")
+# A cell or row reference: r="B12" on <c>, r="12" on <row>. Only the long ones are collected (six or
+# more row digits, two or more column letters), so a normal sheet yields almost none.
+_LONG_REF = re.compile(rb"r=[\"']([A-Z]*[0-9]{6,}(?=[\"'])|[A-Z]{2,})")
+_ANY_REF = re.compile(rb"r=[\"']([A-Z]*)([0-9]+)[\"']")
+_SST_START = re.compile(rb"<(?:[\w.-]+:)?sst\b[^>]*>")
+_SST_COUNTS = re.compile(rb"\s(?:uniqueCount|count)=[\"']([0-9]+)[\"']")
 _REF = re.compile(r"^\$?([A-Za-z]+)?\$?([0-9]+)?$")
 _RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s[^>]*>")
 _TYPE = re.compile(rb"\sType=\"([^\"]*)\"")
@@ -112,10 +122,11 @@ def _check_rectangle(filename: str, rows: int, cols: int, what: str) -> None:
 
 
 def _chunks(
-    book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], filename: str
+    book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], filename: str, *, overlap: int = _OVERLAP
 ) -> Iterator[bytes]:
-    """The part's bytes in chunks, each with the tail of the previous one in front; the bytes read
-    count against `budget` (the container's MAX_UNZIPPED_BYTES), whatever its directory claims."""
+    """The part's bytes in chunks, each with the last `overlap` bytes of the previous one in front;
+    the bytes read count against `budget` (the container's MAX_UNZIPPED_BYTES), whatever its
+    directory claims."""
     tail = b""
     with book.open(info) as part:
         while chunk := part.read(_CHUNK):
@@ -125,7 +136,7 @@ def _chunks(
                     filename, f"解压后超过{MAX_UNZIPPED_BYTES // 1048576} MB，未读取（疑似压缩炸弹）"
                 )
             yield tail + chunk
-            tail = chunk[-_OVERLAP:]
+            tail = chunk[-overlap:] if overlap else b""
 
 
 def _worksheet_parts(book: zipfile.ZipFile, names: set[str]) -> list[str]:
@@ -146,31 +157,27 @@ def _worksheet_parts(book: zipfile.ZipFile, names: set[str]) -> list[str]:
 def _check_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], filename: str) -> None:
     max_row = 99_999  # upper bound until a longer row number is seen
     max_col = 26  # upper bound until a longer column is seen
-    wide = False
-    dimension_seen = False
+    before_data = True  # the declared dimension comes before <sheetData>
     for chunk in _chunks(book, info, budget, filename):
-        if not dimension_seen:
+        if before_data:
             declared = _DIMENSION.search(chunk)
             if declared:
-                dimension_seen = True
                 bounds = _ref_bounds(declared.group(1).decode("ascii", "replace"))
                 if bounds:
                     _check_rectangle(filename, *bounds, "声明的数据范围")
-        for letters in _LONG_COLUMN.findall(chunk):
-            max_col = max(max_col, column_number(letters.decode()))
-        if not wide and _TWO_LETTER_COLUMN.search(chunk):
-            wide = True
-        if wide:
-            for letters in _TWO_LETTER_COLUMN.findall(chunk):
+            before_data = b"sheetData" not in chunk
+        for ref in _LONG_REF.findall(chunk):
+            letters = ref.rstrip(b"0123456789")
+            if len(letters) > 1:
                 max_col = max(max_col, column_number(letters.decode()))
-        for digits in _LONG_ROW.findall(chunk):
-            max_row = max(max_row, int(digits))
+            if len(letters) < len(ref):
+                max_row = max(max_row, int(ref[len(letters) :]))
         if max_col > MAX_COLUMNS:
             raise _too_large(filename, f"的单元格延伸到第{max_col:,}列")
         if max_row > MAX_ROWS:
             raise _too_large(filename, f"的单元格延伸到第{max_row:,}行")
     if max_row * max_col > MAX_CELLS:
-        # the bounds above are rough: count the rows exactly before refusing a wide sheet
+        # the bounds above are rough: find the last row exactly before refusing a wide sheet
         rows = cols = 0
         for chunk in _chunks(book, info, [MAX_UNZIPPED_BYTES], filename):
             for letters, digits in _ANY_REF.findall(chunk):
@@ -178,6 +185,96 @@ def _check_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]
                 if letters:
                     cols = max(cols, column_number(letters.decode()))
         _check_rectangle(filename, rows, cols, "的单元格范围")
+
+
+def _check_shared_strings(
+    book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], filename: str
+) -> None:
+    """The count the shared-string table declares, within MAX_SHARED_STRINGS."""
+    for chunk in _chunks(book, info, budget, filename):
+        start = _SST_START.search(chunk)
+        if start:
+            counts = [int(n) for n in _SST_COUNTS.findall(start.group(0))]
+            if counts and max(counts) > MAX_SHARED_STRINGS:
+                raise _refuse(
+                    filename,
+                    f"声明了{max(counts):,}个文本，超过上限{MAX_SHARED_STRINGS:,}个，未读取；"
+                    "请将数据复制到新的工作簿另存为.xlsx后再上传",
+                )
+            return
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+class _OdsBounds:
+    """Follows content.xml of an ods as it streams (expat, no tree) and keeps, per table, the last
+    row and column that hold something, counting `number-rows-repeated` and
+    `number-columns-repeated`: a reader expands repeated cells that hold a value (a 1 KB file can
+    repeat one cell over a billion positions), while trailing empty repeats, which LibreOffice writes
+    to every sheet, are skipped by readers and here."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.row = self.rows = self.cols = 0
+        self.row_repeat = 1
+        self.col = self.row_cols = 0
+        self.row_valued = False
+        self.cell_repeat = 0  # > 0 while inside a cell
+        self.cell_valued = False
+        self.depth_in_cell = 0
+
+    @staticmethod
+    def _repeat(attrs: dict[str, str], name: str) -> int:
+        value = attrs.get(f"{_ODS_TABLE} {name}", "1")
+        return int(value) if value.isdigit() else 1
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.cell_repeat:
+            self.depth_in_cell += 1
+            self.cell_valued = True  # a paragraph, an annotation …: the cell holds something
+            return
+        if name == f"{_ODS_TABLE} table":
+            self.row = self.rows = self.cols = 0
+        elif name == f"{_ODS_TABLE} table-row":
+            self.row_repeat = self._repeat(attrs, "number-rows-repeated")
+            self.col = self.row_cols = 0
+            self.row_valued = False
+        elif name in (f"{_ODS_TABLE} table-cell", f"{_ODS_TABLE} covered-table-cell"):
+            self.cell_repeat = self._repeat(attrs, "number-columns-repeated")
+            self.cell_valued = f"{_ODS_OFFICE} value-type" in attrs
+            self.depth_in_cell = 0
+
+    def end(self, name: str) -> None:
+        if self.cell_repeat and self.depth_in_cell:
+            self.depth_in_cell -= 1
+            return
+        if name in (f"{_ODS_TABLE} table-cell", f"{_ODS_TABLE} covered-table-cell") and self.cell_repeat:
+            self.col += self.cell_repeat
+            if self.cell_valued:
+                self.row_cols, self.row_valued = self.col, True
+            self.cell_repeat = 0
+        elif name == f"{_ODS_TABLE} table-row":
+            self.row += self.row_repeat
+            if self.row_valued:
+                self.rows, self.cols = self.row, max(self.cols, self.row_cols)
+                _check_rectangle(self.filename, self.rows, self.cols, "的单元格范围")
+
+
+def _check_ods(book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], filename: str) -> None:
+    bounds = _OdsBounds(filename)
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def no_doctype(*args: object) -> None:
+        raise _refuse(filename, "含有文档类型声明（DTD），不是正常的电子表格，未读取")
+
+    parser.StartDoctypeDeclHandler = no_doctype
+    parser.StartElementHandler = bounds.start
+    parser.EndElementHandler = bounds.end
+    for chunk in _chunks(book, info, budget, filename, overlap=0):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def _check_zip(data: bytes, filename: str) -> None:
@@ -209,11 +306,15 @@ def _check_zip(data: bytes, filename: str) -> None:
         try:
             for name in _worksheet_parts(book, names):
                 _check_sheet(book, book.getinfo(name), budget, filename)
+            for name in sorted(names):
+                if name.rsplit("/", 1)[-1].lower().startswith("sharedstrings") and name.endswith(".xml"):
+                    _check_shared_strings(book, book.getinfo(name), budget, filename)
             if "content.xml" in names:  # ods: the whole spreadsheet is one part
-                for _chunk in _chunks(book, book.getinfo("content.xml"), budget, filename):
-                    pass
+                _check_ods(book, book.getinfo("content.xml"), budget, filename)
         except (RuntimeError, NotImplementedError):
             return  # an encrypted part or an unknown compression method: the reader says so
+        except expat.ExpatError:
+            return  # not well-formed XML: the reader says so
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
             # a part that does not inflate to what the directory says (CRC or size): refused, since
             # another reader might inflate it further than this guard did

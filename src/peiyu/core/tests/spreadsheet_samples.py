@@ -64,3 +64,77 @@ def zip_bomb() -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"<worksheet>" + b" " * (300 * 1024 * 1024) + b"</worksheet>")
     return buf.getvalue()
+
+
+def with_part(data: bytes, name: str, xml: str) -> bytes:
+    """`data` (a zip) with the part `name` added or replaced."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            if info.filename != name:
+                z.writestr(info, source.read(info))
+        z.writestr(name, xml)
+    return buf.getvalue()
+
+
+def shared_strings_bomb() -> bytes:
+    """A shared-string table declaring two billion strings: the reader reserves 48 GB for them."""
+    return with_part(
+        xlsx_with("A1", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+        "xl/sharedStrings.xml",
+        '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'count="2000000000" uniqueCount="2000000000"><si><t>x</t></si></sst>',
+    )
+
+
+def ods_with(rows: str) -> bytes:
+    """A minimal ods whose only table holds `rows` (table:table-row elements)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Sheet1">'
+        f"{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def ods_cell(text: str, repeat: int = 1) -> str:
+    return (
+        f'<table:table-cell table:number-columns-repeated="{repeat}" office:value-type="string">'
+        f"<text:p>{text}</text:p></table:table-cell>"
+    )
+
+
+def ods_repeat_bomb() -> bytes:
+    """One valued cell repeated over 100 000 rows × 999 columns: the reader allocates 3 GB."""
+    return ods_with(
+        f'<table:table-row table:number-rows-repeated="100000">{ods_cell("x", 999)}</table:table-row>'
+    )
+
+
+def ods_like_libreoffice() -> bytes:
+    """A small sheet with the trailing empty repeats LibreOffice writes to every sheet."""
+    return ods_with(
+        f"<table:table-row>{ods_cell('姓名')}{ods_cell('身份证号码')}"
+        '<table:table-cell table:number-columns-repeated="1022"/></table:table-row>'
+        f"<table:table-row>{ods_cell('张三')}{ods_cell('1')}"
+        '<table:table-cell table:number-columns-repeated="1022"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )

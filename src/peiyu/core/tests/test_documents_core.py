@@ -122,3 +122,44 @@ def test_broken_containers_and_long_csv_are_refused(monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_ROWS", 10)
     with pytest.raises(InvalidInput, match="有11行"):
         check_spreadsheet(b"a\n" * 11, "long.csv")
+
+
+def test_a_shared_string_table_declaring_billions_is_refused():
+    from .spreadsheet_samples import shared_strings_bomb
+
+    with pytest.raises(InvalidInput, match="声明了2,000,000,000个文本"):
+        check_spreadsheet(shared_strings_bomb(), "x.xlsx")
+
+
+def test_ods_repeated_valued_cells_are_counted_and_empty_trailing_repeats_are_not():
+    from .spreadsheet_samples import ods_cell, ods_like_libreoffice, ods_repeat_bomb, ods_with
+
+    with pytest.raises(InvalidInput, match="单元格范围达"):
+        check_spreadsheet(ods_repeat_bomb(), "x.ods")
+    wide = ods_with(
+        f'<table:table-row><table:table-cell table:number-columns-repeated="20000"/>{ods_cell("x")}</table:table-row>'
+    )
+    with pytest.raises(InvalidInput, match="1行×20,001列"):
+        check_spreadsheet(wide, "x.ods")
+    check_spreadsheet(ods_like_libreoffice(), "ok.ods")
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(ods_like_libreoffice()))
+    assert rows.get_sheet_by_index(0).to_python()[1][:2] == ["张三", "1"]
+
+
+def test_no_module_writes_xlsx_except_the_core_writer():
+    """Every export goes through core.documents.xlsx: openpyxl appears nowhere else in the code
+    (tests and demo data excepted)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    users = sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "openpyxl" in p.read_text(encoding="utf-8")
+        and "tests" not in p.parts
+        and p.name != "demo.py"
+        and p.parent.name != "demo"
+    )
+    assert users == ["core/documents/xlsx.py"]
