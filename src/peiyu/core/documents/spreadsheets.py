@@ -19,8 +19,8 @@ What it checks, by content (not by the file's extension):
   MAX_COLUMNS and their product within MAX_CELLS; the shared-string table's declared count within
   MAX_SHARED_STRINGS;
 - ods: the last row and column holding a value, repeats counted, within the same caps;
-- xls (OLE) and xlsb: the container and size only (an xls sheet holds at most 65 536 × 256 cells;
-  the binary records of xlsb are not read here);
+- xlsb: each binary worksheet's declared dimension and the rows and columns its records use;
+- xls (OLE): the size only (an xls sheet holds at most 65 536 × 256 cells);
 - text (csv, tsv, txt): at most MAX_ROWS lines.
 The caps are engineering limits of this process, not rules of RULES.md."""
 
@@ -141,9 +141,10 @@ def _chunks(
 
 def _worksheet_parts(book: zipfile.ZipFile, names: set[str]) -> list[str]:
     """The worksheets the workbook's relationships name, and whatever lies in xl/worksheets/."""
-    parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
-    rels = "xl/_rels/workbook.xml.rels"
-    if rels in names and book.getinfo(rels).file_size <= _CHUNK:
+    parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith((".xml", ".bin"))}
+    for rels in ("xl/_rels/workbook.xml.rels", "xl/_rels/workbook.bin.rels"):
+        if rels not in names or book.getinfo(rels).file_size > _CHUNK:
+            continue
         for rel in _RELATIONSHIP.findall(book.read(rels)):
             kind, target = _TYPE.search(rel), _TARGET.search(rel)
             if kind and target and kind.group(1).decode() in (_WORKSHEET_REL, _OOXML_STRICT_WORKSHEET_REL):
@@ -185,6 +186,46 @@ def _check_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]
                 if letters:
                     cols = max(cols, column_number(letters.decode()))
         _check_rectangle(filename, rows, cols, "的单元格范围")
+
+
+# Record types of a binary (xlsb) worksheet, [MS-XLSB] 2.3.2: BrtRowHdr carries the row, the cell
+# records BrtCellBlank … BrtFmlaError start with the column, BrtWsDim holds the declared dimension.
+_BRT_ROW_HDR = 0
+_BRT_CELLS = range(1, 12)
+_BRT_WS_DIM = 148
+
+
+def _check_xlsb_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], filename: str) -> None:
+    """The declared dimension and the last row and column a binary worksheet's records use."""
+    data = b"".join(_chunks(book, info, budget, filename, overlap=0))
+    pos, end = 0, len(data)
+    rows = cols = 0
+    while pos < end:
+        kind = data[pos] & 0x7F
+        if data[pos] & 0x80 and pos + 1 < end:
+            pos += 1
+            kind |= (data[pos] & 0x7F) << 7
+        pos += 1
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                break
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        body, pos = pos, pos + size
+        if kind == _BRT_ROW_HDR and size >= 4:
+            rows = max(rows, int.from_bytes(data[body : body + 4], "little") + 1)
+        elif kind in _BRT_CELLS and size >= 4:
+            cols = max(cols, int.from_bytes(data[body : body + 4], "little") + 1)
+        elif kind == _BRT_WS_DIM and size >= 16:
+            last_row = int.from_bytes(data[body + 4 : body + 8], "little") + 1
+            last_col = int.from_bytes(data[body + 12 : body + 16], "little") + 1
+            _check_rectangle(filename, last_row, last_col, "声明的数据范围")
+    _check_rectangle(filename, rows, cols, "的单元格范围")
 
 
 def _check_shared_strings(
@@ -305,7 +346,10 @@ def _check_zip(data: bytes, filename: str) -> None:
         budget = [MAX_UNZIPPED_BYTES]  # what streaming may inflate, whatever the directory claims
         try:
             for name in _worksheet_parts(book, names):
-                _check_sheet(book, book.getinfo(name), budget, filename)
+                if name.endswith(".bin"):
+                    _check_xlsb_sheet(book, book.getinfo(name), budget, filename)
+                else:
+                    _check_sheet(book, book.getinfo(name), budget, filename)
             for name in sorted(names):
                 if name.rsplit("/", 1)[-1].lower().startswith("sharedstrings") and name.endswith(".xml"):
                     _check_shared_strings(book, book.getinfo(name), budget, filename)

@@ -138,3 +138,29 @@ def ods_like_libreoffice() -> bytes:
         '<table:table-row table:number-rows-repeated="1048574">'
         '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
     )
+
+
+def xlsb_record(kind: int, body: bytes) -> bytes:
+    """One record of a binary worksheet: type and size as 7-bit varints, then the body."""
+
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            out.append(byte | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    return varint(kind) + varint(len(body)) + body
+
+
+def xlsb_with(records: bytes) -> bytes:
+    """A zip holding one binary worksheet (enough for the guard, which reads the records only)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.bin", records)
+    return buf.getvalue()
+
+
+def u32(*values: int) -> bytes:
+    return b"".join(v.to_bytes(4, "little") for v in values)

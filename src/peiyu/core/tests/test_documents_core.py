@@ -163,3 +163,22 @@ def test_no_module_writes_xlsx_except_the_core_writer():
         and p.parent.name != "demo"
     )
     assert users == ["core/documents/xlsx.py"]
+
+
+def test_xlsb_dimension_and_cell_records_are_checked():
+    from .spreadsheet_samples import u32, xlsb_record, xlsb_with
+
+    begin = xlsb_record(129, b"")  # BrtBeginSheet
+    row = lambda n: xlsb_record(0, u32(n) + b"\x00" * 13)  # noqa: E731 - BrtRowHdr
+    cell = lambda col: xlsb_record(5, u32(col, 0) + b"\x00" * 8)  # noqa: E731 - BrtCellReal
+    declared = xlsb_record(148, u32(0, 1048575, 0, 16383))  # BrtWsDim A1:XFD1048576
+    with pytest.raises(InvalidInput, match="声明的数据范围达1,048,576行×16,384列"):
+        check_spreadsheet(xlsb_with(begin + declared), "x.xlsb")
+    with pytest.raises(InvalidInput, match="1行×16,384列"):
+        check_spreadsheet(xlsb_with(begin + row(0) + cell(0) + cell(16383)), "x.xlsb")
+    with pytest.raises(InvalidInput, match="1,048,576行"):
+        check_spreadsheet(xlsb_with(begin + row(0) + cell(0) + row(1048575) + cell(0)), "x.xlsb")
+    ordinary = (
+        begin + xlsb_record(148, u32(0, 2, 0, 8)) + b"".join(row(r) + cell(0) + cell(8) for r in range(3))
+    )
+    check_spreadsheet(xlsb_with(ordinary), "ok.xlsb")
