@@ -64,6 +64,7 @@ __all__ = [
     "person_name",
     "phone",
     "raise_collected",
+    "show_control_characters",
 ]
 
 T = TypeVar("T")
@@ -104,6 +105,11 @@ def has_control_characters(text: str) -> bool:
     """NUL, another control character, a lone surrogate or a bidirectional override (tab and line
     breaks excepted)."""
     return _CONTROL.search(text) is not None
+
+
+def show_control_characters(text: str) -> str:
+    """The text with each control character shown as "�", to echo a refused value safely."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def _as_text(value: object) -> str:

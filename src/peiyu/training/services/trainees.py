@@ -30,6 +30,7 @@ from peiyu.core.policy import policy_for
 from ..flows import ENROLMENT_FLOW
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import eligibility as el
+from ..rules.roster_columns import TEXT_CAPS
 from .locking import class_locked
 from .plans import ID_PURPOSE
 
@@ -40,7 +41,6 @@ ENROLLING_STATUSES = (
 )
 ACTIVE_ENROLMENT = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.FAILED)
 TRAINEE_ROLE = "trainee"
-_TEXT_CAPS = {"employer": 200, "education": 32, "category": 32}
 
 
 def _clean_person(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def _clean_person(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
         errors.update(exc.fields or {"id_number": [exc.message]})
     phone = collect(errors, "phone", mobile_phone, data.get("phone")) or ""
     out: dict[str, Any] = {"name": name, "id_number": id_number, "phone": phone}
-    for key, cap in _TEXT_CAPS.items():
+    for key, cap in TEXT_CAPS.items():
         out[key] = collect(errors, key, clean_text, data.get(key), max_length=cap) or ""
     if errors:
         raise InvalidInput("学员信息有误", fields=errors)

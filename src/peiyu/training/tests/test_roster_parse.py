@@ -18,12 +18,12 @@ from peiyu.core.identifiers import PROVINCE_PREFIXES, id_with_check, validate_id
 from peiyu.training.rules.roster import (
     RosterRow,
     RowError,
-    _cell_text,
     check_id_number,
     map_header,
     parse_roster,
     read_rows,
 )
+from peiyu.training.rules.roster_files import cell_text as _cell_text
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -601,3 +601,19 @@ def test_parse_roster_reports_id_problems_with_the_reference_message(value):
         assert [r.id_number for r in result.rows] == [number]
     elif value.strip():
         assert result.errors[0].message.startswith(message)
+
+
+def test_optional_texts_are_capped_and_free_of_control_characters_as_in_the_registration_form():
+    table = [
+        ["姓名", "身份证号码", "工作单位", "学历", "人员类别"],
+        ["王芳", WANG, "沈阳\t智算科技", "本科", "在职"],  # a tab inside a cell becomes a space
+        ["李强", LI, "单" * 201, "本科", ""],
+        ["赵磊", ZHAO, "沈阳智算\x07科技", "大专", ""],
+    ]
+    result = parse_roster(csv_bytes(table), "a.csv", today=TODAY)
+    assert [(r.name, r.employer, r.category) for r in result.rows] == [("王芳", "沈阳 智算科技", "在职职工")]
+    assert [e.text for e in result.errors] == [
+        "第3行 工作单位：不能超过200个字",
+        "第4行 工作单位：含有不可见的控制字符",
+    ]
+    assert result.errors[1].value == "沈阳智算\ufffd科技"  # echoed without the control character
