@@ -1,8 +1,7 @@
 """Downloads of the directory's documents: the filled form (PDF, xlsx), the city's recommendation
 letter, the Chengdu filing receipt and the public notice. Each view only finds the record through a
-scoped selector (out of scope → 404 by the error middleware, DESIGN §5) and hands it to
-`institutions.documents`; personal
-data is printed masked. Only the notice is public."""
+scoped selector (out of scope → 404 by the error middleware, DESIGN §5) and hands it to its module
+in `institutions.documents`; personal data is printed masked. Only the notice is public."""
 
 from __future__ import annotations
 
