@@ -416,7 +416,10 @@ def catalog_scenario(b: Bench) -> dict[str, Any]:
 
     from peiyu.accounts.models import Org, Region
     from peiyu.catalogs.models import Occupation
-    from peiyu.demo.scale import PLACEHOLDER_CITIES, _short, generate, generate_listings
+    from peiyu.demo.scale import generate
+    from peiyu.demo.scale_listings import generate_listings
+    from peiyu.demo.scale_names import PLACEHOLDER_CITIES
+    from peiyu.demo.scale_names import short_place as _short
     from peiyu.institutions.models import Listing
 
     try:
@@ -551,7 +554,7 @@ def ordinary_path(n: int) -> dict[str, Any]:
 
     from peiyu.accounts.models import Org, Region, Role, RoleAssignment, User
     from peiyu.audit.services import audit_record
-    from peiyu.demo.scale import places, uscc_for
+    from peiyu.demo.scale_names import places, uscc_for
 
     spots = places()
     role = Role.objects.get(code="institution_admin")

@@ -13,7 +13,8 @@ from peiyu.audit.models import AuditEvent, AuditHead
 from peiyu.audit.services import audit_record
 from peiyu.audit.verify import verify_chain
 from peiyu.core.identifiers import is_valid_uscc
-from peiyu.demo.scale import generate, org_code_with_check, uscc_for
+from peiyu.demo.scale import generate
+from peiyu.demo.scale_names import org_code_with_check, uscc_for
 from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db

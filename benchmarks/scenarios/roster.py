@@ -31,7 +31,8 @@ EMPLOYERS = ["武汉光谷信息技术有限公司", "湖北楚天数据科技�
 def roster_rows(n: int, seed: int = 2026) -> list[list[str]]:
     """n distinct people aged about 18 to 50 on 2026-03-02, every ID number valid and unique."""
     from peiyu.core.identifiers import id_with_check
-    from peiyu.demo.scale import _person_name, _phone
+    from peiyu.demo.scale_names import person_name as _person_name
+    from peiyu.demo.scale_names import phone_number as _phone
 
     rng = random.Random(seed)
     first = dt.date(1976, 1, 1)

@@ -21,7 +21,8 @@ REVIEW_CAPS = "|".join(
 
 
 def register() -> None:
-    from . import demo, signals, tick_handlers, todos
+    from . import signals, tick_handlers, todos
+    from .demo import section as demo
 
     register_nav(
         NavItem("applications", _("机构申报"), "directory:application_list", "application.submit", order=200)

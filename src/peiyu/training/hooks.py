@@ -18,7 +18,8 @@ MANAGE_OR_SUPERVISE = "training.manage|training.supervise"
 
 
 def register() -> None:
-    from . import demo, tasks
+    from . import tasks
+    from .demo import section as demo
     from .services import anomalies, roster_import
     from .todos import attendance, classes, completion
 

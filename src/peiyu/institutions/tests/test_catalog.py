@@ -402,7 +402,8 @@ def test_list_page_and_api_use_a_few_queries_whatever_the_number_of_rows(
 
 def test_generate_listings_fills_the_catalog_with_searchable_rows(world):
     from peiyu.catalogs.models import Level, Occupation
-    from peiyu.demo.scale import generate, generate_listings
+    from peiyu.demo.scale import generate
+    from peiyu.demo.scale_listings import generate_listings
 
     for i, (code, name) in enumerate((AI, IOT, BIGDATA)):
         Occupation.objects.create(

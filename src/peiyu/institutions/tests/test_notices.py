@@ -22,7 +22,7 @@ from peiyu.core.errors import (
     RuleViolation,
 )
 from peiyu.core.models import Decision
-from peiyu.institutions.demo import chengdu_form  # one valid Chengdu form for demo and tests
+from peiyu.institutions.demo.support import chengdu_form  # one valid Chengdu form for demo and tests
 from peiyu.institutions.models import Application, Call, Listing, Objection, PublicNotice, ReviewAction
 from peiyu.institutions.rules.forms import REQUIRED_ATTACHMENTS
 from peiyu.institutions.services import applications as apps

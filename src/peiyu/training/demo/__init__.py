@@ -1,0 +1,1 @@
+"""Demo data of training; its section is `section.build` (registered by training.hooks)."""
