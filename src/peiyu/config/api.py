@@ -129,12 +129,7 @@ def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpRespo
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    body = exc.as_dict()
-    rules = body.get("rules")
-    if rules is None:
-        rules = [body["rule"]] if body.get("rule") else []
-    body.update(rules=list(rules), fields=body.get("fields") or {})
-    return _error(request, exc.status, body)
+    return _error(request, exc.status, exc.as_dict())  # already the ErrorOut shape
 
 
 # pydantic's error types in Chinese; `{…}` names a value of the error's context

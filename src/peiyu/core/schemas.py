@@ -10,6 +10,7 @@ from ninja import Schema
 from ninja.params import functions as params
 from pydantic import Field
 
+from .errors import DomainError
 from .models import Decision
 
 MAX_ID: Final = 2**63 - 1
@@ -91,13 +92,13 @@ def error_body(
     fields: Mapping[str, Iterable[str]] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `ErrorOut` body: `rules` and `fields` always present (empty when there are none)."""
-    body: dict[str, Any] = {
-        "code": code,
-        "message": message,
-        "rules": [str(r) for r in rules],
-        "fields": {str(k): [str(m) for m in v] for k, v in (fields or {}).items()},
-    }
-    if details:
-        body["details"] = dict(details)
-    return body
+    """The `ErrorOut` body of a refusal that is no DomainError (validation, authentication, …): the
+    same shape as `DomainError.as_dict()`, `rules` and `fields` always present (empty when none)."""
+    refusal = DomainError(
+        message,
+        code=code,
+        rules=[str(r) for r in rules],
+        fields={str(k): [str(m) for m in v] for k, v in (fields or {}).items()},
+        details=details,
+    )
+    return refusal.as_dict()
