@@ -17,6 +17,7 @@ from peiyu.core.schemas import Id, PathId
 
 from ..models import Inspection, TrainingClass
 from ..selectors import classes as sel
+from ..selectors.actions import class_allowed_actions
 from ..selectors.scope import plan_get_for
 from ..services import classes as svc
 from ..services.inspections import inspection_record
@@ -70,6 +71,7 @@ class ClassDetailOut(ClassOut):
     exam_conditions: str
     process: list[StepOut] = Field(description="TRN-12 过程监管环节")
     actions: dict[str, bool] = Field(description="当前用户可办理的事项")
+    allowed_actions: list[str] = Field(description="当前用户现在可办理的操作（工作流表与管辖范围）")
     decision_id: int | None
 
 
@@ -190,6 +192,7 @@ def _detail(request, class_id: int) -> dict[str, Any]:
         "exam_conditions": k.exam_conditions,
         "process": [s.__dict__ for s in sel.class_process(k)],
         "actions": sel.class_actions(request.auth, k),
+        "allowed_actions": class_allowed_actions(request.auth, k),
         "decision_id": k.decision_id,
     }
 

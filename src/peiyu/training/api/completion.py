@@ -17,6 +17,7 @@ from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
 from ..models import Enrolment
 from ..selectors import completion as sel
+from ..selectors.actions import certificate_allowed_actions, report_allowed_actions
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
 from ..services import reports as report_svc
@@ -65,6 +66,10 @@ class CertificateOut(Schema):
     pdf_url: str
 
 
+class CertificateDetailOut(CertificateOut):
+    allowed_actions: list[str] = Field(description="当前用户现在可办理的操作（工作流表与管辖范围）")
+
+
 class CertificatePublicOut(Schema):
     number: str
     status: str
@@ -103,6 +108,7 @@ class ReportOut(Schema):
 
 
 class ReportDetailOut(ReportOut):
+    allowed_actions: list[str] = Field(description="当前用户现在可办理的操作（工作流表与管辖范围）")
     narrative: str
     summary: dict[str, Any]
 
@@ -152,6 +158,14 @@ def _cert(request, c) -> dict:
         ),
         "pdf_url": request.build_absolute_uri(reverse("training:certificate_pdf", args=[c.pk])),
     }
+
+
+def _cert_detail(request, c) -> dict:
+    return {**_cert(request, c), "allowed_actions": certificate_allowed_actions(request.auth, c)}
+
+
+def _report_detail(request, r) -> dict:
+    return {**_report(r), "allowed_actions": report_allowed_actions(request.auth, r)}
 
 
 def _report(r) -> dict:
@@ -223,17 +237,21 @@ def certificate_verify(request, q: Query[VerifyQuery]):
     return sel.certificate_public_view(cert)
 
 
-@router.get("/training/certificates/{certificate_id}", response=CertificateOut, summary="培训合格证书")
+@router.get("/training/certificates/{certificate_id}", response=CertificateDetailOut, summary="培训合格证书")
 def certificate_get(request, certificate_id: PathId):
-    return _cert(request, sel.certificate_get_for(request.auth, certificate_id))
+    return _cert_detail(request, sel.certificate_get_for(request.auth, certificate_id))
 
 
 @router.post(
-    "/training/certificates/{certificate_id}/revoke", response=CertificateOut, summary="撤销培训合格证书"
+    "/training/certificates/{certificate_id}/revoke",
+    response=CertificateDetailOut,
+    summary="撤销培训合格证书",
 )
 def certificate_revoke(request, certificate_id: PathId, body: RevokeIn):
     cert = sel.certificate_get_for(request.auth, certificate_id)
-    return _cert(request, svc.certificate_revoke(actor=request.auth, certificate=cert, reason=body.reason))
+    return _cert_detail(
+        request, svc.certificate_revoke(actor=request.auth, certificate=cert, reason=body.reason)
+    )
 
 
 @router.get("/training/reports", response=Page[ReportOut], summary="培训情况报告")
@@ -243,7 +261,7 @@ def report_list(request, page: Query[PageQuery]):
 
 @router.get("/training/reports/{report_id}", response=ReportDetailOut, summary="培训情况报告详情")
 def report_get(request, report_id: PathId):
-    return _report(sel.report_get_for(request.auth, report_id))
+    return _report_detail(request, sel.report_get_for(request.auth, report_id))
 
 
 @router.post(
@@ -251,7 +269,9 @@ def report_get(request, report_id: PathId):
 )
 def report_submit(request, report_id: PathId, body: SubmitIn):
     report = sel.report_get_for(request.auth, report_id)
-    return _report(report_svc.report_submit(actor=request.auth, report=report, narrative=body.narrative))
+    return _report_detail(
+        request, report_svc.report_submit(actor=request.auth, report=report, narrative=body.narrative)
+    )
 
 
 @router.get(

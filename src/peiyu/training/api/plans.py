@@ -17,6 +17,7 @@ from peiyu.core.schemas import DecisionOut, Id, PathId, decision_out
 from ..models import Teacher, TrainingPlan
 from ..selectors import plans as plan_sel
 from ..selectors import scope as selectors
+from ..selectors.actions import plan_allowed_actions
 from ..services import plans as svc
 
 router = Router(tags=["training"])
@@ -64,6 +65,7 @@ class TeacherOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
+    allowed_actions: list[str] = Field(description="当前用户现在可办理的操作（工作流表与管辖范围）")
     listing_number: str = Field(description="目录条目编号（TRN-2）")
     supervising_authority_id: int | None = Field(description="行业主管部门")
     supervising_authority_name: str | None
@@ -146,6 +148,7 @@ def _detail(plan_id: int, actor) -> dict[str, Any]:
         teachers=[_teacher_out(r) for r in plan_sel.teacher_rows(p.teachers.select_related("institution"))],
         decision=None if d is None else decision_out(d),
         history=plan_sel.plan_history(p),
+        allowed_actions=plan_allowed_actions(actor, p),
         **{
             name: getattr(p, name)
             for name in (

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
+from peiyu.core.cleaning import clean_reason, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.identifiers import mask_name
 from peiyu.core.tasks import task_named
@@ -29,6 +29,7 @@ from peiyu.core.tasks import task_named
 from ..flows import ANOMALY_FLOW
 from ..models import Anomaly, AnomalyScan, Attendance, Enrolment, OnlineRecord, TrainingClass
 from ..rules import anomalies as ar
+from ..selectors.actions import anomaly_role
 
 
 def _checkins(klass: TrainingClass, session_ids: Iterable[int] | None) -> list[ar.CheckIn]:
@@ -276,23 +277,6 @@ def anomaly_scans_left(now) -> int:
 # --- resolving -----------------------------------------------------------------------------------------------
 
 
-def anomaly_role(actor, klass: TrainingClass) -> str | None:
-    """'official' when the actor supervises the class (its region, or the industry authority of an
-    industry-led plan), 'institution' when the actor manages its institution, else None."""
-    supervise = scope_for(actor, "training.supervise")
-    if supervise.granted:
-        if supervise.covers_region(klass.region_id):
-            return "official"
-        if klass.plan.supervising_authority_id and klass.plan.supervising_authority_id == getattr(
-            actor, "primary_org_id", None
-        ):
-            return "official"
-    manage = scope_for(actor, "training.manage")
-    if manage.granted and klass.plan.institution_id in manage.org_ids:
-        return "institution"
-    return None
-
-
 def anomaly_resolve(*, actor, anomaly: Anomaly, status: str, resolution: str) -> Anomaly:
     """The institution explains an open anomaly; an official explains or confirms it (an explained
     one may still be confirmed). A confirmed anomaly is final."""
@@ -306,10 +290,7 @@ def anomaly_resolve(*, actor, anomaly: Anomaly, status: str, resolution: str) ->
         errors["status"] = ["请选择处理结果"]
     elif status == Anomaly.Status.CONFIRMED and role != "official":
         raise PermissionDenied("只有监管部门可以确认异常", code="official_only")
-    if not resolution:
-        errors["resolution"] = ["请填写处理说明"]
-    elif len(resolution) > 2000:
-        errors["resolution"] = ["处理说明不能超过2000个字"]
+    resolution = collect(errors, "resolution", clean_reason, resolution, label="处理说明") or ""
     if errors:
         raise InvalidInput("处理信息有误", fields=errors)
     with transaction.atomic():

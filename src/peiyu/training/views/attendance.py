@@ -22,6 +22,7 @@ from peiyu.core.errors import DomainError, NotFound
 
 from ..models import Anomaly, Enrolment, TrainingSession
 from ..selectors import attendance as sel
+from ..selectors.actions import anomaly_allowed_actions
 from ..services import anomalies as anomaly_svc
 from ..services import attendance as svc
 from ..services import session_actions as actions
@@ -198,7 +199,7 @@ def anomaly_list(request):
     if f["klass"].isdigit():
         qs = qs.filter(klass_id=int(f["klass"]))
     rows = list(qs[: LIST_LIMIT + 1])
-    items = [(a, anomaly_svc.anomaly_role(request.user, a.klass)) for a in rows[:LIST_LIMIT]]
+    items = [(a, anomaly_allowed_actions(request.user, a)) for a in rows[:LIST_LIMIT]]
     return render(
         request,
         "training/attendance_anomalies.html",

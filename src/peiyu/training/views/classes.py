@@ -23,6 +23,7 @@ from peiyu.core.policy import region_prefix
 
 from ..models import Inspection, TrainingClass, TrainingPlan
 from ..selectors import classes as sel
+from ..selectors.actions import class_allowed_actions
 from ..selectors.scope import plan_get_for, plans_visible_to
 from ..services import classes as svc
 from ..services.inspections import inspection_record
@@ -172,6 +173,7 @@ def class_detail(request, pk: int):
             "klass": klass,
             "plan": klass.plan,
             "can": sel.class_actions(request.user, klass),
+            "allowed_actions": class_allowed_actions(request.user, klass),
             "steps": sel.class_process(klass),
             "decisions": sel.class_decisions(klass),
             "history": sel.class_history(klass),

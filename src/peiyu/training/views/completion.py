@@ -18,6 +18,7 @@ from peiyu.core.http import XLSX, attachment
 
 from ..models import TrainingCertificate, TrainingClass, TrainingReport
 from ..selectors import completion as sel
+from ..selectors.actions import report_allowed_actions
 from ..services import completion as svc
 from ..services import reports as report_svc
 from . import completion_trainee
@@ -163,8 +164,8 @@ def report_detail(request, pk: int):
             "report": report,
             "klass": klass,
             "s": report.summary or {},
-            "can_submit": sel.manages_class(request.user, klass)
-            and report.status == TrainingReport.Status.DRAFT,
+            "allowed_actions": (allowed := report_allowed_actions(request.user, report)),
+            "can_submit": "submit" in allowed,
             "overdue": report_svc.is_overdue(report),
             "late": report_svc.is_late(report),
             "evaluations": evaluations,

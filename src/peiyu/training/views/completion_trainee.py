@@ -22,6 +22,7 @@ from peiyu.core.http import attachment
 
 from ..models import Enrolment, TrainingCertificate
 from ..selectors import completion as sel
+from ..selectors.actions import certificate_allowed_actions
 from ..services import certificate_pdf
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
@@ -120,8 +121,8 @@ def _certificate_page(request, cert, *, error=None, reason=""):
             "klass": cert.enrolment.klass,
             "verify_url": url,
             "qr": mark_safe(qr_svg(url, title=_("证书核验"))),  # noqa: S308 - segno's own SVG of our URL
-            "can_revoke": cert.status == TrainingCertificate.Status.VALID
-            and sel.certificate_can_revoke(request.user, cert),
+            "allowed_actions": (allowed := certificate_allowed_actions(request.user, cert)),
+            "can_revoke": "revoke" in allowed,
             "error": error,
             "errors": error.fields if error else {},
             "reason": reason,

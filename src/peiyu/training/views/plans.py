@@ -23,6 +23,7 @@ from peiyu.core.errors import DomainError
 from ..models import CertType, TrainingPlan
 from ..selectors import plans as plan_sel
 from ..selectors import scope as selectors
+from ..selectors.actions import plan_allowed_actions
 from ..services import plans as svc
 from . import plan_teachers
 
@@ -238,6 +239,7 @@ def _render_detail(request, plan: TrainingPlan, *, error="", errors=None, reason
     teachers = list(plan.teachers.all())
     owner = plan_sel.managed_institution(request.user)
     is_owner = owner is not None and owner.pk == plan.institution_id
+    allowed = plan_allowed_actions(request.user, plan) if is_owner else []
     return render(
         request,
         "training/plans_detail.html",
@@ -250,8 +252,9 @@ def _render_detail(request, plan: TrainingPlan, *, error="", errors=None, reason
             "history": plan_sel.plan_history(plan),
             "is_owner": is_owner,
             "can_edit": is_owner and plan.status == TrainingPlan.Status.DRAFT,
-            "can_file": is_owner and plan.status == TrainingPlan.Status.DRAFT,
-            "can_withdraw": is_owner and plan.status != TrainingPlan.Status.WITHDRAWN,
+            "allowed_actions": allowed,
+            "can_file": "file" in allowed,
+            "can_withdraw": "withdraw" in allowed,
             "programme_label": plan_sel.PROGRAMME_LABELS.get(plan.programme, plan.programme),
             "error": error,
             "errors": errors or {},

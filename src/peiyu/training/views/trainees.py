@@ -19,8 +19,10 @@ from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.http import XLSX, attachment
 from peiyu.core.identifiers import mask_id_number
 
+from ..flows import ENROLMENT_FLOW
 from ..models import RosterImport, TrainingClass
 from ..selectors import trainees as sel
+from ..selectors.actions import allowed_actions
 from ..selectors.classes import announcements_public
 from ..services import roster_import as imports
 from ..services import trainees as services
@@ -38,14 +40,16 @@ def _retired(value) -> bool | None:
 def _roster_context(request, klass: TrainingClass, **extra):
     _klass, enrolments = sel.class_roster(request.user, klass.pk)
     rows = list(enrolments[: ROSTER_LIMIT + 1])
+    manage = sel.may_manage_class(request.user, klass)
     for e in rows:
         e.masked_id = mask_id_number(e.trainee.id_number)
+        e.allowed_actions = allowed_actions(ENROLMENT_FLOW, e, manages=manage)
     return {
         "klass": klass,
         "enrolments": rows[:ROSTER_LIMIT],
         "more": len(rows) > ROSTER_LIMIT,
         "active": services.active_count(klass.pk),
-        "manage": sel.may_manage_class(request.user, klass),
+        "manage": manage,
         "enrolling": klass.status in services.ENROLLING_STATUSES,
         "imports": list(sel.roster_imports_of(request.user, klass.pk)[:10]),
         "modes": RosterImport.Mode.choices,
@@ -153,6 +157,8 @@ def class_self_enrol(request, pk):
 @require_GET
 def my_enrolments(request):
     rows = list(sel.enrolled_classes_of(request.user).order_by("-created_at")[:200])
+    for e in rows:  # their own enrolments: the trainee may withdraw while the workflow allows it
+        e.allowed_actions = allowed_actions(ENROLMENT_FLOW, e, manages=True)
     return render(request, "training/trainees_mine.html", {"enrolments": rows})
 
 
