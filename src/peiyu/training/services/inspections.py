@@ -4,13 +4,13 @@ the class's region records them; for an industry-led project also the industry a
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.services import require
+from peiyu.core.cleaning import clean_date, clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 
 from ..flows import INSPECTION_FLOW
@@ -32,18 +32,15 @@ def inspection_record(*, actor, klass: TrainingClass, kind: str, data: dict[str,
     result = data.get("result") or ""
     if result not in Inspection.Result.values:
         errors["result"] = ["请选择检查结论"]
-    findings = (data.get("findings") or "").strip()
-    if len(findings) > 10000:
-        errors["findings"] = ["不能超过10000个字"]
+    findings = collect(errors, "findings", clean_text, data.get("findings"), max_length=10000, multiline=True)
+    findings = findings if findings is not None else ""
     if result == Inspection.Result.ISSUES and not findings:
         errors["findings"] = ["发现问题时请填写检查情况"]
-    raw = data.get("inspected_on")
     today = timezone.localdate()
-    try:
-        on = raw if isinstance(raw, dt.date) else (dt.date.fromisoformat(str(raw)) if raw else today)
-    except ValueError:
-        errors["inspected_on"] = ["请填写检查日期（年-月-日）"]
-        on = today
+    on = collect(
+        errors, "inspected_on", clean_date, data.get("inspected_on"), label="检查日期", required=False
+    )
+    on = on or today
     if on > today:
         errors["inspected_on"] = ["检查日期不能晚于今天"]
     if errors:

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from peiyu.accounts.services import require
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import clean_reason
 from peiyu.core.documents.xlsx import XlsxWriter
-from peiyu.core.errors import Conflict, InvalidInput
+from peiyu.core.errors import Conflict
 from peiyu.core.identifiers import mask_id_number
 from peiyu.core.models import Decision
 
@@ -138,11 +139,7 @@ def report_submit(*, actor, report: TrainingReport, narrative: str) -> TrainingR
     marked: the stored Decision has the deadline check failed, with how many days late."""
     institution_id = report.klass.plan.institution_id
     require(actor, "training.manage", org_id=institution_id)
-    narrative = (narrative or "").strip()
-    if not narrative:
-        raise InvalidInput("请填写培训情况说明", fields={"narrative": ["请填写培训情况说明"]})
-    if len(narrative) > NARRATIVE_MAX:
-        raise InvalidInput("培训情况说明过长", fields={"narrative": [f"不能超过{NARRATIVE_MAX}个字"]})
+    narrative = clean_reason(narrative, label="培训情况说明", max_length=NARRATIVE_MAX, field="narrative")
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
