@@ -25,6 +25,7 @@ from peiyu.core.errors import InvalidInput
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
 from peiyu.core.policy import Policy, policy_for, policy_named
+from peiyu.core.registry import extensions
 
 from ..flows import CHANGE_REQUEST_FLOW, LISTING_FLOW, RENEWAL_FLOW
 from ..models import Application, ChangeRequest, Listing, ListingPeriod, ListingVolume, Renewal
@@ -36,31 +37,13 @@ R = Renewal.Status
 # Statuses in which the institution may still act on its entry (renew, change, declare).
 LIVE = (L.ACTIVE, L.SUSPENDED, L.EXPIRED)
 
-# Later apps (training, exams, certificates) report what they did under a listing and what is pending.
-_volume_sources: list[Callable[[Listing, int], int]] = []
-_pending_sources: list[Callable[[Listing], list[dict[str, Any]]]] = []
-
-
-def register_volume_source(fn: Callable[[Listing, int], int]) -> None:
-    """fn(listing, year) → person-times trained or evaluated that year, counted from platform records."""
-    if fn not in _volume_sources:
-        _volume_sources.append(fn)
-
-
-def unregister_volume_source(fn: Callable[[Listing, int], int]) -> None:
-    if fn in _volume_sources:
-        _volume_sources.remove(fn)
-
-
-def register_pending_source(fn: Callable[[Listing], list[dict[str, Any]]]) -> None:
-    """fn(listing) → [{"label": "在训学员", "count": 12, "url": "..."}] — work a termination must not drop."""
-    if fn not in _pending_sources:
-        _pending_sources.append(fn)
-
-
-def unregister_pending_source(fn: Callable[[Listing], list[dict[str, Any]]]) -> None:
-    if fn in _pending_sources:
-        _pending_sources.remove(fn)
+# Extension points the later apps (training, exams, certificates) contribute to from their hooks
+# (core.registry.register_extension): what they did under a listing, and what is pending under it.
+# VOLUME_POINT: fn(listing, year) → person-times trained or evaluated that year, counted from platform
+# records. PENDING_POINT: fn(listing) → [{"label": "在训学员", "count": 12, "url": "..."}] — work a
+# termination must not drop.
+VOLUME_POINT = "listing.volume"
+PENDING_POINT = "listing.pending"
 
 
 def listing_policy(listing: Listing) -> Policy:
@@ -173,9 +156,10 @@ def current_period(listing: Listing) -> tuple[dt.date, dt.date]:
 def volumes_for(listing: Listing, years: list[int]) -> dict[int, tuple[int, str]]:
     """Per year: platform-counted figure where a source has one, else what the institution declared."""
     declared = {v.year: (v.persons, v.source) for v in listing.volumes.filter(year__in=years)}
+    sources = extensions(VOLUME_POINT)
     out: dict[int, tuple[int, str]] = {}
     for year in years:
-        counted = sum(fn(listing, year) for fn in _volume_sources)
+        counted = sum(fn(listing, year) for fn in sources)
         if counted:
             out[year] = (counted, ListingVolume.Source.PLATFORM)
         elif year in declared:
@@ -183,7 +167,7 @@ def volumes_for(listing: Listing, years: list[int]) -> dict[int, tuple[int, str]
         else:
             out[year] = (
                 0,
-                ListingVolume.Source.PLATFORM if _volume_sources else ListingVolume.Source.DECLARED,
+                ListingVolume.Source.PLATFORM if sources else ListingVolume.Source.DECLARED,
             )
     return out
 

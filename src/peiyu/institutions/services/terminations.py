@@ -1,5 +1,6 @@
 """Termination (注销, DIR-6): the institution cancels its entry; the work still pending under it
-(reported by the later apps through `register_pending_source`) is recorded and stays visible."""
+(reported by the later apps through the extension point `listing.pending`, listings.PENDING_POINT) is
+recorded and stays visible."""
 
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ from peiyu.accounts.services import require
 from peiyu.core.checks import Check
 from peiyu.core.errors import Conflict, InvalidInput
 from peiyu.core.models import Decision
+from peiyu.core.registry import extensions
 
 from ..flows import LISTING_FLOW
 from ..models import Listing, Termination
-from .listings import _pending_sources, close_open_items, listing_policy
+from .listings import PENDING_POINT, close_open_items, listing_policy
 
 L = Listing.Status
 
 
 def pending_work(listing: Listing) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for fn in _pending_sources:
+    for fn in extensions(PENDING_POINT):
         items.extend(fn(listing))
     return items
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from peiyu.core import tick
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from peiyu.core.models import Decision, TransitionLog
+from peiyu.core.registry import extensions, register_extension, unregister_extension
 from peiyu.institutions.models import (
     Application,
     Attachment,
@@ -347,7 +348,7 @@ def test_renewal_report_is_prefilled_from_platform_data(directory, time_machine)
 
     volume(listing, 2025, 999)  # the platform's figure wins over a declared one
     volume(listing, 2026, 50)  # no platform record that year: the declared figure is used
-    svc.register_volume_source(platform)
+    register_extension(svc.VOLUME_POINT, "test.platform", platform)
     try:
         travel(time_machine, "2026-09-01")
         renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
@@ -356,8 +357,8 @@ def test_renewal_report_is_prefilled_from_platform_data(directory, time_machine)
         assert renewal.report["total"] == 780
         assert renewal.report["valid_until"] == "2027-01-09"
     finally:
-        svc.unregister_volume_source(platform)
-    assert platform not in svc._volume_sources
+        unregister_extension(svc.VOLUME_POINT, "test.platform")
+    assert platform not in extensions(svc.VOLUME_POINT)
 
 
 def test_approved_renewal_extends_three_years_and_adds_period(directory, time_machine):
@@ -570,7 +571,7 @@ def test_termination_keeps_pending_work_visible(directory, time_machine, login_a
     def pending(lst):
         return [{"label": "在训学员", "count": 12, "url": ""}] if lst.pk == listing.pk else []
 
-    svc.register_pending_source(pending)
+    register_extension(svc.PENDING_POINT, "test.pending", pending)
     try:
         with pytest.raises(InvalidInput) as exc:
             terminations.listing_terminate(
@@ -597,7 +598,7 @@ def test_termination_keeps_pending_work_visible(directory, time_machine, login_a
             body["termination"]["pending"][0]["count"] == 12 and body["pending_now"][0]["label"] == "在训学员"
         )
     finally:
-        svc.unregister_pending_source(pending)
+        unregister_extension(svc.PENDING_POINT, "test.pending")
     with pytest.raises(Conflict):
         terminations.listing_terminate(
             actor=directory.sy_inst_admin, listing=listing, reason="再次", handling_plan=""
