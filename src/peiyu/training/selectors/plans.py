@@ -19,6 +19,7 @@ from peiyu.core.errors import DomainError
 from peiyu.core.identifiers import mask_id_number
 from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for, region_prefix
+from peiyu.core.schemas import check_out
 from peiyu.institutions.selectors.training_listings import training_listings_of
 
 from ..models import CertType, Teacher, TitleLevel, TrainingPlan
@@ -193,14 +194,9 @@ def plan_decisions(plan: TrainingPlan) -> list[Decision]:
 
 
 def check_rows(decision: Decision | None) -> list[dict[str, Any]]:
-    """The checks of a decision with their verdict: pass, warn (a non-blocking failure) or fail."""
-    if decision is None:
-        return []
-    rows = []
-    for c in decision.checks or []:
-        verdict = "pass" if c.get("ok") else ("fail" if c.get("blocking") else "warn")
-        rows.append({**c, "verdict": verdict})
-    return rows
+    """The checks of a decision with their verdict: pass, warn (a non-blocking failure) or fail, as the
+    API shows them (core.schemas.check_out)."""
+    return [check_out(c) for c in decision.checks or []] if decision is not None else []
 
 
 def plan_history(plan: TrainingPlan) -> list[dict[str, Any]]:
