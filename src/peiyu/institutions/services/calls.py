@@ -15,6 +15,7 @@ from peiyu.accounts.models import Org, Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import subject_codes_known
+from peiyu.core.cleaning import clean_date, collect
 from peiyu.core.errors import InvalidInput
 from peiyu.core.policy import Policy, policy_named
 
@@ -25,16 +26,8 @@ QUOTA_PARAMS = ("quota_training", "quota_evaluation", "quota_social_org_per_trad
 CALL_CAPABILITIES = ("application.decide", "application.review_province", "application.file")
 
 
-def _date(value: Any, field: str, errors: dict) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = ["日期格式应为 YYYY-MM-DD"]
-        return None
+def _date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | None:
+    return collect(errors, field, clean_date, value, required=False)
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

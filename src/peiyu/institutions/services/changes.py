@@ -12,6 +12,7 @@ from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 
@@ -44,13 +45,10 @@ def _clean_basic(after: dict[str, Any], errors: dict[str, list[str]]) -> dict[st
         errors["after"] = ["基础信息变更仅限：" + "、".join(BASIC_FIELDS.values())]
         return clean
     for key, value in after.items():
-        text = " ".join(str(value if value is not None else "").split())
-        if not text:
-            errors[key] = [f"请填写变更后的{BASIC_FIELDS[key]}"]
-        elif len(text) > _BASIC_MAX[key]:
-            errors[key] = [f"{BASIC_FIELDS[key]}不超过 {_BASIC_MAX[key]} 个字"]
-        else:
-            clean[key] = text
+        label = f"变更后的{BASIC_FIELDS[key]}"
+        text = collect(errors, key, clean_text, value, max_length=_BASIC_MAX[key], required=True, label=label)
+        if text is not None:
+            clean[key] = " ".join(text.split())
     return clean
 
 
