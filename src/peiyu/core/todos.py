@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from .permissions import has_capability
 from .registry import TodoItem
 
 
-def calendar_todo(user) -> list[TodoItem]:
+def calendar_todo(user: Any) -> list[TodoItem]:
     if not has_capability(user, "calendar.manage"):
         return []
     from .calendar import years_without_data
@@ -34,7 +35,7 @@ def calendar_todo(user) -> list[TodoItem]:
     ]
 
 
-def audit_todo(user) -> list[TodoItem]:
+def audit_todo(user: Any) -> list[TodoItem]:
     if not has_capability(user, "audit.verify"):
         return []
     from peiyu.audit.models import AuditEvent
