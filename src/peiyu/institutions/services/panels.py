@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from peiyu.accounts.models import Org
 from peiyu.audit.services import audit_record
+from peiyu.core.cleaning import clean_reason
 from peiyu.core.errors import (
     Conflict,
     InvalidInput,
@@ -288,10 +289,7 @@ def panel_member_decline(*, actor, member: PanelMember, reason: str) -> PanelMem
             raise InvalidTransition("专家组评议已结束，不能再谢绝或补抽", code="panel_closed")
         if member.status == M.DECLINED:
             raise Conflict("该专家已谢绝，已补抽", code="already_declined")
-        if not reason:
-            raise InvalidInput("请填写谢绝原因", fields={"reason": ["请填写谢绝原因"]})
-        if len(reason) > 200:
-            raise InvalidInput("谢绝原因过长", fields={"reason": ["谢绝原因最多 200 个字"]})
+        reason = clean_reason(reason, label="谢绝原因", max_length=200)
         apps = list(panel.applications.select_related("institution").order_by("pk"))
         replacement = _redraw(panel, member, apps, alias_map(), actor)
         if replacement is None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
+from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import (
     InvalidInput,
     InvalidTransition,
@@ -39,9 +40,9 @@ def _clean_score(score: Any, vote: Any, comment: Any) -> tuple[Decimal, str, str
         errors["score"] = ["评分最多保留一位小数"]
     if vote not in ExpertScore.Vote.values:
         errors["vote"] = ["请选择投票意见：推荐、不推荐或弃权"]
-    comment = str(comment or "").strip()
-    if len(comment) > MAX_COMMENT_LENGTH:
-        errors["comment"] = [f"评议意见最多 {MAX_COMMENT_LENGTH} 个字"]
+    comment = (
+        collect(errors, "comment", clean_text, comment, max_length=MAX_COMMENT_LENGTH, multiline=True) or ""
+    )
     if errors:
         raise InvalidInput("评分有误", fields=errors)
     assert value is not None
