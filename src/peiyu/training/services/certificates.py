@@ -153,5 +153,5 @@ def certificate_revoke(*, actor, certificate: TrainingCertificate, reason: str) 
             locked=True,
             audit_extra={"number": locked.number},
         )
-    certificate.status, certificate.revoked_reason = locked.status, locked.revoked_reason
+    certificate.refresh_from_db(fields=["status", "revoked_reason", "updated_at"])  # the caller's copy
     return locked

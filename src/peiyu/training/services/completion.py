@@ -277,7 +277,7 @@ def class_complete(*, actor, klass: TrainingClass, pass_mark=None) -> TrainingCl
                 "report_due_on": due_on.isoformat() if due_on else None,
             },
         )
-    klass.status, klass.completed_at, klass.decision = locked.status, locked.completed_at, decision
+    klass.refresh_from_db(fields=["status", "completed_at", "decision", "updated_at"])  # the caller's copy
     return locked
 
 
