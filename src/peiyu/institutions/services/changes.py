@@ -12,7 +12,7 @@ from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
-from peiyu.core.cleaning import clean_text, collect
+from peiyu.core.cleaning import clean_reason, clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 
@@ -57,12 +57,10 @@ def change_submit(*, actor, listing: Listing, type: str, after: dict[str, Any], 
     """DIR-5: basic data (name, address, legal representative, contact, phone) or scope (levels)."""
     require(actor, "application.submit", org_id=listing.institution_id)
     errors: dict[str, list[str]] = {}
-    reason = (reason or "").strip()
+    reason = collect(errors, "reason", clean_reason, reason, label="变更理由") or ""
     after = dict(after or {})
     if type not in ChangeRequest.Type.values:
         errors["type"] = ["变更类型无效"]
-    if not reason:
-        errors["reason"] = ["请填写变更理由"]
     if type == ChangeRequest.Type.BASIC:
         after = _clean_basic(after, errors)
         if after and not errors and all(getattr(listing, k, None) == v for k, v in after.items()):

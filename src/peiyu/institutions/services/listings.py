@@ -21,6 +21,7 @@ from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import clean_reason
 from peiyu.core.errors import InvalidInput
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
@@ -285,10 +286,7 @@ def close_open_items(listing: Listing, comment: str, actor=None) -> None:
 
 def _manage(actor, listing: Listing, reason: str) -> str:
     require(actor, "listing.manage", region_code=listing.region_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("请填写理由", fields={"reason": ["请填写理由"]})
-    return reason
+    return clean_reason(reason, label="理由")
 
 
 def listing_suspend(*, actor, listing: Listing, reason: str) -> Listing:

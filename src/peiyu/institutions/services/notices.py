@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from peiyu.core.calendar import add_working_days, is_working_day
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from peiyu.core.identifiers import mask_phone
 from peiyu.core.numbering import reference_number
@@ -136,12 +137,12 @@ def objection_submit(
     *, notice: PublicNotice, application_id: int, name: str, contact: str, text: str
 ) -> Objection:
     """Anyone (no account) may object while the notice runs; the answer is a tracking number."""
-    name, contact, text = (name or "").strip(), _contact_clean(contact), (text or "").strip()
+    contact, text = _contact_clean(contact), (text or "").strip()
     errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = ["请填写异议人姓名或单位"]
-    elif len(name) > NAME_MAX:
-        errors["name"] = [f"姓名或单位不超过{NAME_MAX}字"]
+    name = collect(
+        errors, "name", clean_text, name, max_length=NAME_MAX, required=True, label="异议人姓名或单位"
+    )
+    name = name or ""
     if not contact:
         errors["contact"] = ["请填写联系方式，以便反馈处理结果"]
     elif len(contact) > CONTACT_MAX or not (_PHONE.match(contact) or _EMAIL.match(contact)):

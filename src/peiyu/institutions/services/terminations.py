@@ -10,6 +10,7 @@ from django.db import transaction
 
 from peiyu.accounts.services import require
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import clean_reason, clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput
 from peiyu.core.models import Decision
 from peiyu.core.registry import extensions
@@ -31,11 +32,11 @@ def pending_work(listing: Listing) -> list[dict[str, Any]]:
 def listing_terminate(*, actor, listing: Listing, reason: str, handling_plan: str) -> Termination:
     """DIR-6: the institution cancels its entry; what is pending is recorded and stays visible."""
     require(actor, "application.submit", org_id=listing.institution_id)
-    reason = (reason or "").strip()
-    handling_plan = (handling_plan or "").strip()
-    errors = {}
-    if not reason:
-        errors["reason"] = ["请填写注销原因"]
+    errors: dict[str, list[str]] = {}
+    reason = collect(errors, "reason", clean_reason, reason, label="注销原因") or ""
+    handling_plan = (
+        collect(errors, "handling_plan", clean_text, handling_plan, max_length=20000, multiline=True) or ""
+    )
     pending = pending_work(listing)
     open_count = sum(int(p.get("count") or 0) for p in pending)
     if open_count and not handling_plan:

@@ -19,7 +19,15 @@ from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import occupation_by_code
 from peiyu.core.checks import refuse_failed
-from peiyu.core.cleaning import REASON_MAX, clean_dates, clean_money, clean_reason, clean_texts, collect
+from peiyu.core.cleaning import (
+    REASON_MAX,
+    clean_dates,
+    clean_money,
+    clean_reason,
+    clean_texts,
+    collect,
+    person_name,
+)
 from peiyu.core.crypto import blind_index
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.identifiers import validate_id_number
@@ -51,9 +59,7 @@ def teacher_add(*, actor, institution: Org, data: dict[str, Any]) -> Teacher:
     """Register a teacher of the institution (TRN-1): the ID number is encrypted, once per institution."""
     _institution(actor, institution)
     errors: dict[str, list[str]] = {}
-    name = (data.get("name") or "").strip()
-    if not name:
-        errors["name"] = ["请填写姓名"]
+    name = collect(errors, "name", person_name, data.get("name")) or ""
     id_number = ""
     try:
         id_number = validate_id_number(data.get("id_number") or "")
