@@ -20,7 +20,7 @@ MANAGE_OR_SUPERVISE = "training.manage|training.supervise"
 def register() -> None:
     from . import tasks
     from .demo import section as demo
-    from .services import anomalies, roster_import
+    from .services import anomalies, roster_stale
     from .todos import attendance, classes, completion
 
     register_nav(
@@ -72,7 +72,7 @@ def register() -> None:
     register_todo("training.completion.evaluations", completion.evaluation_todos)
 
     register_tick("training.anomaly_scans", anomalies.anomaly_scans_left)
-    register_tick("training.roster_imports_stale", roster_import.roster_imports_fail_stale)
+    register_tick("training.roster_imports_stale", roster_stale.roster_imports_fail_stale)
     register_demo_section("training", demo.build)
     register_task(tasks.roster_import_task)
     register_task(tasks.anomaly_scan_task)

@@ -33,6 +33,7 @@ from peiyu.training.services import classes as class_svc
 from peiyu.training.services import plans as plan_svc
 from peiyu.training.services import reports as report_svc
 from peiyu.training.services import roster_import as roster_svc
+from peiyu.training.services import roster_stale as stale
 from peiyu.training.services import trainees as trainee_svc
 
 from . import completion_factories as f
@@ -300,10 +301,10 @@ def test_the_tick_fails_an_import_whose_worker_died(training, time_machine):
         created_by=training.sy_inst_admin,
     )
     flows.ROSTER_IMPORT_FLOW.transition(dead, "running", actor=training.sy_inst_admin)
-    minutes = roster_svc.stale_minutes()
+    minutes = stale.stale_minutes()
     # still within the threshold: left alone
     time_machine.move_to(start + dt.timedelta(minutes=minutes - 1), tick=False)
-    assert roster_svc.roster_imports_fail_stale(start + dt.timedelta(minutes=minutes - 1)) == 0
+    assert stale.roster_imports_fail_stale(start + dt.timedelta(minutes=minutes - 1)) == 0
     live = RosterImport.objects.create(
         klass=klass,
         filename="s.csv",
@@ -315,7 +316,7 @@ def test_the_tick_fails_an_import_whose_worker_died(training, time_machine):
     flows.ROSTER_IMPORT_FLOW.transition(live, "running", actor=training.sy_inst_admin)
     later = start + dt.timedelta(minutes=minutes + 1)
     time_machine.move_to(later, tick=False)
-    assert roster_svc.roster_imports_fail_stale(later) == 1
+    assert stale.roster_imports_fail_stale(later) == 1
     dead.refresh_from_db()
     live.refresh_from_db()
     assert dead.status == "failed" and dead.finished_at == later and "后台进程已中断" in dead.message
@@ -325,7 +326,7 @@ def test_the_tick_fails_an_import_whose_worker_died(training, time_machine):
     assert log.reason == dead.message
     assert _audits(dead).filter(action="roster_import.failed").count() == 1
     # safe to run twice
-    assert roster_svc.roster_imports_fail_stale(later) == 0
+    assert stale.roster_imports_fail_stale(later) == 0
 
 
 def test_the_tick_runs_the_stale_import_handler(training):
@@ -342,8 +343,8 @@ def test_an_import_that_waited_long_in_the_queue_is_not_failed_when_it_starts(
     imp = RosterImport.objects.create(
         klass=make_class(training), filename="r.csv", sha256="0" * 64, content=b"x", mode="valid"
     )
-    claimed = start + dt.timedelta(minutes=roster_svc.stale_minutes() * 3)
+    claimed = start + dt.timedelta(minutes=stale.stale_minutes() * 3)
     time_machine.move_to(claimed, tick=False)
     monkeypatch.setattr(roster_svc, "_run", lambda _imp: None)  # the worker stops right after claiming it
     assert roster_svc.roster_import_run(imp.pk).status == "running"
-    assert roster_svc.roster_imports_fail_stale(claimed + dt.timedelta(minutes=1)) == 0
+    assert stale.roster_imports_fail_stale(claimed + dt.timedelta(minutes=1)) == 0
