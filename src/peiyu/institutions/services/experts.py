@@ -14,6 +14,7 @@ from peiyu.accounts.models import Org, Region
 from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import occupation_alias_map
+from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import (
     InvalidInput,
     NotFound,
@@ -143,9 +144,7 @@ def expert_create(
     """Add an expert to the actor's organisation's pool (SEL-8) with fields and declared conflicts."""
     owner = pool_org(actor)
     errors: dict[str, list[str]] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = ["请填写专家姓名"]
+    name = collect(errors, "name", clean_text, name, max_length=64, required=True, label="专家姓名") or ""
     employer_name = (employer_name or "").strip() or (employer.name if employer else "")
     if not employer_name:
         errors["employer_name"] = ["请填写工作单位"]

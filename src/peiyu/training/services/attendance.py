@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
+from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from ..models import Attendance, Enrolment, Teacher, TrainingClass, TrainingSession
@@ -68,20 +69,16 @@ def session_create(*, actor, klass: TrainingClass, data: dict[str, Any]) -> Trai
     if klass.status not in OPEN_CLASS_STATUSES:
         raise Conflict("该班级已结业或已取消，不能再安排课次", code="class_closed")
     errors: dict[str, list[str]] = {}
-    topic = (data.get("topic") or "").strip()
-    if not topic:
-        errors["topic"] = ["请填写课程内容"]
-    elif len(topic) > 200:
-        errors["topic"] = ["课程内容不能超过200个字"]
+    topic = collect(
+        errors, "topic", clean_text, data.get("topic"), max_length=200, required=True, label="课程内容"
+    )
     mode = data.get("mode") or TrainingSession.Mode.OFFLINE
     if mode not in TrainingSession.Mode.values:
         errors["mode"] = ["请选择方式"]
     kind = data.get("kind") or "theory"
     if kind not in ("theory", "practice"):
         errors["kind"] = ["请选择类别"]
-    venue = (data.get("venue") or "").strip()
-    if len(venue) > 200:
-        errors["venue"] = ["地点不能超过200个字"]
+    venue = collect(errors, "venue", clean_text, data.get("venue"), max_length=200, label="地点")
     starts = _when(data.get("starts_at"), "starts_at", "开始时间", errors)
     ends = _when(data.get("ends_at"), "ends_at", "结束时间", errors)
     if starts and ends:

@@ -20,7 +20,7 @@ from peiyu.accounts.models import Org, Region
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check, refuse_failed
-from peiyu.core.cleaning import REASON_MAX, clean_dates, clean_reason, clean_texts
+from peiyu.core.cleaning import REASON_MAX, clean_dates, clean_reason, clean_text, clean_texts
 from peiyu.core.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
@@ -253,7 +253,7 @@ def class_decide_opening(*, actor, klass: TrainingClass, approve: bool, note: st
     require(actor, "training.supervise", region_code=klass.region_id)
     if not may_decide_opening(actor, klass):
         raise PermissionDenied("开班申请由培训地区的市（区）人社部门审核", code="not_the_deciding_bureau")
-    note = (note or "").strip()
+    note = clean_text(note, max_length=REASON_MAX, multiline=True, label="理由", field="note")
     if not approve and not note:
         raise InvalidInput("请填写不同意开班的理由", fields={"note": ["请填写不同意开班的理由"]})
     today = timezone.localdate()

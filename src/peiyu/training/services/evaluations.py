@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from peiyu.audit.services import audit_record
+from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound
 
 from ..models import Enrolment, TraineeEvaluation
@@ -35,10 +36,10 @@ def evaluation_clean(data: dict[str, Any]) -> dict[str, Any]:
         if not 1 <= value <= 5:
             errors[name] = [f"“{label}”的评分应为1至5"]
         out[name] = value
-    comment = str(data.get("comment") or "").strip()
-    if len(comment) > COMMENT_MAX:
-        errors["comment"] = [f"意见建议不能超过{COMMENT_MAX}个字"]
-    out["comment"] = comment
+    comment = collect(
+        errors, "comment", clean_text, data.get("comment"), max_length=COMMENT_MAX, multiline=True
+    )
+    out["comment"] = comment or ""
     out["fees_as_published"] = _bool(data.get("fees_as_published", True))
     if errors:
         raise InvalidInput("评价填写有误", fields=errors)
