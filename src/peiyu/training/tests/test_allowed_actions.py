@@ -94,3 +94,18 @@ def test_a_trainee_sees_no_verbs_on_the_class_plan_certificate_or_report(trainin
     assert sel.report_allowed_actions(student, _row(training, sel.REPORT_FLOW, "draft")) == []
     assert sel.certificate_allowed_actions(student, _row(training, sel.CERTIFICATE_FLOW, "valid")) == []
     assert sel.enrolment_allowed_actions(student, e) == ["withdraw"]  # their own enrolment
+
+
+def test_pages_offer_only_what_the_services_accept(training, login_as, client):
+    from django.urls import reverse
+
+    announced = fz_class(training, "qualification", announce=True)
+    page = client.get(reverse("announcement_detail", args=[announced.number]))
+    assert page.context["self_enrolment_open"]
+    announced.status = "opening"
+    announced.save(update_fields=["status"])
+    page = client.get(reverse("announcement_detail", args=[announced.number]))
+    assert not page.context["self_enrolment_open"]  # enrolment_self refuses an opening class
+    draft = f.plan(training, status=TrainingPlan.Status.DRAFT)
+    page = login_as(training.sy_inst_admin).get(f"/training/plans/{draft.pk}/")
+    assert not page.context["can_open_class"] and page.context["can_file"]

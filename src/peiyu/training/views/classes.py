@@ -281,7 +281,12 @@ def announcement_detail(request, number: str):
     return render(
         request,
         "training/classes_announcement.html",
-        {"klass": klass, "info": sel.public_class_info(klass)},
+        {
+            "klass": klass,
+            "info": sel.public_class_info(klass),
+            # the rule of services.trainees.enrolment_self: a person enrols themselves while it recruits
+            "self_enrolment_open": klass.status == TrainingClass.Status.ANNOUNCED,
+        },
     )
 
 

@@ -255,6 +255,7 @@ def _render_detail(request, plan: TrainingPlan, *, error="", errors=None, reason
             "allowed_actions": allowed,
             "can_file": "file" in allowed,
             "can_withdraw": "withdraw" in allowed,
+            "can_open_class": plan.status == TrainingPlan.Status.FILED,  # TRN-2, as services.classes
             "programme_label": plan_sel.PROGRAMME_LABELS.get(plan.programme, plan.programme),
             "error": error,
             "errors": errors or {},
