@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import DomainError, RuleViolation
 
-__all__ = ["Check", "failure_message", "refusal_text", "refuse_failed", "rule_message"]
+__all__ = ["Check", "failure_message", "join_messages", "refusal_text", "refuse_failed", "rule_message"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,13 @@ def rule_message(message: str, rules: Iterable[str | None]) -> str:
     if not missing:
         return text
     return text.rstrip(_TRAILING) + "（" + "、".join(missing) + "）"
+
+
+def join_messages(messages: Iterable[str]) -> str:
+    """Messages joined by "；", each without its sentence-final punctuation (never "。；"), the same
+    text once, empty ones left out."""
+    parts = [str(m).strip().rstrip(_TRAILING) for m in messages]
+    return "；".join(dict.fromkeys(p for p in parts if p))
 
 
 def failure_message(checks: Iterable[Check], *, lead: str = "") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from peiyu.core.checks import Check, failure_message, refusal_text, refuse_failed, rule_message
+from peiyu.core.checks import Check, failure_message, join_messages, refusal_text, refuse_failed, rule_message
 from peiyu.core.errors import Conflict, DomainError, InvalidInput, NotFound, RuleViolation
 
 
@@ -99,3 +99,7 @@ def test_refusal_text_for_a_page_message():
     assert refusal_text(InvalidInput("信息有误。", fields={"a": ["请填写姓名"]})) == "信息有误；请填写姓名"
     assert RuleViolation("名额已满。", rule="SEL-6").text == "名额已满（SEL-6）"
     assert RuleViolation("违反TRN-9", rule="TRN-9").text == "违反TRN-9"
+
+
+def test_join_messages_never_puts_a_full_stop_before_the_separator():
+    assert join_messages(["学时不足。", "考核不合格；", "", "学时不足"]) == "学时不足；考核不合格"

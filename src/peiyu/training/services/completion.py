@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
-from peiyu.core.checks import Check
+from peiyu.core.checks import Check, join_messages
 from peiyu.core.crypto import blind_index
 from peiyu.core.documents.spreadsheets import check_spreadsheet
 from peiyu.core.errors import Conflict, InvalidInput
@@ -219,7 +219,7 @@ def class_complete(*, actor, klass: TrainingClass, pass_mark=None) -> TrainingCl
             }
             facts.pop("profile", None)
             msg = f"{e.trainee.name}：" + (
-                "；".join(c.message for c in failed) if failed else "学时达到要求，结业考核合格"
+                join_messages(c.message for c in failed) if failed else "学时达到要求，结业考核合格"
             )
             outcome_checks.append(Check("TRN-6", ok, msg, facts, cr.SOURCE_TRN6, False))
         days = policy.get("training_report_days")
