@@ -7,7 +7,7 @@ under a row lock, counting the real records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.db import transaction
 
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
+from peiyu.core.cleaning import REASON_MAX, clean_text
 from peiyu.core.errors import (
     Conflict,
     InvalidInput,
@@ -42,7 +43,7 @@ PASSING = PASSING_STEPS
 
 
 def require_step(
-    actor, app: Application, *, actions: set[str] | None = None, expected_step: str | None = None
+    actor, app: Application, *, actions: Collection[str] | None = None, expected_step: str | None = None
 ) -> dict:
     """The current step, if `actor` may act on it now; otherwise the right error."""
     step = app.current_step
@@ -179,6 +180,7 @@ def _enforce_quota(app: Application, step: dict) -> Check | None:
     lock, _ = QuotaLock.objects.get_or_create(key=status["key"][:200])
     QuotaLock.objects.select_for_update().get(pk=lock.pk)
     status = quota_status(app, step)  # recount under the lock
+    assert status is not None  # the same step and table as above
     facts = {k: status[k] for k in ("name", "limit", "taken", "region", "counts", "records")}
     if status["taken"] >= status["limit"]:
         what = "社评组织" if status["counts"] == "social_organisation_listings" else "推荐名额"
@@ -222,7 +224,13 @@ def application_pass(
         checks = [Check(_route_rule(app), True, f"{step['label']}：通过", {"step": step["step"]})]
         changes: dict[str, Any] = {}
         if step["action"] == "recommend":
-            reason = recommendation_reason.strip()
+            reason = clean_text(
+                recommendation_reason,
+                max_length=REASON_MAX,
+                multiline=True,
+                label="推荐理由",
+                field="recommendation_reason",
+            )
             if not reason:
                 raise InvalidInput(
                     "请填写推荐理由", fields={"recommendation_reason": ["请填写推荐理由"]}, rule="SEL-9"
