@@ -5,12 +5,14 @@ import datetime as dt
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from peiyu.core.cleaning import MobilePhoneStr, OptionalPersonNameStr
 from peiyu.core.identifiers import mask_id_number, mask_phone
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
+from ..flows import ROSTER_IMPORT_FLOW
 from ..models import Enrolment, RosterImport
 from ..rules.eligibility import age_on
 from ..selectors import trainees as sel
@@ -120,6 +122,7 @@ class ImportOut(Schema):
     decision_id: int | None
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    allowed_actions: list[str] = Field(description="当前用户现在可办理的操作（导入自行运行，没有人工操作）")
 
 
 def _import_out(imp: RosterImport) -> dict:
@@ -142,6 +145,7 @@ def _import_out(imp: RosterImport) -> dict:
         "decision_id": imp.decision_id,
         "created_at": imp.created_at,
         "finished_at": imp.finished_at,
+        "allowed_actions": ROSTER_IMPORT_FLOW.allowed_actions(imp),
     }
 
 

@@ -109,3 +109,16 @@ def test_pages_offer_only_what_the_services_accept(training, login_as, client):
     draft = f.plan(training, status=TrainingPlan.Status.DRAFT)
     page = login_as(training.sy_inst_admin).get(f"/training/plans/{draft.pk}/")
     assert not page.context["can_open_class"] and page.context["can_file"]
+
+
+def test_a_roster_import_detail_has_no_verbs_it_runs_by_itself(training, login_as):
+    from peiyu.training.models import RosterImport
+
+    from .trainee_helpers import make_class
+
+    imp = RosterImport.objects.create(
+        klass=make_class(training), filename="r.csv", sha256="0" * 64, content=b"x", mode="valid"
+    )
+    body = _get(login_as, training.sy_inst_admin, f"/roster-imports/{imp.pk}").json()
+    assert body["status"] == "pending" and body["allowed_actions"] == []
+    assert _get(login_as, training.dl_official, f"/roster-imports/{imp.pk}").status_code == 404
