@@ -76,7 +76,7 @@ def application_allowed_actions(actor, app: Application) -> list[str]:
     def permits(action: Action) -> bool:
         if action.capability:
             return may(actor, action.capability, org_id=app.institution_id)
-        return on_step and _step_verb_open(action.name, step["action"])
+        return step is not None and on_step and _step_verb_open(action.name, step["action"])
 
     verbs = allowed(APPLICATION_FLOW, app, permits)
     if "pass" in verbs and [r for r in app.checks_failed if r not in app.checks_overridden]:

@@ -58,7 +58,7 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _labelled(decisions: list[Decision]) -> list[Decision]:
+def _labelled(decisions: list[Any]) -> list[Any]:
     for d in decisions:
         d.kind_label = DECISION_KIND_LABELS.get(d.kind, d.kind)
         d.outcome_label = DECISION_OUTCOME_LABELS.get(d.outcome, d.outcome)
@@ -81,10 +81,10 @@ def listing_overview(listing: Listing) -> dict[str, Any]:
         for y, (n, src) in sorted(volumes_for(listing, years).items())
     ]
     window = renewal_window_for(listing)
-    renewals = list(
+    renewals: list[Any] = list(
         listing.renewals.select_related("consenting_authority", "created_by").prefetch_related("attachments")
     )
-    changes = list(listing.changes.select_related("created_by"))
+    changes: list[Any] = list(listing.changes.select_related("created_by"))
     by_subject: dict[tuple[str, str], list[Decision]] = {}
     wanted = Decision.objects.filter(
         subject_type="institutions.renewal", subject_id__in=[str(r.pk) for r in renewals]
@@ -107,7 +107,7 @@ def listing_overview(listing: Listing) -> dict[str, Any]:
     termination = Termination.objects.filter(listing=listing).select_related("created_by").first()
     start, end = current_period(listing)
     statuses = dict(L.choices)
-    history = list(
+    history: list[Any] = list(
         TransitionLog.objects.filter(subject_type="institutions.listing", subject_id=str(listing.pk))
         .select_related("actor")
         .order_by("at", "id")

@@ -99,12 +99,13 @@ def application_create(
 ) -> Application:
     """A draft form for one occupation (SEL-4)."""
     institution = _institution_of(actor)
+    region_code = institution.region_id or ""  # an institution has one (_institution_of)
     errors: dict[str, list[str]] = {}
     if kind not in call.kinds:
         errors["kind"] = ["本申报通知不受理该类机构"]
     if occupation_code not in call.occupation_codes:
         errors["occupation_code"] = ["本申报通知不含该职业（工种）"]
-    if call.region_id and not institution.region_id.startswith(region_prefix(call.region_id)):
+    if call.region_id and not region_code.startswith(region_prefix(call.region_id)):
         errors["call"] = ["本机构不在该申报通知的地区范围内"]
     if call.programme == "skill" and institution_type not in ("employer", "social_organisation"):
         errors["institution_type"] = ["请选择评价机构类型：用人单位或社评组织"]
@@ -130,7 +131,7 @@ def application_create(
         occupation_code=code,
         occupation_name=name,
         levels=[lv for lv in call.levels if lv in levels],
-        region_id=institution.region_id,
+        region_id=region_code,
         channel=channel,
         recommender=recommender,
         form=_protect_personal(key, clean),
@@ -157,7 +158,7 @@ def _recommender_for(first_step: dict, institution: Org, channel: str, chosen: O
         if chosen is None or chosen.kind != Org.Kind.INDUSTRY_AUTHORITY or not chosen.is_active:
             raise InvalidInput("请选择推荐的行业主管部门", fields={"recommender": ["请选择行业主管部门"]})
         return chosen
-    region = institution.region_id
+    region = institution.region_id or ""
     candidates = Org.objects.filter(kind__in=[k for k in kinds if k != "industry_authority"], is_active=True)
     for org in candidates.select_related("region"):
         if org.region_id and region.startswith(region_prefix(org.region_id)):
@@ -240,6 +241,7 @@ def attachment_store(*, actor, purpose: str, uploaded, name: str, **owner) -> At
 
 @transaction.atomic
 def attachment_remove(*, actor, attachment: Attachment) -> None:
+    assert attachment.application_id is not None  # an application's attachment (renewals have theirs)
     app = Application.objects.select_for_update().get(pk=attachment.application_id)
     require(actor, "application.submit", org_id=app.institution_id)
     if app.status not in EDITABLE:
@@ -382,4 +384,5 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
     require(actor, "application.submit", org_id=application.institution_id)
     if not reason.strip():
         raise InvalidInput("请填写撤回原因", fields={"reason": ["请填写撤回原因"]})
-    return APPLICATION_FLOW.transition(application, S.WITHDRAWN, actor=actor, reason=reason)
+    APPLICATION_FLOW.transition(application, S.WITHDRAWN, actor=actor, reason=reason)
+    return application

@@ -16,7 +16,7 @@ from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import subject_codes_known
 from peiyu.core.cleaning import clean_date, collect
-from peiyu.core.errors import InvalidInput
+from peiyu.core.errors import InvalidInput, PermissionDenied
 from peiyu.core.policy import Policy, policy_named
 
 from ..models import Call, Kind
@@ -111,6 +111,8 @@ def call_create(*, actor, code: str, region_code: str | None, **data: Any) -> Ca
     org = getattr(actor, "primary_org", None)
     if not any(_granted(actor, c, region_code) for c in CALL_CAPABILITIES) or org is None:
         require(actor, "application.decide", region_code=region_code or "")
+    if org is None:
+        raise PermissionDenied("只有所属单位明确的工作人员可以发布申报通知", code="no_org")
     if not code or Call.objects.filter(code=code).exists():
         raise InvalidInput("编号为空或已存在", fields={"code": ["编号为空或已存在"]})
     clean = _clean(data)

@@ -34,7 +34,7 @@ def eligibility_checks(app: Application, today: dt.date) -> list:
         el.check_excluded(
             occupation_code=app.occupation_code,
             occupation_name=app.occupation_name,
-            kind_label=Kind(app.kind).label,
+            kind_label=str(Kind(app.kind).label),
             excluded=(call.excluded_occupations or {}).get(app.kind, []),
         ),
         el.check_duplicate(others=_duplicates(app)),
@@ -104,7 +104,7 @@ def _bans(app: Application) -> list[dict]:
         status=Listing.Status.FORFEITED,
         reapply_banned_until__isnull=False,
     )
-    return [{"listing": lst.number, "until": lst.reapply_banned_until.isoformat()} for lst in qs]
+    return [{"listing": lst.number, "until": str(lst.reapply_banned_until)} for lst in qs]
 
 
 def _related_org_ids(app: Application) -> list[int]:

@@ -83,6 +83,7 @@ def listing_create_from(app: Application, *, actor) -> Listing:
     if app.call.programme == "skill" or app.kind == "training":
         catalog_region = app.call.region_id
     form = app.form or {}
+    recommender: Org | None
     if app.recommender and app.recommender.kind == Org.Kind.INDUSTRY_AUTHORITY:
         recommender = app.recommender
     else:
@@ -239,7 +240,7 @@ def results_report(listing: Listing) -> dict[str, Any]:
     today = timezone.localdate()
     start, end = current_period(listing)
     years = lr.report_years(start, end, today)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"year": y, "persons": n, "source": str(src)}
         for y, (n, src) in sorted(volumes_for(listing, years).items())
     ]
@@ -291,7 +292,7 @@ def _manage(actor, listing: Listing, reason: str) -> str:
 
 def listing_suspend(*, actor, listing: Listing, reason: str) -> Listing:
     reason = _manage(actor, listing, reason)
-    return LISTING_FLOW.transition(
+    LISTING_FLOW.transition(
         listing,
         L.SUSPENDED,
         actor=actor,
@@ -299,11 +300,12 @@ def listing_suspend(*, actor, listing: Listing, reason: str) -> Listing:
         changes={"status_reason": reason},
         expected_from=[L.ACTIVE],
     )
+    return listing
 
 
 def listing_reinstate(*, actor, listing: Listing, reason: str) -> Listing:
     reason = _manage(actor, listing, reason)
-    return LISTING_FLOW.transition(
+    LISTING_FLOW.transition(
         listing,
         L.ACTIVE,
         actor=actor,
@@ -311,16 +313,17 @@ def listing_reinstate(*, actor, listing: Listing, reason: str) -> Listing:
         changes={"status_reason": ""},
         expected_from=[L.SUSPENDED],
     )
+    return listing
 
 
 def listing_remove(*, actor, listing: Listing, reason: str) -> Listing:
     reason = _manage(actor, listing, reason)
     with transaction.atomic():
-        locked = LISTING_FLOW.transition(
+        LISTING_FLOW.transition(
             listing, L.REMOVED, actor=actor, reason=reason, changes={"status_reason": reason}
         )
-        close_open_items(locked, f"目录条目已退出目录：{reason}", actor)
-    return locked
+        close_open_items(listing, f"目录条目已退出目录：{reason}", actor)
+    return listing
 
 
 # One table of the officials' status verbs, shared by the page and the API.

@@ -139,10 +139,12 @@ def objection_submit(
     """Anyone (no account) may object while the notice runs; the answer is a tracking number."""
     contact, text = _contact_clean(contact), (text or "").strip()
     errors: dict[str, list[str]] = {}
-    name = collect(
-        errors, "name", clean_text, name, max_length=NAME_MAX, required=True, label="异议人姓名或单位"
+    name = (
+        collect(
+            errors, "name", clean_text, name, max_length=NAME_MAX, required=True, label="异议人姓名或单位"
+        )
+        or ""
     )
-    name = name or ""
     if not contact:
         errors["contact"] = ["请填写联系方式，以便反馈处理结果"]
     elif len(contact) > CONTACT_MAX or not (_PHONE.match(contact) or _EMAIL.match(contact)):

@@ -355,7 +355,7 @@ def panel_close(*, actor, panel: Panel) -> Panel:
             raise RuleViolation("专家组没有在组专家，不能结束评议", code="panel_empty", rule=rules.RULE)
         apps = list(panel.applications.order_by("number"))
         done = set(ExpertScore.objects.filter(member__in=members).values_list("member_id", "application_id"))
-        missing = []
+        missing: list[dict[str, Any]] = []
         for m in members:
             todo = [a.number for a in apps if (m.pk, a.pk) not in done]
             if todo:

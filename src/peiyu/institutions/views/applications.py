@@ -114,7 +114,7 @@ def application_detail(request, pk: int):
     allowed = application_allowed_actions(request.user, app)
     may_act = bool(step) and any(v in allowed for v in STEP_VERBS)
     is_owner = getattr(request.user, "primary_org_id", None) == app.institution_id
-    decision = Decision.objects.filter(pk=app.eligibility_id).first()
+    decision = Decision.objects.filter(pk=app.eligibility_id).first() if app.eligibility_id else None
     context: dict[str, Any] = {
         "app": app,
         "step": step,

@@ -61,8 +61,10 @@ def _abilities(user, listing: Listing, overview: dict[str, Any]) -> dict[str, An
     owner = org is not None and org.pk == listing.institution_id and "application.submit" in caps
     manage = scope_for(user, "listing.manage").covers_region(listing.region_id)
     consent_kind = overview["consenting_org_kind"]
-    may_consent = org_kind == consent_kind and (
-        listing.recommender_id == org.pk if listing.programme == "dte" else True
+    may_consent = (
+        org is not None
+        and org_kind == consent_kind
+        and (listing.recommender_id == org.pk if listing.programme == "dte" else True)
     )
     allowed = listing_allowed_actions(user, listing)
     for r in overview["renewals"]:

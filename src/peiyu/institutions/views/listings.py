@@ -158,7 +158,7 @@ def listing_status(request, pk: int):
         lambda: services.listing_status_change(
             actor=request.user, listing=listing, action=action, reason=request.POST.get("reason", "")
         ),
-        _STATUS_DONE.get(action, ""),
+        str(_STATUS_DONE.get(action, "")),
         "status",
     )
 

@@ -136,7 +136,7 @@ def _objections_qs(user):
 
 def _may_resolve(user, obj: Objection) -> bool:
     step = _notice_step(obj.application)
-    return bool(step) and actor_may_act(user, obj.application, step)
+    return step is not None and actor_may_act(user, obj.application, step)
 
 
 def _objections_for(user, status: str = "") -> list[Objection]:

@@ -7,6 +7,8 @@ Mounted by the app's urls under /directory/ (namespace `directory`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -148,7 +150,7 @@ def panel_detail(request, pk: int):
     except NotFound:
         selectors.expert_assignment_get_for(request.user, pk)  # 404 unless the actor sits on it
         return redirect("directory:panel_score", pk=pk)
-    members = list(selectors.panel_members(panel))
+    members: list[Any] = list(selectors.panel_members(panel))
     for m in members:
         m.allowed_actions = panel_member_allowed_actions(request.user, m, panel)
     aggregates = selectors.panel_aggregates(panel)
