@@ -12,7 +12,7 @@ from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check
-from peiyu.core.cleaning import clean_reason, clean_text, collect
+from peiyu.core.cleaning import REASON_MAX, clean_reason, clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 
@@ -106,7 +106,7 @@ def change_next_org_kind(change: ChangeRequest) -> str:
 
 
 def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str = "") -> ChangeRequest:
-    comment = (comment or "").strip()
+    comment = clean_text(comment, max_length=REASON_MAX, multiline=True, label="审核意见", field="comment")
     with transaction.atomic():
         change = ChangeRequest.objects.select_for_update().select_related("listing").get(pk=change.pk)
         require(actor, "listing.view", region_code=change.listing.region_id)

@@ -14,6 +14,7 @@ from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check, refuse_failed
+from peiyu.core.cleaning import REASON_MAX, clean_text
 from peiyu.core.errors import Conflict, InvalidInput, RuleViolation
 from peiyu.core.models import Decision
 
@@ -123,7 +124,7 @@ def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
     authority's consent. A refusal is stored as a decision with its checks, then raised."""
     require(actor, "application.submit", org_id=renewal.listing.institution_id)
     today = timezone.localdate()
-    summary = (summary or "").strip()
+    summary = clean_text(summary, max_length=20000, multiline=True, label="延续申请说明", field="summary")
     with transaction.atomic():
         renewal = Renewal.objects.select_for_update().select_related("listing").get(pk=renewal.pk)
         listing = renewal.listing
@@ -205,7 +206,7 @@ def _renewal_decider(actor, listing: Listing) -> None:
 def renewal_decide(*, actor, renewal: Renewal, approve: bool, comment: str = "") -> Renewal:
     """Approve (extended `validity_years` from the day after expiry, a new period) or reject with a
     reason. DTE approval needs the volume test of DIR-3; Chengdu needs the district's consent (DIR-4)."""
-    comment = (comment or "").strip()
+    comment = clean_text(comment, max_length=REASON_MAX, multiline=True, label="审核意见", field="comment")
     with transaction.atomic():
         renewal = Renewal.objects.select_for_update().select_related("listing").get(pk=renewal.pk)
         listing = Listing.objects.select_for_update().get(pk=renewal.listing_id)
