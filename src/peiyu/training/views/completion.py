@@ -18,7 +18,7 @@ from peiyu.core.http import XLSX, attachment
 
 from ..models import TrainingCertificate, TrainingClass, TrainingReport
 from ..selectors import completion as sel
-from ..selectors.actions import report_allowed_actions
+from ..selectors.actions import class_allowed_actions, report_allowed_actions
 from ..services import completion as svc
 from ..services import reports as report_svc
 from . import completion_trainee
@@ -49,6 +49,9 @@ def _completion_page(request, klass: TrainingClass, *, errors=None, values=None,
             "plan": klass.plan,
             **data,
             "can_manage": manage,
+            "allowed_actions": (allowed := class_allowed_actions(request.user, klass)),
+            # scores are recorded while the class may be completed (running, its institution)
+            "can_complete": "complete" in allowed,
             "running": klass.status == TrainingClass.Status.RUNNING,
             "completed": klass.status == TrainingClass.Status.COMPLETED,
             "issued": issued,
