@@ -178,7 +178,7 @@ def _row_error(row: rr.RosterRow, field: str, message: str) -> rr.RowError:
     if field == "id_number":
         value = mask_id_number(row.id_number)
     elif field == "retired":
-        value = {True: "是", False: "否"}.get(row.retired, "")
+        value = "" if row.retired is None else ("是" if row.retired else "否")
     else:
         value = row.name
     return rr.RowError(row.row_number, field, value, message)
