@@ -12,9 +12,8 @@ Three ways to call one:
   the clean value or None and adds the message to `errors[field]`; `raise_collected(errors, "…")`;
 - per row (the roster import's hot path): `checked(person_name, cell)` → `(value, message or None)`.
 
-Adapters: `api_str(cleaner, …)` is a pydantic `Annotated[str, AfterValidator(…)]` type for ninja
-schemas; `form_field(cleaner, …)` a Django form field and `django_validator(cleaner, …)` a validator.
-Pure: no database; Django and pydantic are imported only by the adapters that need them."""
+Adapters for API schemas (pydantic types) and page forms (Django fields and validators) are in
+peiyu.core.cleaning_adapters. Pure: no database, no Django, no pydantic."""
 
 from __future__ import annotations
 
@@ -23,13 +22,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .errors import InvalidInput
-
-if TYPE_CHECKING:
-    from django import forms
 
 __all__ = [
     "CONTROL_MESSAGE",
@@ -42,12 +37,6 @@ __all__ = [
     "PHONE_MESSAGE",
     "REASON_MAX",
     "CleaningError",
-    "MobilePhoneStr",
-    "OptionalPersonNameStr",
-    "PersonNameStr",
-    "PhoneStr",
-    "ReasonStr",
-    "api_str",
     "checked",
     "clean_date",
     "clean_dates",
@@ -56,9 +45,8 @@ __all__ = [
     "clean_text",
     "clean_texts",
     "collect",
-    "django_validator",
-    "form_field",
     "has_control_characters",
+    "message_of",
     "mobile_phone",
     "normalise_mobile",
     "person_name",
@@ -349,10 +337,11 @@ def checked(cleaner: Callable[..., T], value: object, **options: Any) -> tuple[T
     try:
         return cleaner(value, **options), None
     except InvalidInput as exc:
-        return None, _message_of(exc)
+        return None, message_of(exc)
 
 
-def _message_of(exc: InvalidInput) -> str:
+def message_of(exc: InvalidInput) -> str:
+    """The message about the value (a field message, else the refusal's own)."""
     if isinstance(exc, CleaningError):
         return exc.value_message
     for messages in exc.fields.values():
@@ -399,71 +388,3 @@ def clean_dates(
         if value is not None:
             out[name] = value
     return out
-
-
-# --- adapters: API schemas and page forms --------------------------------------------------------------
-
-
-def api_str(cleaner: Callable[..., Any], **options: Any) -> Any:
-    """A pydantic type for ninja schemas: `name: api_str(person_name)`; an invalid value is a 400 whose
-    field message is the cleaner's Chinese message."""
-    from typing import Annotated
-
-    from pydantic import AfterValidator
-    from pydantic_core import PydanticCustomError
-
-    def validate(value: str) -> Any:
-        try:
-            return cleaner(value, **options)
-        except InvalidInput as exc:
-            raise PydanticCustomError("invalid_input", _message_of(exc)) from None
-
-    return Annotated[str, AfterValidator(validate)]
-
-
-def django_validator(cleaner: Callable[..., Any], **options: Any) -> Callable[[object], None]:
-    """A Django validator (model or form field) that refuses what `cleaner` refuses."""
-    from django.core.exceptions import ValidationError
-
-    def validate(value: object) -> None:
-        try:
-            cleaner(value, **options)
-        except InvalidInput as exc:
-            raise ValidationError(_message_of(exc), code="invalid") from None
-
-    return validate
-
-
-def form_field(cleaner: Callable[..., Any], *, required: bool = True, **options: Any) -> forms.Field:
-    """A Django form field whose cleaned value is `cleaner`'s (e.g. the normalised name)."""
-    from django import forms
-    from django.core.exceptions import ValidationError
-
-    clean_value = partial(cleaner, **options)
-
-    class CleanedField(forms.CharField):
-        def to_python(self, value: Any) -> Any:
-            if value in self.empty_values:
-                return ""  # the field's own `required` decides about an empty value
-            try:
-                result = clean_value(value)
-            except InvalidInput as exc:
-                raise ValidationError(_message_of(exc), code="invalid") from None
-            return result if result not in ("", None) else ""
-
-    return CleanedField(required=required, strip=False)
-
-
-# ready-made API types of the values every app asks for (mypy sees them as str)
-if TYPE_CHECKING:
-    PersonNameStr = str
-    OptionalPersonNameStr = str
-    MobilePhoneStr = str
-    PhoneStr = str
-    ReasonStr = str
-else:
-    PersonNameStr = api_str(person_name)
-    OptionalPersonNameStr = api_str(person_name, required=False)
-    MobilePhoneStr = api_str(mobile_phone)
-    PhoneStr = api_str(phone)
-    ReasonStr = api_str(clean_reason)

@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from peiyu.core import cleaning as c
+from peiyu.core import cleaning_adapters as adapters
 from peiyu.core.errors import InvalidInput
 
 
@@ -232,11 +233,11 @@ def test_collect_gathers_every_field_then_refuses_once():
 
 def test_api_types_refuse_with_the_cleaners_chinese_message():
     class PersonIn(BaseModel):
-        name: c.PersonNameStr
-        phone: c.MobilePhoneStr = ""
-        nickname: c.OptionalPersonNameStr = ""
-        reason: c.ReasonStr = "无"
-        title: c.api_str(c.clean_text, max_length=5) = ""
+        name: adapters.PersonNameStr
+        phone: adapters.MobilePhoneStr = ""
+        nickname: adapters.OptionalPersonNameStr = ""
+        reason: adapters.ReasonStr = "无"
+        title: adapters.api_str(c.clean_text, max_length=5) = ""
 
     ok = PersonIn(name="阿卜杜拉•买买提", phone="+86 138-0013-8000", title=" 标题 ")
     assert (ok.name, ok.phone, ok.title) == ("阿卜杜拉·买买提", "13800138000", "标题")
@@ -256,8 +257,8 @@ def test_django_form_field_and_validator(settings):
     from django.core.exceptions import ValidationError as DjangoValidationError
 
     class PersonForm(forms.Form):
-        name = c.form_field(c.person_name)
-        phone = c.form_field(c.phone, required=False)
+        name = adapters.form_field(c.person_name)
+        phone = adapters.form_field(c.phone, required=False)
 
     form = PersonForm({"name": "阿卜杜拉 . 买买提", "phone": "024-22900001"})
     assert form.is_valid(), form.errors
@@ -266,7 +267,7 @@ def test_django_form_field_and_validator(settings):
     assert not form.is_valid()
     assert form.errors == {"name": ["姓名含有不可见的控制字符"], "phone": [c.PHONE_MESSAGE]}
     assert PersonForm({"name": "王芳", "phone": ""}).is_valid()
-    validate = c.django_validator(c.mobile_phone)
+    validate = adapters.django_validator(c.mobile_phone)
     validate("13800138000")
     with pytest.raises(DjangoValidationError) as exc:
         validate("12800138000")

@@ -7,7 +7,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from peiyu.core.cleaning import MobilePhoneStr, OptionalPersonNameStr
+from peiyu.core.cleaning_adapters import MobilePhoneStr, OptionalPersonNameStr
 from peiyu.core.identifiers import mask_id_number, mask_phone
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
