@@ -44,8 +44,15 @@ class CatalogQuery(Schema):
         description="状态：valid 今日有效，active 有效，suspended 暂停，expired 已到期，forfeited 视为主动放弃，"
         "terminated 已注销；空为全部公开状态（已退出目录的条目不公开）",
     )
-    page: int = Field(1, ge=1, le=selectors.MAX_PAGE)
-    page_size: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
+    limit: int = Field(
+        selectors.PAGE_SIZE,
+        ge=1,
+        le=selectors.MAX_PAGE_SIZE,
+        description=f"每页条数（1–{selectors.MAX_PAGE_SIZE}，默认 {selectors.PAGE_SIZE}）",
+    )
+    offset: int = Field(
+        0, ge=0, le=selectors.MAX_PAGE * selectors.MAX_PAGE_SIZE, description="跳过的条数（从 0 开始）"
+    )
 
 
 class CatalogListingOut(BaseModel):
@@ -75,12 +82,15 @@ class CatalogListingOut(BaseModel):
 
 
 class CatalogPageOut(BaseModel):
+    """The one list envelope (`items`, `count`), with what a capped count needs: whether `count` is
+    a lower bound and whether another page follows."""
+
+    items: list[CatalogListingOut]
     count: int = Field(..., description="符合条件的条目数；count_capped 为真时表示“至少这么多”")
     count_capped: bool
-    page: int
-    page_size: int
     has_next: bool
-    items: list[CatalogListingOut]
+    limit: int
+    offset: int
 
 
 class CatalogHistoryOut(BaseModel):
@@ -144,14 +154,16 @@ def _listing_out(r) -> dict:
 @router.get("/catalog/listings", auth=None, response=CatalogPageOut, summary="机构目录检索")
 @decorate_view(public_response_cache(selectors.CATALOG_GENERATION))
 def catalog_listings(request, query: Query[CatalogQuery]):
-    page = selectors.catalog_search(**query.dict())
+    params = query.dict()
+    limit, offset = params.pop("limit"), params.pop("offset")
+    page = selectors.catalog_search(**params, page_size=limit, offset=offset)
     body = {
+        "items": [_listing_out(r) for r in page.rows],
         "count": page.total,
         "count_capped": page.total_capped,
-        "page": page.page,
-        "page_size": page.page_size,
         "has_next": page.has_next,
-        "items": [_listing_out(r) for r in page.rows],
+        "limit": limit,
+        "offset": offset,
     }
     return _json(CatalogPageOut, body)
 

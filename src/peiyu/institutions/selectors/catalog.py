@@ -108,11 +108,13 @@ def catalog_search(
     status: str = "",
     page: int = 1,
     page_size: int = PAGE_SIZE,
+    offset: int | None = None,
     today: dt.date | None = None,
 ) -> CatalogPage:
     """One page of the public catalog, newest listing first. Filters as in catalog_filters(); an
     empty status shows every public status (removed listings never). `total` counts up to COUNT_CAP
-    matches (`total_capped` says there are more), so no request counts 100 000 rows."""
+    matches (`total_capped` says there are more), so no request counts 100 000 rows. The API pages by
+    `offset` (rows skipped) and `page_size` (its `limit`); the pages by `page`."""
     f = catalog_filters(
         q=q, programme=programme, kind=kind, occupation=occupation, level=level, region=region, status=status
     )
@@ -124,7 +126,11 @@ def catalog_search(
     today = today or timezone.localdate()
     where, params, countable = _where(f, today)
     sql = _Sql()
-    offset = (page - 1) * page_size
+    if offset is None:
+        offset = (page - 1) * page_size
+    else:
+        offset = min(max(0, int(offset)), MAX_PAGE * MAX_PAGE_SIZE)
+        page = offset // page_size + 1
     # The page's ids first (an index or the primary key answers them), then only those rows: a
     # query that sorted whole rows would read every match of a province from the table.
     source = sql.table

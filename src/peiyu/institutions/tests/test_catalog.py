@@ -313,7 +313,7 @@ def test_api_lists_with_the_same_filters_and_a_valid_flag(client, catalog):
     response = client.get(API, {"occupation": AI[0], "region": "210000"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "count_capped", "page", "page_size", "has_next", "items"}
+    assert set(body) == {"items", "count", "count_capped", "has_next", "limit", "offset"}
     assert body["count"] == 2 and not body["count_capped"]
     item = next(i for i in body["items"] if i["number"] == catalog["sy_ai"].number)
     assert item["valid"] is True and item["status"] == "active" and item["status_label"] == "有效"
@@ -327,7 +327,7 @@ def test_api_lists_with_the_same_filters_and_a_valid_flag(client, catalog):
 def test_api_bodies_match_their_published_schemas(client, catalog):
     from peiyu.institutions.api.catalog import CatalogListingDetailOut, CatalogPageOut
 
-    CatalogPageOut.model_validate(client.get(API, {"page_size": 100}).json(), strict=False)
+    CatalogPageOut.model_validate(client.get(API, {"limit": 100}).json(), strict=False)
     for listing in catalog.values():
         if listing.status != Listing.Status.REMOVED:
             CatalogListingDetailOut.model_validate(client.get(f"{API}/{listing.number}").json())
@@ -335,7 +335,13 @@ def test_api_bodies_match_their_published_schemas(client, catalog):
 
 def test_api_hides_removed_and_refuses_bad_parameters(client, catalog):
     assert catalog["dl_removed"].number not in {i["number"] for i in client.get(API).json()["items"]}
-    for params in ({"status": "removed"}, {"region": "21"}, {"programme": "x"}, {"page_size": 1000}):
+    for params in (
+        {"status": "removed"},
+        {"region": "21"},
+        {"programme": "x"},
+        {"limit": 1000},
+        {"offset": -1},
+    ):
         response = client.get(API, params)
         assert response.status_code == 400, params
         assert response.json()["code"] == "invalid_input"
@@ -369,8 +375,8 @@ def test_api_is_described_in_openapi(client):
         "level",
         "region",
         "status",
-        "page",
-        "page_size",
+        "limit",
+        "offset",
     } <= params
 
 
