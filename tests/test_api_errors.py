@@ -109,3 +109,17 @@ org_like = st.fixed_dictionaries(
 def test_no_input_to_org_creation_causes_a_server_error(admin_client, body):
     response = _post(admin_client, "/api/v1/orgs", body)
     assert response.status_code in (201, 400, 404, 409), (body, response.status_code, response.content[:200])
+
+
+def test_wrong_method_is_405_in_the_one_refusal_shape(admin_client):
+    response = admin_client.delete("/api/v1/orgs")
+    assert response.status_code == 405
+    body = response.json()
+    assert body == {
+        "code": "method_not_allowed",
+        "message": body["message"],
+        "rules": [],
+        "fields": {},
+    }
+    assert "不支持此请求方法" in body["message"] and "GET" in body["message"]
+    assert "GET" in response["Allow"] and "POST" in response["Allow"]
