@@ -65,10 +65,10 @@ def clean_value(f: Field, value: Any, levels: list[str]) -> tuple[Any, str]:
         return out, ("以下信用代码无效：" + "、".join(bad)) if bad else ""
     if f.type == "int":
         try:
-            number = int(str(value).strip())
+            whole = int(str(value).strip())
         except ValueError:
             return value, "请填写整数"
-        return (number, "") if number >= 0 else (number, "不能为负数")
+        return (whole, "") if whole >= 0 else (whole, "不能为负数")
     if f.type == "decimal":
         try:
             amount = Decimal(str(value).strip())

@@ -30,7 +30,7 @@ The phrase, start and end of every match refer to the *original* text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from peiyu.core.checks import Check
@@ -49,10 +49,11 @@ from .claims_phrases import (
 from .claims_text import normalise
 
 try:  # only to find the characters a pattern can start with (a speed-up; without it: full scans)
-    from re import _constants as _sre
-    from re import _parser as _sre_parser
+    # (private modules of re, not in the type stubs)
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
-    _sre = _sre_parser = None  # type: ignore[assignment]
+    _sre = _sre_parser = None
 
 RULE = "TRN-9"
 SOURCE = "000 第十七条；003 六（二）"
@@ -181,11 +182,12 @@ def find_claims(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     found: list[dict[str, Any]] = []
     negated: list[dict[str, Any]] = []
     for cat, rx, trigger, unless in _COMPILED:
+        candidates: Iterable[re.Match[str] | None]
         if trigger is None:
             candidates = rx.finditer(norm)
         else:  # try the full pattern only where one of its first characters occurs
             candidates = (rx.match(norm, t.start()) for t in trigger.finditer(norm))
-        spans: list[list[int]] = []
+        spans: list[list[Any]] = []
         neg_spans: list[list[Any]] = []
         for m in candidates:
             if m is None:
@@ -242,7 +244,7 @@ def check_public_texts(fields: Mapping[str, str], *, labels: Mapping[str, str] |
     """TRN-9 on several public texts at once, e.g. {"title": …, "description": …}. The facts list every
     field with its matches; the message names each offending field (by its label when given)."""
     labels = labels or {}
-    per_field = []
+    per_field: list[dict[str, Any]] = []
     parts = []
     for name, text in fields.items():
         matches, negated = find_claims(text or "")

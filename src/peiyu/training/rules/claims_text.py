@@ -80,7 +80,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     if not dropped and all(len(cache[ch]) <= 1 for ch in distinct):
         # the common case, at C speed: one character in, at most one out
         dropped_chars = "".join(sorted(ch for ch in distinct if not cache[ch]))
-        pos = []
+        pos: list[int] = []
         prev = 0
         if dropped_chars:
             for m in _runs_of(dropped_chars).finditer(text):

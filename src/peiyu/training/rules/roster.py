@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from typing import Any
 
 from peiyu.core.cleaning import (
     MOBILE,
@@ -74,7 +75,7 @@ __all__ = [
 ]
 
 _ROW_FIELDS = ("name", "id_number", "phone", "sex", "employer", "education", "category", "retired")
-_MISSING: object = object()
+_MISSING: Any = object()
 
 
 def _clean_texts(number: int, *texts: str) -> tuple[str, str, str, list[RowError]]:
