@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from peiyu.audit.services import audit_record
+from peiyu.core.actions import dispatch
 from peiyu.core.checks import Check
 from peiyu.core.cleaning import REASON_MAX, clean_text
 from peiyu.core.errors import (
@@ -410,7 +411,4 @@ REVIEW_ACTIONS: dict[str, Callable[[Any, Application, ReviewInput], Application]
 
 def application_act(*, actor, application: Application, action: str, **given: Any) -> Application:
     """One verb of REVIEW_ACTIONS on an application; an unknown verb is refused."""
-    handler = REVIEW_ACTIONS.get(action)
-    if handler is None:
-        raise InvalidInput("未知的办理操作", fields={"action": ["请选择有效的办理操作"]})
-    return handler(actor, application, ReviewInput(**given))
+    return dispatch(REVIEW_ACTIONS, action, actor, application, ReviewInput(**given))

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from peiyu.core.errors import InvalidInput, NotFound
+from peiyu.core.actions import dispatch
+from peiyu.core.errors import NotFound
 
 from ..models import PlatformKey, TrainingSession
 from ..selectors import attendance as sel
@@ -25,6 +26,10 @@ class Act:
     label: str
     run: Callable[[Any, Any, Mapping[str, Any]], Any]
     done: Callable[[Any], str]
+
+    def __call__(self, actor: Any, obj: Any, data: Mapping[str, Any]) -> tuple[Any, str]:
+        result = self.run(actor, obj, data)
+        return result, self.done(result)
 
 
 def _check_in(actor, session: TrainingSession, data: Mapping[str, Any]):
@@ -90,23 +95,15 @@ PLATFORM_KEY_ACTIONS: dict[str, Act] = {
 }
 
 
-def _dispatch(table: Mapping[str, Act], action: str, actor, obj, data: Mapping[str, Any]) -> tuple[Any, str]:
-    act = table.get(action or "")
-    if act is None:
-        raise InvalidInput("无效的操作", code="unknown_action", fields={"action": ["无效的操作"]})
-    result = act.run(actor, obj, data)
-    return result, act.done(result)
-
-
 def session_action(
     *, actor, session: TrainingSession, action: str, data: Mapping[str, Any] | None = None
 ) -> tuple[Any, str]:
     """Run one of SESSION_ACTIONS; returns its result and the sentence reporting it."""
-    return _dispatch(SESSION_ACTIONS, action, actor, session, data or {})
+    return dispatch(SESSION_ACTIONS, action, actor, session, data or {})
 
 
 def platform_key_action(
     *, actor, platform, action: str, data: Mapping[str, Any] | None = None
 ) -> tuple[Any, str]:
     """Run one of PLATFORM_KEY_ACTIONS (create, revoke) for the platform's own keys."""
-    return _dispatch(PLATFORM_KEY_ACTIONS, action, actor, platform, data or {})
+    return dispatch(PLATFORM_KEY_ACTIONS, action, actor, platform, data or {})
