@@ -7,27 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from peiyu.core.registry import NavItem, register_demo_section, register_nav, register_tick, register_todo
 
-REVIEW_CAPS = "|".join(
-    [
-        "application.review_city",
-        "application.review_district",
-        "application.review_province",
-        "application.review_technical",
-        "application.recommend",
-        "application.decide",
-        "application.file",
-    ]
-)
-
 
 def register() -> None:
     from . import signals, tick_handlers, todos
     from .demo import section as demo
+    from .selectors.scope import REVIEW_CAPS
 
     register_nav(
         NavItem("applications", _("机构申报"), "directory:application_list", "application.submit", order=200)
     )
-    register_nav(NavItem("review", _("申报审核"), "directory:review_queue", REVIEW_CAPS, order=210))
+    register_nav(NavItem("review", _("申报审核"), "directory:review_queue", "|".join(REVIEW_CAPS), order=210))
     register_nav(
         NavItem(
             "listings", _("机构目录管理"), "directory:listing_list", "listing.view|listing.manage", order=220

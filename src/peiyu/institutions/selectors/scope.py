@@ -16,8 +16,7 @@ from peiyu.core.policy import region_prefix
 
 from ..models import Application, Attachment, Call, Listing, PanelMember, PublicNotice
 
-APPLICATION_VIEW_CAPS = (
-    "application.submit",
+REVIEW_CAPS = (
     "application.review_city",
     "application.review_district",
     "application.review_province",
@@ -26,6 +25,8 @@ APPLICATION_VIEW_CAPS = (
     "application.decide",
     "application.file",
 )
+"""The capabilities of the bodies on an application's review route (any step)."""
+APPLICATION_VIEW_CAPS = ("application.submit", *REVIEW_CAPS)
 
 
 def applications_visible_to(actor) -> QuerySet[Application]:
