@@ -18,8 +18,8 @@ LIMIT = 200
 
 def official_todos(user) -> list[TodoItem]:
     from .models import Application, ChangeRequest, Objection, Renewal
+    from .selectors.changes import change_next_org_kind
     from .selectors.scope import applications_visible_to, listings_visible_to
-    from .services.changes import change_next_org_kind
     from .services.review import actor_may_act
 
     today = timezone.localdate()
@@ -113,8 +113,8 @@ def _route_rule(step: dict) -> str:
 
 def institution_todos(user) -> list[TodoItem]:
     from .models import Application, Listing
+    from .selectors.listings import renewal_window_for
     from .selectors.scope import applications_visible_to, listings_visible_to
-    from .services.listings import renewal_window_for
 
     org = getattr(user, "primary_org", None)
     if org is None or org.kind != "institution":

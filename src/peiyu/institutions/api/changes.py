@@ -12,6 +12,7 @@ from peiyu.core.schemas import DecisionOut, PathId, decision_out
 from ..models import ChangeRequest
 from ..selectors import listings as listing_selectors
 from ..selectors import scope as selectors
+from ..selectors.changes import change_next_org_kind
 from ..services import changes
 
 router = Router(tags=["directory"])
@@ -45,7 +46,7 @@ def change_out(c: ChangeRequest, decisions=None) -> dict[str, Any]:
         "reason": c.reason,
         "status": c.status,
         "status_label": str(c.get_status_display()),
-        "next_org_kind": str(changes.change_next_org_kind(c)) if open_ else "",
+        "next_org_kind": str(change_next_org_kind(c)) if open_ else "",
         "comment": c.comment,
         "decisions": [decision_out(d) for d in decisions],
     }

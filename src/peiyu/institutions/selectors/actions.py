@@ -26,6 +26,9 @@ from ..flows import (
     RENEWAL_FLOW,
 )
 from ..models import Application, ChangeRequest, Listing, Objection, Panel, PanelMember, PublicNotice, Renewal
+from .changes import change_step
+from .experts import is_expert, is_pool_official
+from .renewals import renewal_decider_kinds
 from .scope import actor_may_act
 
 # The kinds of review step a "pass" concludes (the notice and filing steps have their own verbs).
@@ -103,8 +106,6 @@ def listing_allowed_actions(actor, listing: Listing) -> list[str]:
 
 def renewal_allowed_actions(actor, renewal: Renewal) -> list[str]:
     """submit for the institution; approve / reject for the body that decides renewals (DIR-2, DIR-4)."""
-    from ..services.renewals import renewal_decider_kinds
-
     listing = renewal.listing
     org = _org(actor)
 
@@ -122,8 +123,6 @@ def renewal_allowed_actions(actor, renewal: Renewal) -> list[str]:
 
 def change_request_allowed_actions(actor, change: ChangeRequest) -> list[str]:
     """The next body of the change's route (DIR-5): review (Chengdu district) or apply, and reject."""
-    from ..services.changes import change_step
-
     if change.status not in CHANGE_REQUEST_FLOW.transitions:
         return []
     org_kind, to_status = change_step(change)
@@ -171,8 +170,6 @@ def objection_allowed_actions(actor, objection: Objection) -> list[str]:
 
 def panel_allowed_actions(actor, panel: Panel) -> list[str]:
     """close for the officials of the organising body."""
-    from ..services.experts import is_pool_official
-
     owner = is_pool_official(actor, panel.owner_id)
     return allowed(PANEL_FLOW, panel, lambda _action: owner)
 
@@ -180,8 +177,6 @@ def panel_allowed_actions(actor, panel: Panel) -> list[str]:
 def panel_member_allowed_actions(actor, member: PanelMember, panel: Panel | None = None) -> list[str]:
     """decline for the expert or the organising officials while the panel is open; accept (by
     scoring) for the expert."""
-    from ..services.experts import is_expert, is_pool_official
-
     panel = panel or member.panel
     if panel.status != Panel.Status.OPEN:
         return []

@@ -1,28 +1,27 @@
-"""What one catalog entry's page and the API detail show, read once (DIR-1…6): periods, volumes with
-their source, the renewal window, the results report, renewals and changes with their stored
-decisions, the termination with its pending work, the status history and the entry's decisions."""
+"""Reads of catalog entries (DIR-1…6): the listing's policy, its validity periods, the volume per year
+with its source, the renewal window, the volume test and the pre-filled results report (the services
+of renewals, expiry and changes use these); and what one entry's page and the API detail show, read
+once: renewals and changes with their stored decisions, the termination with its pending work, the
+status history and the entry's decisions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
 from peiyu.accounts.models import Org
+from peiyu.core.checks import Check
 from peiyu.core.models import Decision
+from peiyu.core.policy import Policy, policy_for, policy_named
+from peiyu.core.registry import extensions
 
 from ..models import ChangeRequest, Listing, ListingVolume, Renewal, Termination
-from ..services.changes import BASIC_FIELDS, change_next_org_kind
-from ..services.listings import (
-    current_period,
-    renewal_window_for,
-    renewed_until,
-    results_report,
-    volume_check,
-    volumes_for,
-)
-from ..services.renewals import consenting_org_kind, renewal_decider_kinds
-from ..services.terminations import pending_work
+from ..rules import listings as lr
+from .changes import BASIC_FIELDS, change_next_org_kind
+from .renewals import consenting_org_kind, renewal_decider_kinds
+from .terminations import pending_work
 
 L = Listing.Status
 R = Renewal.Status
@@ -48,6 +47,105 @@ DECISION_OUTCOME_LABELS = {
     "applied": "已变更",
 }
 
+
+# Extension point the later apps (training, exams, certificates) contribute to from their hooks
+# (core.registry.register_extension): fn(listing, year) → person-times trained or evaluated that year,
+# counted from platform records. The pending work under a listing is selectors.terminations.PENDING_POINT.
+VOLUME_POINT = "listing.volume"
+
+
+def listing_policy(listing: Listing) -> Policy:
+    if listing.policy_name:
+        return policy_named(listing.policy_name, on=timezone.localdate())
+    return policy_for(listing.programme, listing.region_id)
+
+
+# --- periods, volumes, renewal window -------------------------------------------------------------------
+#
+# `Listing.valid_from` is the first day of the first period and `valid_until` the last day of the latest
+# one; `period` is the number of the latest. Each period is a ListingPeriod row; the volume test of DIR-3
+# and the results report look at the latest period only.
+
+
+def current_period(listing: Listing) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of the listing's latest validity period."""
+    period = next((p for p in listing.periods.all() if p.number == listing.period), None)
+    if period is None:
+        return listing.valid_from, listing.valid_until
+    return period.valid_from, period.valid_until
+
+
+def volumes_for(listing: Listing, years: list[int]) -> dict[int, tuple[int, str]]:
+    """Per year: platform-counted figure where a source has one, else what the institution declared."""
+    declared = {v.year: (v.persons, v.source) for v in listing.volumes.filter(year__in=years)}
+    sources = extensions(VOLUME_POINT)
+    out: dict[int, tuple[int, str]] = {}
+    for year in years:
+        counted = sum(fn(listing, year) for fn in sources)
+        if counted:
+            out[year] = (counted, ListingVolume.Source.PLATFORM)
+        elif year in declared:
+            out[year] = declared[year]
+        else:
+            out[year] = (
+                0,
+                ListingVolume.Source.PLATFORM if sources else ListingVolume.Source.DECLARED,
+            )
+    return out
+
+
+def renewal_window_for(listing: Listing) -> lr.RenewalWindow:
+    policy = listing_policy(listing)
+    return lr.renewal_window(
+        valid_until=listing.valid_until,
+        lead_months=policy.get("renewal_lead_months"),
+        window_months=policy.get("renewal_window_months"),
+        grace_months=policy.get("renewal_grace_months") or 0,
+    )
+
+
+def volume_check(listing: Listing) -> Check:
+    """DIR-3 over the latest validity period (not over every year since the first listing day)."""
+    policy = listing_policy(listing)
+    start, end = current_period(listing)
+    years = lr.years_of_period(start, end)
+    vols = {y: n for y, (n, _src) in volumes_for(listing, years).items()}
+    return lr.check_volume(
+        period=listing.period,
+        volumes=vols,
+        years=policy.get("validity_years") or len(years),
+        min_annual_volume=policy.get("min_annual_volume"),
+    )
+
+
+def results_report(listing: Listing) -> dict[str, Any]:
+    """The results report of the current period (DIR-2 近3年工作成效), pre-filled from platform data
+    (and declared figures where the platform holds none)."""
+    today = timezone.localdate()
+    start, end = current_period(listing)
+    years = lr.report_years(start, end, today)
+    rows: list[dict[str, Any]] = [
+        {"year": y, "persons": n, "source": str(src)}
+        for y, (n, src) in sorted(volumes_for(listing, years).items())
+    ]
+    total = sum(r["persons"] for r in rows)
+    return {
+        "period": listing.period,
+        "valid_from": start.isoformat(),
+        "valid_until": end.isoformat(),
+        "rows": rows,
+        "total": total,
+        "prepared_on": today.isoformat(),
+    }
+
+
+def renewed_until(listing: Listing, today: dt.date) -> dt.date | None:
+    """The end of a period that has not begun yet: the entry was already renewed for the next period."""
+    future = [p for p in listing.periods.all() if p.valid_from > today]
+    return max(p.valid_until for p in future) if future else None
+
+
+# --- one entry's page -------------------------------------------------------------------------------------
 
 FIELD_LABELS = {**BASIC_FIELDS, "levels": "等级"}
 

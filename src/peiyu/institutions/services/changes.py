@@ -18,17 +18,12 @@ from peiyu.core.models import Decision
 
 from ..flows import CHANGE_REQUEST_FLOW
 from ..models import ChangeRequest, Listing
-from .listings import listing_policy, search_text
+from ..selectors.changes import BASIC_FIELDS, change_step
+from ..selectors.listings import listing_policy
+from .listings import search_text
 
 L = Listing.Status
 
-BASIC_FIELDS = {
-    "institution_name": "单位名称",
-    "address": "地址",
-    "legal_rep_name": "法定代表人",
-    "contact_name": "联系人",
-    "contact_phone": "联系电话",
-}
 _BASIC_MAX = {
     "institution_name": 200,
     "address": 200,
@@ -87,22 +82,6 @@ def change_submit(*, actor, listing: Listing, type: str, after: dict[str, Any], 
     )
     CHANGE_REQUEST_FLOW.created(change, actor=actor, reason=reason, after=after)
     return change
-
-
-def change_step(change: ChangeRequest) -> tuple[str, str]:
-    """(org kind, status it moves to) of the next body to act (DIR-5): Chengdu — the district reviews,
-    the city capacity centre applies; DTE — the selecting body applies and the change is published."""
-    listing = change.listing
-    if listing.programme == "skill":
-        if change.status == ChangeRequest.Status.SUBMITTED:
-            return Org.Kind.HRSS_DISTRICT, ChangeRequest.Status.REVIEWED
-        return Org.Kind.CAPACITY_CENTRE, ChangeRequest.Status.APPLIED
-    wanted = Org.Kind.COORDINATION_GROUP if listing.kind == "evaluation" else Org.Kind.HRSS_PROVINCE
-    return wanted, ChangeRequest.Status.APPLIED
-
-
-def change_next_org_kind(change: ChangeRequest) -> str:
-    return change_step(change)[0]
 
 
 def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str = "") -> ChangeRequest:

@@ -11,47 +11,20 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from peiyu.accounts.models import Org, Region
-from peiyu.accounts.scoping import scope_for
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import occupation_alias_map
 from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import (
     InvalidInput,
     NotFound,
-    PermissionDenied,
 )
 from peiyu.core.identifiers import validate_uscc
 
 from ..models import Application, Expert, Panel
 from ..rules import panels as rules
+from ..selectors.experts import is_pool_official, pool_org
 
 # --- who ---------------------------------------------------------------------------------------------------
-
-
-def pool_org(actor) -> Org:
-    """The actor's organisation, if the actor is an official of a body that keeps an expert pool."""
-    org = getattr(actor, "primary_org", None)
-    if org is not None:
-        for cap in rules.POOL_CAPABILITIES:
-            scope = scope_for(actor, cap)
-            if scope.granted and (scope.national or (org.region_id and scope.covers_region(org.region_id))):
-                return org
-    raise PermissionDenied("只有专家库管理单位的工作人员可以管理专家库和专家组", code="not_pool_manager")
-
-
-def is_pool_official(actor, org_id: int | None) -> bool:
-    try:
-        return pool_org(actor).pk == org_id
-    except PermissionDenied:
-        return False
-
-
-def is_expert(actor, expert: Expert) -> bool:
-    return (
-        expert.user_id is not None
-        and getattr(actor, "pk", None) == expert.user_id
-        and scope_for(actor, "expert.review").granted
-    )
 
 
 def require_owner(actor, panel: Panel) -> None:

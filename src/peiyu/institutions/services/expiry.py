@@ -16,7 +16,8 @@ from peiyu.core.policy import Policy
 from ..flows import LISTING_FLOW
 from ..models import Listing, Renewal
 from ..rules import listings as lr
-from .listings import close_open_items, current_period, listing_policy, renewal_window_for, volume_check
+from ..selectors.listings import current_period, listing_policy, renewal_window_for, volume_check
+from .listings import close_open_items
 
 L = Listing.Status
 R = Renewal.Status

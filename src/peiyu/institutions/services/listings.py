@@ -2,15 +2,11 @@
 the volume per year and the results report pre-filled from platform data; suspended, reinstated or
 removed by the competent body (SUP-5, SUP-7 use these). Renewals are in services.renewals, expiry and
 forfeiture in services.expiry, changes in services.changes, termination in services.terminations;
-what an entry's page shows is selectors.listings.
-
-Periods. `Listing.valid_from` is the first day of the first period and `valid_until` the last day of
-the latest one; `period` is the number of the latest. Each period is a ListingPeriod row; the volume
-test of DIR-3 and the results report look at the latest period only."""
+the reads (policy, periods, volumes, renewal window, volume test, results report) and what an entry's
+page shows are selectors.listings."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -20,13 +16,13 @@ from django.utils import timezone
 from peiyu.accounts.models import Org
 from peiyu.accounts.services import require
 from peiyu.audit.services import audit_record
+from peiyu.core.actions import dispatch
 from peiyu.core.checks import Check
 from peiyu.core.cleaning import clean_reason
 from peiyu.core.errors import InvalidInput
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
-from peiyu.core.policy import Policy, policy_for, policy_named
-from peiyu.core.registry import extensions
+from peiyu.core.policy import Policy, policy_named
 
 from ..flows import CHANGE_REQUEST_FLOW, LISTING_FLOW, RENEWAL_FLOW
 from ..models import Application, ChangeRequest, Listing, ListingPeriod, ListingVolume, Renewal
@@ -38,19 +34,8 @@ R = Renewal.Status
 # Statuses in which the institution may still act on its entry (renew, change, declare).
 LIVE = (L.ACTIVE, L.SUSPENDED, L.EXPIRED)
 
-# Extension points the later apps (training, exams, certificates) contribute to from their hooks
-# (core.registry.register_extension): what they did under a listing, and what is pending under it.
-# VOLUME_POINT: fn(listing, year) → person-times trained or evaluated that year, counted from platform
-# records. PENDING_POINT: fn(listing) → [{"label": "在训学员", "count": 12, "url": "..."}] — work a
-# termination must not drop.
-VOLUME_POINT = "listing.volume"
-PENDING_POINT = "listing.pending"
-
-
-def listing_policy(listing: Listing) -> Policy:
-    if listing.policy_name:
-        return policy_named(listing.policy_name, on=timezone.localdate())
-    return policy_for(listing.programme, listing.region_id)
+# The extension points the later apps contribute to (what they did under a listing, what is pending
+# under it) are selectors.listings.VOLUME_POINT and selectors.terminations.PENDING_POINT.
 
 
 def search_text(listing: Listing) -> str:
@@ -144,34 +129,7 @@ def listing_create_from(app: Application, *, actor) -> Listing:
     return listing
 
 
-# --- periods, volumes, renewal window -------------------------------------------------------------------
-
-
-def current_period(listing: Listing) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of the listing's latest validity period."""
-    period = next((p for p in listing.periods.all() if p.number == listing.period), None)
-    if period is None:
-        return listing.valid_from, listing.valid_until
-    return period.valid_from, period.valid_until
-
-
-def volumes_for(listing: Listing, years: list[int]) -> dict[int, tuple[int, str]]:
-    """Per year: platform-counted figure where a source has one, else what the institution declared."""
-    declared = {v.year: (v.persons, v.source) for v in listing.volumes.filter(year__in=years)}
-    sources = extensions(VOLUME_POINT)
-    out: dict[int, tuple[int, str]] = {}
-    for year in years:
-        counted = sum(fn(listing, year) for fn in sources)
-        if counted:
-            out[year] = (counted, ListingVolume.Source.PLATFORM)
-        elif year in declared:
-            out[year] = declared[year]
-        else:
-            out[year] = (
-                0,
-                ListingVolume.Source.PLATFORM if sources else ListingVolume.Source.DECLARED,
-            )
-    return out
+# --- declared volumes, closing what is open -------------------------------------------------------------
 
 
 def _int(value: Any, field: str, label: str) -> int:
@@ -208,57 +166,6 @@ def listing_volume_declare(*, actor, listing: Listing, year: int, persons: int) 
         after={"year": year, "persons": persons},
     )
     return vol
-
-
-def renewal_window_for(listing: Listing) -> lr.RenewalWindow:
-    policy = listing_policy(listing)
-    return lr.renewal_window(
-        valid_until=listing.valid_until,
-        lead_months=policy.get("renewal_lead_months"),
-        window_months=policy.get("renewal_window_months"),
-        grace_months=policy.get("renewal_grace_months") or 0,
-    )
-
-
-def volume_check(listing: Listing) -> Check:
-    """DIR-3 over the latest validity period (not over every year since the first listing day)."""
-    policy = listing_policy(listing)
-    start, end = current_period(listing)
-    years = lr.years_of_period(start, end)
-    vols = {y: n for y, (n, _src) in volumes_for(listing, years).items()}
-    return lr.check_volume(
-        period=listing.period,
-        volumes=vols,
-        years=policy.get("validity_years") or len(years),
-        min_annual_volume=policy.get("min_annual_volume"),
-    )
-
-
-def results_report(listing: Listing) -> dict[str, Any]:
-    """The results report of the current period (DIR-2 近3年工作成效), pre-filled from platform data
-    (and declared figures where the platform holds none)."""
-    today = timezone.localdate()
-    start, end = current_period(listing)
-    years = lr.report_years(start, end, today)
-    rows: list[dict[str, Any]] = [
-        {"year": y, "persons": n, "source": str(src)}
-        for y, (n, src) in sorted(volumes_for(listing, years).items())
-    ]
-    total = sum(r["persons"] for r in rows)
-    return {
-        "period": listing.period,
-        "valid_from": start.isoformat(),
-        "valid_until": end.isoformat(),
-        "rows": rows,
-        "total": total,
-        "prepared_on": today.isoformat(),
-    }
-
-
-def renewed_until(listing: Listing, today: dt.date) -> dt.date | None:
-    """The end of a period that has not begun yet: the entry was already renewed for the next period."""
-    future = [p for p in listing.periods.all() if p.valid_from > today]
-    return max(p.valid_until for p in future) if future else None
 
 
 def close_open_items(listing: Listing, comment: str, actor=None) -> None:
@@ -336,7 +243,4 @@ LISTING_STATUS_ACTIONS: dict[str, Callable[..., Listing]] = {
 
 def listing_status_change(*, actor, listing: Listing, action: str, reason: str) -> Listing:
     """Suspend, reinstate or remove (LISTING_STATUS_ACTIONS); an unknown verb is refused."""
-    fn = LISTING_STATUS_ACTIONS.get(action)
-    if fn is None:
-        raise InvalidInput("操作无效", fields={"action": ["请选择暂停、恢复或退出目录"]})
-    return fn(actor=actor, listing=listing, reason=reason)
+    return dispatch(LISTING_STATUS_ACTIONS, action, actor=actor, listing=listing, reason=reason)

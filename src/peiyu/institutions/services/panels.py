@@ -26,13 +26,12 @@ from peiyu.core.errors import (
 from ..flows import PANEL_FLOW, PANEL_MEMBER_FLOW
 from ..models import Application, Expert, ExpertScore, Panel, PanelMember
 from ..rules import panels as rules
+from ..selectors.experts import is_expert, is_pool_official
 from .experts import (
     alias_map,
     applicant_facts,
     clean_usccs,
     expert_facts,
-    is_expert,
-    is_pool_official,
     pool,
     require_owner,
 )

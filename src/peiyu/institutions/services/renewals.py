@@ -21,8 +21,16 @@ from peiyu.core.models import Decision
 from ..flows import LISTING_FLOW, RENEWAL_FLOW
 from ..models import Attachment, Listing, ListingPeriod, Renewal
 from ..rules import listings as lr
+from ..selectors.listings import (
+    listing_policy,
+    renewal_window_for,
+    renewed_until,
+    results_report,
+    volume_check,
+)
+from ..selectors.renewals import renewal_decider_kinds
 from .applications import attachment_store
-from .listings import LIVE, listing_policy, renewal_window_for, renewed_until, results_report, volume_check
+from .listings import LIVE
 
 L = Listing.Status
 R = Renewal.Status
@@ -74,12 +82,6 @@ def renewal_attach(*, actor, renewal: Renewal, purpose: str, uploaded) -> Attach
     )
     audit_record(actor, "renewal.attachment_added", renewal, after={"purpose": purpose, "sha256": att.sha256})
     return att
-
-
-def consenting_org_kind(listing: Listing) -> str:
-    """Who consents to a renewal: DTE — the industry authority that recommended the institution
-    (DIR-2, 000 Art. 9); Chengdu — the district bureau, before the city assesses (DIR-4, 001 Art. 14)."""
-    return Org.Kind.INDUSTRY_AUTHORITY if listing.programme == "dte" else Org.Kind.HRSS_DISTRICT
 
 
 def renewal_consent(*, actor, renewal: Renewal) -> Renewal:
@@ -183,14 +185,6 @@ def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
     if blocking:
         refuse_failed(blocking, code="renewal_refused", details={"decision": decision.pk})
     return renewal
-
-
-def renewal_decider_kinds(listing: Listing) -> tuple[str, ...]:
-    """DIR-2: the province approves training institutions, the coordination group evaluation ones;
-    DIR-4 (Chengdu): the city bureau (with its capacity centre) assesses."""
-    if listing.programme == "dte":
-        return (Org.Kind.COORDINATION_GROUP,) if listing.kind == "evaluation" else (Org.Kind.HRSS_PROVINCE,)
-    return (Org.Kind.HRSS_CITY, Org.Kind.CAPACITY_CENTRE)
 
 
 def _renewal_decider(actor, listing: Listing) -> None:

@@ -1,10 +1,8 @@
 """Termination (注销, DIR-6): the institution cancels its entry; the work still pending under it
-(reported by the later apps through the extension point `listing.pending`, listings.PENDING_POINT) is
-recorded and stays visible."""
+(reported by the later apps through the extension point `listing.pending`, read by
+selectors.terminations.pending_work) is recorded and stays visible."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.db import transaction
 
@@ -13,20 +11,14 @@ from peiyu.core.checks import Check
 from peiyu.core.cleaning import clean_reason, clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput
 from peiyu.core.models import Decision
-from peiyu.core.registry import extensions
 
 from ..flows import LISTING_FLOW
 from ..models import Listing, Termination
-from .listings import PENDING_POINT, close_open_items, listing_policy
+from ..selectors.listings import listing_policy
+from ..selectors.terminations import pending_work
+from .listings import close_open_items
 
 L = Listing.Status
-
-
-def pending_work(listing: Listing) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for fn in extensions(PENDING_POINT):
-        items.extend(fn(listing))
-    return items
 
 
 def listing_terminate(*, actor, listing: Listing, reason: str, handling_plan: str) -> Termination:

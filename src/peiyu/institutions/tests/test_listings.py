@@ -27,7 +27,9 @@ from peiyu.institutions.models import (
     Termination,
 )
 from peiyu.institutions.rules import listings as lr
+from peiyu.institutions.selectors import listings as listing_reads
 from peiyu.institutions.selectors.scope import listing_get_for, listings_visible_to
+from peiyu.institutions.selectors.terminations import PENDING_POINT
 from peiyu.institutions.services import changes, expiry, renewals, terminations
 from peiyu.institutions.services import listings as svc
 
@@ -274,7 +276,7 @@ def test_check_volume_averages_over_the_period_length():
 def test_renewal_after_lead_deadline_is_refused(directory, time_machine):
     listing = make_listing(directory, valid_from="2024-01-10")  # valid until 2027-01-09
     volume(listing, 2024, 500)
-    window = svc.renewal_window_for(listing)
+    window = listing_reads.renewal_window_for(listing)
     assert (window.opens, window.closes, window.rule) == (None, dt.date(2026, 10, 9), "DIR-2")
     travel(time_machine, "2026-10-10")
     renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
@@ -348,7 +350,7 @@ def test_renewal_report_is_prefilled_from_platform_data(directory, time_machine)
 
     volume(listing, 2025, 999)  # the platform's figure wins over a declared one
     volume(listing, 2026, 50)  # no platform record that year: the declared figure is used
-    register_extension(svc.VOLUME_POINT, "test.platform", platform)
+    register_extension(listing_reads.VOLUME_POINT, "test.platform", platform)
     try:
         travel(time_machine, "2026-09-01")
         renewal = renewals.renewal_start(actor=directory.sy_inst_admin, listing=listing)
@@ -357,8 +359,8 @@ def test_renewal_report_is_prefilled_from_platform_data(directory, time_machine)
         assert renewal.report["total"] == 780
         assert renewal.report["valid_until"] == "2027-01-09"
     finally:
-        unregister_extension(svc.VOLUME_POINT, "test.platform")
-    assert platform not in extensions(svc.VOLUME_POINT)
+        unregister_extension(listing_reads.VOLUME_POINT, "test.platform")
+    assert platform not in extensions(listing_reads.VOLUME_POINT)
 
 
 def test_approved_renewal_extends_three_years_and_adds_period(directory, time_machine):
@@ -409,7 +411,7 @@ def test_approval_is_refused_when_the_first_period_had_no_training(directory, ti
 
 def test_chengdu_renewal_window_opens_three_months_before_and_grace_two_months_after(directory, time_machine):
     listing = chengdu_listing(directory, valid_from="2024-04-01")  # valid until 2027-03-31
-    window = svc.renewal_window_for(listing)
+    window = listing_reads.renewal_window_for(listing)
     assert (window.opens, window.closes, window.rule) == (dt.date(2027, 1, 1), dt.date(2027, 5, 31), "DIR-4")
     assert not lr.check_renewal_on_time(window=window, today=dt.date(2027, 6, 1)).ok
     admin = directory.cd_social1_admin
@@ -571,7 +573,7 @@ def test_termination_keeps_pending_work_visible(directory, time_machine, login_a
     def pending(lst):
         return [{"label": "在训学员", "count": 12, "url": ""}] if lst.pk == listing.pk else []
 
-    register_extension(svc.PENDING_POINT, "test.pending", pending)
+    register_extension(PENDING_POINT, "test.pending", pending)
     try:
         with pytest.raises(InvalidInput) as exc:
             terminations.listing_terminate(
@@ -598,7 +600,7 @@ def test_termination_keeps_pending_work_visible(directory, time_machine, login_a
             body["termination"]["pending"][0]["count"] == 12 and body["pending_now"][0]["label"] == "在训学员"
         )
     finally:
-        unregister_extension(svc.PENDING_POINT, "test.pending")
+        unregister_extension(PENDING_POINT, "test.pending")
     with pytest.raises(Conflict):
         terminations.listing_terminate(
             actor=directory.sy_inst_admin, listing=listing, reason="再次", handling_plan=""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..models import ChangeRequest
+from ..selectors.changes import BASIC_FIELDS
 from ..services import changes
 from .listing_detail import act, change_for, listing_for, render_detail
 
@@ -20,7 +21,7 @@ def listing_change_submit(request, pk: int):
     if type_ == ChangeRequest.Type.SCOPE:
         after: dict[str, Any] = {"levels": request.POST.getlist("levels")}
     else:
-        after = {k: request.POST[k] for k in changes.BASIC_FIELDS if request.POST.get(k, "").strip()}
+        after = {k: request.POST[k] for k in BASIC_FIELDS if request.POST.get(k, "").strip()}
     return act(
         request,
         listing,

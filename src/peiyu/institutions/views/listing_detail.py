@@ -24,8 +24,8 @@ from ..selectors.actions import (
     listing_allowed_actions,
     renewal_allowed_actions,
 )
-from ..services import changes, renewals
-from ..services import listings as services
+from ..selectors.changes import BASIC_FIELDS
+from ..services import renewals
 
 
 def listing_for(request, pk) -> Listing:
@@ -94,7 +94,7 @@ def render_detail(
     overview = listing_selectors.listing_overview(listing)
     levels = []
     try:
-        levels = list(services.listing_policy(listing).get("levels") or [])
+        levels = list(listing_selectors.listing_policy(listing).get("levels") or [])
     except DomainError:  # a profile without levels: the scope form is not offered
         levels = []
     values = {failed: request.POST.dict()} if failed and request.method == "POST" else {}
@@ -108,7 +108,7 @@ def render_detail(
         "errors": {failed: error.fields} if error else {},
         "error_message": error.message if error else "",
         "values": values,
-        "basic_fields": changes.BASIC_FIELDS,
+        "basic_fields": BASIC_FIELDS,
         "levels": levels,
         "renewal_purposes": [(p, Attachment.Purpose(p).label) for p in renewals.RENEWAL_PURPOSES],
     }
