@@ -108,7 +108,8 @@ def application_list(request, filters: Query[ApplicationListFilter]):
 @router.get("/directory/applications/{application_id}", response=ApplicationDetailOut)
 def application_get(request, application_id: PathId):
     app = selectors.application_get_for_reader(request.auth, application_id)
-    decision = Decision.objects.filter(pk=app.eligibility_id).first()
+    # (no eligibility decision yet: None finds none)
+    decision = Decision.objects.filter(pk=app.eligibility_id).first()  # type: ignore[misc]
     body = _out(app)
     body["form"] = [
         {

@@ -274,7 +274,7 @@ def _objection_out(obj: Objection) -> dict:
 
 def _may_resolve(user, obj: Objection) -> bool:
     step = next((s for s in obj.application.route if s["action"] == "notice"), None)
-    return bool(step) and actor_may_act(user, obj.application, step)
+    return step is not None and actor_may_act(user, obj.application, step)
 
 
 def _objections_qs(user):

@@ -47,7 +47,7 @@ def renewal_out(r: Renewal, decisions=None) -> dict[str, Any]:
         "status_label": str(r.get_status_display()),
         "report": r.report,
         "summary": r.summary,
-        "consenting_authority": r.consenting_authority.name if r.consenting_authority_id else None,
+        "consenting_authority": r.consenting_authority.name if r.consenting_authority is not None else None,
         "consented_at": r.consented_at,
         "submitted_at": r.submitted_at,
         "decided_at": r.decided_at,

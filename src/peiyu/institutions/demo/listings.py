@@ -39,8 +39,8 @@ def listing_on_record(
         occupation_code=occupation[0],
         occupation_name=occupation[1],
         levels=["初级", "中级"] if programme == "dte" else ["四级", "三级"],
-        region_id=org.region_id,
-        catalog_region_id=org.region_id[:2] + "0000" if programme == "dte" else org.region_id[:4] + "00",
+        region_id=org.region_id,  # type: ignore[misc]  # demo institutions have a region
+        catalog_region_id=org.region_id[:2] + "0000" if programme == "dte" else org.region_id[:4] + "00",  # type: ignore[index]
         recommender=org.recommended_by,
         valid_from=valid_from,
         valid_until=until,

@@ -135,7 +135,7 @@ def _rows(values: list[tuple], today: dt.date) -> list[CatalogRow]:
     for v in values:
         row = CatalogRow(
             v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], _as_list(v[8]), v[9], v[10], v[11],
-            _as_date(v[12]), _as_date(v[13]), v[14], _as_date(v[15]),
+            _as_date(v[12]), _as_date(v[13]), v[14], _as_date(v[15]),  # type: ignore[arg-type]  # NOT NULL dates
         )  # fmt: skip
         row.valid = valid = row.status == S.ACTIVE and row.valid_from <= today <= row.valid_until
         row.status_label = status_text.get(row.status, row.status)
@@ -191,7 +191,7 @@ def region_full_names(codes: set[str]) -> dict[str, str]:
     codes = {c for c in codes if c}
     parts: dict[str, tuple[str, ...]] = {}
     for code in codes:
-        chain = [code[:2] + "0000", code[:4] + "00", code]
+        chain: tuple[str, ...] = (code[:2] + "0000", code[:4] + "00", code)
         parts[code] = tuple(dict.fromkeys(chain))
     names = _names_of({c for chain in parts.values() for c in chain})
     out = {}

@@ -142,9 +142,13 @@ def _detail(plan_id: int, actor) -> dict[str, Any]:
     body.update(
         listing_number=p.listing.number,
         supervising_authority_id=p.supervising_authority_id,
-        supervising_authority_name=p.supervising_authority.name if p.supervising_authority_id else None,
+        supervising_authority_name=p.supervising_authority.name
+        if p.supervising_authority is not None
+        else None,
         evaluation_institution_id=p.evaluation_institution_id,
-        evaluation_institution_name=p.evaluation_institution.name if p.evaluation_institution_id else None,
+        evaluation_institution_name=(
+            p.evaluation_institution.name if p.evaluation_institution is not None else None
+        ),
         teachers=[_teacher_out(r) for r in plan_sel.teacher_rows(p.teachers.select_related("institution"))],
         decision=None if d is None else decision_out(d),
         history=plan_sel.plan_history(p),

@@ -107,7 +107,11 @@ def new_sessions(
 
 
 def attend(
-    admin, sessions: list[TrainingSession], enrolments: list[Enrolment], *, skip: set[int] = frozenset()
+    admin,
+    sessions: list[TrainingSession],
+    enrolments: list[Enrolment],
+    *,
+    skip: set[int] | frozenset[int] = frozenset(),
 ):
     for s in sessions:
         for i, e in enumerate(enrolments):

@@ -128,7 +128,7 @@ def class_process_facts(klass: TrainingClass) -> ProcessFacts:
         certificate_checks=total(Inspection.Kind.CERTIFICATE),
         certificate_issues=by_kind.get((Inspection.Kind.CERTIFICATE, Inspection.Result.ISSUES), 0),
         evaluations=TraineeEvaluation.objects.filter(enrolment__klass=klass).count(),
-        supervisor=plan.supervising_authority.name if plan.supervising_authority_id else "",
+        supervisor=plan.supervising_authority.name if plan.supervising_authority is not None else "",
     )
 
 
@@ -146,8 +146,9 @@ def class_history(klass: TrainingClass) -> list[TransitionLog]:
         .order_by("at", "id")
     )
     for h in rows:
-        h.from_label = str(labels.get(h.from_status, h.from_status))
-        h.to_label = str(labels.get(h.to_status, h.to_status))
+        # display attributes for the template
+        h.from_label = str(labels.get(h.from_status, h.from_status))  # type: ignore[attr-defined]
+        h.to_label = str(labels.get(h.to_status, h.to_status))  # type: ignore[attr-defined]
     return rows
 
 
@@ -161,7 +162,7 @@ def class_decisions(klass: TrainingClass) -> list[Decision]:
         )
     )
     for d in rows:
-        d.kind_label = DECISION_LABELS.get(d.kind, d.kind)
+        d.kind_label = DECISION_LABELS.get(d.kind, d.kind)  # type: ignore[attr-defined]  # for the template
     return rows
 
 

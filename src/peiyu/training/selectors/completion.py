@@ -141,7 +141,7 @@ def trainee_of(user) -> Trainee | None:
 def evaluations_to_give(user) -> QuerySet[Enrolment]:
     """The user's completed or failed enrolments without an evaluation yet (TRN-12)."""
     return (
-        Enrolment.objects.filter(
+        Enrolment.objects.filter(  # type: ignore[misc]  # signed-in users only
             trainee__user_id=getattr(user, "pk", None),
             status__in=[Enrolment.Status.COMPLETED, Enrolment.Status.FAILED],
             evaluation__isnull=True,

@@ -86,4 +86,5 @@ def roster_import_get_for(actor, import_id) -> RosterImport:
 
 def enrolled_classes_of(actor) -> QuerySet[Enrolment]:
     """A trainee user's own enrolments."""
-    return Enrolment.objects.filter(trainee__user_id=getattr(actor, "pk", None)).select_related("klass")
+    # (signed-in users only: an anonymous actor never gets here)
+    return Enrolment.objects.filter(trainee__user_id=getattr(actor, "pk", None)).select_related("klass")  # type: ignore[misc]

@@ -97,7 +97,8 @@ def session_create(*, actor, klass: TrainingClass, data: dict[str, Any]) -> Trai
             errors["teacher"] = ["所选师资不属于本机构或已不在册"]
     if errors:
         raise InvalidInput("课次信息有误", fields=errors)
-    assert starts is not None and ends is not None  # else _when has named the field in errors
+    # else _when and collect(required=True) have named the field in errors
+    assert starts is not None and ends is not None and topic is not None
     with transaction.atomic():
         TrainingClass.objects.select_for_update().filter(pk=klass.pk).first()  # serialise per class
         clash = (

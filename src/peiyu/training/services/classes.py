@@ -114,7 +114,9 @@ def _clean(plan: TrainingPlan, data: dict[str, Any]) -> dict[str, Any]:
         else:
             try:
                 out["online_platform_id"] = (
-                    Org.objects.only("pk").get(pk=int(raw), kind=Org.Kind.ONLINE_PLATFORM, is_active=True).pk
+                    Org.objects.only("pk")
+                    .get(pk=int(raw), kind=Org.Kind.ONLINE_PLATFORM, is_active=True)  # type: ignore[arg-type]  # raw is set
+                    .pk
                 )
             except (Org.DoesNotExist, TypeError, ValueError):
                 errors["online_platform"] = ["所选线上培训平台不存在"]

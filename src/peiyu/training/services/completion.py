@@ -8,6 +8,7 @@ profile sets it. Certificates: `services.certificates` (re-exported here)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +41,7 @@ def _running_class(actor, klass: TrainingClass) -> TrainingClass:
     return klass
 
 
-def scores_record(*, actor, klass: TrainingClass, scores: dict[int, Decimal | str]) -> int:
+def scores_record(*, actor, klass: TrainingClass, scores: Mapping[Any, Decimal | str]) -> int:
     """Record completion exam scores (0–100, one decimal) of enrolled trainees of a running class.
     All or nothing: every wrong entry is named (field `score_<enrolment id>`). Returns how many."""
     _running_class(actor, klass)
@@ -56,7 +57,7 @@ def scores_record(*, actor, klass: TrainingClass, scores: dict[int, Decimal | st
         if error:
             errors[f"score_{eid}"] = [error]
         else:
-            parsed[eid] = value
+            parsed[eid] = value  # type: ignore[assignment]  # parse_score gives a value when no error
     if not parsed and not errors:
         raise InvalidInput("请至少录入一名学员的成绩", fields={"scores": ["请至少录入一名学员的成绩"]})
     with transaction.atomic():
@@ -202,7 +203,8 @@ def class_complete(*, actor, klass: TrainingClass, pass_mark=None) -> TrainingCl
         )
         total = locked.plan.total_hours
         outcome_checks: list[Check] = []
-        passed_ids, failed_ids = [], []
+        passed_ids: list[int] = []
+        failed_ids: list[int] = []
         for e in enrolments:
             checks = enrolment_checks(e, total_hours=total, policy=policy, mark=mark)
             ok = cr.passed(checks)

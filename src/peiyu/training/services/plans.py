@@ -174,7 +174,7 @@ def _org_id(data: dict[str, Any], name: str, kind: str, errors: dict[str, list[s
     if raw in (None, ""):
         return None
     try:
-        return Org.objects.only("pk").get(pk=int(raw), kind=kind).pk
+        return Org.objects.only("pk").get(pk=int(raw), kind=kind).pk  # type: ignore[arg-type]  # raw is set
     except (Org.DoesNotExist, TypeError, ValueError):
         errors[name] = ["所选单位不存在"]
         return None

@@ -278,7 +278,7 @@ def enrolment_add(
 
 def enrolment_self(*, actor, klass: TrainingClass, retired: bool | None = None) -> Enrolment:
     """A trainee user enrols in an announced class."""
-    trainee = Trainee.objects.filter(user_id=getattr(actor, "pk", None)).first()
+    trainee = Trainee.objects.filter(user_id=getattr(actor, "pk", None)).first()  # type: ignore[misc]  # signed in
     if trainee is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("请先以学员身份注册并登录", code="not_a_trainee")
     if klass.status != TrainingClass.Status.ANNOUNCED:
@@ -289,7 +289,9 @@ def enrolment_self(*, actor, klass: TrainingClass, retired: bool | None = None) 
 def enrolment_withdraw(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
     """退训: the institution, or the trainee for their own enrolment, with a reason."""
     reason = clean_reason(
-        reason, label="退训原因", max_length=Enrolment._meta.get_field("withdrawn_reason").max_length
+        reason,
+        label="退训原因",
+        max_length=Enrolment._meta.get_field("withdrawn_reason").max_length,  # type: ignore[arg-type]  # set
     )
     klass = enrolment.klass
     own = enrolment.trainee.user_id is not None and enrolment.trainee.user_id == getattr(actor, "pk", None)

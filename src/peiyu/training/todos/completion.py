@@ -56,7 +56,7 @@ def report_todos(user) -> list[TodoItem]:
                     url=reverse("training:report_detail", args=[r.pk]),
                     deadline=r.due_on,
                     rule="TRN-6",
-                    detail=_("逾期 %(n)d 日") % {"n": (today - r.due_on).days},
+                    detail=_("逾期 %(n)d 日") % {"n": (today - r.due_on).days},  # type: ignore[operator]  # due_on set
                     kind="training_report_overdue",
                     overdue=True,
                 )

@@ -42,8 +42,9 @@ def _roster_context(request, klass: TrainingClass, **extra):
     rows = list(enrolments[: ROSTER_LIMIT + 1])
     manage = sel.may_manage_class(request.user, klass)
     for e in rows:
-        e.masked_id = mask_id_number(e.trainee.id_number)
-        e.allowed_actions = allowed_actions(ENROLMENT_FLOW, e, manages=manage)
+        # display attributes for the template
+        e.masked_id = mask_id_number(e.trainee.id_number)  # type: ignore[attr-defined]
+        e.allowed_actions = allowed_actions(ENROLMENT_FLOW, e, manages=manage)  # type: ignore[attr-defined]
     return {
         "klass": klass,
         "enrolments": rows[:ROSTER_LIMIT],
