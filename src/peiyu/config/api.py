@@ -196,9 +196,12 @@ VALIDATION_MESSAGES: dict[str, str] = {
 
 
 def validation_message(err: dict[str, Any]) -> str:
-    """One pydantic error in Chinese: a validator's own message (`ValueError("…")`) as it is, a
+    """One pydantic error in Chinese: a cleaner's (core.cleaning_adapters) or a validator's own
+    message (`ValueError("…")`) as it is, a
     known error type from the table above, anything else "输入无效"."""
     kind = str(err.get("type", ""))
+    if kind == "invalid_input" and err.get("msg"):  # a core.cleaning cleaner's own Chinese message
+        return str(err["msg"])
     ctx = {
         k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in (err.get("ctx") or {}).items()
     }

@@ -3,13 +3,14 @@ lookup goes through the actor's visible listings, so out of scope and missing ar
 and change requests have their own modules (renewals.py, changes.py); a listing's detail shows both."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Reason, Text
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
@@ -231,8 +232,8 @@ def volume_declare(request, listing_id: PathId, payload: VolumeIn):
 
 
 class TerminateIn(Schema):
-    reason: str = Field(..., max_length=2000)
-    handling_plan: str = Field("", max_length=5000)
+    reason: Annotated[str, Reason("注销原因")]
+    handling_plan: Annotated[str, Text(20000)] = ""
 
 
 @router.post("/directory/listings/{listing_id}/terminate", response=ListingDetailOut, summary="申请注销")
@@ -246,7 +247,7 @@ def listing_terminate(request, listing_id: PathId, payload: TerminateIn):
 
 class StatusIn(Schema):
     action: Literal["suspend", "reinstate", "remove"]
-    reason: str = Field(..., max_length=2000)
+    reason: Annotated[str, Reason("理由")]
 
 
 @router.post("/directory/listings/{listing_id}/status", response=ListingOut, summary="暂停、恢复或退出目录")

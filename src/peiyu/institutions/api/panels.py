@@ -3,11 +3,12 @@ only their own assignment), decline with replacement, score, close, and the repr
 
 No `from __future__ import annotations` here: ninja must see the real types."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Reason
 from peiyu.core.errors import NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
@@ -28,7 +29,7 @@ class PanelDrawIn(Schema):
 
 
 class DeclineIn(Schema):
-    reason: str = Field(..., max_length=200, description="谢绝原因")
+    reason: Annotated[str, Reason("谢绝原因", max_length=200)] = Field(..., description="谢绝原因")
 
 
 class ScoreIn(Schema):

@@ -2,11 +2,11 @@
 pages. Every lookup goes through the actor's visible classes, so out of scope is 404."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Reason, Text
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -20,12 +20,12 @@ router = Router(tags=["training-attendance"])
 
 
 class SessionIn(Schema):
-    topic: str = Field(max_length=200)
+    topic: Annotated[str, Text(200)]
     mode: Literal["offline", "online"] = "offline"
     kind: Literal["theory", "practice"] = "theory"
     starts_at: dt.datetime
     ends_at: dt.datetime
-    venue: str = Field("", max_length=200)
+    venue: Annotated[str, Text(200)] = ""
     teacher: Id | None = None
 
 
@@ -45,7 +45,7 @@ class SessionOut(Schema):
 class CheckInIn(Schema):
     enrolment_id: Id
     at: dt.datetime | None = None
-    device: str = Field("", max_length=200)
+    device: Annotated[str, Text(200)] = ""
 
 
 class CheckOutIn(Schema):
@@ -93,7 +93,7 @@ class AnomalyOut(Schema):
 
 class ResolveIn(Schema):
     status: Literal["explained", "confirmed"]
-    resolution: str = Field(max_length=2000)
+    resolution: Annotated[str, Reason("处理说明")]
 
 
 def _session_out(s: TrainingSession) -> dict[str, Any]:

@@ -7,11 +7,12 @@ No `from __future__ import annotations` here: ninja must see the real types."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Reason, Text
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -76,15 +77,15 @@ class ClassDetailOut(ClassOut):
 
 
 class ClassIn(Schema):
-    title: str = Field(..., max_length=200)
+    title: Annotated[str, Text(200)]
     region: str = Field("", max_length=6, description="培训地区（GB/T 2260），默认为计划的培训地区")
-    venue: str = Field("", max_length=200)
+    venue: Annotated[str, Text(200)] = ""
     capacity: int = Field(..., description="招生人数，大于0")
     starts_on: dt.date
     ends_on: dt.date
     online_platform: Id | None = Field(None, description="线上培训平台（单位 id，计划含线上学时时）")
-    announcement: str = Field("", max_length=20000, description="招生简章")
-    exam_conditions: str = Field("", max_length=5000, description="考核申报条件（TRN-3）")
+    announcement: Annotated[str, Text(20000)] = Field("", description="招生简章")
+    exam_conditions: Annotated[str, Text(5000)] = Field("", description="考核申报条件（TRN-3）")
 
 
 class ClassCreateIn(ClassIn):
@@ -93,17 +94,17 @@ class ClassCreateIn(ClassIn):
 
 class DecideIn(Schema):
     approve: bool
-    note: str = Field("", max_length=5000, description="审核意见（不同意时必填）")
+    note: Annotated[str, Text(2000)] = Field("", description="审核意见（不同意时必填）")
 
 
 class CancelIn(Schema):
-    reason: str = Field(..., max_length=2000)
+    reason: Annotated[str, Reason("取消原因")]
 
 
 class InspectionIn(Schema):
     kind: str = Field(..., description="process 过程检查（合格证类）、certificate 证书核对（证书类、行业类）")
     result: str = Field(..., description="passed 符合要求、issues 发现问题")
-    findings: str = Field("", max_length=10000)
+    findings: Annotated[str, Text(10000)] = ""
     inspected_on: dt.date | None = None
 
 
