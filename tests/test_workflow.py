@@ -111,6 +111,30 @@ def test_created_writes_the_first_log_row_and_one_audit_name(world):
     assert AuditEvent.objects.filter(action="ticket.created", object_id=str(t.pk)).exists()
 
 
+@pytest.mark.django_db
+def test_created_many_writes_one_log_row_per_object_and_one_audit_event(world):
+    rows = Ticket.objects.bulk_create([Ticket() for _ in range(5)])
+    holder = Ticket.objects.create()
+    assert FLOW.created_many(rows, actor=world.sy_official, reason="批量导入", subject=holder) == 5
+    assert all([(h.from_status, h.to_status) for h in FLOW.history(t)] == [("", "draft")] for t in rows)
+    assert all(h.actor == world.sy_official and h.reason == "批量导入" for t in rows for h in FLOW.history(t))
+    event = AuditEvent.objects.filter(action="ticket.created").get()
+    pks = sorted(t.pk for t in rows)
+    assert event.object_id == str(holder.pk) and event.reason == "批量导入"
+    assert event.after == {"status": "draft", "count": 5, "ids": {"first": pks[0], "last": pks[-1]}}
+    # without a subject the batch's event is on its first row; by ids alone the rows need no instances
+    more = Ticket.objects.bulk_create([Ticket(status=S.SUBMITTED) for _ in range(2)])
+    FLOW.created_many(more, actor=None, after={"source": "test"})
+    FLOW.created_ids([t.pk for t in more], status=S.SUBMITTED, actor=None, subject=holder)
+    events = AuditEvent.objects.filter(action="ticket.created").order_by("seq")
+    assert events.count() == 3 and events[1].object_id == str(more[0].pk)
+    assert events[1].after["source"] == "test" and events[1].after["count"] == 2
+    assert all(FLOW.history(t).count() == 2 for t in more)
+    assert FLOW.created_many([], actor=None) == 0
+    with pytest.raises(ValueError):
+        FLOW.created_many([Ticket()], actor=None)
+
+
 def test_allowed_actions_follow_the_table_and_the_permission():
     t = Ticket(status=S.SUBMITTED)
     assert FLOW.allowed_actions(t) == ["approve", "return"]

@@ -22,10 +22,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from peiyu.audit.services import audit_record
 
+from .bulk import insert_rows
 from .errors import InvalidTransition
 from .models import TransitionLog
 
@@ -125,6 +127,94 @@ class Workflow:
             after={self.field: status, **{k: _plain(v) for k, v in (after or {}).items()}},
             reason=reason,
         )
+
+    def created_many(
+        self,
+        objs: Sequence[models.Model],
+        *,
+        actor: Any,
+        reason: str = "",
+        subject: models.Model | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Log rows created in bulk, each in its first status: one TransitionLog row per object
+        ("" → its status, one bulk insert) and ONE audit event `"<name>.created"` for the whole batch,
+        on `subject` (what the batch belongs to, e.g. the roster import or the class; else the first
+        object) with `after={"count": n, "ids": {"first", "last"}, …}`. One audit event per row would
+        make a 100 000-row import write 100 000 hash-chained audit rows, each waiting for the stream's
+        head lock; the log rows name every object. The objects must have their primary keys (reserve
+        them with `core.bulk.reserve_ids` before a bulk insert). Call inside the transaction that
+        created them; returns how many were logged."""
+        rows = [(obj.pk, str(getattr(obj, self.field))) for obj in objs]
+        return self._log_created(
+            rows, actor=actor, reason=reason, subject=subject or _first(objs), after=after
+        )
+
+    def created_ids(
+        self,
+        ids: Sequence[Any],
+        *,
+        status: str,
+        actor: Any,
+        subject: models.Model,
+        reason: str = "",
+        after: Mapping[str, Any] | None = None,
+    ) -> int:
+        """`created_many` for rows written without model instances (`core.bulk.insert_rows`): their
+        primary keys, all created in `status`; the batch's one audit event is on `subject`."""
+        return self._log_created(
+            [(pk, status) for pk in ids], actor=actor, reason=reason, subject=subject, after=after
+        )
+
+    def _log_created(
+        self,
+        rows: Sequence[tuple[Any, str]],
+        *,
+        actor: Any,
+        reason: str,
+        subject: models.Model | None,
+        after: Mapping[str, Any] | None,
+    ) -> int:
+        if not rows:
+            return 0
+        if any(pk is None for pk, _status in rows):
+            raise ValueError(f"{self.name}: created_many needs saved rows (primary keys)")
+        statuses = sorted({status for _pk, status in rows})
+        unknown = set(statuses) - {value for value, _label in _flatchoices(self.model, self.field)}
+        if unknown:
+            raise ValueError(
+                f"{self.name}: statuses not in {self.model.__name__}.{self.field}: {sorted(unknown)}"
+            )
+        user = _user(actor)
+        log = TransitionLog._meta
+        columns = [
+            _column(log.get_field(name))
+            for name in ("subject_type", "subject_id", "from_status", "to_status", "actor", "reason", "at")
+        ]
+        subject_type = self.model._meta.label_lower
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        actor_id = user.pk if user is not None else None
+        with transaction.atomic():
+            insert_rows(
+                log.db_table,
+                columns,
+                [(subject_type, str(pk), "", status, actor_id, reason, at) for pk, status in rows],
+            )
+            pks = [pk for pk, _status in rows]
+            ordered = sorted(pks) if all(isinstance(pk, int) for pk in pks) else pks
+            audit_record(
+                actor,
+                self.audit_action("created"),
+                subject,
+                after={
+                    self.field: statuses[0] if len(statuses) == 1 else statuses,
+                    "count": len(rows),
+                    "ids": {"first": ordered[0], "last": ordered[-1]},
+                    **{k: _plain(v) for k, v in (after or {}).items()},
+                },
+                reason=reason,
+            )
+        return len(rows)
 
     def transition(
         self,
@@ -239,6 +329,15 @@ class Workflow:
                 f"当前状态“{_label(row, self.field, current)}”不能变更为“{_label(row, self.field, to)}”",
                 details={"from": current, "to": to},
             )
+
+
+def _column(field: Any) -> str:
+    assert isinstance(field, models.Field) and field.column, f"{field} is not a concrete field"
+    return str(field.column)
+
+
+def _first(objs: Sequence[models.Model]) -> models.Model | None:
+    return objs[0] if objs else None
 
 
 def _user(actor: Any) -> Any:
