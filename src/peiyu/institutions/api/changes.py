@@ -1,11 +1,11 @@
 """API of change requests of catalog entries (DIR-4): submit one, review it. A change is found only
 among those of a listing the actor sees, so out of scope and missing are both 404."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Router, Schema, Status
-from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Reason, Text
 from peiyu.core.errors import NotFound
 from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
@@ -66,7 +66,7 @@ def _change_for(actor, change_id: int) -> ChangeRequest:
 class ChangeIn(Schema):
     type: Literal["basic", "scope"]
     after: dict[str, Any]
-    reason: str = Field(..., max_length=2000)
+    reason: Annotated[str, Reason("变更理由")]
 
 
 @router.post("/directory/listings/{listing_id}/changes", response={201: ChangeOut}, summary="申请变更")
@@ -80,7 +80,7 @@ def change_submit(request, listing_id: PathId, payload: ChangeIn):
 
 class ReviewIn(Schema):
     approve: bool
-    comment: str = Field("", max_length=2000)
+    comment: Annotated[str, Text(2000)] = ""
 
 
 @router.post("/directory/changes/{change_id}/review", response=ChangeOut, summary="审核变更申请")

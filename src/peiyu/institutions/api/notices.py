@@ -7,12 +7,14 @@ notice at the notice step, the objections the caller may decide, and resolving o
 No `from __future__ import annotations` here: ninja must see the real types."""
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from peiyu.accounts.models import Region
 from peiyu.catalogs.models import Occupation, Trade
+from peiyu.core.cleaning_adapters import Text
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
@@ -101,14 +103,14 @@ class NoticePublishIn(Schema):
     applications: list[Id] = Field(
         ..., min_length=1, max_length=500, description="申报 id（同一申报通知、处于公示环节）"
     )
-    title: str = Field("", max_length=200, description="公示标题；留空按申报通知生成")
+    title: Annotated[str, Text(200)] = Field("", description="公示标题；留空按申报通知生成")
 
 
 class ObjectionIn(Schema):
     application: Id = Field(..., description="公示名单中的申报 id")
-    name: str = Field(..., max_length=200, description="异议人姓名或单位")
-    contact: str = Field(..., max_length=200, description="联系方式（电话或电子邮箱），查询时需提供")
-    text: str = Field(..., max_length=10000, description="异议事实和理由")
+    name: Annotated[str, Text(64)] = Field(..., description="异议人姓名或单位")
+    contact: Annotated[str, Text(100)] = Field(..., description="联系方式（电话或电子邮箱），查询时需提供")
+    text: Annotated[str, Text(5000)] = Field(..., description="异议事实和理由")
 
 
 class ObjectionCreatedOut(Schema):
@@ -120,7 +122,7 @@ class ObjectionCreatedOut(Schema):
 
 class TrackQuery(Schema):
     tracking_no: str = Field(..., max_length=32, description="受理编号")
-    contact: str = Field(..., max_length=200, description="提交时留下的联系方式")
+    contact: Annotated[str, Text(100)] = Field(..., description="提交时留下的联系方式")
 
 
 class ObjectionTrackOut(Schema):
@@ -151,7 +153,7 @@ class ObjectionOut(Schema):
 
 class ResolveIn(Schema):
     upheld: bool = Field(..., description="true 异议成立（不予纳入）；false 异议不成立")
-    resolution: str = Field(..., max_length=5000, description="处理结果（告知异议人）")
+    resolution: Annotated[str, Text(5000)] = Field(..., description="处理结果（告知异议人）")
 
 
 class ObjectionQuery(PageQuery):

@@ -3,12 +3,12 @@ the industry authority's consent, the decision. A renewal is found only among th
 actor sees, so out of scope and missing are both 404."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Text
 from peiyu.core.errors import NotFound
 from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
@@ -103,7 +103,7 @@ def renewal_attach(request, renewal_id: PathId, purpose: Form[str], file: File[U
 
 
 class SubmitIn(Schema):
-    summary: str = Field(..., max_length=5000)
+    summary: Annotated[str, Text(20000)]
 
 
 @router.post("/directory/renewals/{renewal_id}/submit", response=RenewalOut, summary="提交延续申请")
@@ -120,7 +120,7 @@ def renewal_consent(request, renewal_id: PathId):
 
 class DecideIn(Schema):
     approve: bool
-    comment: str = Field("", max_length=2000)
+    comment: Annotated[str, Text(2000)] = ""
 
 
 @router.post("/directory/renewals/{renewal_id}/decide", response=RenewalOut, summary="审核延续申请")

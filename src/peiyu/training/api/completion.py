@@ -5,12 +5,13 @@ certificate verification by number (holder's name masked, no ID number).
 No `from __future__ import annotations` here: ninja must see the real types."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Reason, Text
 from peiyu.core.errors import NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import DecisionOut, PathId, decision_out
@@ -91,7 +92,7 @@ class VerifyQuery(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(..., max_length=2000)
+    reason: Annotated[str, Reason("撤销原因")]
 
 
 class ReportOut(Schema):
@@ -114,7 +115,7 @@ class ReportDetailOut(ReportOut):
 
 
 class SubmitIn(Schema):
-    narrative: str = Field(..., max_length=20000)
+    narrative: Annotated[str, Reason("培训情况说明", max_length=20000)]
 
 
 class EvaluationIn(Schema):
@@ -123,7 +124,7 @@ class EvaluationIn(Schema):
     organisation: int
     overall: int
     fees_as_published: bool = True
-    comment: str = Field("", max_length=2000)
+    comment: Annotated[str, Text(500)] = ""
 
 
 class EvaluationOut(Schema):

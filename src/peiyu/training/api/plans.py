@@ -5,11 +5,12 @@ the failed checks (`details.checks`); teachers' ID numbers only ever leave maske
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peiyu.core.cleaning_adapters import PersonNameStr, Reason, Text
 from peiyu.core.errors import PermissionDenied
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import DecisionOut, Id, PathId, decision_out
@@ -214,15 +215,15 @@ def plan_get(request, plan_id: PathId):
 class PlanIn(Schema):
     """A plan as the form has it; the service names every problem per field in Chinese."""
 
-    title: str = Field(..., max_length=200, description="计划名称")
+    title: Annotated[str, Text(200)] = Field(..., description="计划名称")
     programme: str = Field("", max_length=16, description="项目（缺省取职业所属项目）")
     occupation_code: str = Field(..., max_length=32, description="职业（工种）编码")
-    direction: str = Field("", max_length=100, description="职业方向")
+    direction: Annotated[str, Text(100)] = Field("", description="职业方向")
     level: str = Field(..., max_length=16, description="等级")
     cert_type: str = Field("certificate", max_length=16, description="证书类型")
     supervising_authority: Id | None = Field(None, description="负责过程监管的行业主管部门 id")
     region: str = Field("", max_length=6, description="培训地区代码（缺省为机构所在地）")
-    description: str = Field("", max_length=20000, description="培训方案")
+    description: Annotated[str, Text(20000)] = Field("", description="培训方案")
     hours_theory: int = Field(0, ge=0, le=10000, description="理论学时")
     hours_practice: int = Field(0, ge=0, le=10000, description="实操学时")
     hours_online: int = Field(0, ge=0, le=10000, description="线上学时")
@@ -230,13 +231,13 @@ class PlanIn(Schema):
     fee: Decimal = Field(Decimal(0), ge=0, max_digits=10, decimal_places=2, description="培训费（元/人）")
     makeup_fee: Decimal = Field(Decimal(0), ge=0, max_digits=10, decimal_places=2, description="补学费用")
     exam_fee: Decimal = Field(Decimal(0), ge=0, max_digits=10, decimal_places=2, description="补考费用")
-    refund_terms: str = Field("", max_length=5000, description="退费流程")
-    makeup_terms: str = Field("", max_length=5000, description="补学补考安排")
+    refund_terms: Annotated[str, Text(5000)] = Field("", description="退费流程")
+    makeup_terms: Annotated[str, Text(5000)] = Field("", description="补学补考安排")
     starts_on: dt.date = Field(..., description="计划开始日期")
     ends_on: dt.date = Field(..., description="计划结束日期")
-    schedule: str = Field("", max_length=20000, description="培训安排")
+    schedule: Annotated[str, Text(20000)] = Field("", description="培训安排")
     evaluation_institution: Id | None = Field(None, description="商定的评价机构 id")
-    exam_plan: str = Field("", max_length=20000, description="考核计划和方案")
+    exam_plan: Annotated[str, Text(20000)] = Field("", description="考核计划和方案")
     teachers: list[Id] = Field(default_factory=list, max_length=200, description="师资 id")
     commitment: bool = Field(False, description="已作出承诺（TRN-12）")
 
@@ -244,15 +245,15 @@ class PlanIn(Schema):
 class PlanPatch(Schema):
     """Only the fields sent change; the others keep the draft's values."""
 
-    title: str | None = Field(None, max_length=200)
+    title: Annotated[str, Text(200)] | None = None
     programme: str | None = Field(None, max_length=16)
     occupation_code: str | None = Field(None, max_length=32)
-    direction: str | None = Field(None, max_length=100)
+    direction: Annotated[str, Text(100)] | None = None
     level: str | None = Field(None, max_length=16)
     cert_type: str | None = Field(None, max_length=16)
     supervising_authority: Id | None = None
     region: str | None = Field(None, max_length=6)
-    description: str | None = Field(None, max_length=20000)
+    description: Annotated[str, Text(20000)] | None = None
     hours_theory: int | None = Field(None, ge=0, le=10000)
     hours_practice: int | None = Field(None, ge=0, le=10000)
     hours_online: int | None = Field(None, ge=0, le=10000)
@@ -260,13 +261,13 @@ class PlanPatch(Schema):
     fee: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     makeup_fee: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     exam_fee: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    refund_terms: str | None = Field(None, max_length=5000)
-    makeup_terms: str | None = Field(None, max_length=5000)
+    refund_terms: Annotated[str, Text(5000)] | None = None
+    makeup_terms: Annotated[str, Text(5000)] | None = None
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    schedule: str | None = Field(None, max_length=20000)
+    schedule: Annotated[str, Text(20000)] | None = None
     evaluation_institution: Id | None = None
-    exam_plan: str | None = Field(None, max_length=20000)
+    exam_plan: Annotated[str, Text(20000)] | None = None
     teachers: list[Id] | None = Field(None, max_length=200)
     commitment: bool | None = None
 
@@ -310,7 +311,7 @@ def plan_file(request, plan_id: PathId):
 
 
 class WithdrawIn(Schema):
-    reason: str = Field(..., max_length=2000, description="撤回原因")
+    reason: Annotated[str, Reason("撤回原因")] = Field(..., description="撤回原因")
 
 
 @router.post("/training/plans/{plan_id}/withdraw", response=PlanDetailOut, summary="撤回培训计划")
@@ -334,14 +335,14 @@ def teacher_list(request, filters: Query[TeacherFilter]):
 
 
 class TeacherIn(Schema):
-    name: str = Field(..., max_length=64, description="姓名")
+    name: PersonNameStr = Field(..., description="姓名")
     id_number: str = Field(..., max_length=32, description="身份证号码")
-    title: str = Field("", max_length=100, description="职称或职业技能等级")
+    title: Annotated[str, Text(100)] = Field("", description="职称或职业技能等级")
     title_level: str = Field(
         ..., max_length=16, description="职称或等级层次：none、junior、intermediate、senior"
     )
     dual_qualified: bool = Field(False, description="双师型")
-    specialties: str = Field("", max_length=200, description="授课方向")
+    specialties: Annotated[str, Text(200)] = Field("", description="授课方向")
 
 
 @router.post("/training/teachers", response={201: TeacherOut}, summary="登记师资")
