@@ -1,6 +1,9 @@
+from typing import Annotated
+
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from peiyu.core.cleaning_adapters import Text
 from peiyu.core.identifiers import mask_phone
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
@@ -100,7 +103,7 @@ def org_detail(request, org_id: PathId):
 
 
 class OrgIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
+    name: Annotated[str, Text(200)] = Field(..., min_length=1)
     kind: str = Field(..., max_length=32)
     region_code: str | None = Field(None, pattern=r"^\d{6}$")
     uscc: str | None = Field(None, max_length=40)
@@ -161,7 +164,7 @@ def user_assign_role(request, user_id: PathId, payload: AssignIn):
 
 
 class TokenIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
+    name: Annotated[str, Text(100)] = Field(..., min_length=1)
 
 
 class TokenOut(Schema):

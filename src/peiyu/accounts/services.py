@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from peiyu.audit.services import audit_record
+from peiyu.core.cleaning import clean_reason, clean_text, collect, mobile_phone, person_name
+from peiyu.core.cleaning import phone as clean_phone
 from peiyu.core.crypto import sm3_hex
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from peiyu.core.identifiers import validate_uscc
@@ -61,8 +63,8 @@ def org_create(
 ) -> Org:
     require(actor, "org.manage", region_code=region_code or "")
     errors: dict[str, list[str]] = {}
-    if not name.strip():
-        errors["name"] = ["请填写单位名称"]
+    name = collect(errors, "name", clean_text, name, max_length=200, required=True, label="单位名称") or ""
+    contact_phone = collect(errors, "contact_phone", clean_phone, contact_phone) or ""
     if kind not in Org.Kind.values:
         errors["kind"] = ["单位类型无效"]
     region = Region.objects.filter(pk=region_code).first() if region_code else None
@@ -78,7 +80,7 @@ def org_create(
     try:
         with transaction.atomic():
             org = Org.objects.create(
-                name=name.strip(),
+                name=name,
                 kind=kind,
                 region=region,
                 uscc=uscc or None,
@@ -93,16 +95,26 @@ def org_create(
     return org
 
 
+def _clean_person(errors: dict[str, list[str]], username: str, full_name: str) -> tuple[str, str]:
+    """A new account's username (required, not taken) and name (the one person-name rule, may be
+    empty), problems added to `errors` per field."""
+    username = (
+        collect(errors, "username", clean_text, username, max_length=150, required=True, label="用户名") or ""
+    )
+    if username and User.objects.filter(username=username).exists():
+        errors["username"] = ["该用户名已被使用"]
+    full_name = collect(errors, "full_name", person_name, full_name, required=False) or ""
+    return username, full_name
+
+
 def user_create(
     *, actor, username: str, password: str, full_name: str, org: Org, email: str = "", phone: str = ""
 ) -> User:
     require(actor, "user.manage", region_code=org.region_id or "", org_id=org.pk)
     errors: dict[str, list[str]] = {}
-    if not username.strip():
-        errors["username"] = ["请填写用户名"]
-    elif User.objects.filter(username=username.strip()).exists():
-        errors["username"] = ["该用户名已被使用"]
-    candidate = User(username=username.strip(), full_name=full_name, email=email)
+    username, full_name = _clean_person(errors, username, full_name)
+    phone_number = collect(errors, "phone", mobile_phone, phone) or ""
+    candidate = User(username=username, full_name=full_name, email=email)
     try:
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
@@ -110,7 +122,7 @@ def user_create(
     if errors:
         raise InvalidInput("用户信息有误", fields=errors)
     with transaction.atomic():
-        user = User(username=username.strip(), full_name=full_name, email=email, primary_org=org, phone=phone)
+        user = User(username=username, full_name=full_name, email=email, primary_org=org, phone=phone_number)
         user.set_password(password)
         user.save()
         audit_record(actor, "user.created", user, after={"username": user.username, "org": org.pk})
@@ -185,8 +197,7 @@ def account_open_for_self(*, username: str, password: str, full_name: str, org: 
 
 def role_revoke(*, actor, assignment: RoleAssignment, reason: str) -> RoleAssignment:
     require(actor, "user.manage", region_code=assignment.region_id or "", org_id=assignment.org_id)
-    if not reason.strip():
-        raise InvalidInput("请填写撤销理由", fields={"reason": ["请填写撤销理由"]})
+    reason = clean_reason(reason, label="撤销理由")
     with transaction.atomic():
         locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
         if locked.valid_to is not None:
@@ -209,6 +220,7 @@ def user_unlock(*, actor, user: User, reason: str) -> None:
     from axes.utils import reset
 
     require(actor, "user.unlock", region_code=user.region_code, org_id=user.primary_org_id)
+    reason = clean_reason(reason, label="解锁理由")
     with transaction.atomic():
         count = reset(username=user.username)
         audit_record(actor, "user.unlocked", user, after={"attempts_cleared": count}, reason=reason)
@@ -216,13 +228,12 @@ def user_unlock(*, actor, user: User, reason: str) -> None:
 
 def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
     require(actor, "api_token.manage")
-    if not name.strip():
-        raise InvalidInput("请填写令牌用途", fields={"name": ["请填写令牌用途"]})
+    name = clean_text(name, max_length=100, required=True, label="令牌用途", field="name")
     plain = "py_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=actor,
-            name=name.strip()[:100],
+            name=name,
             prefix=plain[:8],
             digest=sm3_hex(plain.encode()),
             expires_at=timezone.now() + timedelta(days=settings.PEIYU_API_TOKEN_TTL_DAYS),
@@ -300,10 +311,7 @@ def admin_bootstrap(*, username: str, full_name: str, role_code: str, password: 
             "初始管理员只能是系统管理员、安全管理员或审计管理员", fields={"role": ["角色无效"]}
         )
     errors: dict[str, list[str]] = {}
-    if not username.strip():
-        errors["username"] = ["请填写用户名"]
-    elif User.objects.filter(username=username.strip()).exists():
-        errors["username"] = ["该用户名已被使用"]
+    username, full_name = _clean_person(errors, username, full_name)
     try:
         password_validation.validate_password(password, User(username=username, full_name=full_name))
     except ValidationError as exc:
@@ -318,7 +326,7 @@ def admin_bootstrap(*, username: str, full_name: str, role_code: str, password: 
         if org is None:
             org = Org.objects.create(name=org_name, kind=Org.Kind.PLATFORM)
             audit_record(None, "org.created", org, after=_org_snapshot(org))
-        user = User(username=username.strip(), full_name=full_name, primary_org=org)
+        user = User(username=username, full_name=full_name, primary_org=org)
         user.set_password(password)
         user.save()
         try:
