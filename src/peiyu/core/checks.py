@@ -10,7 +10,15 @@ from typing import Any
 
 from .errors import DomainError, RuleViolation
 
-__all__ = ["Check", "failure_message", "join_messages", "refusal_text", "refuse_failed", "rule_message"]
+__all__ = [
+    "Check",
+    "failure_message",
+    "join_messages",
+    "refusal_parts",
+    "refusal_text",
+    "refuse_failed",
+    "rule_message",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,13 @@ class Check:
 
 # sentence-final and separating punctuation a part must not end with before "；" or "（…）"
 _TRAILING = "。；;，,.！!？?、 \u3000\n"
+
+
+# "（TRN-8）", "（TRN-8、TRN-9）", "(SEL-6)": the rule ids rule_message and failure_message add
+_BRACKETED_IDS = re.compile(
+    r"\s*[（(]\s*([A-Z]{2,5}-\d+[a-z]?(?:\s*[、,，/]\s*[A-Z]{2,5}-\d+[a-z]?)*)\s*[）)]"
+)
+_ID_LIST = re.compile(r"\s*[、,，/]\s*")
 
 
 def _mentions(text: str, rule: str) -> bool:
@@ -80,6 +95,19 @@ def refusal_text(error: DomainError, *, fields: bool = True) -> str:
         parts += [m.strip() for ms in error.fields.values() for m in ms if m.strip() not in error.message]
     kept = list(dict.fromkeys(p.rstrip(_TRAILING) if i < len(parts) - 1 else p for i, p in enumerate(parts)))
     return rule_message("；".join(p for p in kept if p), error.rules)
+
+
+def refusal_parts(error: DomainError) -> tuple[str, list[str]]:
+    """A refusal for a page that shows its rules as tags beside the message: the message without the
+    bracketed ids the tags show ("名额已满（SEL-6）" → "名额已满"), and the ids to show as tags — each
+    rule id once: as a tag, or in the text where a sentence names it ("违反TRN-9"), never both."""
+    ids = set(error.rules)
+
+    def drop(found: re.Match[str]) -> str:
+        return "" if set(_ID_LIST.split(found[1])) <= ids else found[0]
+
+    text = _BRACKETED_IDS.sub(drop, error.message.strip()).strip()
+    return text, [r for r in error.rules if not _mentions(text, r)]
 
 
 def refuse_failed(

@@ -47,6 +47,20 @@ class DomainError(Exception):
 
         return rule_message(self.message, self.rules)
 
+    @property
+    def plain_message(self) -> str:
+        """The message without the bracketed rule ids `rule_tags` shows beside it (an error page)."""
+        from .checks import refusal_parts
+
+        return refusal_parts(self)[0]
+
+    @property
+    def rule_tags(self) -> list[str]:
+        """The rule ids to show as tags beside `plain_message`: each id once, unless the text names it."""
+        from .checks import refusal_parts
+
+        return refusal_parts(self)[1]
+
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {
             "code": self.code,

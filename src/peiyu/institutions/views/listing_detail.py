@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from peiyu.accounts.scoping import capabilities_of, scope_for
+from peiyu.core.checks import refusal_text
 from peiyu.core.errors import DomainError, NotFound
 
 from ..models import Attachment, ChangeRequest, Listing, Renewal
@@ -128,8 +129,7 @@ def act(request, listing: Listing, form: str, call, success: str, anchor: str = 
     except NotFound:
         raise  # out of scope: the 404 page (core.middleware)
     except DomainError as exc:
-        detail = "；".join(m for ms in exc.fields.values() for m in ms)
-        messages.error(request, exc.message + (f"：{detail}" if detail and detail != exc.message else ""))
+        messages.error(request, refusal_text(exc))
         return render_detail(request, listing, failed=form, error=exc, status=exc.status)
     messages.success(request, success)
     return HttpResponseRedirect(detail_url(listing, anchor))
