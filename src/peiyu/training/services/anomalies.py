@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from peiyu.audit.services import audit_record
+from peiyu.core.bulk import reserve_ids
 from peiyu.core.cleaning import clean_reason, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.identifiers import mask_name
@@ -170,27 +170,45 @@ def anomalies_detect(
     if not new:
         return 0
     with transaction.atomic():
-        Anomaly.objects.bulk_create(
-            [
-                Anomaly(
-                    klass_id=f.klass_id,
-                    kind=f.kind,
-                    key=f.key,
-                    trainee_id=f.trainee_id,
-                    session_id=f.session_id,
-                    evidence=f.evidence,
-                )
-                for f in new
-            ],
-            ignore_conflicts=True,
-        )
-        audit_record(
-            None,
-            ANOMALY_FLOW.audit_action("detected"),
-            klass,
-            after={"new": len(new), "kinds": dict(Counter(f.kind for f in new))},
+        rows = [
+            Anomaly(
+                klass_id=f.klass_id,
+                kind=f.kind,
+                key=f.key,
+                trainee_id=f.trainee_id,
+                session_id=f.session_id,
+                evidence=f.evidence,
+            )
+            for f in new
+        ]
+        stored = _insert_new(rows)
+        ANOMALY_FLOW.created_many(
+            stored, actor=None, subject=klass, after={"kinds": dict(Counter(a.kind for a in stored))}
         )
     return len(new)
+
+
+def _insert_new(rows: list[Anomaly]) -> list[Anomaly]:
+    """Insert the anomalies, skipping any a detection running at the same time stored first (unique on
+    kind and key); the ones stored here, with their primary keys (reserved, since an insert that skips
+    conflicts returns none), for their creation log rows."""
+    reserved = reserve_ids(Anomaly, len(rows))
+    if reserved is not None:
+        for row, pk in zip(rows, reserved, strict=True):
+            row.pk = pk
+    Anomaly.objects.bulk_create(rows, ignore_conflicts=True)
+    if reserved is None:  # a database without reserve_ids: the keys read back
+        ids = {
+            (kind, key): pk
+            for kind, key, pk in Anomaly.objects.filter(key__in=[r.key for r in rows]).values_list(
+                "kind", "key", "pk"
+            )
+        }
+        for row in rows:
+            row.pk = ids.get((row.kind, row.key))
+        return [row for row in rows if row.pk is not None]
+    ours = set(Anomaly.objects.filter(pk__in=reserved).values_list("pk", flat=True))
+    return [row for row in rows if row.pk in ours]
 
 
 def anomaly_detect_later(klass_id: int, **limits) -> None:

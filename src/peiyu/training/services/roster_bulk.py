@@ -1,6 +1,7 @@
 """Bulk writes of the roster import: people found by blind index in chunks (plain SQL), ID numbers and
 phones encrypted as EncryptedTextField stores them, rows inserted with one executemany (COPY on
-PostgreSQL) per batch with primary keys reserved the way the database hands them out."""
+PostgreSQL) per batch with primary keys reserved the way the database hands them out (so the new
+enrolments' creation log rows can name them)."""
 
 from __future__ import annotations
 
@@ -166,25 +167,28 @@ def insert_trainees(import_id: int, rows: list[tuple[rr.RosterRow, str]]) -> lis
     return ids
 
 
-def insert_enrolments(klass_id: int, trainee_ids: list[int], decision_id: int) -> None:
+def insert_enrolments(klass_id: int, trainee_ids: list[int], decision_id: int) -> list[int]:
+    """Enrol the people, batch by batch; the new enrolments' ids (reserved, so their creation log rows
+    can name them), in the order of `trainee_ids`."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    enrolled, source = Enrolment.Status.ENROLLED.value, Enrolment.Source.IMPORT.value
+    ids: list[int] = []
     for batch in _chunks(trainee_ids, PROGRESS_EVERY):
-        _write(
-            Enrolment,
-            ENROLMENT_COLUMNS,
-            [
-                (
-                    now,
-                    now,
-                    klass_id,
-                    tid,
-                    Enrolment.Status.ENROLLED.value,
-                    Enrolment.Source.IMPORT.value,
-                    0,
-                    0,
-                    "",
-                    decision_id,
-                )
-                for tid in batch
-            ],
-        )
+        values = [(now, now, klass_id, tid, enrolled, source, 0, 0, "", decision_id) for tid in batch]
+        reserved = reserve_ids(Enrolment, len(batch))
+        if reserved is None:
+            _write(Enrolment, ENROLMENT_COLUMNS, values)
+            found = dict(
+                Enrolment.objects.filter(
+                    klass_id=klass_id, decision_id=decision_id, trainee_id__in=batch
+                ).values_list("trainee_id", "pk")
+            )
+            ids.extend(found[tid] for tid in batch)
+        else:
+            _write(
+                Enrolment,
+                ["id", *ENROLMENT_COLUMNS],
+                [(pk, *v) for pk, v in zip(reserved, values, strict=True)],
+            )
+            ids.extend(reserved)
+    return ids

@@ -10,8 +10,10 @@ is wrong; mode "valid" writes the good rows. Every problem is one row of a Chine
 Writing is bulk: ID numbers and phones are encrypted with `core.crypto.encrypt` (what EncryptedTextField
 stores), the blind indexes computed once, and rows go in with one executemany (COPY on PostgreSQL) per
 batch. The import's moves (flows.ROSTER_IMPORT_FLOW: pending → running → done, refused or failed) are
-its audit events, none per row, and it keeps one Decision (TRN-8, TRN-13, with the policy stamp). An
-import whose worker died is failed by the tick (services/roster_stale.py)."""
+its audit events, none per row: the new enrolments get their creation log rows and one
+"enrolment.created" event for the batch, on the class (Workflow.created_ids). It keeps one Decision
+(TRN-8, TRN-13, with the policy stamp). An import whose worker died is failed by the tick
+(services/roster_stale.py)."""
 
 from __future__ import annotations
 
@@ -33,8 +35,8 @@ from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for
 from peiyu.core.tasks import task_named
 
-from ..flows import ROSTER_IMPORT_FLOW
-from ..models import RosterImport, TrainingClass
+from ..flows import ENROLMENT_FLOW, ROSTER_IMPORT_FLOW
+from ..models import Enrolment, RosterImport, TrainingClass
 from ..rules import eligibility as el
 from ..rules import roster as rr
 from . import roster_bulk as bulk
@@ -274,7 +276,14 @@ def _run(imp: RosterImport) -> None:
         decision = _decision(imp, "imported", counts | {"new": len(to_create)}, policy)
         new_ids = bulk.insert_trainees(imp.pk, to_create)
         enrol_ids = to_enrol_existing + new_ids
-        bulk.insert_enrolments(locked.pk, enrol_ids, decision.pk)
+        enrolments = bulk.insert_enrolments(locked.pk, enrol_ids, decision.pk)
+        ENROLMENT_FLOW.created_ids(
+            enrolments,
+            status=Enrolment.Status.ENROLLED,
+            actor=imp.created_by,
+            subject=locked,
+            after={"roster_import": imp.pk},
+        )
         _finish(
             imp,
             status=RosterImport.Status.DONE,

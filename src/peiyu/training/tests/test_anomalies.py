@@ -26,6 +26,20 @@ def session(world, klass, start, end, actor="sy_inst_admin"):
     )
 
 
+def _assert_creation_logged(anomalies, *, events):
+    """Anomalies stored in bulk by the detector each have their creation log row ("" → open); the
+    detection run wrote one "anomaly.created" audit event for its batch (on the class)."""
+    from peiyu.audit.models import AuditEvent
+    from peiyu.training.flows import ANOMALY_FLOW
+
+    rows = list(anomalies)
+    assert rows and all(
+        [(h.from_status, h.to_status) for h in ANOMALY_FLOW.history(a)] == [("", "open")] for a in rows
+    )
+    created = AuditEvent.objects.filter(action="anomaly.created")
+    assert created.count() == events and sum(e.after["count"] for e in created) == len(rows)
+
+
 def test_overlap_between_attendance_and_online_learning_in_another_class(training, client):
     p = Platform(training)
     a_class = sy_class(training)
@@ -38,6 +52,7 @@ def test_overlap_between_attendance_and_online_learning_in_another_class(trainin
     assert r.json()["accepted"] == 1
     assert svc.anomalies_detect(a_class) == 2  # one for each class
     assert svc.anomalies_detect(a_class) == 0 and svc.anomalies_detect(b_class) == 0
+    _assert_creation_logged(Anomaly.objects.all(), events=1)
     mine = Anomaly.objects.get(klass=a_class, kind="overlap")
     theirs = Anomaly.objects.get(klass=b_class, kind="overlap")
     ev = mine.evidence
@@ -171,6 +186,7 @@ def test_batches_waiting_for_their_overlap_check_are_checked_together_by_one_tas
     assert AnomalyScan.objects.filter(klass=b_class).count() == 2
     assert not Anomaly.objects.exists()  # the requests did not check
     assert svc.anomaly_scans_run(b_class.pk) == 4  # both trainees, on each of the two classes
+    _assert_creation_logged(Anomaly.objects.all(), events=1)
     assert not AnomalyScan.objects.exists()
     assert svc.anomaly_scans_run(b_class.pk) == 0
     # the key was dropped when the check began: the next batch queues a check again

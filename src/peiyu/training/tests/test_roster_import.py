@@ -80,6 +80,28 @@ def test_valid_only_writes_the_good_rows_and_reports_the_three_bad_ones_in_chine
     ) == ["roster_import.created", "roster_import.running", "roster_import.done"]
 
 
+def test_imported_enrolments_have_their_creation_log_rows_and_one_audit_event(training):
+    from peiyu.core.models import TransitionLog
+
+    first, second = make_class(training), make_class(training)
+    content = roster_csv(people(6))
+    imp = start(training, first, content, "all")
+    start(training, second, roster_csv(people(4)), "all")  # the same people, reused in another class
+    enrolments = list(Enrolment.objects.order_by("pk"))
+    assert len(enrolments) == 10
+    logs = TransitionLog.objects.filter(subject_type="training.enrolment")
+    assert sorted(int(i) for i in logs.values_list("subject_id", flat=True)) == [e.pk for e in enrolments]
+    assert set(logs.values_list("from_status", "to_status", "actor_id")) == {
+        ("", "enrolled", training.sy_inst_admin.pk)
+    }
+    # one event per import's batch, on the class, never one per row
+    events = AuditEvent.objects.filter(action="enrolment.created").order_by("seq")
+    assert [(e.object_id, e.after["count"]) for e in events] == [(str(first.pk), 6), (str(second.pk), 4)]
+    mine = [e.pk for e in enrolments if e.klass_id == first.pk]
+    assert events[0].after["ids"] == {"first": mine[0], "last": mine[-1]}
+    assert events[0].after["roster_import"] == imp.pk
+
+
 def test_reimporting_the_same_file_creates_nothing_new(training):
     klass = make_class(training)
     content = roster_csv(people(6))
