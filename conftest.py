@@ -20,6 +20,18 @@ def _clear_caches():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page fetched in English activates English for the
+    thread (as every request activates its own), which must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _audit_rows_flushable(request):
     """Transactional tests end with a flush (DELETE on SQLite), which the append-only trigger refuses:
     lift the trigger for the flush only, then put it back."""

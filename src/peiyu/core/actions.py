@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext, gettext_noop
+
 from .errors import InvalidInput
 
 T = TypeVar("T")
 
-UNKNOWN_ACTION = "无效的操作"
+UNKNOWN_ACTION = gettext_noop("无效的操作")
 
 
 def dispatch(table: Mapping[str, Callable[..., T]], action: str | None, /, *args: Any, **kwargs: Any) -> T:
     """Run the verb `action` of `table` with the given arguments."""
     handler = table.get(action or "")
     if handler is None:
-        raise InvalidInput(UNKNOWN_ACTION, code="unknown_action", fields={"action": [UNKNOWN_ACTION]})
+        message = gettext(UNKNOWN_ACTION)  # a page in English says so; the API speaks Chinese (ADR 0002)
+        raise InvalidInput(message, code="unknown_action", fields={"action": [message]})
     return handler(*args, **kwargs)

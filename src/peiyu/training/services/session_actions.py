@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from peiyu.core.actions import dispatch
 from peiyu.core.errors import NotFound
 
@@ -52,19 +54,24 @@ def _check_out(actor, session: TrainingSession, data: Mapping[str, Any]):
 SESSION_ACTIONS: dict[str, Act] = {
     a.name: a
     for a in (
-        Act("check_in", "登记签到", _check_in, lambda a: f"已登记签到：{a.enrolment.trainee.name}"),
-        Act("check_out", "登记签退", _check_out, lambda _a: "已登记签退"),
+        Act(
+            "check_in",
+            "登记签到",
+            _check_in,
+            lambda a: _("已登记签到：%(name)s") % {"name": a.enrolment.trainee.name},
+        ),
+        Act("check_out", "登记签退", _check_out, lambda _a: _("已登记签退")),
         Act(
             "close",
             "结束签到",
             lambda actor, s, _d: att.session_close(actor=actor, session=s),
-            lambda n: f"已结束签到，{n} 名学员按课次结束时间签退",
+            lambda n: _("已结束签到，%(n)s 名学员按课次结束时间签退") % {"n": n},
         ),
         Act(
             "delete",
             "删除课次",
             lambda actor, s, _d: att.session_delete(actor=actor, session=s),
-            lambda _r: "已删除课次",
+            lambda _r: _("已删除课次"),
         ),
     )
 }
@@ -76,7 +83,7 @@ def _revoke(actor, platform, data: Mapping[str, Any]) -> PlatformKey:
     except (TypeError, ValueError):
         key = None
     if key is None:
-        raise NotFound("密钥不存在")
+        raise NotFound(_("密钥不存在"))
     online.platform_key_revoke(actor=actor, key=key)
     return key
 
@@ -88,9 +95,9 @@ PLATFORM_KEY_ACTIONS: dict[str, Act] = {
             "create",
             "新建密钥",
             lambda actor, platform, _d: online.platform_key_create(actor=actor, platform=platform),
-            lambda r: f"已新建密钥 {r[0].key_id}",
+            lambda r: _("已新建密钥 %(key)s") % {"key": r[0].key_id},
         ),
-        Act("revoke", "停用密钥", _revoke, lambda key: f"密钥 {key.key_id} 已停用"),
+        Act("revoke", "停用密钥", _revoke, lambda key: _("密钥 %(key)s 已停用") % {"key": key.key_id}),
     )
 }
 
