@@ -14,7 +14,7 @@ from peiyu.core.models import Decision
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import CheckOut, Id, PathId, check_out
 
-from ..models import Application
+from ..models import Application, Attachment
 from ..selectors import scope as selectors
 from ..selectors.actions import application_allowed_actions
 from ..selectors.review import form_display
@@ -53,6 +53,11 @@ class ApplicationOut(Schema):
     checks_overridden: list[str]
     submitted_at: dt.datetime | None
     filing_code: str | None
+
+
+def attachment_out(a: Attachment) -> dict[str, Any]:
+    """One stored material as the API shows it (an application's or a renewal's)."""
+    return {"id": a.pk, "purpose": a.purpose, "name": a.original_name, "size": a.size, "sha256": a.sha256}
 
 
 def _out(app: Application) -> dict[str, Any]:
@@ -128,10 +133,7 @@ def application_get(request, application_id: PathId):
     ]
     body["checks"] = [check_out(c) for c in (decision.checks if decision else [])]
     body["policy"] = decision.policy_chain if decision else app.policy_chain
-    body["attachments"] = [
-        {"id": a.pk, "purpose": a.purpose, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-        for a in app.attachments.filter(removed_at__isnull=True)
-    ]
+    body["attachments"] = [attachment_out(a) for a in app.attachments.filter(removed_at__isnull=True)]
     body["actions"] = [
         {
             "step": a.step,
@@ -199,16 +201,7 @@ def application_update(request, application_id: PathId, payload: ApplicationPatc
 def attachment_upload(request, application_id: PathId, purpose: Form[str], file: File[UploadedFile]):
     app = selectors.application_get_for(request.auth, application_id)
     att = app_services.attachment_add(actor=request.auth, application=app, purpose=purpose, uploaded=file)
-    return Status(
-        201,
-        {
-            "id": att.pk,
-            "purpose": att.purpose,
-            "name": att.original_name,
-            "size": att.size,
-            "sha256": att.sha256,
-        },
-    )
+    return Status(201, attachment_out(att))
 
 
 class ApplicationSubmitIn(Schema):

@@ -16,6 +16,7 @@ from ..models import Renewal
 from ..selectors import listings as listing_selectors
 from ..selectors import scope as selectors
 from ..services import renewals
+from .applications import attachment_out
 
 router = Router(tags=["directory"])
 
@@ -52,11 +53,7 @@ def renewal_out(r: Renewal, decisions=None) -> dict[str, Any]:
         "submitted_at": r.submitted_at,
         "decided_at": r.decided_at,
         "decision_comment": r.decision_comment,
-        "attachments": [
-            {"id": a.pk, "purpose": a.purpose, "name": a.original_name, "size": a.size, "sha256": a.sha256}
-            for a in r.attachments.all()
-            if a.removed_at is None
-        ],
+        "attachments": [attachment_out(a) for a in r.attachments.all() if a.removed_at is None],
         "decisions": [decision_out(d) for d in decisions],
     }
 
@@ -90,16 +87,7 @@ def renewal_start(request, listing_id: PathId):
 def renewal_attach(request, renewal_id: PathId, purpose: Form[str], file: File[UploadedFile]):
     renewal = _renewal_for(request.auth, renewal_id)
     att = renewals.renewal_attach(actor=request.auth, renewal=renewal, purpose=purpose, uploaded=file)
-    return Status(
-        201,
-        {
-            "id": att.pk,
-            "purpose": att.purpose,
-            "name": att.original_name,
-            "size": att.size,
-            "sha256": att.sha256,
-        },
-    )
+    return Status(201, attachment_out(att))
 
 
 class SubmitIn(Schema):

@@ -22,6 +22,8 @@ from peiyu.core.documents.pdf import (
     para,
 )
 
+from .notices import application_cells
+
 
 def _province_office(call) -> str:
     issuer = call.issuer
@@ -53,16 +55,7 @@ def recommendation_letter_pdf(
     ]
     spans = []
     for n, a in enumerate(applications, start=1):
-        data.append(
-            [
-                para(n, LABEL),
-                para(a.number, LABEL),
-                para(a.institution.name, LABEL),
-                para(a.get_kind_display(), LABEL),
-                para(a.occupation_name, LABEL),
-                para("、".join(a.levels or []), LABEL),
-            ]
-        )
+        data.append(application_cells(n, a))
         spans.append(((1, len(data)), (5, len(data))))
         data.append(["", para(f"推荐理由：{a.recommendation_reason or ''}", VALUE), "", "", "", ""])
     story.append(grid(data, widths, spans=spans, split=True))

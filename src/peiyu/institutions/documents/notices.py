@@ -12,6 +12,18 @@ from peiyu.core.documents.pdf import BODY, LABEL, RIGHT, TITLE, WIDTH, build_pdf
 from ..models import PublicNotice
 
 
+def application_cells(n: int, a: Any) -> list[Any]:
+    """One application's row in a notice's or a recommendation letter's table."""
+    return [
+        para(n, LABEL),
+        para(a.number, LABEL),
+        para(a.institution.name, LABEL),
+        para(a.get_kind_display(), LABEL),
+        para(a.occupation_name, LABEL),
+        para("、".join(a.levels or []), LABEL),
+    ]
+
+
 def notice_pdf(notice: PublicNotice) -> bytes:
     """公示 (SEL-7, SEL-10): the applications in the notice, its period and how to object."""
     applications = list(
@@ -32,16 +44,7 @@ def notice_pdf(notice: PublicNotice) -> bytes:
         [para(h, LABEL) for h in ("序号", "申报编号", "机构名称", "机构类别", "职业（工种）", "等级")]
     ]
     for n, a in enumerate(applications, start=1):
-        data.append(
-            [
-                para(n, LABEL),
-                para(a.number, LABEL),
-                para(a.institution.name, LABEL),
-                para(a.get_kind_display(), LABEL),
-                para(a.occupation_name, LABEL),
-                para("、".join(a.levels or []), LABEL),
-            ]
-        )
+        data.append(application_cells(n, a))
     story += [
         grid(data, widths, split=True),
         Spacer(1, 4 * mm),

@@ -255,7 +255,8 @@ def attachment_remove(*, actor, attachment: Attachment) -> None:
     )
 
 
-def _decision(app: Application, kind: str, outcome: str, checks: list, **extra) -> Decision:
+def application_decision(app: Application, kind: str, outcome: str, checks: list, **extra) -> Decision:
+    """The application's stored Decision under its call's policy (eligibility, review steps, overrides)."""
     return Decision.record(
         "institutions.application",
         app.pk,
@@ -314,7 +315,7 @@ def application_submit(
         checks = eligibility_checks(app, today)
         blocking = [c for c in checks if not c.ok and c.blocking]
         if blocking:
-            decision = _decision(app, "eligibility", "refused", checks)
+            decision = application_decision(app, "eligibility", "refused", checks)
             refused = decision.pk
         else:
             refused = None
@@ -331,7 +332,7 @@ def application_submit(
         if app.status not in EDITABLE:
             raise Conflict("申报已提交", code="application_not_editable")
         soft = sorted({c.rule for c in checks if not c.ok})
-        decision = _decision(app, "eligibility", "flagged" if soft else "passed", checks)
+        decision = application_decision(app, "eligibility", "flagged" if soft else "passed", checks)
         resubmission = app.status == S.RETURNED
         route = app.route or route_for(call, app.kind)
         index = app.step_index if resubmission else 0

@@ -24,8 +24,9 @@ from peiyu.core.numbering import reference_number
 
 from ..flows import APPLICATION_FLOW, OBJECTION_FLOW, PUBLIC_NOTICE_FLOW
 from ..models import Application, Call, Objection, PublicNotice, ReviewAction
+from .applications import application_decision
 from .calls import call_policy
-from .review import _advance, _decide, _locked, _record, actor_may_act, require_step
+from .review import _advance, _locked, _record, actor_may_act, require_step
 
 S = Application.Status
 A = ReviewAction.Outcome
@@ -112,7 +113,7 @@ def notice_publish(
             starts_on=today,
             ends_on=ends,
             working_days=days,
-            decision=_decide(locked[0], "notice", "published", checks),
+            decision=application_decision(locked[0], "notice", "published", checks),
             published_by=actor,
         )
         for app, step in zip(locked, steps, strict=True):
@@ -240,7 +241,7 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
             checks = [
                 Check(_notice_rule(app.call), False, resolution.strip(), {"objection": obj.tracking_no})
             ]
-            decision = _decide(app, "objection", "upheld", checks)
+            decision = application_decision(app, "objection", "upheld", checks)
             _record(
                 app,
                 notice_step,
@@ -264,7 +265,7 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
 
 def _after_notice(app: Application, actor, reason: str) -> None:
     facts = {"notice": app.notice.number if app.notice else None}
-    decision = _decide(
+    decision = application_decision(
         app, "notice_result", "no_objection", [Check(_notice_rule(app.call), True, reason, facts)]
     )
     notice_step = next(s for s in app.route if s["action"] == "notice")
@@ -329,7 +330,7 @@ def application_file(*, actor, application: Application, expected_step: str | No
         quota = _enforce_quota(app, step)
         if quota:
             checks.append(quota)
-        decision = _decide(app, "filing", "filed", checks)
+        decision = application_decision(app, "filing", "filed", checks)
         _record(app, step, A.FILE, actor, "", decision=decision)
         _advance(app, actor, reason="备案")
     return app

@@ -25,14 +25,13 @@ from peiyu.core.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from peiyu.core.models import Decision
 from peiyu.core.policy import quota_limit
 
 from ..flows import APPLICATION_FLOW
 from ..models import Application, Listing, QuotaLock, ReviewAction
 from ..selectors.actions import PASSING_STEPS
 from ..selectors.scope import actor_may_act
-from .applications import application_withdraw, step_due
+from .applications import application_decision, application_withdraw, step_due
 from .calls import call_policy
 
 S = Application.Status
@@ -83,21 +82,6 @@ def _record(app, step, outcome, actor, comment="", *, decision=None, site_visit=
         comment=comment,
         site_visit=site_visit,
         decision=decision,
-    )
-
-
-def _decide(
-    app: Application, kind: str, outcome: str, checks: list[Check], actor=None, reason=""
-) -> Decision:
-    return Decision.record(
-        "institutions.application",
-        app.pk,
-        kind=kind,
-        outcome=outcome,
-        checks=checks,
-        policy=call_policy(app.call),
-        overridden_by=actor if reason else None,
-        override_reason=reason,
     )
 
 
@@ -251,7 +235,7 @@ def application_pass(
                 )
             checks.append(Check("SEL-8", True, "专家评议结果（供参考）", result, "000 第七条（三）"))
         outcome = A.RECOMMEND if step["action"] == "recommend" else A.PASS
-        decision = _decide(app, "review_step", outcome, checks)
+        decision = application_decision(app, "review_step", outcome, checks)
         _record(
             app,
             step,
@@ -321,7 +305,7 @@ def application_reject(
     with transaction.atomic():
         app = _locked(application)
         step = require_step(actor, app, expected_step=expected_step)
-        decision = _decide(
+        decision = application_decision(
             app, "review_step", "rejected", [Check(_route_rule(app), False, reason, {"step": step["step"]})]
         )
         _record(app, step, A.REJECT, actor, reason, decision=decision)
@@ -348,7 +332,9 @@ def application_override(*, actor, application: Application, rule: str, reason: 
             if c["rule"] == rule and not c["ok"]
         ]
         checks = [Check(rule, False, c["message"], c.get("facts", {}), c.get("source", "")) for c in failed]
-        decision = _decide(app, "eligibility_override", "overridden", checks, actor=actor, reason=reason)
+        decision = application_decision(
+            app, "eligibility_override", "overridden", checks, overridden_by=actor, override_reason=reason
+        )
         _record(app, step, A.OVERRIDE, actor, f"{rule}：{reason}", decision=decision)
         app.checks_overridden = [*app.checks_overridden, rule]
         app.save(update_fields=["checks_overridden", "updated_at"])

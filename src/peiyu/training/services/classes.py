@@ -29,11 +29,11 @@ from peiyu.core.policy import policy_for, region_prefix
 from ..flows import CLASS_FLOW, ENROLMENT_FLOW
 from ..models import Enrolment, TrainingClass, TrainingPlan
 from ..rules import classes as cr
-from ..rules import plans as pr
 from ..rules.claims import check_public_texts
 from ..rules.process import needs_opening
 from ..selectors.classes import may_decide_opening
 from .locking import class_locked
+from .plans import listing_facts
 
 S = TrainingClass.Status
 SUBJECT = "training.trainingclass"
@@ -61,16 +61,7 @@ def _expect(locked: TrainingClass, *statuses: str) -> None:
 
 
 def _listing_check(klass: TrainingClass, today: dt.date):
-    listing = klass.plan.listing
-    facts = pr.ListingFacts(
-        number=listing.number,
-        status=listing.status,
-        status_label=listing.get_status_display(),
-        kind=listing.kind,
-        levels=tuple(listing.levels or ()),
-        valid_from=listing.valid_from,
-        valid_until=listing.valid_until,
-    )
+    facts = listing_facts(klass.plan.listing)
     return cr.listing_open(facts, level=klass.plan.level, starts_on=klass.starts_on, today=today)
 
 

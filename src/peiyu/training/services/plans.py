@@ -238,11 +238,9 @@ def plan_update(*, actor, plan: TrainingPlan, data: dict[str, Any]) -> TrainingP
     return locked
 
 
-def plan_checks(plan: TrainingPlan, today: dt.date) -> tuple[list, Any]:
-    """Every check filing runs, and the policy in force for the plan's programme and region."""
-    policy = policy_for(plan.programme, plan.region_id, on=today)
-    listing = plan.listing
-    facts = pr.ListingFacts(
+def listing_facts(listing: Any) -> pr.ListingFacts:
+    """The listing as the plan and class rules read it."""
+    return pr.ListingFacts(
         number=listing.number,
         status=listing.status,
         status_label=listing.get_status_display(),
@@ -251,6 +249,12 @@ def plan_checks(plan: TrainingPlan, today: dt.date) -> tuple[list, Any]:
         valid_from=listing.valid_from,
         valid_until=listing.valid_until,
     )
+
+
+def plan_checks(plan: TrainingPlan, today: dt.date) -> tuple[list, Any]:
+    """Every check filing runs, and the policy in force for the plan's programme and region."""
+    policy = policy_for(plan.programme, plan.region_id, on=today)
+    facts = listing_facts(plan.listing)
     ratio = policy.get("online_hours_max_ratio")
     teachers = [(t.name, t.title_level) for t in plan.teachers.all()]
     checks = [
