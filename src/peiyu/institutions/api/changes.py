@@ -79,6 +79,8 @@ def change_submit(request, listing_id: PathId, payload: ChangeIn):
 
 
 class ReviewIn(Schema):
+    """An official's yes or no with an optional comment (a change request's review, a renewal's decision)."""
+
     approve: bool
     comment: Annotated[str, Text(2000)] = ""
 

@@ -17,6 +17,7 @@ from ..selectors import listings as listing_selectors
 from ..selectors import scope as selectors
 from ..services import renewals
 from .applications import attachment_out
+from .changes import ReviewIn
 
 router = Router(tags=["directory"])
 
@@ -106,13 +107,8 @@ def renewal_consent(request, renewal_id: PathId):
     return renewal_out(renewals.renewal_consent(actor=request.auth, renewal=renewal))
 
 
-class DecideIn(Schema):
-    approve: bool
-    comment: Annotated[str, Text(2000)] = ""
-
-
 @router.post("/directory/renewals/{renewal_id}/decide", response=RenewalOut, summary="审核延续申请")
-def renewal_decide(request, renewal_id: PathId, payload: DecideIn):
+def renewal_decide(request, renewal_id: PathId, payload: ReviewIn):
     renewal = _renewal_for(request.auth, renewal_id)
     return renewal_out(
         renewals.renewal_decide(

@@ -4,6 +4,7 @@ announcements (TRN-3, TRN-10) at the site root."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -105,6 +106,32 @@ def _posted(request) -> dict[str, Any]:
     return {name: request.POST.get(name, "") for name in FORM_FIELDS}
 
 
+def _class_form(
+    request,
+    plan: TrainingPlan,
+    klass: TrainingClass | None,
+    values: dict[str, Any],
+    save: Callable[[dict[str, Any]], TrainingClass],
+    done: Callable[[TrainingClass], str],
+):
+    """The class form (new or edit): a POST runs `save` on the posted values; saved → the message
+    `done(saved)` and the class page; refused → the form again with the errors and the refusal's status."""
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        values = _posted(request)
+        try:
+            saved = save(values)
+        except DomainError as exc:
+            errors, status = exc.fields or {"form": [exc.message]}, exc.status
+            _say(request, exc)
+        else:
+            messages.success(request, done(saved))
+            return _detail(saved)
+    ctx = _form_context(plan, values, errors) | {"klass": klass}
+    return render(request, "training/classes_form.html", ctx, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def class_new(request, plan_pk: int):
     plan = plan_get_for(request.user, plan_pk)
@@ -116,20 +143,14 @@ def class_new(request, plan_pk: int):
         "starts_on": plan.starts_on.isoformat(),
         "ends_on": plan.ends_on.isoformat(),
     }
-    errors: dict[str, list[str]] = {}
-    status = 200
-    if request.method == "POST":
-        values = _posted(request)
-        try:
-            klass = svc.class_create(actor=request.user, plan=plan, data=values)
-        except DomainError as exc:
-            errors, status = exc.fields or {"form": [exc.message]}, exc.status
-            _say(request, exc)
-        else:
-            messages.success(request, _("已创建培训班 %(no)s") % {"no": klass.number})
-            return _detail(klass)
-    ctx = _form_context(plan, values, errors) | {"klass": None}
-    return render(request, "training/classes_form.html", ctx, status=status)
+    return _class_form(
+        request,
+        plan,
+        None,
+        values,
+        lambda data: svc.class_create(actor=request.user, plan=plan, data=data),
+        lambda klass: _("已创建培训班 %(no)s") % {"no": klass.number},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,20 +166,14 @@ def class_edit(request, pk: int):
         starts_on=klass.starts_on.isoformat(),
         ends_on=klass.ends_on.isoformat(),
     )
-    errors: dict[str, list[str]] = {}
-    status = 200
-    if request.method == "POST":
-        values = _posted(request)
-        try:
-            klass = svc.class_update(actor=request.user, klass=klass, data=values)
-        except DomainError as exc:
-            errors, status = exc.fields or {"form": [exc.message]}, exc.status
-            _say(request, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return _detail(klass)
-    ctx = _form_context(klass.plan, values, errors) | {"klass": klass}
-    return render(request, "training/classes_form.html", ctx, status=status)
+    return _class_form(
+        request,
+        klass.plan,
+        klass,
+        values,
+        lambda data: svc.class_update(actor=request.user, klass=klass, data=data),
+        lambda saved: _("已保存"),
+    )
 
 
 # --- the class page --------------------------------------------------------------------------------------------
