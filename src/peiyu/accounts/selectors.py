@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from peiyu.core.errors import NotFound
+from peiyu.core.lookups import one_or_404
 
 from .models import ApiToken, Org, Region, Role, RoleAssignment, User
 from .scoping import scope_for
@@ -18,10 +18,7 @@ def orgs_visible_to(actor) -> QuerySet[Org]:
 
 
 def org_get_for(actor, org_id) -> Org:
-    try:
-        return orgs_visible_to(actor).get(pk=int(org_id))
-    except (Org.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(orgs_visible_to(actor), pk=org_id)
 
 
 def users_visible_to(actor) -> QuerySet[User]:
@@ -32,10 +29,7 @@ def users_visible_to(actor) -> QuerySet[User]:
 
 
 def user_get_for(actor, user_id) -> User:
-    try:
-        return users_visible_to(actor).get(pk=int(user_id))
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(users_visible_to(actor), pk=user_id)
 
 
 def assignments_of(user: User) -> QuerySet[RoleAssignment]:
@@ -54,10 +48,7 @@ def regions_children(parent_code: str | None) -> QuerySet[Region]:
 
 
 def region_get(code: str) -> Region:
-    try:
-        return Region.objects.get(pk=code)
-    except Region.DoesNotExist as exc:
-        raise NotFound("行政区划代码不存在") from exc
+    return one_or_404(Region.objects.all(), "行政区划代码不存在", pk=code)
 
 
 def api_tokens_of(actor) -> QuerySet[ApiToken]:

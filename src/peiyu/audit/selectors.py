@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from peiyu.core.errors import NotFound, PermissionDenied
+from peiyu.core.errors import PermissionDenied
+from peiyu.core.lookups import one_or_404
 from peiyu.core.permissions import has_capability, scope_for
 
 from .models import AuditEvent
@@ -26,10 +27,7 @@ def audit_events_visible_to(actor: Any) -> QuerySet[AuditEvent]:
 def audit_event_get_for(actor: Any, event_id: Any) -> AuditEvent:
     if not has_capability(actor, "audit.view"):
         raise PermissionDenied("您没有查看审计日志的权限")
-    try:
-        return audit_events_visible_to(actor).get(pk=int(event_id))
-    except (AuditEvent.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(audit_events_visible_to(actor), pk=event_id)
 
 
 def audit_events_of(object_type: str, object_id: object) -> QuerySet[AuditEvent]:

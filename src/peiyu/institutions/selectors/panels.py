@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
+from peiyu.core.lookups import one_or_404
 
 from ..models import Application, Expert, ExpertScore, Panel, PanelMember
 from ..rules import panels as rules
@@ -45,10 +46,7 @@ def panels_visible_to(actor) -> QuerySet[Panel]:
 
 
 def panel_get_for(actor, pk) -> Panel:
-    try:
-        return panels_visible_to(actor).get(pk=int(pk))
-    except (Panel.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(panels_visible_to(actor), pk=pk)
 
 
 def panel_get_for_audit(actor, pk) -> Panel:
@@ -73,12 +71,9 @@ def panel_members(panel: Panel) -> QuerySet[PanelMember]:
 
 def panel_member_get_for(actor, panel_pk, member_pk) -> PanelMember:
     """A member of a panel, for the organising officials (any member) or the expert (their own)."""
-    try:
-        member = PanelMember.objects.select_related("panel", "expert").get(
-            pk=int(member_pk), panel_id=int(panel_pk)
-        )
-    except (PanelMember.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    member = one_or_404(
+        PanelMember.objects.select_related("panel", "expert"), pk=member_pk, panel_id=panel_pk
+    )
     if panels_visible_to(actor).filter(pk=member.panel_id).exists():
         return member
     if member.expert.user_id == getattr(actor, "pk", None) and scope_for(actor, "expert.review").granted:
@@ -107,10 +102,7 @@ def assignments_for_expert(actor) -> QuerySet[PanelMember]:
 
 
 def expert_assignment_get_for(actor, panel_pk) -> PanelMember:
-    try:
-        return assignments_for_expert(actor).get(panel_id=int(panel_pk))
-    except (PanelMember.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(assignments_for_expert(actor), panel_id=panel_pk)
 
 
 def applications_assigned_to(actor) -> QuerySet[Application]:

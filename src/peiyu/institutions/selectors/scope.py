@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from peiyu.accounts.models import Org
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
+from peiyu.core.lookups import one_or_404
 from peiyu.core.policy import region_prefix
 
 from ..models import Application, Attachment, Call, Listing, PanelMember, PublicNotice
@@ -39,10 +40,7 @@ def applications_visible_to(actor) -> QuerySet[Application]:
 
 
 def application_get_for(actor, application_id) -> Application:
-    try:
-        return applications_visible_to(actor).get(pk=int(application_id))
-    except (Application.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(applications_visible_to(actor), pk=application_id)
 
 
 def application_get_for_reader(actor, application_id) -> Application:
@@ -68,17 +66,11 @@ def application_get_for_reader(actor, application_id) -> Application:
 
 
 def attachment_get(application: Application, attachment_id) -> Attachment:
-    try:
-        return application.attachments.get(pk=int(attachment_id), removed_at__isnull=True)
-    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(application.attachments.all(), pk=attachment_id, removed_at__isnull=True)
 
 
 def application_by_number_for(actor, number: str) -> Application:
-    try:
-        return applications_visible_to(actor).get(number=str(number))
-    except Application.DoesNotExist as exc:
-        raise NotFound() from exc
+    return one_or_404(applications_visible_to(actor), number=str(number))
 
 
 def calls_open(on=None) -> QuerySet[Call]:
@@ -87,10 +79,7 @@ def calls_open(on=None) -> QuerySet[Call]:
 
 
 def call_get_public(code: str) -> Call:
-    try:
-        return calls_open().get(code=code)
-    except Call.DoesNotExist as exc:
-        raise NotFound("申报通知不存在") from exc
+    return one_or_404(calls_open(), "申报通知不存在", code=code)
 
 
 def listings_visible_to(actor) -> QuerySet[Listing]:
@@ -104,10 +93,7 @@ def listings_visible_to(actor) -> QuerySet[Listing]:
 
 
 def listing_get_for(actor, listing_id) -> Listing:
-    try:
-        return listings_visible_to(actor).get(pk=int(listing_id))
-    except (Listing.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound() from exc
+    return one_or_404(listings_visible_to(actor), pk=listing_id)
 
 
 def notices_public() -> QuerySet[PublicNotice]:
@@ -115,10 +101,7 @@ def notices_public() -> QuerySet[PublicNotice]:
 
 
 def notice_get_public(number: str) -> PublicNotice:
-    try:
-        return notices_public().get(number=number)
-    except PublicNotice.DoesNotExist as exc:
-        raise NotFound("公示不存在") from exc
+    return one_or_404(notices_public(), "公示不存在", number=number)
 
 
 def actor_may_act(actor, app: Application, step: dict) -> bool:

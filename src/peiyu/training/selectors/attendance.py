@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_name
+from peiyu.core.lookups import one_or_404
 
 from ..models import Anomaly, Attendance, Enrolment, TrainingClass, TrainingSession
 from .classes import class_get_for
@@ -24,14 +24,12 @@ def sessions_for(actor, klass_id) -> QuerySet[TrainingSession]:
 
 
 def session_get_for(actor, session_id) -> TrainingSession:
-    try:
-        return (
-            TrainingSession.objects.filter(class_q(actor, "klass__"))
-            .select_related("klass", "klass__plan", "teacher")
-            .get(pk=int(session_id))
-        )
-    except (TrainingSession.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound() from exc
+    return one_or_404(
+        TrainingSession.objects.filter(class_q(actor, "klass__")).select_related(
+            "klass", "klass__plan", "teacher"
+        ),
+        pk=session_id,
+    )
 
 
 def attendance_for(actor, session_id) -> QuerySet[Attendance]:
@@ -44,17 +42,13 @@ def attendance_for(actor, session_id) -> QuerySet[Attendance]:
 
 
 def attendance_get_for(actor, attendance_id) -> Attendance:
-    try:
-        return Attendance.objects.filter(class_q(actor, "session__klass__")).get(pk=int(attendance_id))
-    except (Attendance.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound() from exc
+    return one_or_404(Attendance.objects.filter(class_q(actor, "session__klass__")), pk=attendance_id)
 
 
 def enrolment_in_class(klass: TrainingClass, enrolment_id) -> Enrolment:
-    try:
-        return Enrolment.objects.select_related("trainee").get(pk=int(enrolment_id), klass=klass)
-    except (Enrolment.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("该学员不在本班") from exc
+    return one_or_404(
+        Enrolment.objects.select_related("trainee"), "该学员不在本班", pk=enrolment_id, klass=klass
+    )
 
 
 def anomalies_visible_to(actor) -> QuerySet[Anomaly]:
@@ -64,10 +58,7 @@ def anomalies_visible_to(actor) -> QuerySet[Anomaly]:
 
 
 def anomaly_get_for(actor, anomaly_id) -> Anomaly:
-    try:
-        return anomalies_visible_to(actor).get(pk=int(anomaly_id))
-    except (Anomaly.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound() from exc
+    return one_or_404(anomalies_visible_to(actor), pk=anomaly_id)
 
 
 def _hours(minutes: int) -> float:

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from peiyu.accounts.models import Org
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
+from peiyu.core.lookups import one_or_404
 from peiyu.core.models import Decision, TransitionLog
 
 from ..models import CertType, Enrolment, Inspection, TraineeEvaluation, TrainingClass
@@ -29,10 +30,7 @@ def classes_visible_to(actor) -> QuerySet[TrainingClass]:
 
 
 def class_get_for(actor, class_id) -> TrainingClass:
-    try:
-        return classes_visible_to(actor).get(pk=int(class_id))
-    except (TrainingClass.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound() from exc
+    return one_or_404(classes_visible_to(actor), pk=class_id)
 
 
 def announcements_public() -> QuerySet[TrainingClass]:

@@ -16,19 +16,12 @@ from peiyu.accounts.scoping import scope_for
 from peiyu.core.documents.xlsx import XlsxWriter
 from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_id_number, mask_name
+from peiyu.core.lookups import one_or_404
 
 from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingCertificate, TrainingClass, TrainingReport
 from .classes import class_get_for, classes_visible_to
 from .scope import class_q
 from .scope import manages_class as manages_class  # re-exported for the completion views
-
-
-def _get(qs: QuerySet, pk) -> Any:
-    try:
-        return qs.get(pk=int(pk))
-    except (qs.model.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound() from exc
-
 
 # --- classes -------------------------------------------------------------------------------------------
 
@@ -58,7 +51,7 @@ def reports_visible_to(actor) -> QuerySet[TrainingReport]:
 
 
 def report_get_for(actor, report_id) -> TrainingReport:
-    return _get(reports_visible_to(actor), report_id)
+    return one_or_404(reports_visible_to(actor), pk=report_id)
 
 
 # --- certificates -----------------------------------------------------------------------------------------
@@ -72,7 +65,7 @@ def certificates_visible_to(actor) -> QuerySet[TrainingCertificate]:
 
 
 def certificate_get_for(actor, certificate_id) -> TrainingCertificate:
-    return _get(certificates_visible_to(actor), certificate_id)
+    return one_or_404(certificates_visible_to(actor), pk=certificate_id)
 
 
 def certificates_filtered(actor, *, q: str = "", status: str = "") -> QuerySet[TrainingCertificate]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from peiyu.accounts.scoping import scope_for
-from peiyu.core.errors import NotFound
+from peiyu.core.lookups import one_or_404
 
 from ..models import CertType, Teacher, TrainingClass, TrainingPlan
 
@@ -33,10 +33,7 @@ def plans_visible_to(actor) -> QuerySet[TrainingPlan]:
 
 
 def plan_get_for(actor, plan_id) -> TrainingPlan:
-    try:
-        return plans_visible_to(actor).get(pk=int(plan_id))
-    except (TrainingPlan.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound() from exc
+    return one_or_404(plans_visible_to(actor), pk=plan_id)
 
 
 def teachers_visible_to(actor) -> QuerySet[Teacher]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from peiyu.core.errors import NotFound
+from peiyu.core.lookups import one_or_404
 
 from ..models import Enrolment, RosterImport, Trainee, TrainingClass
 from .classes import class_get_for, classes_visible_to
@@ -37,10 +38,7 @@ def trainees_visible_to(actor) -> QuerySet[Trainee]:
 
 
 def trainee_get_for(actor, trainee_id) -> Trainee:
-    try:
-        return trainees_visible_to(actor).get(pk=_int(trainee_id))
-    except Trainee.DoesNotExist as exc:
-        raise NotFound() from exc
+    return one_or_404(trainees_visible_to(actor), pk=trainee_id)
 
 
 def class_roster(actor, klass_id) -> tuple[TrainingClass, QuerySet[Enrolment]]:
