@@ -6,6 +6,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from peiyu.core.errors import PermissionDenied
+from peiyu.core.lookups import filter_given
 from peiyu.core.pagination import Page, PageDict, PageQuery, paginate
 from peiyu.core.permissions import has_capability
 from peiyu.core.schemas import PathId
@@ -41,13 +42,12 @@ class EventQuery(PageQuery):
 def events(request: HttpRequest, q: Query[EventQuery]) -> PageDict[AuditEvent]:
     if not has_capability(request.user, "audit.view"):
         raise PermissionDenied("您没有查看审计日志的权限")
-    qs = selectors.audit_events_visible_to(request.user)
-    if q.action:
-        qs = qs.filter(action=q.action)
-    if q.object_type:
-        qs = qs.filter(object_type=q.object_type)
-    if q.object_id:
-        qs = qs.filter(object_id=q.object_id)
+    qs = filter_given(
+        selectors.audit_events_visible_to(request.user),
+        action=q.action,
+        object_type=q.object_type,
+        object_id=q.object_id,
+    )
     return paginate(qs.order_by("-id"), q)
 
 

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from peiyu.accounts.models import Org
 from peiyu.core.errors import InvalidInput
+from peiyu.core.lookups import filter_given
 from peiyu.core.models import Decision
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import CheckOut, Id, PathId, check_out
@@ -102,11 +103,9 @@ class ApplicationListFilter(PageQuery):
 
 @router.get("/directory/applications", response=Page[ApplicationOut])
 def application_list(request, filters: Query[ApplicationListFilter]):
-    qs: QuerySet[Application] = selectors.applications_visible_to(request.auth)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.call:
-        qs = qs.filter(call__code=filters.call)
+    qs: QuerySet[Application] = filter_given(
+        selectors.applications_visible_to(request.auth), status=filters.status, call__code=filters.call
+    )
     return paginate(qs.order_by("-id"), filters, _out)
 
 

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from peiyu.core.cleaning_adapters import Reason, Text
+from peiyu.core.lookups import filter_given
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
@@ -126,13 +127,12 @@ class ListingFilter(PageQuery):
 
 @router.get("/directory/listings", response=Page[ListingOut], summary="目录条目（本辖区）")
 def listing_list(request, filters: Query[ListingFilter]):
-    qs: QuerySet[Listing] = selectors.listings_visible_to(request.auth)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.programme:
-        qs = qs.filter(programme=filters.programme)
+    qs: QuerySet[Listing] = filter_given(
+        selectors.listings_visible_to(request.auth),
+        status=filters.status,
+        kind=filters.kind,
+        programme=filters.programme,
+    )
     if filters.occupation.strip():
         term = filters.occupation.strip()
         qs = qs.filter(Q(occupation_code__startswith=term) | Q(occupation_name__contains=term))

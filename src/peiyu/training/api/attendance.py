@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from ninja import Query, Router, Schema, Status
 
 from peiyu.core.cleaning_adapters import Reason, Text
+from peiyu.core.lookups import filter_given
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -209,13 +210,7 @@ class AnomalyFilter(PageQuery):
 
 @router.get("/training/anomalies", response=Page[AnomalyOut], summary="考勤异常")
 def anomaly_list(request, f: Query[AnomalyFilter]):
-    qs = sel.anomalies_visible_to(request.auth)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.klass:
-        qs = qs.filter(klass_id=f.klass)
+    qs = filter_given(sel.anomalies_visible_to(request.auth), status=f.status, kind=f.kind, klass_id=f.klass)
     return paginate(qs.order_by("-created_at", "-pk"), f, _anomaly_out)
 
 

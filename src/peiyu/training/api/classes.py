@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from peiyu.core.cleaning_adapters import Reason, Text
+from peiyu.core.lookups import filter_given
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -209,11 +210,11 @@ def _data(payload: ClassIn) -> dict[str, Any]:
 
 @router.get("/training/classes", response=Page[ClassOut], summary="培训班（本机构或本辖区）")
 def class_list(request, filters: Query[ClassQuery]):
-    qs = sel.classes_visible_to(request.auth).order_by("-starts_on", "-pk")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.plan:
-        qs = qs.filter(plan_id=filters.plan)
+    qs = filter_given(
+        sel.classes_visible_to(request.auth).order_by("-starts_on", "-pk"),
+        status=filters.status,
+        plan_id=filters.plan,
+    )
     return paginate(qs, filters, _out)
 
 
