@@ -7,7 +7,8 @@ Mounted by the app's urls under /directory/ (namespace `directory`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -27,6 +28,8 @@ from ..selectors import scope as app_selectors
 from ..selectors.actions import panel_allowed_actions, panel_member_allowed_actions
 from ..services import panels as services
 from ..services import review, scores
+
+T = TypeVar("T")
 
 DEFAULT_PANEL_SIZE = 5  # the form's initial value only (JOURNEYS 3); the official chooses the size
 
@@ -76,6 +79,18 @@ def _apply_error(form: forms.Form, exc: DomainError) -> None:
         form.add_error(None, refusal_text(exc, fields=False))
 
 
+def _on_form(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Run a bound form's service call; a refusal lands on the form (None), while out of scope and
+    no permission go on to the error page (core.middleware)."""
+    try:
+        return call()
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as exc:
+        _apply_error(form, exc)
+        return None
+
+
 def _drawable(actor) -> list[Application]:
     """Applications at an expert-review step the actor may act on now, not already under an open panel."""
     qs = (
@@ -122,18 +137,16 @@ def panel_draw(request):
     form = PanelDrawForm(request.POST or None, choices=choices, initial={"size": DEFAULT_PANEL_SIZE})
     if request.method == "POST" and form.is_valid():
         chosen = [by_id[pk] for pk in form.cleaned_data["applications"]]
-        try:
-            panel = services.panel_draw(
+        panel = _on_form(
+            form,
+            lambda: services.panel_draw(
                 actor=request.user,
                 applications=chosen,
                 size=form.cleaned_data["size"],
                 seed=form.cleaned_data["seed"] or None,
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            _apply_error(form, exc)
-        else:
+            ),
+        )
+        if panel is not None:
             messages.success(request, gettext("已抽取专家组，随机种子：%(seed)s") % {"seed": panel.seed})
             return redirect("directory:panel_detail", pk=panel.pk)
     selected = set(form.data.getlist("applications")) if form.is_bound else set()
@@ -260,20 +273,18 @@ def panel_score(request, pk: int):
             raise NotFound()
         bound_form = ScoreForm(request.POST, prefix=f"a{app.pk}")
         if bound_form.is_valid():
-            try:
-                scores.score_submit(
+            saved = _on_form(
+                bound_form,
+                lambda: scores.score_submit(
                     actor=request.user,
                     panel=panel,
                     application=app,
                     score=bound_form.cleaned_data["score"],
                     vote=bound_form.cleaned_data["vote"],
                     comment=bound_form.cleaned_data["comment"],
-                )
-            except (NotFound, PermissionDenied):
-                raise
-            except DomainError as exc:
-                _apply_error(bound_form, exc)
-            else:
+                ),
+            )
+            if saved is not None:
                 messages.success(request, gettext("已保存对 %(number)s 的评分") % {"number": app.number})
                 return redirect("directory:panel_score", pk=pk)
     items = []
