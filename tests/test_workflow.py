@@ -122,14 +122,17 @@ def test_created_many_writes_one_log_row_per_object_and_one_audit_event(world):
     pks = sorted(t.pk for t in rows)
     assert event.object_id == str(holder.pk) and event.reason == "批量导入"
     assert event.after == {"status": "draft", "count": 5, "ids": {"first": pks[0], "last": pks[-1]}}
-    # without a subject the batch's event is on its first row; by ids alone the rows need no instances
+    # without a subject the batch's event is on its first row; by a query the rows need no instances
     more = Ticket.objects.bulk_create([Ticket(status=S.SUBMITTED) for _ in range(2)])
     FLOW.created_many(more, actor=None, after={"source": "test"})
-    FLOW.created_ids([t.pk for t in more], status=S.SUBMITTED, actor=None, subject=holder)
+    FLOW.created_query(Ticket.objects.filter(pk__in=[t.pk for t in more]), actor=None, subject=holder)
     events = AuditEvent.objects.filter(action="ticket.created").order_by("seq")
     assert events.count() == 3 and events[1].object_id == str(more[0].pk)
     assert events[1].after["source"] == "test" and events[1].after["count"] == 2
     assert all(FLOW.history(t).count() == 2 for t in more)
+    assert [(h.from_status, h.to_status) for h in FLOW.history(more[0])] == [("", "submitted")] * 2
+    assert events[2].object_id == str(holder.pk) and events[2].after["count"] == 2
+    assert FLOW.created_query(Ticket.objects.none(), actor=None, subject=holder) == 0
     assert FLOW.created_many([], actor=None) == 0
     with pytest.raises(ValueError):
         FLOW.created_many([Ticket()], actor=None)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.db import connection, models, transaction
+from django.db.models import Count, F, Max, Min
 from django.utils import timezone
 
 from peiyu.audit.services import audit_record
@@ -30,6 +31,9 @@ from peiyu.audit.services import audit_record
 from .bulk import insert_rows
 from .errors import InvalidTransition
 from .models import TransitionLog
+
+# The TransitionLog columns a bulk creation writes, in order.
+_LOG_COLUMNS = ("subject_type", "subject_id", "from_status", "to_status", "actor_id", "reason", "at")
 
 
 @dataclass(frozen=True)
@@ -150,21 +154,51 @@ class Workflow:
             rows, actor=actor, reason=reason, subject=subject or _first(objs), after=after
         )
 
-    def created_ids(
+    def created_query(
         self,
-        ids: Sequence[Any],
+        queryset: models.QuerySet[Any],
         *,
-        status: str,
         actor: Any,
         subject: models.Model,
         reason: str = "",
         after: Mapping[str, Any] | None = None,
     ) -> int:
-        """`created_many` for rows written without model instances (`core.bulk.insert_rows`): their
-        primary keys, all created in `status`; the batch's one audit event is on `subject`."""
-        return self._log_created(
-            [(pk, status) for pk in ids], actor=actor, reason=reason, subject=subject, after=after
+        """`created_many` for rows written in bulk without model instances (`core.bulk.insert_rows`),
+        named by a query (the roster import's enrolments: those carrying its decision). The log rows
+        are written by one INSERT … SELECT inside the database, so none passes through Python; the
+        batch's one audit event is on `subject`. Returns how many were logged."""
+        summary = queryset.order_by().aggregate(n=Count("pk"), first=Min("pk"), last=Max("pk"))
+        if not summary["n"]:
+            return 0
+        statuses = sorted(set(queryset.order_by().values_list(self.field, flat=True).distinct()))
+        self._known(statuses)
+        opts = self.model._meta
+        # named columns, so the outer SELECT can name them on every database
+        select_sql, select_params = (
+            queryset.order_by()
+            .annotate(log_pk=F("pk"), log_status=F(self.field))
+            .values_list("log_pk", "log_status")
+            .query.sql_with_params()
         )
+        qn = connection.ops.quote_name
+        user = _user(actor)
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {qn(TransitionLog._meta.db_table)} ({', '.join(qn(c) for c in _LOG_COLUMNS)}) "  # noqa: S608 - quoted names, bound values
+                f"SELECT %s, CAST(sub.log_pk AS VARCHAR(64)), '', sub.log_status, %s, %s, %s "
+                f"FROM ({select_sql}) sub",
+                [
+                    opts.label_lower,
+                    user.pk if user is not None else None,
+                    reason,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    *select_params,
+                ],
+            )
+            self._audit_batch(
+                actor, subject, statuses, summary["n"], summary["first"], summary["last"], reason, after
+            )
+        return int(summary["n"])
 
     def _log_created(
         self,
@@ -180,41 +214,53 @@ class Workflow:
         if any(pk is None for pk, _status in rows):
             raise ValueError(f"{self.name}: created_many needs saved rows (primary keys)")
         statuses = sorted({status for _pk, status in rows})
+        self._known(statuses)
+        user = _user(actor)
+        subject_type = self.model._meta.label_lower
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        actor_id = user.pk if user is not None else None
+        pks = [pk for pk, _status in rows]
+        ordered = sorted(pks) if all(isinstance(pk, int) for pk in pks) else pks
+        with transaction.atomic():
+            insert_rows(
+                TransitionLog._meta.db_table,
+                _LOG_COLUMNS,
+                [(subject_type, str(pk), "", status, actor_id, reason, at) for pk, status in rows],
+            )
+            self._audit_batch(actor, subject, statuses, len(rows), ordered[0], ordered[-1], reason, after)
+        return len(rows)
+
+    def _known(self, statuses: Iterable[str]) -> None:
         unknown = set(statuses) - {value for value, _label in _flatchoices(self.model, self.field)}
         if unknown:
             raise ValueError(
                 f"{self.name}: statuses not in {self.model.__name__}.{self.field}: {sorted(unknown)}"
             )
-        user = _user(actor)
-        log = TransitionLog._meta
-        columns = [
-            _column(log.get_field(name))
-            for name in ("subject_type", "subject_id", "from_status", "to_status", "actor", "reason", "at")
-        ]
-        subject_type = self.model._meta.label_lower
-        at = connection.ops.adapt_datetimefield_value(timezone.now())
-        actor_id = user.pk if user is not None else None
-        with transaction.atomic():
-            insert_rows(
-                log.db_table,
-                columns,
-                [(subject_type, str(pk), "", status, actor_id, reason, at) for pk, status in rows],
-            )
-            pks = [pk for pk, _status in rows]
-            ordered = sorted(pks) if all(isinstance(pk, int) for pk in pks) else pks
-            audit_record(
-                actor,
-                self.audit_action("created"),
-                subject,
-                after={
-                    self.field: statuses[0] if len(statuses) == 1 else statuses,
-                    "count": len(rows),
-                    "ids": {"first": ordered[0], "last": ordered[-1]},
-                    **{k: _plain(v) for k, v in (after or {}).items()},
-                },
-                reason=reason,
-            )
-        return len(rows)
+
+    def _audit_batch(
+        self,
+        actor: Any,
+        subject: models.Model | None,
+        statuses: Sequence[str],
+        count: int,
+        first: Any,
+        last: Any,
+        reason: str,
+        after: Mapping[str, Any] | None,
+    ) -> None:
+        """The one `"<name>.created"` event of a batch."""
+        audit_record(
+            actor,
+            self.audit_action("created"),
+            subject,
+            after={
+                self.field: statuses[0] if len(statuses) == 1 else list(statuses),
+                "count": count,
+                "ids": {"first": first, "last": last},
+                **{k: _plain(v) for k, v in (after or {}).items()},
+            },
+            reason=reason,
+        )
 
     def transition(
         self,
@@ -329,11 +375,6 @@ class Workflow:
                 f"当前状态“{_label(row, self.field, current)}”不能变更为“{_label(row, self.field, to)}”",
                 details={"from": current, "to": to},
             )
-
-
-def _column(field: Any) -> str:
-    assert isinstance(field, models.Field) and field.column, f"{field} is not a concrete field"
-    return str(field.column)
 
 
 def _first(objs: Sequence[models.Model]) -> models.Model | None:

@@ -167,28 +167,14 @@ def insert_trainees(import_id: int, rows: list[tuple[rr.RosterRow, str]]) -> lis
     return ids
 
 
-def insert_enrolments(klass_id: int, trainee_ids: list[int], decision_id: int) -> list[int]:
-    """Enrol the people, batch by batch; the new enrolments' ids (reserved, so their creation log rows
-    can name them), in the order of `trainee_ids`."""
+def insert_enrolments(klass_id: int, trainee_ids: list[int], decision_id: int) -> None:
+    """Enrol the people, batch by batch; each enrolment carries the import's decision, which is how
+    the import's creation log rows name them (Workflow.created_query)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     enrolled, source = Enrolment.Status.ENROLLED.value, Enrolment.Source.IMPORT.value
-    ids: list[int] = []
     for batch in _chunks(trainee_ids, PROGRESS_EVERY):
-        values = [(now, now, klass_id, tid, enrolled, source, 0, 0, "", decision_id) for tid in batch]
-        reserved = reserve_ids(Enrolment, len(batch))
-        if reserved is None:
-            _write(Enrolment, ENROLMENT_COLUMNS, values)
-            found = dict(
-                Enrolment.objects.filter(
-                    klass_id=klass_id, decision_id=decision_id, trainee_id__in=batch
-                ).values_list("trainee_id", "pk")
-            )
-            ids.extend(found[tid] for tid in batch)
-        else:
-            _write(
-                Enrolment,
-                ["id", *ENROLMENT_COLUMNS],
-                [(pk, *v) for pk, v in zip(reserved, values, strict=True)],
-            )
-            ids.extend(reserved)
-    return ids
+        _write(
+            Enrolment,
+            ENROLMENT_COLUMNS,
+            [(now, now, klass_id, tid, enrolled, source, 0, 0, "", decision_id) for tid in batch],
+        )

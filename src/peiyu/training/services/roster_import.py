@@ -11,7 +11,7 @@ Writing is bulk: ID numbers and phones are encrypted with `core.crypto.encrypt` 
 stores), the blind indexes computed once, and rows go in with one executemany (COPY on PostgreSQL) per
 batch. The import's moves (flows.ROSTER_IMPORT_FLOW: pending → running → done, refused or failed) are
 its audit events, none per row: the new enrolments get their creation log rows and one
-"enrolment.created" event for the batch, on the class (Workflow.created_ids). It keeps one Decision
+"enrolment.created" event for the batch, on the class (Workflow.created_query). It keeps one Decision
 (TRN-8, TRN-13, with the policy stamp). An import whose worker died is failed by the tick
 (services/roster_stale.py)."""
 
@@ -276,10 +276,9 @@ def _run(imp: RosterImport) -> None:
         decision = _decision(imp, "imported", counts | {"new": len(to_create)}, policy)
         new_ids = bulk.insert_trainees(imp.pk, to_create)
         enrol_ids = to_enrol_existing + new_ids
-        enrolments = bulk.insert_enrolments(locked.pk, enrol_ids, decision.pk)
-        ENROLMENT_FLOW.created_ids(
-            enrolments,
-            status=Enrolment.Status.ENROLLED,
+        bulk.insert_enrolments(locked.pk, enrol_ids, decision.pk)
+        ENROLMENT_FLOW.created_query(
+            Enrolment.objects.filter(klass_id=locked.pk, decision_id=decision.pk),
             actor=imp.created_by,
             subject=locked,
             after={"roster_import": imp.pk},
