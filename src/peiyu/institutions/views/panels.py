@@ -272,13 +272,14 @@ def panel_score(request, pk: int):
         if app is None:
             raise NotFound()
         bound_form = ScoreForm(request.POST, prefix=f"a{app.pk}")
+        scored = app  # not None from here on; the closure below keeps that
         if bound_form.is_valid():
             saved = _on_form(
                 bound_form,
                 lambda: scores.score_submit(
                     actor=request.user,
                     panel=panel,
-                    application=app,
+                    application=scored,
                     score=bound_form.cleaned_data["score"],
                     vote=bound_form.cleaned_data["vote"],
                     comment=bound_form.cleaned_data["comment"],
