@@ -133,9 +133,12 @@ def trainee_of(user) -> Trainee | None:
 
 def evaluations_to_give(user) -> QuerySet[Enrolment]:
     """The user's completed or failed enrolments without an evaluation yet (TRN-12)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:  # anonymous: nothing (a filter on None would match people without an account)
+        return Enrolment.objects.none()
     return (
-        Enrolment.objects.filter(  # type: ignore[misc]  # signed-in users only
-            trainee__user_id=getattr(user, "pk", None),
+        Enrolment.objects.filter(
+            trainee__user_id=user_id,
             status__in=[Enrolment.Status.COMPLETED, Enrolment.Status.FAILED],
             evaluation__isnull=True,
         )

@@ -84,5 +84,9 @@ def roster_import_get_for(actor, import_id) -> RosterImport:
 
 def enrolled_classes_of(actor) -> QuerySet[Enrolment]:
     """A trainee user's own enrolments."""
-    # (signed-in users only: an anonymous actor never gets here)
-    return Enrolment.objects.filter(trainee__user_id=getattr(actor, "pk", None)).select_related("klass")  # type: ignore[misc]
+    user_id = getattr(actor, "pk", None)
+    if (
+        user_id is None
+    ):  # anonymous: nobody's enrolments (a filter on None would match people without an account)
+        return Enrolment.objects.none()
+    return Enrolment.objects.filter(trainee__user_id=user_id).select_related("klass")

@@ -278,7 +278,8 @@ def enrolment_add(
 
 def enrolment_self(*, actor, klass: TrainingClass, retired: bool | None = None) -> Enrolment:
     """A trainee user enrols in an announced class."""
-    trainee = Trainee.objects.filter(user_id=getattr(actor, "pk", None)).first()  # type: ignore[misc]  # signed in
+    user_id = getattr(actor, "pk", None)
+    trainee = Trainee.objects.filter(user_id=user_id).first() if user_id is not None else None
     if trainee is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("请先以学员身份注册并登录", code="not_a_trainee")
     if klass.status != TrainingClass.Status.ANNOUNCED:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from peiyu.accounts.models import RoleAssignment
 from peiyu.audit.models import AuditEvent
 from peiyu.core.crypto import blind_index
-from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from peiyu.core.models import Decision
 from peiyu.training.models import Enrolment, Trainee, TrainingClass
 from peiyu.training.selectors import trainees as sel
@@ -285,3 +285,19 @@ def test_api_roster_and_enrol(training, login_as):
         content_type="application/json",
     )
     assert r.status_code == 404
+
+
+def test_an_anonymous_actor_sees_no_enrolments_of_people_without_an_account(training):
+    from django.contrib.auth.models import AnonymousUser
+
+    from peiyu.training.selectors.completion import evaluations_to_give
+
+    klass = make_class(training)
+    t1 = register(training, 21)
+    svc.enrolment_add(actor=training.sy_inst_admin, klass=klass, trainee=t1)
+    assert t1.user_id is None
+    assert list(sel.enrolled_classes_of(AnonymousUser())) == []
+    assert list(evaluations_to_give(AnonymousUser())) == []
+    with pytest.raises(PermissionDenied) as exc:
+        svc.enrolment_self(actor=AnonymousUser(), klass=klass)
+    assert exc.value.code == "not_a_trainee"
