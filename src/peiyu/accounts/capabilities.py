@@ -35,6 +35,7 @@ CAPABILITIES: dict[str, StrOrPromise] = {
     "application.decide": _("遴选决定"),
     "application.recommend": _("推荐申报（省级或行业主管部门）"),
     "application.file": _("备案决定"),
+    "call.manage": _("发布申报通知"),
     "expert.review": _("专家评议"),
     "listing.view": _("查看目录条目"),
     "listing.manage": _("管理目录条目"),

@@ -63,6 +63,8 @@ PARAMETERS: dict[str, ParamSpec] = {
     "annual_training_target": _spec("int", "RPT-3", gettext_noop("年度培养目标（人）")),
     "review_routes": _spec("routes", "SEL-7 SEL-9 SEL-10", gettext_noop("申报评审路线（按机构类别）")),
     "filing_code_template": _spec("str", "SEL-10", gettext_noop("备案统一编码格式")),
+    "call_issuers": _spec("str_list", "SEL-7 SEL-9 SEL-10", gettext_noop("申报通知发布单位（机构类型）")),
+    "call_editable": _spec("str_list", "SEL-3 SEL-6 SEL-7 SEL-10", gettext_noop("申报通知中可调整的预填项")),
 }
 
 ROUTE_ACTIONS = frozenset({"recommend", "review", "expert_review", "decide", "notice", "file"})
