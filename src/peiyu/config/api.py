@@ -19,6 +19,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from peiyu.core.errors import DomainError, PermissionDenied
+from peiyu.core.renderers import LocalTimeJSONRenderer
 from peiyu.core.schemas import ErrorOut, error_body
 
 logger = logging.getLogger("peiyu.api")
@@ -118,6 +119,7 @@ api = PeiyuAPI(
     description="培育平台接口：机构目录、培训、考核、证书、监管、补贴。列表返回 {items, count}，分页参数 "
     "limit、offset；错误返回 {code, message, rules, fields, details?}。",
     auth=[SessionAuth(), TokenAuth()],
+    renderer=LocalTimeJSONRenderer(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -2,7 +2,8 @@ import time
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
@@ -25,3 +26,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         db = {"status": "error", "vendor": connection.vendor, "error": type(exc).__name__}
         status = 503
     return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": db}, status=status)
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """/favicon.ico, which browsers and feed readers ask for without reading the page's <link rel=icon>."""
+    return HttpResponsePermanentRedirect(static("peiyu/favicon.ico"))

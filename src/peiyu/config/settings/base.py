@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "peiyu.accounts.context_processors.navigation",
             ],
+            # cite, seed_document, policy_title, local: what every page shows of stored values
+            "builtins": ["peiyu.core.templatetags.display"],
         },
     },
 ]
@@ -219,6 +221,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# dates and times as `2026-11-17` / `2026-11-17 19:00` in both languages (core/formats/<locale>/formats.py)
+FORMAT_MODULE_PATH = ["peiyu.core.formats"]
 USE_I18N = True
 USE_TZ = True
 
