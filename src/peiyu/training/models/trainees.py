@@ -117,6 +117,9 @@ class RosterImport(TimeStamped):
     already_enrolled = models.PositiveIntegerField(_("已在本班"), default=0)
     rejected_rows = models.PositiveIntegerField(_("错误行数"), default=0)
     errors = models.JSONField(_("错误明细（前若干条）"), default=list, blank=True)
+    # where the table was found in the file (rules.roster_layout): the header's rows, the footer lines skipped
+    header_rows = models.JSONField(_("表头所在行"), default=list, blank=True)
+    footer_rows = models.JSONField(_("表尾说明所在行"), default=list, blank=True)
     error_report = models.BinaryField(_("错误报告（xlsx）"), null=True, blank=True, editable=False)
     message = models.TextField(_("说明"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)

@@ -54,6 +54,7 @@ from .roster_ids import (
     check_id_number,
     preclean_id,
 )
+from .roster_layout import find_header, is_footer
 from .roster_results import DuplicateRow, RosterParse, RosterRow, RowError
 
 __all__ = [
@@ -97,20 +98,12 @@ def _clean_texts(number: int, *texts: str) -> tuple[str, str, str, list[RowError
 def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | None = None) -> RosterParse:
     """Read and validate a roster. Structural problems (file type, unreadable, missing header, too many
     rows, no data) raise InvalidInput; row problems are collected in `errors` so the institution gets one
-    complete error report (DESIGN §10). Empty rows are skipped; a repeated ID number is an error on the
+    complete error report (DESIGN §10). The header is found among the first rows (roster_layout: title
+    rows, a two-row header); empty rows are skipped, and so are footer lines ("制表人：…", "合计") —
+    rows without a valid ID number whose first cell says so; a repeated ID number is an error on the
     later row that names the first."""
-    rows_iter = read_rows(data, filename)
-    header: list[str] | None = None
-    header_row = 0
-    for number, cells in rows_iter:
-        if any(cells):
-            header, header_row = cells, number
-            break
-    if header is None:
-        raise InvalidInput(
-            "文件中没有内容，请使用带表头的花名册", code="roster_empty", fields={"file": ["文件没有内容"]}
-        )
-    positions, texts, ignored = map_header(header)
+    header, rows_iter = find_header(read_rows(data, filename))
+    positions = header.positions
 
     width = max(positions.values()) + 1
     # one C call fetches every field; a column the file lacks reads index -1, where each row gets ""
@@ -120,6 +113,7 @@ def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | 
     errors: list[RowError] = []
     duplicates: list[DuplicateRow] = []
     seen: dict[str, int] = {}
+    footers: list[int] = []
     # per file: birth-date digits → (date, age today), or None when validate_id_number would refuse it
     births: dict[str, tuple[dt.date, int] | None] = {}
     missing = _MISSING
@@ -139,7 +133,11 @@ def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | 
         if not any(cells):
             continue
         total += 1
-        if max_rows is not None and total > max_rows:
+        if (
+            max_rows is not None
+            and total > max_rows
+            and not (is_footer(cells) and not any(map(id_fast, cells)))
+        ):
             message = f"每次最多导入{max_rows}名学员，本文件超过了这个数量，请分成几个文件导入"
             raise InvalidInput(message, code="roster_too_many_rows", fields={"file": [message]})
         if len(cells) < width:
@@ -256,6 +254,10 @@ def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | 
                 row_errors = (row_errors or []) + text_errors
 
         if row_errors is not None or birth is None:
+            if birth is None and is_footer(cells):  # only rows without a valid ID pay for this check
+                total -= 1
+                footers.append(number)
+                continue
             if row_errors:
                 errors.extend(row_errors)
             continue
@@ -288,8 +290,10 @@ def parse_roster(data: bytes, filename: str, *, today: dt.date, max_rows: int | 
         rows=rows,
         errors=errors,
         duplicates=duplicates,
-        ignored_columns=ignored,
+        ignored_columns=header.ignored,
         total=total,
-        columns=texts,
-        header_row=header_row,
+        columns=header.texts,
+        header_row=header.rows[0],
+        header_rows=header.rows,
+        footer_rows=footers,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from peiyu.core.checks import rule_message
 from peiyu.core.errors import InvalidInput
 
 FIELD_LABELS: dict[str, str] = {
@@ -45,7 +46,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "category": ("人员类别", "学员类别", "人员类型", "学员类型", "人员身份", "category"),
     "retired": ("是否退休", "退休", "是否离退休", "retired"),
 }
-# normalised header text → field name (see _header_key for the normalisation)
+# normalised header text → field name (see header_key for the normalisation)
 HEADER_ALIASES: dict[str, str] = {alias: fname for fname, aliases in _ALIASES.items() for alias in aliases}
 
 KNOWN_CATEGORIES = ("在职职工", "新就业形态劳动者", "自由职业者", "应届毕业生", "失业人员", "离退休人员")
@@ -88,33 +89,38 @@ RETIRED_NO = frozenset({"否", "未退休", "在职", "n", "no", "false", "0", "
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]+|[（(【\[][^）)】\]]*[）)】\]]")
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     """'*身份证号码（必填）' → '身份证号码'; 'ID Number' → 'idnumber'."""
     key = _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
     return key.replace("-", "_")
 
 
-def map_header(cells: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
+def map_header(
+    cells: list[str], *, row: int | None = None, searched: int | None = None
+) -> tuple[dict[str, int], dict[str, str], list[str]]:
     """Header cells → ({field: column index}, {field: header text}, ignored header texts). The first of two
     columns meaning the same optional field wins (the other is reported as ignored); two name or ID
-    columns are ambiguous and refused. Raise InvalidInput when a required column is missing."""
+    columns are ambiguous and refused. Raise InvalidInput citing TRN-13 (the real-name roster needs both)
+    when a required column is missing; `row` is the file's row closest to a header and `searched` how
+    many rows were searched, for the message."""
     positions: dict[str, int] = {}
     texts: dict[str, str] = {}
     ignored: list[str] = []
     for index, text in enumerate(cells):
         if not text:
             continue
-        key = _header_key(text)
+        key = header_key(text)
         fname = HEADER_ALIASES.get(key)
         if fname is None:
             ignored.append(text)
         elif fname in positions:
             if fname in REQUIRED_FIELDS:
-                message = (
+                message = rule_message(
                     f"表头“{texts[fname]}”和“{text}”都表示{FIELD_LABELS[fname]}，无法确定使用哪一列，"
-                    "请删除其中一列"
+                    "请删除其中一列",
+                    ["TRN-13"],
                 )
-                raise InvalidInput(message, code="roster_header", fields={"file": [message]})
+                raise InvalidInput(message, code="roster_header", rule="TRN-13", fields={"file": [message]})
             ignored.append(text)
         else:
             positions[fname] = index
@@ -126,15 +132,24 @@ def map_header(cells: list[str]) -> tuple[dict[str, int], dict[str, str], list[s
             for f in missing
         )
         found = "、".join(f"{texts[f]}→{FIELD_LABELS[f]}" for f in positions) or "无"
-        message = f"花名册缺少必填列：{wanted}。第一行非空内容应为表头；已识别的列：{found}"
+        where = (
+            f"在前{searched}行非空内容中没有找到同时含姓名和身份证号码两列的表头，最接近的是第{row}行，"
+            if row is not None and searched is not None
+            else ""
+        )
+        message = rule_message(
+            f"未找到花名册表头：{where}缺少必填列：{wanted}；已识别的列：{found}", ["TRN-13"]
+        )
         raise InvalidInput(
             message,
             code="roster_header",
+            rule="TRN-13",
             fields={"file": [message]},
             details={
                 "missing": [FIELD_LABELS[f] for f in missing],
                 "recognised": {f: texts[f] for f in positions},
                 "ignored": ignored,
+                **({"row": row} if row is not None else {}),
             },
         )
     return positions, texts, ignored

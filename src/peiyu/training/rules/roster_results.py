@@ -4,7 +4,8 @@ in-file duplicates, and the error report rows."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from peiyu.core.identifiers import mask_id_number
@@ -95,7 +96,13 @@ class RosterParse:
     ignored_columns: list[str]
     total: int  # non-empty data rows (valid + rejected)
     columns: dict[str, str]  # field → header text as written in the file
-    header_row: int
+    header_row: int  # the header's (first) row number
+    header_rows: tuple[int, ...] = ()  # every row of the header (two for a two-row header)
+    footer_rows: list[int] = field(default_factory=list)  # footer lines skipped ("制表人：…", "合计")
+
+    @property
+    def layout_note(self) -> str:
+        return layout_note(self.header_rows or (self.header_row,), self.footer_rows)
 
     @property
     def error_row_numbers(self) -> list[int]:
@@ -117,6 +124,19 @@ class RosterParse:
             {"行号": e.row_number, "字段": e.label, "内容": _inert(e.value), "问题": e.message}
             for e in self.errors
         ]
+
+
+def layout_note(header_rows: Sequence[int], footer_rows: Sequence[int] = ()) -> str:
+    """Where the table was found, for the import's page and report: "第4–5行为表头；第9、10行为表尾说明，
+    未作为学员导入"; "" before the file was read."""
+    if not header_rows:
+        return ""
+    first, last = header_rows[0], header_rows[-1]
+    note = f"第{first}行为表头" if first == last else f"第{first}–{last}行为表头"
+    if footer_rows:
+        shown = "、".join(map(str, footer_rows[:5])) + ("等" if len(footer_rows) > 5 else "")
+        note += f"；第{shown}行为表尾说明，未作为学员导入"
+    return note
 
 
 def _inert(value: str) -> str:

@@ -54,6 +54,7 @@ logger = logging.getLogger("peiyu.training")
 MAX_ROWS_DEFAULT = 100_000
 ERRORS_KEPT = 200
 REPORT_HEADER = ("行号", "字段", "内容", "问题")
+TRN13_SOURCE = "002 七；003 六（三）"
 
 
 def max_rows() -> int:
@@ -198,9 +199,22 @@ def _run(imp: RosterImport) -> None:
         with transaction.atomic():
             if not _hold(imp):
                 return
-            _finish(imp, status=RosterImport.Status.REFUSED, message=message, errors=[{"message": message}])
+            decision = None
+            if exc.rules:  # a refusal under a rule (no recognisable header: TRN-13) is a stored decision
+                policy = policy_for(plan.programme, plan.region_id, on=today)
+                decision = _file_decision(imp, exc, message, policy)
+            _finish(
+                imp,
+                status=RosterImport.Status.REFUSED,
+                message=message,
+                errors=[{"message": message, "rules": exc.rules}],
+                decision=decision,
+            )
         return
-    _progress(imp.pk, total_rows=parse.total, processed_rows=0, message="正在核对培训对象条件")
+    layout = parse.layout_note
+    imp.header_rows, imp.footer_rows = list(parse.header_rows), parse.footer_rows
+    RosterImport.objects.filter(pk=imp.pk).update(header_rows=imp.header_rows, footer_rows=imp.footer_rows)
+    _progress(imp.pk, total_rows=parse.total, processed_rows=0, message=f"正在核对培训对象条件（{layout}）")
     policy = policy_for(plan.programme, plan.region_id, on=today)
     min_age, excluded = policy.get("trainee_min_age"), policy.get("trainee_retired_excluded")
     candidates: list[rr.RosterRow] = []
@@ -261,13 +275,19 @@ def _run(imp: RosterImport) -> None:
                 reused += 1
                 to_enrol_existing.append(found[0])
         rejected = len({e.row_number for e in parse.errors})
-        counts = {"total": parse.total, "rejected": rejected, "eligibility": refused_by_eligibility}
+        counts = {
+            "total": parse.total,
+            "rejected": rejected,
+            "eligibility": refused_by_eligibility,
+            "header_row": parse.header_row,
+        }
         if parse.errors and imp.mode == RosterImport.Mode.ALL_OR_NOTHING:
             decision = _decision(imp, "refused", counts, policy)
             _finish(
                 imp,
                 status=RosterImport.Status.REFUSED,
-                message=f"有{rejected}行存在错误，按“全部正确才导入”未导入任何数据；请按错误报告修改后重新上传",
+                message=f"有{rejected}行存在错误，按“全部正确才导入”未导入任何数据；请按错误报告修改后重新上传。"
+                f"{layout}",
                 parse=parse,
                 rejected=rejected,
                 decision=decision,
@@ -286,7 +306,7 @@ def _run(imp: RosterImport) -> None:
         _finish(
             imp,
             status=RosterImport.Status.DONE,
-            message=f"导入完成：新入班{len(enrol_ids)}人，已在本班{already}人，错误{rejected}行",
+            message=f"导入完成：新入班{len(enrol_ids)}人，已在本班{already}人，错误{rejected}行。{layout}",
             parse=parse,
             rejected=rejected,
             decision=decision,
@@ -303,9 +323,10 @@ def _decision(imp: RosterImport, outcome: str, counts: dict[str, int], policy) -
         Check(
             "TRN-13",
             outcome == "imported",
-            f"实名制花名册：{counts['total']}行，其中{valid}行校验通过，{counts['rejected']}行有错误",
+            f"实名制花名册（第{counts['header_row']}行起为表头）：{counts['total']}行，其中{valid}行校验通过，"
+            f"{counts['rejected']}行有错误",
             counts,
-            "002 七；003 六（三）",
+            TRN13_SOURCE,
             False,
         ),
         Check(
@@ -327,6 +348,18 @@ def _decision(imp: RosterImport, outcome: str, counts: dict[str, int], policy) -
         policy=policy,
         rules=("TRN-8", "TRN-13"),
     )
+
+
+def _file_decision(imp: RosterImport, error: InvalidInput, message: str, policy) -> Decision:
+    """The file refused as a whole under a rule (a roster without a recognisable header: TRN-13)."""
+    checks = [
+        Check(rule, False, message, {"code": error.code, **error.details}, TRN13_SOURCE, True)
+        for rule in error.rules
+    ]
+    return Decision.record(
+        "training.rosterimport", imp.pk, kind="roster_import", outcome="refused", checks=checks,
+        policy=policy, rules=tuple(error.rules),
+    )  # fmt: skip
 
 
 def error_report_xlsx(rows: list[dict[str, object]]) -> bytes:

@@ -269,3 +269,45 @@ def test_api_import_and_status(training, login_as):
         {"mode": "valid", "file": SimpleUploadedFile("r.csv", roster_csv(people(1)))},
     )
     assert r.status_code == 404
+
+
+def test_a_roster_saved_with_title_two_row_header_and_footer_says_which_row_is_the_header(training, login_as):
+    from .test_roster_layout import MERGES, xlsx
+
+    klass = make_class(training)
+    a, b = people(2)
+    table = [
+        ["2026年第二批职业技能培训学员花名册"],
+        ["培训机构：沈阳市某职业培训学校"],
+        [],
+        ["序号", "姓名", "身份证号码", "联系方式", None, "工作单位", "人员类别"],
+        [None, None, None, "手机号码", "固定电话", None, None],
+        ["1", a["name"], a["id_number"], a["phone"], None, "沈阳某公司", "在职职工"],
+        ["2", b["name"], b["id_number"], b["phone"], None, "沈阳某公司", "在职职工"],
+        [],
+        ["制表人：张三", None, None, "审核人：李四", None, "日期：2026年11月17日"],
+        ["合计：2人"],
+    ]
+    imp = start(training, klass, xlsx(table, MERGES), "all", name="花名册.xlsx")
+    assert imp.status == RosterImport.Status.DONE and (imp.total_rows, imp.enrolled) == (2, 2)
+    assert (imp.header_rows, imp.footer_rows) == ([4, 5], [9, 10])
+    assert imp.message.endswith("第4–5行为表头；第9、10行为表尾说明，未作为学员导入")
+    check = Decision.objects.get(pk=imp.decision_id).checks[0]
+    assert check["rule"] == "TRN-13" and "第4行起为表头" in check["message"]
+    page = login_as(training.sy_inst_admin).get(reverse("training:roster_import_detail", args=[imp.pk]))
+    assert "第4–5行为表头" in page.content.decode()
+    api = login_as(training.sy_inst_admin).get(f"/api/v1/training/roster-imports/{imp.pk}").json()
+    assert "第4–5行为表头" in api["message"]
+
+
+def test_a_file_without_a_recognisable_header_is_refused_with_a_decision_citing_trn_13(training, login_as):
+    klass = make_class(training)
+    imp = start(training, klass, "花名册\n学号,电话,单位\n1,2,3\n".encode(), "valid")
+    assert imp.status == RosterImport.Status.REFUSED and Trainee.objects.count() == 0
+    assert imp.message.startswith("未找到花名册表头") and imp.message.endswith("（TRN-13）")
+    assert imp.errors == [{"message": imp.message, "rules": ["TRN-13"]}]
+    decision = Decision.objects.get(pk=imp.decision_id)
+    assert (decision.outcome, decision.rules) == ("refused", ["TRN-13"]) and decision.policy_name
+    assert decision.checks[0]["ok"] is False and decision.checks[0]["facts"]["code"] == "roster_header"
+    page = login_as(training.sy_inst_admin).get(reverse("training:roster_import_detail", args=[imp.pk]))
+    assert "未找到花名册表头" in page.content.decode() and "TRN-13" in page.content.decode()

@@ -355,7 +355,7 @@ def test_a_missing_required_header_is_named_with_the_recognised_ones():
     assert caught.value.fields["file"] == [message]
 
 
-def test_the_first_non_empty_row_is_the_header():
+def test_a_file_whose_rows_name_no_column_is_refused_for_its_missing_header():
     table = [[], ["", "", ""], ["王芳", WANG, ""]]
     with pytest.raises(InvalidInput, match=r"缺少必填列：姓名.*身份证号码"):
         parse_roster(xlsx(table), "a.xlsx", today=TODAY)
