@@ -128,12 +128,12 @@ def citations(source: str | None) -> list[Citation]:
         m = _SEED.match(part)
         if m and m[1] in SEED_DOCUMENTS:
             doc = SEED_DOCUMENTS[m[1]]
-            article = m[2].strip()
-            # "005 …" or free text keeps its words; a known seed's article reads in words
-            articles = tuple(
-                _article_words(a, doc.parts) for a in re.split(r"[、,，]\s*(?=第)", article) if a
-            )
-            out.append(Citation(doc, articles, part))
+            # "002 五：线上培训课时不超过总课时的40%": the article in words, the explanation after it as written
+            article, colon, explanation = m[2].strip().partition("：")
+            articles = [_article_words(a, doc.parts) for a in re.split(r"[、,，]\s*(?=第)", article) if a]
+            if colon and articles:
+                articles[-1] += colon + explanation
+            out.append(Citation(doc, tuple(articles), part))
         elif out and out[-1].document is not None and _is_article(part):
             last = out[-1]
             out[-1] = Citation(

@@ -120,7 +120,9 @@ def panel_list(request):
         if selectors.is_expert(request.user):
             return redirect("directory:expert_assignments")
         raise PermissionDenied(gettext("只有专家库管理单位的工作人员可以组织专家评议"))
-    panels = selectors.panels_visible_to(request.user).prefetch_related("applications", "members")[:200]
+    panels = list(selectors.panels_visible_to(request.user).prefetch_related("applications", "members")[:200])
+    for p in panels:
+        p.step_label = _step_label(p, list(p.applications.all()))  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "institutions/panel_list.html",
@@ -193,11 +195,15 @@ def panel_detail(request, pk: int):
             "reproduction": services.panel_reproduce_check(panel),
             "is_open": panel.status == panel.Status.OPEN,
             "allowed_actions": panel_allowed_actions(request.user, panel),
-            "step_label": next(
-                (s["label"] for s in (apps[0].route if apps else []) if s.get("step") == panel.step),
-                panel.step,
-            ),
+            "step_label": _step_label(panel, apps),
         },
+    )
+
+
+def _step_label(panel, apps) -> str:
+    """The review step's name as the route shows it ("省级专家评议"), never its code."""
+    return next(
+        (s["label"] for s in (apps[0].route if apps else []) if s.get("step") == panel.step), panel.step
     )
 
 

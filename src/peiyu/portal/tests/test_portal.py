@@ -7,13 +7,36 @@ def test_portal_home_is_public_and_lists_profiles_in_force(client, policies):
     response = client.get("/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "培育公共服务门户" in page and "hubei-dte@v1&lt;national-dte@v1" in page
+    assert "培育公共服务门户" in page and "湖北省数字技术工程师培育项目" in page
+    # the profile chain only in the technical details fold; the source document by its title
+    tech = page[page.index('<details class="tech">') :]
+    assert (
+        "hubei-dte@v1&lt;national-dte@v1" in tech
+        and "hubei-dte@v1" not in page[: page.index('<details class="tech">')]
+    )
+    assert (
+        "《关于实施数字技术工程师培育项目有关事项的通知》（湖北省人力资源和社会保障厅，2023-06-02）" in page
+    )
+
+
+def test_portal_home_links_verification_announcements_notices_objections_and_registration(client, db):
+    page = client.get("/").content.decode()
+    links = page[page.index('id="quick-links"') :]
+    for url in (
+        "/verify/training/",
+        "/announcements/",
+        "/notices/",
+        "/objections/track/",
+        "/register/trainee/",
+    ):
+        assert f'href="{url}"' in links, url
 
 
 def test_policy_page_shows_each_parameter_with_its_rule(client, policies):
     page = client.get("/policies/").content.decode()
     assert "成立日期不晚于" in page and "SEL-3" in page and "2018-12-31" in page
     assert "线上学时占比上限" in page and "TRN-4" in page
+    assert "《关于进一步规范职业技能培训管理工作八条措施》第五条：线上培训课时不超过总课时的40%" in page
 
 
 def test_portal_without_policies_says_so(client, db):

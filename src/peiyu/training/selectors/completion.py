@@ -18,6 +18,7 @@ from peiyu.core.errors import NotFound
 from peiyu.core.identifiers import mask_id_number, mask_name
 from peiyu.core.lookups import one_or_404
 
+from ..flows import CERTIFICATE_FLOW
 from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingCertificate, TrainingClass, TrainingReport
 from .classes import class_get_for, classes_visible_to
 from .scope import class_q
@@ -105,6 +106,7 @@ def certificate_public(*, token: str | None = None, number: str | None = None) -
 
 def certificate_public_view(cert: TrainingCertificate) -> dict[str, Any]:
     """What anyone may see of a certificate: the holder's name partly masked, never the ID number."""
+    revoked = cert.status == TrainingCertificate.Status.REVOKED
     return {
         "number": cert.number,
         "status": cert.status,
@@ -119,7 +121,16 @@ def certificate_public_view(cert: TrainingCertificate) -> dict[str, Any]:
         "ce_year": cert.ce_year,
         "institution": cert.institution.name,
         "issued_on": cert.issued_on,
+        # a revoked certificate says when and why, so a verifier need not ask the institution
+        "revoked_reason": cert.revoked_reason if revoked else "",
+        "revoked_at": _revoked_at(cert) if revoked else None,
     }
+
+
+def _revoked_at(cert: TrainingCertificate):
+    """When the certificate was revoked: its transition to 已撤销 in the workflow log."""
+    entry = CERTIFICATE_FLOW.history(cert).filter(to_status=TrainingCertificate.Status.REVOKED).last()
+    return entry.at if entry else None
 
 
 # --- the trainee's own -------------------------------------------------------------------------------------

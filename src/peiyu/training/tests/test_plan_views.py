@@ -94,8 +94,11 @@ def test_an_institution_creates_edits_and_files_a_plan_through_the_pages(trainin
     assert plan.status == TrainingPlan.Status.FILED
     html = c.get(reverse("training:plan_detail", args=[plan.pk])).content.decode()
     for rule in ("TRN-1", "TRN-2", "TRN-4", "TRN-9", "TRN-10", "TRN-12"):
-        assert f"<code>{rule}</code>" in html
-    assert "liaoning-dte-batch2" in html and "李助教" in html and "未达中级及以上职称或等级（TRN-1）" in html
+        assert f'<span class="tag" title="规则编号">{rule}</span>' in html
+    # the profile by its title (its code only in the technical details), each source as document and article
+    assert "辽宁省数字技术工程师培育项目第二批机构申报" in html and '<details class="tech">' in html
+    assert "《数字技术工程师培育项目培训机构和评价机构管理办法（试行）》第十四条" in html
+    assert "李助教" in html and "未达中级及以上职称或等级（TRN-1）" in html
     assert "badge warn" in html  # the TRN-1 warning does not refuse the plan
     assert "创建草稿" in html and "修改草稿" in html and "备案" in html
     try:  # the classes area owns this page; where it exists, a filed plan links to it
