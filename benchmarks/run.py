@@ -153,7 +153,7 @@ class Bench:
             return
         self.django()
         from peiyu.accounts.models import Region
-        from peiyu.accounts.services import roles_load
+        from peiyu.accounts.services.roles import roles_load
 
         roles_load()
         if not Region.objects.exists():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from peiyu.accounts.models import Org, Region, RoleAssignment, User
-from peiyu.accounts.services import roles_load
+from peiyu.accounts.services.roles import roles_load
 from peiyu.core.identifiers import uscc_with_check
 
 PASSWORD = "Peiyu-Test-2026!"

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from peiyu.accounts.models import ApiToken
-from peiyu.accounts.services import api_token_create
+from peiyu.accounts.services.tokens import api_token_create
 from peiyu.core.crypto import sm3_hex
 
 pytestmark = pytest.mark.django_db

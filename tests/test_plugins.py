@@ -34,7 +34,11 @@ EXPECTED = {
         "tasks": {"peiyu.tick"},
     },
     "audit": {"nav": {"audit_verify"}, "tasks": {"peiyu.audit.verify"}},
-    "accounts": {"nav": {"admin", "users"}, "todo": {"accounts.locked"}},
+    "accounts": {
+        "nav": {"admin", "users", "signups", "staff"},
+        "todo": {"accounts.locked", "accounts.signups"},
+        "demo": {"accounts"},
+    },
     "catalogs": {"nav": {"occupations"}},
     "institutions": {
         "nav": {"applications", "review", "listings", "expert", "catalog"},

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from peiyu.accounts.services import api_token_create
+from peiyu.accounts.services.tokens import api_token_create
 from peiyu.audit.services import audit_record
 from peiyu.config.api import api
 

@@ -42,7 +42,7 @@ def _setup(trainees: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from peiyu.accounts.models import Org, Role, RoleAssignment, User
-    from peiyu.accounts.services import api_token_create
+    from peiyu.accounts.services.tokens import api_token_create
     from peiyu.core.crypto import blind_index
     from peiyu.core.identifiers import id_with_check
     from peiyu.institutions.models import Listing

@@ -110,7 +110,7 @@ class OnlinePlatform:
     learning records to the live server over HTTP, as the platform's own system would."""
 
     def __init__(self, world, key="fz_plat", name="八闽职业技能在线学习平台") -> None:
-        from peiyu.accounts.services import api_token_create
+        from peiyu.accounts.services.tokens import api_token_create
         from peiyu.training.services import online as online_svc
         from tests.personas import _org, _user
 

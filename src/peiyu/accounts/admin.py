@@ -5,9 +5,10 @@ from peiyu.core.admin_site import CapabilityAdmin, site
 from peiyu.core.errors import DomainError
 from peiyu.core.identifiers import mask_phone
 
-from . import services
 from .models import Org, Region, Role, RoleAssignment, User
-from .selectors import orgs_visible_to, users_visible_to
+from .selectors.orgs import orgs_visible_to
+from .selectors.users import users_visible_to
+from .services.users import user_unlock
 
 
 @admin.register(Region, site=site)
@@ -26,6 +27,7 @@ class OrgAdmin(CapabilityAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "uscc")
     raw_id_fields = ("region", "recommended_by")
+    readonly_fields = ("status", "signup_due_on")  # moved by the sign-up services (flows.ORG_FLOW)
 
     def get_queryset(self, request):
         return orgs_visible_to(request.user)
@@ -75,7 +77,7 @@ class UserAdmin(CapabilityAdmin):
     def unlock(self, request, queryset):
         for user in queryset:
             try:
-                services.user_unlock(actor=request.user, user=user, reason="管理员解除锁定")
+                user_unlock(actor=request.user, user=user, reason="管理员解除锁定")
             except DomainError as exc:
                 messages.error(request, f"{user}: {exc.message}")
 

@@ -15,6 +15,8 @@ CAPABILITIES: dict[str, StrOrPromise] = {
     "home.view": _("查看工作台"),
     "org.view": _("查看单位"),
     "org.manage": _("管理单位"),
+    "org.confirm": _("确认机构注册"),
+    "org.staff_manage": _("管理本单位人员账户与角色"),
     "user.view": _("查看用户"),
     "user.manage": _("管理用户与角色"),
     "user.unlock": _("解除账户锁定"),

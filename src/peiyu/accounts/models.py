@@ -72,6 +72,14 @@ class Org(TimeStamped):
         }
     )
 
+    class Status(models.TextChoices):
+        """An institution that signs itself up waits for its region's HRSS bureau (accounts/flows.py);
+        every other organisation is registered confirmed."""
+
+        PENDING = "pending", _("待确认")
+        RETURNED = "returned", _("已退回")
+        CONFIRMED = "confirmed", _("已确认")
+
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     region = models.ForeignKey(
@@ -90,6 +98,13 @@ class Org(TimeStamped):
     )
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    status = models.CharField(
+        _("注册状态"), max_length=16, choices=Status.choices, default=Status.CONFIRMED, db_index=True
+    )
+    legal_rep_name = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    signup_due_on = models.DateField(_("确认期限"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "region_id", "name"]
@@ -107,6 +122,10 @@ class Org(TimeStamped):
     @property
     def is_government(self) -> bool:
         return self.kind in self.GOVERNMENT_KINDS
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
 
 
 class User(AbstractUser):
@@ -160,6 +179,9 @@ class Role(models.Model):
     separation = models.CharField(_("三员分立"), max_length=16, choices=Separation.choices, blank=True)
     scope = models.CharField(_("数据范围"), max_length=16, choices=Scope.choices, default=Scope.SELF)
     is_official = models.BooleanField(_("公务人员（须双因素认证）"), default=False)
+    delegable = models.BooleanField(
+        _("可由本单位管理员分配"), default=False, help_text=_("机构管理员可把该角色分配给本单位人员")
+    )
     disabled_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -238,3 +260,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… {self.name}"
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code for a self-service password reset: only its keyed digest is stored; it expires,
+    allows a few attempts and is spent by one successful reset (accounts/services/passwords.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reset_codes")
+    channel = models.CharField(_("发送方式"), max_length=8)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+        verbose_name = _("密码重置验证码")
+        verbose_name_plural = _("密码重置验证码")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

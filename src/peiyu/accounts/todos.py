@@ -1,5 +1,6 @@
 """To-dos of accounts on the workbench: security administrators see accounts locked after failed
-logins in their scope (registered by accounts.hooks)."""
+logins in their scope; a bureau sees its region's institution sign-ups to confirm, with their deadline
+(registered by accounts.hooks)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def locked_accounts(user: Any) -> list[TodoItem]:
     from django.urls import reverse
 
     from .scoping import capabilities_of
-    from .selectors import users_visible_to
+    from .selectors.users import users_visible_to
 
     if "user.unlock" not in capabilities_of(user):
         return []
@@ -31,4 +32,34 @@ def locked_accounts(user: Any) -> list[TodoItem]:
             kind="lockout",
         )
         for name in visible
+    ]
+
+
+def signups_to_confirm(user: Any) -> list[TodoItem]:
+    """Institutions' sign-ups waiting for the bureau of their region, with the confirmation deadline."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from .models import Org
+    from .scoping import capabilities_of
+    from .selectors.signups import signups_to_confirm as pending
+
+    if "org.confirm" not in capabilities_of(user):
+        return []
+    today = timezone.localdate()
+    rows = pending(user).filter(status=Org.Status.PENDING)[:100]
+    return [
+        TodoItem(
+            title=str(_("确认机构注册：%(name)s") % {"name": org.name}),
+            url=reverse("accounts:signup_detail", args=[org.pk]),
+            deadline=org.signup_due_on,
+            rule="SEL-1",
+            detail=str(
+                _("统一社会信用代码 %(uscc)s，法定代表人 %(rep)s")
+                % {"uscc": org.uscc, "rep": org.legal_rep_name}
+            ),
+            kind="signup",
+            overdue=bool(org.signup_due_on and org.signup_due_on < today),
+        )
+        for org in rows
     ]

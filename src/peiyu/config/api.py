@@ -70,7 +70,7 @@ class TokenAuth(HttpBearer):
     does not attach the header to a cross-site request by itself."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from peiyu.accounts.services import api_token_authenticate
+        from peiyu.accounts.services.tokens import api_token_authenticate
 
         user = api_token_authenticate(token)
         if user is not None:
@@ -296,13 +296,14 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount() -> None:
-    from peiyu.accounts.api import router as accounts_router
+    from peiyu.accounts.api.routers import ROUTERS as accounts_routers
     from peiyu.audit.api import router as audit_router
     from peiyu.catalogs.api import router as catalogs_router
     from peiyu.core.api import router as core_router
 
     api.add_router("/", core_router)
-    api.add_router("/", accounts_router)
+    for router in accounts_routers:
+        api.add_router("/", router)
     api.add_router("/audit", audit_router)
     api.add_router("/", catalogs_router)
     from peiyu.institutions.api.routers import ROUTERS as institution_routers

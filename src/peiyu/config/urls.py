@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from peiyu.accounts import views as account_views
+from peiyu.accounts.views import signin as account_views
 from peiyu.core import views as core_views
 from peiyu.core.admin_site import site as admin_site
 

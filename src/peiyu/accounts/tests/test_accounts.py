@@ -7,7 +7,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peiyu.accounts.models import RoleAssignment, User
-from peiyu.accounts.services import api_token_create, role_assign, role_revoke, user_create, user_unlock
+from peiyu.accounts.services.roles import role_assign, role_revoke
+from peiyu.accounts.services.tokens import api_token_create
+from peiyu.accounts.services.users import user_create, user_unlock
 from peiyu.audit.models import AuditEvent
 from peiyu.core.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from tests.personas import PASSWORD

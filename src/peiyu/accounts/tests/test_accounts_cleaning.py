@@ -4,14 +4,10 @@ fails here as in every other form, with the same Chinese message."""
 import pytest
 
 from peiyu.accounts.models import Org, User
-from peiyu.accounts.services import (
-    api_token_create,
-    org_create,
-    role_assign,
-    role_revoke,
-    user_create,
-    user_unlock,
-)
+from peiyu.accounts.services.orgs import org_create
+from peiyu.accounts.services.roles import role_assign, role_revoke
+from peiyu.accounts.services.tokens import api_token_create
+from peiyu.accounts.services.users import user_create, user_unlock
 from peiyu.core.cleaning import CONTROL_MESSAGE, MOBILE_MESSAGE, PHONE_MESSAGE
 from peiyu.core.errors import InvalidInput
 

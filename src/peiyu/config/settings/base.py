@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "peiyu.accounts.middleware.OfficialOTPMiddleware",
+    "peiyu.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -171,7 +172,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("PEIYU_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("PEIYU_LOCKOUT_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "peiyu.accounts.views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "peiyu.accounts.views.signin.lockout_response"
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = int(os.environ.get("PEIYU_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle timeout: every request extends it
@@ -250,3 +251,20 @@ PEIYU_API_TOKEN_TTL_DAYS = int(os.environ.get("PEIYU_API_TOKEN_TTL_DAYS", "90"))
 # Lock the account, not the address: bureaus sit behind shared NAT, where an address lock after five
 # failures would lock a whole office out. Per-account lockout is what MLPS level 3 asks for.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Accounts (accounts/services/signups.py, passwords.py, imports.py; docs/operations.md "Accounts").
+# An institution's sign-up waits this many working days on its bureau's to-do list before it is overdue.
+PEIYU_ORG_SIGNUP_REVIEW_WORKING_DAYS = int(os.environ.get("PEIYU_ORG_SIGNUP_REVIEW_WORKING_DAYS", "5"))
+# Self-service password reset: a one-time code sent by the first channel the account can receive
+# (sms: its mobile phone, email: its address); the code expires, allows a few attempts, and requests are
+# throttled per account name and per address.
+PEIYU_RESET_CODE_CHANNELS = os.environ.get("PEIYU_RESET_CODE_CHANNELS", "sms,email")
+PEIYU_RESET_CODE_MINUTES = int(os.environ.get("PEIYU_RESET_CODE_MINUTES", "10"))
+PEIYU_RESET_CODE_ATTEMPTS = int(os.environ.get("PEIYU_RESET_CODE_ATTEMPTS", "5"))
+PEIYU_RESET_CODE_PER_HOUR = int(os.environ.get("PEIYU_RESET_CODE_PER_HOUR", "5"))
+# The SMS gateway: a class with send(*, to, text); the console backend writes the message to the log.
+PEIYU_SMS_BACKEND = os.environ.get("PEIYU_SMS_BACKEND", "peiyu.accounts.messaging.ConsoleSmsBackend")
+EMAIL_BACKEND = os.environ.get("PEIYU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("PEIYU_DEFAULT_FROM_EMAIL", "peiyu@localhost")
+# The bulk account import (xlsx or csv) reads at most this many rows.
+PEIYU_ACCOUNT_IMPORT_MAX_ROWS = int(os.environ.get("PEIYU_ACCOUNT_IMPORT_MAX_ROWS", "500"))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from peiyu.accounts.models import Org
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.core.errors import NotFound, PermissionDenied
 from peiyu.core.workflow import Action, Workflow
 

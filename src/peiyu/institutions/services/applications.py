@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.models import Org
-from peiyu.accounts.services import require
+from peiyu.accounts.selectors.signups import org_confirmed
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import subject_in_force
 from peiyu.core.attachments import check_upload
@@ -58,6 +59,10 @@ def _institution_of(actor) -> Org:
             "只有已登记所在地区的培训评价机构可以申报", code="not_an_institution", rule="SEL-1"
         )
     require(actor, "application.submit", org_id=org.pk)
+    if not org_confirmed(org):
+        raise RuleViolation(
+            "本机构的注册尚待所在地人社部门确认，确认后方可申报", code="org_not_confirmed", rule="SEL-1"
+        )
     return org
 
 

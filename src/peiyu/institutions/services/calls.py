@@ -12,7 +12,7 @@ import yaml
 from django.db import transaction
 
 from peiyu.accounts.models import Org, Region
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import subject_codes_known
 from peiyu.core.cleaning import clean_date, collect

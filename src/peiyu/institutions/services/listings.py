@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.models import Org
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.core.actions import dispatch
 from peiyu.core.checks import Check

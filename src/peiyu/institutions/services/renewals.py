@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from peiyu.accounts.models import Org
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check, refuse_failed
 from peiyu.core.cleaning import REASON_MAX, clean_text

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import (

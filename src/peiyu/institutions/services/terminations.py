@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.core.checks import Check
 from peiyu.core.cleaning import clean_reason, clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
-from peiyu.accounts.services import api_token_authenticate
+from peiyu.accounts.services.tokens import api_token_authenticate
 
 from ..services import online as services
 

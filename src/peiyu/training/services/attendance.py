@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.models import Region
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.core.checks import Check
 from peiyu.core.cleaning import clean_reason
 from peiyu.core.errors import Conflict

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import Check, join_messages
 from peiyu.core.crypto import blind_index

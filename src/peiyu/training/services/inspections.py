@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.core.cleaning import clean_date, clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 

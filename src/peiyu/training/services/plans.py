@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.models import Org, Region
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.catalogs.selectors import occupation_by_code
 from peiyu.core.checks import refuse_failed

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.accounts.services import require
+from peiyu.accounts.services.access import require
 from peiyu.core.checks import Check
 from peiyu.core.cleaning import clean_reason
 from peiyu.core.documents.xlsx import XlsxWriter

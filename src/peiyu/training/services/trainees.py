@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from peiyu.accounts.models import Org, User
 from peiyu.accounts.scoping import scope_for
-from peiyu.accounts.selectors import role_in_force
-from peiyu.accounts.services import account_open_for_self, require
+from peiyu.accounts.selectors.roles import role_in_force
+from peiyu.accounts.services.access import require
+from peiyu.accounts.services.users import account_open_for_self
 from peiyu.audit.services import audit_record
 from peiyu.core.checks import refuse_failed
 from peiyu.core.cleaning import clean_reason, clean_text, collect, mobile_phone, person_name

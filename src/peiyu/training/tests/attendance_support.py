@@ -8,7 +8,7 @@ import datetime as dt
 import itertools
 import json
 
-from peiyu.accounts.services import api_token_create
+from peiyu.accounts.services.tokens import api_token_create
 from peiyu.core.crypto import blind_index
 from peiyu.core.identifiers import id_with_check
 from peiyu.training.models import Enrolment, Trainee, TrainingClass, TrainingPlan

@@ -288,7 +288,7 @@ def test_api_lists_and_resolves_anomalies_in_scope_only(training, login_as):
 def test_a_token_of_a_user_who_is_no_platform_cannot_push(training, client):
     import json
 
-    from peiyu.accounts.services import api_token_create
+    from peiyu.accounts.services.tokens import api_token_create
 
     p = Platform(training)
     klass = sy_class(training, platform=p.org)

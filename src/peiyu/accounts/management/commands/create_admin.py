@@ -5,7 +5,7 @@ import getpass
 
 from django.core.management.base import BaseCommand, CommandError
 
-from peiyu.accounts.services import admin_bootstrap
+from peiyu.accounts.services.bootstrap import admin_bootstrap
 from peiyu.core.errors import DomainError
 
 

@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from peiyu.accounts.services import roles_load
+from peiyu.accounts.services.roles import roles_load
 from peiyu.core.policy import load_policy_files
 
 

@@ -1,3 +1,5 @@
+"""Signing in: password (with lockout), TOTP for officials, the workbench `/home/`, signing out."""
+
 from __future__ import annotations
 
 import base64
@@ -18,9 +20,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from peiyu.audit.services import audit_record
 from peiyu.core.registry import todo_for
 
-from .forms import LoginForm, OTPTokenForm
-from .scoping import capabilities_of, is_official
-from .selectors import assignments_of
+from ..forms import LoginForm, OTPTokenForm
+from ..scoping import capabilities_of, is_official
+from ..selectors.roles import assignments_of
+from ..selectors.signups import own_signup, signup_return_reason
 
 
 def lockout_response(request, credentials, *args, **kwargs):
@@ -116,10 +119,13 @@ def otp_verify(request):
 
 def home(request):
     user = request.user
+    signup = own_signup(user)
     return render(
         request,
         "accounts/home.html",
         {
+            "signup": signup,
+            "signup_reason": signup_return_reason(signup) if signup else "",
             "todos": todo_for(user),
             "assignments": list(assignments_of(user)),
             "capabilities": sorted(capabilities_of(user)),

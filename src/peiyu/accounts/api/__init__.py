@@ -1,0 +1,1 @@
+"""The accounts API, one router per sub-area; routers.py lists them."""

@@ -1,0 +1,1 @@
+"""The accounts demo section (journey 12), registered by accounts.hooks."""
