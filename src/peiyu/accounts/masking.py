@@ -38,6 +38,7 @@ class Disclosure:
 
 
 MASKED = Disclosure(full=False)
+OWN = Disclosure(full=True)  # a person's own data, shown to them (not a view of someone else's)
 
 
 def may_view_full(actor: Any, *, region_code: str | None = None, org_id: int | None = None) -> bool:
@@ -58,20 +59,42 @@ def personal_view(
     what: str,
     region_code: str | None = None,
     org_id: int | None = None,
-    count: int = 1,
+    count: int | None = None,
 ) -> Disclosure:
     """The disclosure for a view of `obj`'s personal data (`what` names the screen or operation, `count`
-    how many people it shows). A full view is audited here, once per view; a masked one is not."""
+    how many people it shows, where known). A full view is audited here, once per view; a masked one
+    is not."""
     if not may_view_full(actor, region_code=region_code, org_id=org_id):
         return MASKED
     audit_record(
         actor,
         "personal_data.viewed",
         obj,
-        after={"what": what, "people": count},
+        after={"what": what} if count is None else {"what": what, "people": count},
         region_code=region_code or None,
     )
     return Disclosure(full=True)
+
+
+def personal_views(
+    actor: Any, places: list[tuple[str | None, int | None]], *, what: str, obj: Any = None
+) -> list[Disclosure]:
+    """The disclosures of a list whose rows lie in different places ((region code, organisation id)
+    per row), in the same order; one audit event for the list names how many rows were shown in full."""
+    scope = scope_for(actor, VIEW_FULL)
+    if not scope.granted:
+        return [MASKED] * len(places)
+    out = [
+        Disclosure(full=True)
+        if (org_id is not None and (org_id in scope.org_ids or org_id in scope.recommender_org_ids))
+        or (bool(region) and scope.covers_region(region or ""))
+        else MASKED
+        for region, org_id in places
+    ]
+    shown = sum(1 for d in out if d.full)
+    if shown:
+        audit_record(actor, "personal_data.viewed", obj, after={"what": what, "people": shown})
+    return out
 
 
 def id_tail(value: str | None) -> str:

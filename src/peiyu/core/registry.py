@@ -4,7 +4,8 @@ and by nothing else) registers, through the functions below:
 - menu entries (`register_nav`), each naming the capability it needs;
 - to-do providers for the workbench (`register_todo`);
 - `peiyu tick` handlers (`register_tick`), run in registration order;
-- demo sections for `peiyu demo` (`register_demo_section`), run in registration order;
+- demo sections for `peiyu demo` (`register_demo_section`), run in registration order, and the demo
+  accounts each section's journeys use (`register_demo_accounts`), listed by journey;
 - its Celery tasks (`register_task`), so the list of background jobs is visible in one place;
 - contributions to another app's extension points (`register_extension`), e.g. the person-times a
   listing trained in a year as counted by training (`"listing.volume"`).
@@ -58,12 +59,23 @@ class DemoSection:
     build: DemoBuild
 
 
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account a journey of JOURNEYS.md needs: its username (the section creates the user), the
+    journeys (numbers in JOURNEYS.md) it is used in and what it does there, in Chinese."""
+
+    username: str
+    journeys: tuple[int, ...]
+    does: str
+
+
 @dataclass
 class _Registry:
     nav: list[NavItem] = field(default_factory=list)
     todo: dict[str, TodoProvider] = field(default_factory=dict)
     tick: dict[str, TickFn] = field(default_factory=dict)
     demo: dict[str, DemoBuild] = field(default_factory=dict)
+    demo_logins: dict[str, tuple[DemoLogin, ...]] = field(default_factory=dict)
     tasks: dict[str, Any] = field(default_factory=dict)
     extensions: dict[str, dict[str, Callable[..., Any]]] = field(default_factory=dict)
 
@@ -125,6 +137,16 @@ def register_demo_section(name: str, build: DemoBuild) -> None:
 
 def demo_sections() -> list[DemoSection]:
     return [DemoSection(name, build) for name, build in _registry.demo.items()]
+
+
+def register_demo_accounts(section: str, logins: list[DemoLogin]) -> None:
+    """The accounts a demo section's journeys use; `peiyu demo` and the demo page list them by journey."""
+    _registry.demo_logins.setdefault(section, tuple(logins))
+
+
+def demo_accounts() -> list[tuple[str, DemoLogin]]:
+    """(section, login) in registration order."""
+    return [(section, login) for section, logins in _registry.demo_logins.items() for login in logins]
 
 
 # --- background jobs -------------------------------------------------------------------------------------

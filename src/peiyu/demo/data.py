@@ -4,6 +4,7 @@ Each app adds its own demo section from its hooks (core.registry.register_demo_s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,6 +13,12 @@ from peiyu.accounts.models import Org, Role, RoleAssignment, User
 from peiyu.audit.services import audit_record
 from peiyu.core.identifiers import uscc_with_check
 from peiyu.core.registry import demo_sections
+
+# how `peiyu demo` names the apps' sections while it builds them (a section not named here shows its key)
+SECTION_LABELS = {
+    "institutions": "机构目录：申报、评审、公示、目录",
+    "training": "培训：计划、开班、名册、考勤、结业",
+}
 
 DEMO_PASSWORD = "Peiyu@2026demo"  # noqa: S105 - printed by `peiyu demo`; demo data only
 
@@ -79,7 +86,11 @@ ACCOUNTS = [
 ]
 
 
-def build_demo() -> list[DemoAccount]:
+def build_demo(progress: Callable[[str], Callable[[], None]] | None = None) -> list[DemoAccount]:
+    """Build everything; `progress(label)` is called before each step and returns what to call when the
+    step is done (the demo command prints both, so a newcomer sees which long step is running)."""
+    step = progress or (lambda _label: lambda: None)
+    done = step("单位与账户")
     with transaction.atomic():
         orgs: dict[str, Org] = {}
         for key, name, kind, region, body, recommender in ORGS:
@@ -109,7 +120,10 @@ def build_demo() -> list[DemoAccount]:
                 )
                 audit_record(None, "demo.user_created", user, after={"role": account.role})
             users[account.username] = user
+    done()
     for section in demo_sections():
+        done = step(SECTION_LABELS.get(section.name, section.name))
         with transaction.atomic():
             section.build(orgs, users)
+        done()
     return ACCOUNTS

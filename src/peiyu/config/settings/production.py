@@ -14,6 +14,7 @@ from .base import (
 )
 
 DEBUG = False
+PEIYU_DEMO = False  # the demo accounts page never exists in production
 for _name in ("PEIYU_SECRET_KEY", "DATABASE_URL", "PEIYU_SM4_KEYS", "PEIYU_BLIND_INDEX_KEY"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"{_name} must be set in production")

@@ -18,7 +18,8 @@ from peiyu.core.schemas import CheckOut, Id, PathId, check_out
 from ..models import Application, Attachment
 from ..selectors import scope as selectors
 from ..selectors.actions import application_allowed_actions
-from ..selectors.review import form_display
+from ..selectors.drafts import duplicate_warning
+from ..selectors.personal import application_form_shown
 from ..services import applications as app_services
 from ..services import review as review_services
 
@@ -94,6 +95,7 @@ class ApplicationDetailOut(ApplicationOut):
     attachments: list[dict[str, Any]]
     actions: list[dict[str, Any]]
     allowed_actions: list[str]
+    warnings: list[CheckOut] = Field(description="草稿的提醒：如重复申报（SEL-5），提交时该项检查不会通过")
 
 
 class ApplicationListFilter(PageQuery):
@@ -128,7 +130,7 @@ def application_get(request, application_id: PathId):
                 for r in s["rows"]
             ],
         }
-        for s in form_display(app)
+        for s in application_form_shown(request.auth, app)
     ]
     body["checks"] = [check_out(c) for c in (decision.checks if decision else [])]
     body["policy"] = decision.policy_chain if decision else app.policy_chain
@@ -145,6 +147,8 @@ def application_get(request, application_id: PathId):
         for a in app.actions.select_related("org").order_by("at", "id")
     ]
     body["allowed_actions"] = application_allowed_actions(request.auth, app)
+    duplicate = duplicate_warning(app)
+    body["warnings"] = [check_out(duplicate.as_dict())] if duplicate else []
     return body
 
 

@@ -30,12 +30,14 @@ CHENGDU_EVALUATION = FormSpec(
             "unit",
             "申请单位基本情况",
             (
-                spec_field("unit_name", "单位名称", max_length=200),
-                spec_field("uscc", "统一社会信用代码", "uscc"),
+                spec_field("unit_name", "单位名称", max_length=200, known_from="name"),
+                spec_field("uscc", "统一社会信用代码", "uscc", known_from="uscc"),
                 spec_field("legal_rep_name", "法定代表人姓名", "name"),
                 spec_field("legal_rep_id_number", "法定代表人身份证号", "id_number", personal=True),
                 spec_field("address", "单位地址", max_length=200),
-                spec_field("industry_code", "所属行业（GB/T 4754—2017）", max_length=8),
+                spec_field(
+                    "industry_code", "所属行业（GB/T 4754—2017）", max_length=8, known_from="industry_code"
+                ),
                 spec_field("staff_count", "职工人数", "int"),
                 spec_field("founded_on", "单位成立时间", "date"),
                 *person_fields("contact", "联系人"),

@@ -38,6 +38,7 @@ class Field:
     min_rows: int = 0
     help: str = ""
     personal: bool = False  # encrypted at rest, masked on screen and in exports
+    known_from: str = ""  # the organisation record's attribute a new form starts with (name, uscc, …)
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,19 @@ UNIT = Section(
     "unit",
     "申报单位基本情况",
     (
-        spec_field("unit_name", "单位名称", max_length=200),
-        spec_field("uscc", "统一社会信用代码", "uscc"),
+        spec_field("unit_name", "单位名称", max_length=200, known_from="name"),
+        spec_field("uscc", "统一社会信用代码", "uscc", known_from="uscc"),
         spec_field("legal_rep_name", "法定代表人姓名", "name"),
         spec_field("legal_rep_id_number", "法定代表人身份证号", "id_number", personal=True),
         spec_field("address", "单位地址", max_length=200),
         spec_field("unit_type", "单位类型", "choice", choices=UNIT_TYPES, help="注1"),
-        spec_field("industry_code", "所属行业（GB/T 4754—2017）", max_length=8, help="注2"),
+        spec_field(
+            "industry_code",
+            "所属行业（GB/T 4754—2017）",
+            max_length=8,
+            help="注2",
+            known_from="industry_code",
+        ),
         spec_field("registered_capital", "注册资金（万元）", "decimal"),
         spec_field("staff_count", "正式员工数", "int"),
         spec_field("founded_on", "单位成立时间", "date"),

@@ -20,7 +20,7 @@ from peiyu.core.registry import extensions
 from ..models import ChangeRequest, Listing, ListingVolume, Renewal, Termination
 from ..rules import listings as lr
 from .changes import BASIC_FIELDS, change_next_org_kind
-from .renewals import consenting_org_kind, renewal_decider_kinds
+from .renewals import consent_state, consenting_org_kind, renewal_decider_kinds
 from .terminations import pending_work
 
 L = Listing.Status
@@ -194,6 +194,8 @@ def listing_overview(listing: Listing) -> dict[str, Any]:
     for r in renewals:
         r.decisions = by_subject.get(("institutions.renewal", str(r.pk)), [])
         r.open_attachments = [a for a in r.attachments.all() if a.removed_at is None]
+        # what the page says is what the DIR-2 / DIR-4 check reads
+        r.consent = consent_state(r, listing=listing, attachments=r.open_attachments)
     for c in changes:
         c.decisions = by_subject.get(("institutions.change", str(c.pk)), [])
         c.next_org_kind = change_next_org_kind(c) if c.status in ("submitted", "reviewed") else ""

@@ -96,7 +96,8 @@ def form_editor(
                     for lv in app.levels
                 ]
             elif f.personal:
-                entry["value"] = ""
+                # never shown back from storage; but what was just typed stays after a failed save
+                entry["value"] = str(value) if values is not None and value else ""
                 entry["stored"] = bool(app.form.get(f.key))
             elif f.type == "uscc_list":
                 entry["value"] = ", ".join(value or [])

@@ -21,6 +21,7 @@ from peiyu.core.models import Decision
 
 from ..models import Application, Kind
 from ..rules.forms import FORMS, form_key_for
+from ..selectors import drafts, personal
 from ..selectors import review as review_sel
 from ..selectors import scope as selectors
 from ..selectors.actions import application_allowed_actions
@@ -86,6 +87,9 @@ def application_new(request):
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已创建申报草稿 {app.number}，请填写推荐表")
+            duplicate = drafts.duplicate_warning(app)
+            if duplicate is not None:
+                messages.warning(request, _duplicate_text(duplicate))
             return HttpResponseRedirect(reverse("directory:application_edit", args=[app.pk]))
     subjects = []
     if call is not None:
@@ -108,6 +112,10 @@ def application_new(request):
     )
 
 
+def _duplicate_text(check) -> str:
+    return f"重复申报提醒（{check.rule}）：{check.message}。同一机构同一职业同一批次只能申报一次，提交时这一项检查不会通过。"
+
+
 def application_detail(request, pk: int):
     app = _app(request, pk)
     step = app.current_step
@@ -122,7 +130,7 @@ def application_detail(request, pk: int):
         "is_owner": is_owner and "application.submit" in capabilities_of(request.user),
         "decision": decision,
         "checks": decision.checks if decision else [],
-        "sections": review_sel.form_display(app, full=False),
+        "sections": personal.application_form_shown(request.user, app),
         "attachments": app.attachments.filter(removed_at__isnull=True),
         "actions": app.actions.select_related("org", "actor").order_by("at", "id"),
         "route": review_sel.route_progress(app),
@@ -136,6 +144,7 @@ def application_detail(request, pk: int):
         else [],
         "editable": "submit" in allowed,
         "allowed_actions": allowed,
+        "duplicate": drafts.duplicate_warning(app),
     }
     return render(request, "institutions/application_detail.html", context)
 
@@ -205,6 +214,7 @@ def application_edit(request, pk: int):
             "sections": review_sel.form_editor(app, values, errors),
             "errors": errors,
             "notes": FORMS[form_key_for(app.call.programme, app.kind)].notes,
+            "duplicate": drafts.duplicate_warning(app),
         },
     )
 

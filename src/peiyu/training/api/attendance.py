@@ -4,7 +4,7 @@ pages. Every lookup goes through the actor's visible classes, so out of scope is
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from peiyu.core.cleaning_adapters import Reason, Text
 from peiyu.core.lookups import filter_given
@@ -47,6 +47,26 @@ class CheckInIn(Schema):
     enrolment_id: Id
     at: dt.datetime | None = None
     device: Annotated[str, Text(200)] = ""
+
+
+class CandidateOut(Schema):
+    enrolment_id: int
+    trainee_id: int
+    name: str = Field(description="姓名（按角色显示全名或部分隐藏）")
+    id_tail: str = Field(description="身份证号码末四位（其余隐藏）")
+    phone_tail: str = Field(description="手机号码末四位（其余隐藏）")
+    namesake: bool = Field(description="本班有同名学员")
+    checked_in: bool
+    checked_out: bool
+
+
+class CandidatesOut(Schema):
+    items: list[CandidateOut]
+    count: int = Field(description="符合条件的人数（列表最多显示 30 人）")
+
+
+class CandidateQuery(Schema):
+    q: str = Field("", max_length=30, description="姓名的一部分，或身份证号码、手机号码的后几位（至少 3 位）")
 
 
 class CheckOutIn(Schema):
@@ -187,6 +207,16 @@ def attendance_add(request, session_id: PathId, payload: CheckInIn):
         data={**data, "ip": request.META.get("REMOTE_ADDR")},
     )
     return Status(201, _attendance_out(a))
+
+
+@router.get(
+    "/training/sessions/{session_id}/checkin-candidates",
+    response=CandidatesOut,
+    summary="查找可登记签到的学员（同名者以身份证、手机号末四位区分）",
+)
+def checkin_candidates(request, session_id: PathId, f: Query[CandidateQuery]):
+    session = sel.session_get_for(request.auth, session_id)
+    return sel.checkin_candidates(request.auth, session, f.q)
 
 
 @router.post(

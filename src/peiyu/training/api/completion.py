@@ -19,6 +19,7 @@ from peiyu.core.schemas import DecisionOut, PathId, decision_out
 from ..models import Enrolment
 from ..selectors import completion as sel
 from ..selectors.actions import certificate_allowed_actions, report_allowed_actions
+from ..selectors.scope import holders_shown
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
 from ..services import reports as report_svc
@@ -138,12 +139,13 @@ class EvaluationOut(Schema):
     comment: str
 
 
-def _cert(request, c) -> dict:
+def _cert(request, c, holder: str) -> dict:
+    """`holder` is the holder's name as the actor may see it (selectors.scope.holders_shown)."""
     return {
         "id": c.pk,
         "number": c.number,
         "status": c.status,
-        "holder_name": c.holder_name,
+        "holder_name": holder,
         "occupation_code": c.occupation_code,
         "occupation_name": c.occupation_name,
         "direction": c.direction,
@@ -162,7 +164,8 @@ def _cert(request, c) -> dict:
 
 
 def _cert_detail(request, c) -> dict:
-    return {**_cert(request, c), "allowed_actions": certificate_allowed_actions(request.auth, c)}
+    holder = holders_shown(request.auth, [c], what="certificate")[0]
+    return {**_cert(request, c, holder), "allowed_actions": certificate_allowed_actions(request.auth, c)}
 
 
 def _report_detail(request, r) -> dict:
@@ -220,7 +223,9 @@ def class_complete(request, class_id: PathId, body: CompleteIn):
 )
 def certificates_issue(request, class_id: PathId):
     klass = sel.completion_class_get_for(request.auth, class_id)
-    issued = [_cert(request, c) for c in svc.certificates_issue(actor=request.auth, klass=klass)]
+    certs = svc.certificates_issue(actor=request.auth, klass=klass)
+    holders = holders_shown(request.auth, certs, what="certificates_issued")
+    issued = [_cert(request, c, h) for c, h in zip(certs, holders, strict=True)]
     return {"items": issued, "count": len(issued)}
 
 

@@ -7,8 +7,8 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from peiyu.accounts.masking import Disclosure
 from peiyu.core.cleaning_adapters import MobilePhoneStr, OptionalPersonNameStr
-from peiyu.core.identifiers import mask_id_number, mask_phone
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -16,6 +16,7 @@ from ..flows import ROSTER_IMPORT_FLOW
 from ..models import Enrolment, RosterImport
 from ..rules.eligibility import age_on
 from ..selectors import trainees as sel
+from ..selectors.scope import class_disclosure
 from ..services import roster_import as imports
 from ..services import trainees as services
 
@@ -45,16 +46,17 @@ class RosterOut(Page[RosterItemOut]):
     active: int
 
 
-def _item(e: Enrolment, today: dt.date) -> dict:
+def _item(e: Enrolment, today: dt.date, shown: Disclosure) -> dict:
+    """One roster row; `shown` masks the person's data or not by the reader's role (DESIGN §7)."""
     t = e.trainee
     return {
         "enrolment_id": e.pk,
         "trainee_id": t.pk,
-        "name": t.name,
-        "id_number": mask_id_number(t.id_number),
+        "name": shown.name(t.name),
+        "id_number": shown.id_number(t.id_number),
         "sex": t.sex,
         "age": age_on(t.birth_date, today),
-        "phone": mask_phone(t.phone),
+        "phone": shown.phone(t.phone),
         "status": e.status,
         "source": e.source,
         "offline_minutes": e.offline_minutes,
@@ -66,12 +68,13 @@ def _item(e: Enrolment, today: dt.date) -> dict:
 def class_roster(request, class_id: PathId, page: Query[PageQuery]):
     klass, enrolments = sel.class_roster(request.auth, class_id)
     today = timezone.localdate()
+    shown = class_disclosure(request.auth, klass, what="class_roster")
     return {
         "class_id": klass.pk,
         "number": klass.number,
         "capacity": klass.capacity,
         "active": services.active_count(klass.pk),
-        **paginate(enrolments, page, lambda e: _item(e, today)),
+        **paginate(enrolments, page, lambda e: _item(e, today, shown)),
     }
 
 
@@ -100,7 +103,8 @@ def enrol(request, class_id: PathId, payload: EnrolIn):
         actor=request.auth, klass=klass, trainee=trainee, source="institution", retired=payload.retired
     )
     e.trainee = trainee
-    return Status(201, _item(e, timezone.localdate()))
+    shown = class_disclosure(request.auth, klass, what="enrolment_added")
+    return Status(201, _item(e, timezone.localdate(), shown))
 
 
 class ImportOut(Schema):

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from peiyu.core.identifiers import mask_name
+from peiyu.accounts.masking import id_tail, phone_tail
+from peiyu.core.errors import PermissionDenied
 from peiyu.core.lookups import one_or_404
 
 from ..models import Anomaly, Attendance, Enrolment, TrainingClass, TrainingSession
 from .classes import class_get_for
-from .scope import class_q, manages_class
+from .scope import class_disclosure, class_q, manages_class
 
 class_managed_by = manages_class
 
@@ -76,6 +77,7 @@ def hours_for(actor, klass_id) -> list[dict[str, Any]]:
         .order_by("trainee__name", "pk")
     )
     labels = dict(Enrolment.Status.choices)
+    shown = class_disclosure(actor, klass, what="class_hours")
     out = []
     for pk, trainee_id, name, status, offline, online in rows:
         total = offline + online
@@ -83,7 +85,7 @@ def hours_for(actor, klass_id) -> list[dict[str, Any]]:
             {
                 "enrolment_id": pk,
                 "trainee_id": trainee_id,
-                "name": mask_name(name),
+                "name": shown.name(name),
                 "status": status,
                 "status_label": str(labels.get(status, status)),
                 "offline_minutes": offline,
@@ -95,3 +97,54 @@ def hours_for(actor, klass_id) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+PICKER_LIMIT = 30
+
+
+def _ends_with(digits: str, *values: str | None) -> bool:
+    return any((v or "").upper().endswith(digits) for v in values)
+
+
+def checkin_candidates(actor, session: TrainingSession, q: str = "") -> dict[str, Any]:
+    """The enrolled trainees of the session's class a staff member may check in by hand, found by part
+    of the name or by the last digits of the ID number or phone; namesakes are told apart by the masked
+    tails of both (the tails stay masked for everyone). `{items, count}`: at most PICKER_LIMIT items,
+    `count` all that match. Only the class's own institution manages attendance, so anyone else gets
+    PermissionDenied (the session itself is already in scope)."""
+    klass = session.klass
+    if not manages_class(actor, klass):
+        raise PermissionDenied("只有本班所属机构可以登记签到", code="permission_denied")
+    present = dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "check_out_at"))
+    enrolments = list(
+        Enrolment.objects.filter(klass=klass, status=Enrolment.Status.ENROLLED)
+        .select_related("trainee")
+        .order_by("trainee__name", "pk")
+    )
+    q = (q or "").strip()[:30]
+    digits = q.upper() if q and all(c.isdigit() or c in "xX" for c in q) else ""
+    found = [
+        e
+        for e in enrolments
+        if not q
+        or (q in e.trainee.name)
+        or (len(digits) >= 3 and _ends_with(digits, e.trainee.id_number, e.trainee.phone))
+    ]
+    names: dict[str, int] = {}
+    for e in enrolments:
+        names[e.trainee.name] = names.get(e.trainee.name, 0) + 1
+    shown = class_disclosure(actor, klass, what="checkin_picker") if found else None
+    items = [
+        {
+            "enrolment_id": e.pk,
+            "trainee_id": e.trainee_id,
+            "name": shown.name(e.trainee.name) if shown else "",
+            "id_tail": id_tail(e.trainee.id_number),
+            "phone_tail": phone_tail(e.trainee.phone),
+            "namesake": names[e.trainee.name] > 1,
+            "checked_in": e.pk in present,
+            "checked_out": present.get(e.pk) is not None,
+        }
+        for e in found[:PICKER_LIMIT]
+    ]
+    return {"items": items, "count": len(found)}

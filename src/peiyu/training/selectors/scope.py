@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from peiyu.accounts.masking import OWN, Disclosure, personal_view, personal_views
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.lookups import one_or_404
 
@@ -61,3 +62,28 @@ def class_q(actor, prefix: str = "") -> Q:
 def manages_class(actor, klass: TrainingClass) -> bool:
     """Whether the actor manages the class's institution (training.manage)."""
     return klass.plan.institution_id in scope_for(actor, "training.manage").org_ids
+
+
+def class_disclosure(actor, klass: TrainingClass, *, what: str, count: int | None = None) -> Disclosure:
+    """How the actor sees the people of a class (DESIGN §7): in full for the supervising officials of
+    the class's region and the staff of its institution who hold personal_data.view_full (each such
+    view audited), masked for everyone else."""
+    return personal_view(
+        actor, klass, what=what, region_code=klass.region_id, org_id=klass.plan.institution_id, count=count
+    )
+
+
+def holders_shown(actor, certificates: list, *, what: str) -> list[str]:
+    """The holders' names of training certificates as the actor may see them (DESIGN §7): the trainee's
+    own in full; others in full where the actor may view the class's people in full (one audit event
+    for the list), masked elsewhere."""
+    user_id = getattr(actor, "pk", None)
+    own = [user_id is not None and c.trainee.user_id == user_id for c in certificates]
+    others = [c for c, mine in zip(certificates, own, strict=True) if not mine]
+    shown = iter(
+        personal_views(actor, [(c.enrolment.klass.region_id, c.institution_id) for c in others], what=what)
+    )
+    return [
+        OWN.name(c.holder_name) if mine else next(shown).name(c.holder_name)
+        for c, mine in zip(certificates, own, strict=True)
+    ]

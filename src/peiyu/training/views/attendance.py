@@ -1,7 +1,9 @@
 """Pages of sessions, attendance and anomalies (TRN-5): a class's sessions with the per-trainee hours
 (offline, online, online share), one session with its attendance, the staff check-in form and the QR
 code trainees scan, the public scan page (signed-in trainee; shows the result in Chinese), and the
-anomaly list with the resolve form. Thin: parse, call one service, redirect or re-render."""
+anomaly list with the resolve form. Staff check trainees in by hand with a searchable picker (namesakes
+told apart by masked ID and phone tails) and show the QR full screen for a projector or a printout.
+Thin: parse, call one service, redirect or re-render."""
 
 from __future__ import annotations
 
@@ -14,15 +16,16 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peiyu.core.checks import refusal_text
 from peiyu.core.documents.qr import qr_svg
-from peiyu.core.errors import DomainError, NotFound
+from peiyu.core.errors import DomainError, NotFound, PermissionDenied
 
-from ..models import Anomaly, Enrolment, TrainingSession
+from ..models import Anomaly, TrainingSession
 from ..selectors import attendance as sel
 from ..selectors.actions import anomaly_allowed_actions
+from ..selectors.scope import class_disclosure
 from ..services import anomalies as anomaly_svc
 from ..services import attendance as svc
 from ..services import session_actions as actions
@@ -105,20 +108,15 @@ def session_detail(request, pk):
             _say(request, exc)
         return HttpResponseRedirect(reverse("training:session_detail", args=[session.pk]))
     attendances = list(sel.attendance_for(request.user, session.pk))
-    present = {a.enrolment_id for a in attendances}
-    absent = []
+    if attendances:
+        shown = class_disclosure(request.user, klass, what="session_attendance", count=len(attendances))
+        for a in attendances:
+            a.shown_name = shown.name(a.enrolment.trainee.name)  # type: ignore[attr-defined]
+    q = request.GET.get("q", "").strip()[:30]
     qr = scan_url = ""
-    if manages:
-        absent = [
-            e
-            for e in Enrolment.objects.filter(klass=klass, status=Enrolment.Status.ENROLLED)
-            .select_related("trainee")
-            .order_by("trainee__name")
-            if e.pk not in present
-        ]
-        if session.mode == TrainingSession.Mode.OFFLINE:
-            scan_url = request.build_absolute_uri(reverse("session_checkin", args=[session.qr_token]))
-            qr = mark_safe(qr_svg(scan_url, title=_("扫码签到")))  # noqa: S308 - segno's own SVG of our URL
+    if manages and session.mode == TrainingSession.Mode.OFFLINE:
+        scan_url = _scan_url(request, session)
+        qr = _qr(scan_url)
     return render(
         request,
         "training/attendance_session.html",
@@ -126,12 +124,47 @@ def session_detail(request, pk):
             "session": session,
             "klass": klass,
             "attendances": attendances,
-            "absent": absent,
             "manages": manages,
+            "q": q,
+            "picker": sel.checkin_candidates(request.user, session, q) if manages else None,
             "qr": qr,
             "scan_url": scan_url,
             "anomalies": Anomaly.objects.filter(session=session).order_by("-created_at")[:50],
         },
+    )
+
+
+def _scan_url(request, session: TrainingSession) -> str:
+    return request.build_absolute_uri(reverse("session_checkin", args=[session.qr_token]))
+
+
+def _qr(url: str) -> str:
+    return mark_safe(qr_svg(url, title=_("扫码签到")))  # noqa: S308 - segno's own SVG of our URL
+
+
+@require_GET
+def checkin_picker(request, pk):
+    """The staff check-in picker's results (htmx swaps them in as the name or digits are typed; without
+    script the session page's search form renders the same list)."""
+    session = sel.session_get_for(request.user, pk)
+    q = request.GET.get("q", "").strip()[:30]
+    picker = sel.checkin_candidates(request.user, session, q)
+    return render(request, "training/_attendance_picker.html", {"session": session, "picker": picker, "q": q})
+
+
+@require_GET
+def session_qr(request, pk):
+    """The session's QR code full screen, for a projector or to print and put up at the door."""
+    session = sel.session_get_for(request.user, pk)
+    if not sel.class_managed_by(request.user, session.klass):
+        raise PermissionDenied(_("只有本班所属机构可以展示签到二维码"))
+    if session.mode != TrainingSession.Mode.OFFLINE:
+        raise NotFound(_("线上课次没有签到二维码"))
+    url = _scan_url(request, session)
+    return render(
+        request,
+        "training/attendance_qr.html",
+        {"session": session, "klass": session.klass, "qr": _qr(url), "scan_url": url},
     )
 
 
@@ -237,6 +270,8 @@ def anomaly_resolve(request, pk):
 urlpatterns = [
     path("classes/<int:pk>/sessions/", class_sessions, name="class_sessions"),
     path("sessions/<int:pk>/", session_detail, name="session_detail"),
+    path("sessions/<int:pk>/picker/", checkin_picker, name="checkin_picker"),
+    path("sessions/<int:pk>/qr/", session_qr, name="session_qr"),
     path("anomalies/", anomaly_list, name="anomaly_list"),
     path("anomalies/<int:pk>/resolve/", anomaly_resolve, name="anomaly_resolve"),
 ]

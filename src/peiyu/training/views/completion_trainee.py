@@ -23,6 +23,7 @@ from peiyu.core.http import attachment
 from ..models import Enrolment, TrainingCertificate
 from ..selectors import completion as sel
 from ..selectors.actions import certificate_allowed_actions
+from ..selectors.scope import holders_shown
 from ..services import certificate_pdf
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
@@ -104,6 +105,9 @@ def certificate_list(request):
     page = Paginator(sel.certificates_filtered(request.user, q=q, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = certs = list(page.object_list)
+    for c, holder in zip(certs, holders_shown(request.user, certs, what="certificate_list"), strict=True):
+        c.holder_shown = holder  # type: ignore[attr-defined]
     return render(
         request,
         "training/completion_certificates.html",
@@ -113,6 +117,7 @@ def certificate_list(request):
 
 def _certificate_page(request, cert, *, error=None, reason=""):
     url = verify_url(request, cert)
+    cert.holder_shown = holders_shown(request.user, [cert], what="certificate")[0]
     return render(
         request,
         "training/completion_certificate.html",

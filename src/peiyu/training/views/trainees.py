@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peiyu.accounts.scoping import capabilities_of
 from peiyu.core.errors import DomainError, NotFound
 from peiyu.core.http import XLSX, attachment
-from peiyu.core.identifiers import mask_id_number
 
 from ..flows import ENROLMENT_FLOW
 from ..models import RosterImport, TrainingClass
 from ..selectors import trainees as sel
 from ..selectors.actions import allowed_actions
 from ..selectors.classes import announcements_public
+from ..selectors.scope import class_disclosure
 from ..services import roster_import as imports
 from ..services import trainees as services
 
@@ -41,9 +41,11 @@ def _roster_context(request, klass: TrainingClass, **extra):
     _klass, enrolments = sel.class_roster(request.user, klass.pk)
     rows = list(enrolments[: ROSTER_LIMIT + 1])
     manage = sel.may_manage_class(request.user, klass)
+    shown = class_disclosure(request.user, klass, what="class_roster", count=min(len(rows), ROSTER_LIMIT))
     for e in rows:
-        # display attributes for the template
-        e.masked_id = mask_id_number(e.trainee.id_number)  # type: ignore[attr-defined]
+        # display attributes for the template: masked or full by role (DESIGN §7)
+        e.shown_name = shown.name(e.trainee.name)  # type: ignore[attr-defined]
+        e.masked_id = shown.id_number(e.trainee.id_number)  # type: ignore[attr-defined]
         e.allowed_actions = allowed_actions(ENROLMENT_FLOW, e, manages=manage)  # type: ignore[attr-defined]
     return {
         "klass": klass,

@@ -1,4 +1,9 @@
-"""`peiyu demo`: one command from a fresh clone to a running, populated platform."""
+"""`peiyu demo`: one command from a fresh clone to a running, populated platform. Each step says what it
+does and, when done, how long it took, so the long ones (migrations, the demo sections) are not silence;
+at the end it prints every demo account grouped by the journey of JOURNEYS.md that uses it."""
+
+import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management import call_command
@@ -7,6 +12,7 @@ from django.core.management.base import BaseCommand
 from peiyu.accounts.services.roles import roles_load
 from peiyu.core.policy import load_policy_files
 from peiyu.demo.data import DEMO_PASSWORD, build_demo
+from peiyu.demo.journeys import by_journey
 
 
 class Command(BaseCommand):
@@ -18,27 +24,35 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
         parser.add_argument("--workers", type=int, default=2)
 
+    def step(self, label: str, indent: str = "· ") -> Callable[[], None]:
+        """Print the step's name now; the returned function prints how long it took."""
+        self.stdout.write(f"{indent}{label} …", ending="")
+        self.stdout.flush()
+        started = time.monotonic()
+
+        def done() -> None:
+            self.stdout.write(f" 完成（{time.monotonic() - started:.1f} 秒）")
+
+        return done
+
     def handle(self, *args, port, host, no_serve, workers, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-        self.stdout.write("· 数据库迁移 …")
+        done = self.step("数据库迁移（首次约需一分钟）")
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("· 参考数据（行政区划、职业、等级、行业）…")
-        call_command("load_reference", verbosity=0)
-        self.stdout.write("· 角色与政策配置 …")
+        done()
+        done = self.step("参考数据（行政区划、职业、等级、行业）")
+        call_command("load_reference", verbosity=0, stdout=_Quiet())
+        done()
+        done = self.step("角色与政策配置")
         roles_load()
         load_policy_files()
-        self.stdout.write("· 演示数据 …")
-        accounts = build_demo()
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"演示账户（密码均为 {DEMO_PASSWORD}）："))
-        from peiyu.accounts.models import Role
-
-        role_names = dict(Role.objects.values_list("code", "name"))
-        width = max(len(a.username) for a in accounts)
-        for a in accounts:
-            role = role_names.get(a.role, a.role)
-            self.stdout.write(f"  {a.username.ljust(width)}  {a.full_name:<4}  {role}（{a.journey}）")
-        self.stdout.write("")
+        done()
+        done = self.step("页面样式与图标（静态文件）")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        done()
+        self.stdout.write("· 演示数据：")
+        build_demo(progress=lambda label: self.step(label, indent="  – "))
+        self.print_accounts()
         self.stdout.write(f"数据库：{settings.DATABASES['default']['NAME']}")
         if no_serve:
             return
@@ -47,4 +61,29 @@ class Command(BaseCommand):
                 f"访问 http://{host}:{port}/  （公共门户）  登录：http://{host}:{port}/accounts/login/"
             )
         )
+        if getattr(settings, "PEIYU_DEMO", False):
+            self.stdout.write(f"演示账户一览：http://{host}:{port}/demo/accounts/")
         call_command("serve", host=host, port=port, workers=workers)
+
+    def print_accounts(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"演示账户（按旅程分组，密码均为 {DEMO_PASSWORD}）："))
+        for journey in by_journey():
+            heading = f"旅程 {journey.number} · {journey.title}" if journey.number else journey.title
+            self.stdout.write(self.style.MIGRATE_HEADING(heading))
+            if journey.public:
+                self.stdout.write("  无需登录：任何人可在门户首页进入")
+            width = max((len(a.username) for a in journey.accounts), default=0)
+            for a in journey.accounts:
+                self.stdout.write(f"  {a.username.ljust(width)}  {a.full_name}  {a.role}：{a.does}")
+        self.stdout.write("")
+
+
+class _Quiet:
+    """Swallows the reference loader's per-table counts (the step's own line says it is done)."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
