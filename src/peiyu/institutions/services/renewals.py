@@ -28,7 +28,7 @@ from ..selectors.listings import (
     results_report,
     volume_check,
 )
-from ..selectors.renewals import renewal_decider_kinds
+from ..selectors.renewals import consent_state, renewal_decider_kinds
 from .applications import attachment_store
 from .listings import LIVE
 
@@ -142,12 +142,7 @@ def renewal_submit(*, actor, renewal: Renewal, summary: str) -> Renewal:
         window = renewal_window_for(listing)
         checks = [lr.check_renewal_on_time(window=window, today=today)]
         if listing.programme == "dte":
-            has_consent = bool(
-                renewal.consented_at
-                or renewal.attachments.filter(
-                    purpose=Attachment.Purpose.INDUSTRY_CONSENT, removed_at__isnull=True
-                ).exists()
-            )
+            has_consent = consent_state(renewal, listing=listing)["given"]  # as the renewal page shows it
             checks.append(
                 Check(
                     "DIR-2",
