@@ -11,6 +11,7 @@ from peiyu.core.registry import NavItem, register_demo_section, register_nav, re
 def register() -> None:
     from . import signals, tick_handlers, todos
     from .demo import section as demo
+    from .rules.panels import POOL_CAPABILITIES
     from .selectors.scope import REVIEW_CAPS
 
     register_nav(
@@ -23,6 +24,14 @@ def register() -> None:
         )
     )
     register_nav(NavItem("expert", _("专家评议"), "directory:expert_assignments", "expert.review", order=230))
+    register_nav(
+        NavItem("expert_pool", _("专家库"), "directory:expert_list", "|".join(POOL_CAPABILITIES), order=232)
+    )
+    register_nav(
+        NavItem(
+            "expert_declarations", _("我的回避申报"), "directory:my_declarations", "expert.review", order=234
+        )
+    )
     register_nav(NavItem("catalog", _("公开目录"), "catalog:list", "home.view", order=790))
     register_todo("institutions.official", todos.official_todos)
     register_todo("institutions.institution", todos.institution_todos)

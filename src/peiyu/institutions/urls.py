@@ -4,13 +4,26 @@ Every view module is listed here by name."""
 
 from django.urls import include, path
 
-from .views import applications, catalog, documents, listings, notices, panels
+from .views import (
+    applications,
+    catalog,
+    documents,
+    expert_declarations,
+    expert_imports,
+    experts,
+    listings,
+    notices,
+    panels,
+)
 
 directory_patterns = (
     [
         *applications.urlpatterns,
         *documents.urlpatterns,
         *panels.urlpatterns,
+        *experts.urlpatterns,
+        *expert_imports.urlpatterns,
+        *expert_declarations.urlpatterns,
         *listings.urlpatterns,
         *notices.urlpatterns,
     ],

@@ -1,10 +1,11 @@
 """The directory's API routers, listed by name (mounted at /api/v1/ by config.api)."""
 
-from . import applications, catalog, changes, listings, notices, panels, renewals
+from . import applications, catalog, changes, experts, listings, notices, panels, renewals
 
 ROUTERS = [
     applications.router,
     panels.router,
+    experts.router,
     listings.router,
     renewals.router,
     changes.router,

@@ -4,6 +4,7 @@ sub-area; this package only names the models."""
 
 from .applications import Application, Attachment, QuotaLock, ReviewAction
 from .calls import Call, InstitutionType, Kind
+from .experts import ExpertImport, ExpertRelation
 from .listings import ChangeRequest, Listing, ListingPeriod, ListingVolume, Renewal, Termination
 from .notices import Objection, PublicNotice
 from .panels import Expert, ExpertScore, Panel, PanelMember
@@ -14,6 +15,8 @@ __all__ = [
     "Call",
     "ChangeRequest",
     "Expert",
+    "ExpertImport",
+    "ExpertRelation",
     "ExpertScore",
     "InstitutionType",
     "Kind",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peiyu.core.fields import EncryptedTextField
 from peiyu.core.models import TimeStamped
 
 from .applications import Application
@@ -14,7 +15,10 @@ from .calls import Call
 
 
 class Expert(TimeStamped):
-    """An expert of the expert pool (SEL-8) with fields and declared conflicts."""
+    """An expert of the expert pool (SEL-8): fields of expertise, employer, contact, and the relations to
+    units they declared (ExpertRelation, the recusal data of a draw). A disabled expert stays in the
+    pool's records (panels name them) but is never drawn. The phone is personal data: SM4-encrypted,
+    masked on screen unless the role may see it (DESIGN §7)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="expert"
@@ -31,10 +35,9 @@ class Expert(TimeStamped):
     employer_name = models.CharField(_("工作单位"), max_length=200)
     title = models.CharField(_("职称"), max_length=64, blank=True)
     fields = models.JSONField(_("专业领域（职业编码）"), default=list)
-    conflicts = models.ManyToManyField(
-        "accounts.Org", blank=True, related_name="+", verbose_name=_("申报回避单位（任职、亲属、合作等关系）")
-    )
-    conflict_usccs = models.JSONField(_("其他回避单位信用代码"), default=list, blank=True)
+    specialty = models.CharField(_("专业方向"), max_length=200, blank=True)
+    phone = EncryptedTextField(_("手机号码"), blank=True, default="")
+    email = models.CharField(_("电子邮箱"), max_length=254, blank=True)
     region = models.ForeignKey(
         "accounts.Region",
         on_delete=models.PROTECT,
@@ -47,6 +50,8 @@ class Expert(TimeStamped):
         "accounts.Org", on_delete=models.PROTECT, related_name="expert_pool", verbose_name=_("专家库管理单位")
     )
     active = models.BooleanField(_("在库"), default=True)
+    disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
+    declarations_confirmed_at = models.DateTimeField(_("回避申报确认时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -176,11 +176,7 @@ def expert_pool_for(actor) -> QuerySet[Expert]:
     org_id = getattr(actor, "primary_org_id", None)
     if not org_id or _pool_scope_q(actor) is None:
         return Expert.objects.none()
-    return (
-        Expert.objects.filter(pool_owner_id=org_id)
-        .select_related("employer", "region")
-        .prefetch_related("conflicts")
-    )
+    return Expert.objects.filter(pool_owner_id=org_id).select_related("employer", "region")
 
 
 def experts_by_id(actor, ids) -> dict[int, Expert]:

@@ -1,7 +1,7 @@
-"""Writes of the expert panels (SEL-8, 000 Art. 7(3)): a declared conflict that recuses an expert from
-the open panels, the draw with recusal and a recorded seed, declines with reproducible replacement, the
-reproduction check, and closing the panel so the review step can pass (services.review reads the result
-as a reference). The pool and who may act are in services.experts, the scores in services.scores."""
+"""Writes of the expert panels (SEL-8, 000 Art. 7(3)): recusing from the open panels an expert who
+declared a conflict (the declaration itself is services.expert_declarations), the draw with recusal and
+a recorded seed, declines with reproducible replacement, the reproduction check, and closing the panel
+so the review step can pass (services.review reads the result as a reference). The pool and who may act are in services.experts, the scores in services.scores."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.accounts.models import Org
-from peiyu.audit.services import audit_record
 from peiyu.core.cleaning import clean_reason
 from peiyu.core.errors import (
     Conflict,
@@ -30,7 +28,6 @@ from ..selectors.experts import is_expert, is_pool_official
 from .experts import (
     alias_map,
     applicant_facts,
-    clean_usccs,
     expert_facts,
     pool,
     require_owner,
@@ -42,48 +39,9 @@ MAX_PANEL_SIZE = 99  # a sanity bound of the form, not a policy figure
 MAX_SEED_LENGTH = 64  # Panel.seed
 
 
-def expert_declare_conflict(
-    *, actor, expert: Expert, org: Org | None = None, uscc: str | None = None
-) -> Expert:
-    """The expert (or the pool owner for them) declares a unit they must not review (主动回避). If the
-    expert already sits on an open panel that reviews that unit, they leave it and the next candidate
-    of the recorded order replaces them."""
-    if not (is_expert(actor, expert) or is_pool_official(actor, expert.pool_owner_id)):
-        raise NotFound()
-    errors: dict[str, list[str]] = {}
-    if org is None and not (uscc or "").strip():
-        errors["org"] = ["请选择回避单位或填写其统一社会信用代码"]
-    codes = clean_usccs([uscc] if uscc else [], "uscc", errors)
-    if errors:
-        raise InvalidInput("回避单位信息有误", fields=errors, rule="SEL-8")
-    with transaction.atomic():
-        locked = Expert.objects.select_for_update().get(pk=expert.pk)
-        before = {
-            "conflicts": sorted(locked.conflicts.values_list("pk", flat=True)),
-            "conflict_usccs": locked.conflict_usccs,
-        }
-        if org is not None:
-            locked.conflicts.add(org)
-        new_usccs = [c for c in codes if c not in (locked.conflict_usccs or [])]
-        if new_usccs:
-            locked.conflict_usccs = [*(locked.conflict_usccs or []), *new_usccs]
-            locked.save(update_fields=["conflict_usccs", "updated_at"])
-        audit_record(
-            actor,
-            "expert.conflict_declared",
-            locked,
-            before=before,
-            after={
-                "conflicts": sorted(locked.conflicts.values_list("pk", flat=True)),
-                "conflict_usccs": locked.conflict_usccs,
-            },
-        )
-        _recuse_from_open_panels(actor, locked)
-    expert.refresh_from_db()
-    return expert
-
-
-def _recuse_from_open_panels(actor, expert: Expert) -> None:
+def recuse_from_open_panels(actor, expert: Expert) -> None:
+    """An expert who declared a relation leaves every open panel that reviews a unit it recuses them
+    from; the next candidate of the recorded order replaces them (services.expert_declarations)."""
     aliases = alias_map()
     fresh = pool(expert.pool_owner).get(pk=expert.pk)
     facts = expert_facts(fresh, aliases)

@@ -17,6 +17,7 @@ from peiyu.core.identifiers import uscc_with_check
 from peiyu.institutions.models import Application, Call, ExpertScore, Panel, PanelMember
 from peiyu.institutions.rules import panels as rules
 from peiyu.institutions.selectors import panels as selectors
+from peiyu.institutions.services import expert_declarations as declarations
 from peiyu.institutions.services import experts, review, scores
 from peiyu.institutions.services import panels as services
 
@@ -169,8 +170,6 @@ class Journey:
             employer_name=kw.pop("employer_name", f"东北大学{self._n}"),
             title=kw.pop("title", "教授"),
             fields=list(fields),
-            conflicts=kw.pop("conflicts", ()),
-            conflict_usccs=kw.pop("conflict_usccs", ()),
             region_code="210000",
             user=account,
         )
@@ -221,8 +220,10 @@ def test_expert_from_an_applicant_is_never_drawn(journey, world):
 def test_declared_conflict_is_recused(journey, world):
     by_org = journey.expert("申报利害关系", user=True)
     by_uscc = journey.expert("信用代码回避")
-    services.expert_declare_conflict(actor=by_org.user, expert=by_org, org=world.orgs["inst_dl"])
-    services.expert_declare_conflict(actor=journey.official, expert=by_uscc, uscc=world.orgs["inst_sy"].uscc)
+    declarations.expert_declare_conflict(actor=by_org.user, expert=by_org, org=world.orgs["inst_dl"])
+    declarations.expert_declare_conflict(
+        actor=journey.official, expert=by_uscc, uscc=world.orgs["inst_sy"].uscc
+    )
     journey.pool(3, user=False)
 
     panel = journey.draw(size=3)
@@ -238,7 +239,9 @@ def test_conflict_declared_while_on_a_panel_replaces_the_expert(journey, world):
     panel = journey.draw(size=3)
     first = on_panel(panel)[0]
 
-    services.expert_declare_conflict(actor=first.expert.user, expert=first.expert, org=world.orgs["inst_sy"])
+    declarations.expert_declare_conflict(
+        actor=first.expert.user, expert=first.expert, org=world.orgs["inst_sy"]
+    )
 
     first.refresh_from_db()
     assert first.status == "declined" and first.decline_reason.startswith("申报回避")
@@ -249,9 +252,11 @@ def test_conflict_declared_while_on_a_panel_replaces_the_expert(journey, world):
 def test_someone_else_cannot_declare_an_experts_conflict(journey, world):
     expert = journey.expert(user=True)
     with pytest.raises(NotFound):
-        services.expert_declare_conflict(actor=world.hb_official, expert=expert, org=world.orgs["inst_sy"])
+        declarations.expert_declare_conflict(
+            actor=world.hb_official, expert=expert, org=world.orgs["inst_sy"]
+        )
     with pytest.raises(InvalidInput) as exc:
-        services.expert_declare_conflict(actor=expert.user, expert=expert, uscc="123")
+        declarations.expert_declare_conflict(actor=expert.user, expert=expert, uscc="123")
     assert "uscc" in exc.value.fields
 
 
@@ -339,7 +344,7 @@ def test_replacement_skips_an_expert_who_became_conflicted(journey, world):
     panel = journey.draw(size=3)
     order = rules.shuffled(panel.candidates, panel.seed)
     next_up = panel.owner.expert_pool.get(pk=order[3])
-    services.expert_declare_conflict(actor=journey.official, expert=next_up, org=world.orgs["inst_dl"])
+    declarations.expert_declare_conflict(actor=journey.official, expert=next_up, org=world.orgs["inst_dl"])
 
     member = panel.members.get(position=1)
     replacement = services.panel_member_decline(actor=journey.official, member=member, reason="回避")
