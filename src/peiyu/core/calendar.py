@@ -80,12 +80,21 @@ def year_data(year: int) -> YearData:
     return data
 
 
+def missing_data_message(years: list[int]) -> str:
+    """The one Chinese warning for years without official holiday data ("" when there are none): shown
+    to the system administrator (a to-do) and to whoever counts a deadline into such a year."""
+    if not years:
+        return ""
+    named = "、".join(f"{y}年" for y in years)
+    return f"{named}没有官方节假日数据，工作日按周一至周五计算；请管理员录入该年节假日安排"
+
+
 def _warn_if_missing(year: int) -> None:
     if year in _warned:
         return
     if not year_data(year).has_official_data:
         _warned.add(year)
-        message = f"{year}年没有官方节假日数据，工作日按周一至周五计算；请管理员录入该年节假日安排"
+        message = missing_data_message([year])
         logger.warning(message)
         warnings.warn(message, CalendarDataWarning, stacklevel=3)
 
@@ -136,3 +145,9 @@ def coverage(year: int) -> str:
 
 def years_without_data(start: dt.date, end: dt.date) -> list[int]:
     return [y for y in range(start.year, end.year + 1) if not year_data(y).has_official_data]
+
+
+def period_warning(start: dt.date, end: dt.date) -> str:
+    """The warning for a period [start, end] counted in working days: "" when every year it touches has
+    official data, else `missing_data_message` for the years that lack it."""
+    return missing_data_message(years_without_data(min(start, end), max(start, end)))

@@ -8,6 +8,7 @@ import re
 
 from stdnum.cn import ric, uscc
 
+from .checks import rule_message
 from .errors import InvalidInput
 
 # GB/T 2260 province-level codes (first two digits of an ID number or a region code)
@@ -17,8 +18,16 @@ PROVINCE_PREFIXES = frozenset(
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
-def _invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, code=f"invalid_{field}", fields={field: [message]})
+# A unified social credit code that fails its format or check character is not "valid" (SEL-1, 000 第六条
+# （一）: an independent legal person with a valid code): its field error names the rule.
+USCC_RULE = "SEL-1"
+
+
+def _invalid(field: str, message: str, *, rule: str | None = None) -> InvalidInput:
+    """A field error; where the check is a rule's (`rule`), the error cites it and the field message names
+    it ("…校验位错误…（SEL-1）"), the same text in a page form, the API and an import report."""
+    shown = rule_message(message, [rule]) if rule else message
+    return InvalidInput(message, code=f"invalid_{field}", rule=rule, fields={field: [shown]})
 
 
 def validate_id_number(value: str, *, today: dt.date | None = None, field: str = "id_number") -> str:
@@ -65,17 +74,23 @@ def validate_uscc(value: str, *, field: str = "uscc") -> str:
     if not raw:
         raise _invalid(field, "请填写统一社会信用代码")
     if len(raw) != 18:
-        raise _invalid(field, f"统一社会信用代码应为18位，当前为{len(raw)}位")
+        raise _invalid(field, f"统一社会信用代码应为18位，当前为{len(raw)}位", rule=USCC_RULE)
     bad = sorted({c for c in raw if c not in _USCC_ALPHABET})
     if bad:
-        raise _invalid(field, f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）")
+        raise _invalid(
+            field, f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）", rule=USCC_RULE
+        )
     if not re.fullmatch(r"[0-9]{6}", raw[2:8]) or (
         raw[2:4] not in PROVINCE_PREFIXES and raw[2:8] != "100000"
     ):
-        raise _invalid(field, f"统一社会信用代码第3-8位“{raw[2:8]}”不是有效的登记管理机关行政区划码")
+        raise _invalid(
+            field, f"统一社会信用代码第3-8位“{raw[2:8]}”不是有效的登记管理机关行政区划码", rule=USCC_RULE
+        )
     expected = uscc.calc_check_digit(raw[:17])
     if raw[17] != expected:
-        raise _invalid(field, f"统一社会信用代码校验位错误：最后一位应为“{expected}”，实际为“{raw[17]}”")
+        raise _invalid(
+            field, f"统一社会信用代码校验位错误：最后一位应为“{expected}”，实际为“{raw[17]}”", rule=USCC_RULE
+        )
     return raw
 
 

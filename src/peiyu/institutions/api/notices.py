@@ -74,9 +74,11 @@ class NoticeOut(Schema):
     title: str
     call: str
     publisher: str
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: dt.date = Field(..., description="发布日期（公示期起）")
+    ends_on: dt.date = Field(..., description="公示期最后一日")
     working_days: int
+    counts_publication_day: bool = Field(..., description="发布当日是否计入公示期（政策配置）")
+    period: str = Field(..., description="公示期，如“2026-09-30 至 2026-10-13（5个工作日），自发布次日起算”")
     status: str
     status_label: str
     accepts_objections: bool
@@ -97,6 +99,7 @@ class NoticeEntryOut(Schema):
 class NoticeDetailOut(NoticeOut):
     entries: list[NoticeEntryOut]
     allowed_actions: list[str] = []
+    warnings: list[str] = Field([], description="发布时的提示（如公示期跨入尚无节假日数据的年份）")
 
 
 class NoticePublishIn(Schema):
@@ -233,6 +236,8 @@ def _notice_out(notice: PublicNotice) -> dict:
         "starts_on": notice.starts_on,
         "ends_on": notice.ends_on,
         "working_days": notice.working_days,
+        "counts_publication_day": notice.counts_publication_day,
+        "period": services.notice_period_text(notice),
         "status": notice.status,
         "status_label": str(notice.get_status_display()),
         "accepts_objections": _accepts(notice),
@@ -374,7 +379,15 @@ def notice_publish(request, payload: NoticePublishIn):
     entries = notice.applications.select_related("institution", "region").order_by(
         "kind", "occupation_code", "institution__name"
     )
-    return Status(201, {**_notice_out(notice), "entries": [_entry_out(a) for a in entries]})
+    warning = services.notice_calendar_warning(notice)  # told to the official who publishes
+    return Status(
+        201,
+        {
+            **_notice_out(notice),
+            "entries": [_entry_out(a) for a in entries],
+            "warnings": [f"公示截止日期按周一至周五推算：{warning}"] if warning else [],
+        },
+    )
 
 
 @router.get("/directory/objections", response=Page[ObjectionOut], summary="待我处理的公示异议")

@@ -49,7 +49,9 @@ def notice_pdf(notice: PublicNotice) -> bytes:
         grid(data, widths, split=True),
         Spacer(1, 4 * mm),
         para(
-            f"公示期：{cn_date(notice.starts_on)}至{cn_date(notice.ends_on)}（{notice.working_days}个工作日）。",
+            f"公示期：{cn_date(notice.starts_on)}至{cn_date(notice.ends_on)}（{notice.working_days}个工作日），"
+            + ("含发布当日" if notice.counts_publication_day else "自发布次日起算")
+            + "。",
             BODY,
         ),
         para(

@@ -171,6 +171,7 @@ class ReviewAction(models.Model):
         REJECT = "reject", _("不通过")
         OVERRIDE = "override", _("说明理由放行")
         NOTICE = "notice", _("公示")
+        HOLD = "hold", _("有异议，暂缓")
         FILE = "file", _("备案")
         APPROVE = "approve", _("纳入目录")
         RESUBMIT = "resubmit", _("重新提交")

@@ -32,6 +32,8 @@ class PublicNotice(TimeStamped):
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示截止"), db_index=True)
     working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"))
+    # the profile's notice_counts_publication_day when published: is starts_on the first counted day
+    counts_publication_day = models.BooleanField(_("发布当日计入公示期"), default=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     decision = models.ForeignKey("core.Decision", on_delete=models.PROTECT, null=True, related_name="+")
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

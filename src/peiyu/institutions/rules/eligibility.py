@@ -14,8 +14,12 @@ from peiyu.core.checks import Check
 from peiyu.core.errors import InvalidInput
 from peiyu.core.identifiers import validate_uscc
 
+from .sources import article
 
-def check_deadline(*, today: dt.date, opens_on: dt.date, deadline: dt.date, published: bool) -> Check:
+
+def check_deadline(
+    *, today: dt.date, opens_on: dt.date, deadline: dt.date, published: bool, programme: str = "dte"
+) -> Check:
     ok = published and opens_on <= today <= deadline
     if ok:
         msg = f"在申报期内（截止 {deadline:%Y-%m-%d}）"
@@ -28,28 +32,29 @@ def check_deadline(*, today: dt.date, opens_on: dt.date, deadline: dt.date, publ
         ok,
         msg,
         {"today": today.isoformat(), "opens_on": opens_on.isoformat(), "deadline": deadline.isoformat()},
-        "004 五（三）",
+        article("deadline", programme),
         blocking=True,
     )
 
 
-def check_credit(*, uscc: str, dishonest_years: list[int], integrity_flags: list[str]) -> Check:
+def check_credit(
+    *, uscc: str, dishonest_years: list[int], integrity_flags: list[str], programme: str = "dte"
+) -> Check:
     """SEL-1: a valid unified social credit code and no record of dishonesty (信用中国 self-declared
     for each of the last three years, plus any integrity record on the platform)."""
     facts = {"uscc": uscc, "dishonest_years": dishonest_years, "integrity_flags": integrity_flags}
+    source = article("credit", programme)
     try:
         validate_uscc(uscc)
     except InvalidInput as exc:
-        return Check(
-            "SEL-1", False, f"统一社会信用代码无效：{exc.message}", facts, "000 第六条（一）", blocking=True
-        )
+        return Check("SEL-1", False, f"统一社会信用代码无效：{exc.message}", facts, source, blocking=True)
     if dishonest_years or integrity_flags:
         parts = []
         if dishonest_years:
             parts.append("近三年有失信行为（" + "、".join(str(y) for y in dishonest_years) + "年）")
         parts.extend(integrity_flags)
-        return Check("SEL-1", False, "社会信用不良：" + "；".join(parts), facts, "000 第六条（一）")
-    return Check("SEL-1", True, "统一社会信用代码有效，未申报失信记录", facts, "000 第六条（一）")
+        return Check("SEL-1", False, "社会信用不良：" + "；".join(parts), facts, source)
+    return Check("SEL-1", True, "统一社会信用代码有效，未申报失信记录", facts, source)
 
 
 def check_experience(
@@ -116,7 +121,12 @@ def check_founding(*, founded_on: dt.date | None, cutoff: dt.date | None) -> Che
 
 
 def check_excluded(
-    *, occupation_code: str, occupation_name: str, kind_label: str, excluded: Iterable[str]
+    *,
+    occupation_code: str,
+    occupation_name: str,
+    kind_label: str,
+    excluded: Iterable[str],
+    programme: str = "dte",
 ) -> Check:
     excluded = list(excluded)
     ok = occupation_code not in excluded
@@ -126,11 +136,16 @@ def check_excluded(
         else f"本批次不受理{occupation_name}的{kind_label}申报（第一批已遴选）"
     )
     return Check(
-        "SEL-6", ok, msg, {"occupation": occupation_code, "excluded": excluded}, "004 一（三）", blocking=True
+        "SEL-6",
+        ok,
+        msg,
+        {"occupation": occupation_code, "excluded": excluded},
+        article("excluded", programme),
+        blocking=True,
     )
 
 
-def check_duplicate(*, others: list[dict]) -> Check:
+def check_duplicate(*, others: list[dict], programme: str = "dte") -> Check:
     """SEL-5: the same institution, occupation, kind and round through another channel or recommender."""
     ok = not others
     msg = (
@@ -138,10 +153,10 @@ def check_duplicate(*, others: list[dict]) -> Check:
         if ok
         else "同一职业已有申报：" + "、".join(f"{o['number']}（{o['recommender']}）" for o in others)
     )
-    return Check("SEL-5", ok, msg, {"others": others}, "000 第七条（二）", blocking=True)
+    return Check("SEL-5", ok, msg, {"others": others}, article("duplicate", programme), blocking=True)
 
 
-def check_reapply_ban(*, bans: list[dict], today: dt.date) -> Check:
+def check_reapply_ban(*, bans: list[dict], today: dt.date, programme: str = "dte") -> Check:
     """DIR-3: after forfeiting an occupation the institution may not apply for it for N years after expiry."""
     live = [b for b in bans if dt.date.fromisoformat(b["until"]) >= today]
     ok = not live
@@ -151,10 +166,10 @@ def check_reapply_ban(*, bans: list[dict], today: dt.date) -> Check:
         else "视为主动放弃该职业，"
         + "、".join(f"{b['until']}前不得再次申报（目录条目 {b['listing']}）" for b in live)
     )
-    return Check("DIR-3", ok, msg, {"bans": live}, "000 第九条", blocking=True)
+    return Check("DIR-3", ok, msg, {"bans": live}, article("reapply_ban", programme), blocking=True)
 
 
-def check_training_evaluation_conflict(*, kind: str, conflicts: list[dict]) -> Check:
+def check_training_evaluation_conflict(*, kind: str, conflicts: list[dict], programme: str = "dte") -> Check:
     """EVL-9: an evaluation institution, its subsidiaries, branches and technical-support units may not
     train for the occupation it evaluates — and so not hold or seek both for the same occupation."""
     ok = not conflicts
@@ -165,15 +180,15 @@ def check_training_evaluation_conflict(*, kind: str, conflicts: list[dict]) -> C
         else f"本单位或关联单位已是（或正申报）该职业的{other}机构："
         + "、".join(f"{c['org']} {c['ref']}" for c in conflicts)
     )
-    return Check("EVL-9", ok, msg, {"conflicts": conflicts}, "000 第十八条；001 第二十四条", blocking=True)
+    return Check("EVL-9", ok, msg, {"conflicts": conflicts}, article("conflict", programme), blocking=True)
 
 
-def check_levels(*, levels: list[str], allowed: list[str]) -> Check:
+def check_levels(*, levels: list[str], allowed: list[str], programme: str = "dte") -> Check:
     bad = [lv for lv in levels if lv not in allowed]
     ok = bool(levels) and not bad
     msg = "申报等级：" + "、".join(levels) if ok else "等级须在 " + "、".join(allowed) + " 中勾选"
     return Check(
-        "SEL-4", ok, msg, {"levels": levels, "allowed": allowed}, "004 五（二）；附件注5", blocking=True
+        "SEL-4", ok, msg, {"levels": levels, "allowed": allowed}, article("levels", programme), blocking=True
     )
 
 

@@ -35,8 +35,8 @@ def clean_value(f: Field, value: Any, levels: list[str]) -> tuple[Any, str]:
         if f.type == "uscc":
             try:
                 return validate_uscc(text), ""
-            except InvalidInput as exc:
-                return text, exc.message
+            except InvalidInput as exc:  # the field message names SEL-1 where the code fails its check
+                return text, next(iter(exc.fields.values()), [exc.message])[0]
         if f.type == "id_number":
             try:
                 return validate_id_number(text), ""

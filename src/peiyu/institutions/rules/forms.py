@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from peiyu.core.errors import InvalidInput
+from peiyu.core.identifiers import USCC_RULE
 
 from .form_chengdu import CHENGDU_EVALUATION
 from .form_dte import DTE_EVALUATION, DTE_TRAINING
@@ -91,7 +92,12 @@ def validate_form(
             if f.type == "table" and len(clean.get(f.key, [])) < f.min_rows:
                 errors[f.key] = [f"{f.label}：至少填写{f.min_rows}行"]
     if errors:
-        raise InvalidInput("推荐表填写有误，请按提示修改", code="form_invalid", fields=errors)
+        # a field whose check is a rule's (a credit code's check character: SEL-1) makes the error cite it
+        bad_code = any(
+            f.type == "uscc" and f.key in errors and not is_empty(data.get(f.key)) for f in spec.fields()
+        )
+        rules = [USCC_RULE] if bad_code else []
+        raise InvalidInput("推荐表填写有误，请按提示修改", code="form_invalid", fields=errors, rules=rules)
     return clean
 
 

@@ -75,7 +75,11 @@ def change_submit(*, actor, listing: Listing, type: str, after: dict[str, Any], 
         raise InvalidInput("变更申请有误", fields=errors, rule="DIR-5")
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     if listing.status not in (L.ACTIVE, L.SUSPENDED):
-        raise Conflict("仅有效或暂停的目录条目可申请变更", code="listing_not_changeable")
+        raise Conflict(
+            "仅有效或暂停的目录条目可申请变更",
+            code="listing_not_changeable",
+            rule="DIR-1" if listing.status == L.EXPIRED else None,  # out of its validity period
+        )
     before = {k: getattr(listing, k, "") if k != "legal_rep_name" else "" for k in after}
     change = ChangeRequest.objects.create(
         listing=listing, type=type, before=before, after=after, reason=reason, created_by=actor
@@ -104,7 +108,11 @@ def change_review(*, actor, change: ChangeRequest, approve: bool, comment: str =
             and to_status == ChangeRequest.Status.APPLIED
             and listing.status not in (L.ACTIVE, L.SUSPENDED)
         ):
-            raise Conflict("目录条目已不在有效或暂停状态，不能变更", code="listing_not_changeable")
+            raise Conflict(
+                "目录条目已不在有效或暂停状态，不能变更",
+                code="listing_not_changeable",
+                rule="DIR-1" if listing.status == L.EXPIRED else None,
+            )
         from_status = change.status
         CHANGE_REQUEST_FLOW.transition(
             change,

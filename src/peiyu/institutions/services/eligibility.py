@@ -26,21 +26,30 @@ def eligibility_checks(app: Application, today: dt.date) -> list:
     key = form_key_for(call.programme, app.kind)
     form = app.form
     founded = dt.date.fromisoformat(form["founded_on"]) if form.get("founded_on") else None
+    programme = call.programme  # each check cites its article in this programme's documents
     checks = [
         el.check_deadline(
-            today=today, opens_on=call.opens_on, deadline=call.deadline, published=call.published
+            today=today,
+            opens_on=call.opens_on,
+            deadline=call.deadline,
+            published=call.published,
+            programme=programme,
         ),
-        el.check_levels(levels=app.levels, allowed=call.levels),
+        el.check_levels(levels=app.levels, allowed=call.levels, programme=programme),
         el.check_excluded(
             occupation_code=app.occupation_code,
             occupation_name=app.occupation_name,
             kind_label=str(Kind(app.kind).label),
             excluded=(call.excluded_occupations or {}).get(app.kind, []),
+            programme=programme,
         ),
-        el.check_duplicate(others=_duplicates(app)),
-        el.check_reapply_ban(bans=_bans(app), today=today),
-        el.check_training_evaluation_conflict(kind=app.kind, conflicts=_conflicts(app)),
+        el.check_duplicate(others=_duplicates(app), programme=programme),
     ]
+    if "reapply_ban_years" in policy:  # DIR-3 (000 第九条); a profile without the ban has no such check
+        checks.append(el.check_reapply_ban(bans=_bans(app), today=today, programme=programme))
+    checks.append(
+        el.check_training_evaluation_conflict(kind=app.kind, conflicts=_conflicts(app), programme=programme)
+    )
     if call.programme == "skill":
         checks.append(
             el.check_chengdu_basic(region_code=app.region_id, city_code=policy.region_code, form=form)
@@ -51,6 +60,7 @@ def eligibility_checks(app: Application, today: dt.date) -> list:
                 uscc=form.get("uscc", ""),
                 dishonest_years=[],
                 integrity_flags=integrity_flags(app.institution),
+                programme=programme,
             )
         )
     else:

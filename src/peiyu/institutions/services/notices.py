@@ -1,9 +1,12 @@
 """Public notice (公示, SEL-7, SEL-10) and objections, and the Chengdu filing step.
 
 A notice lasts the profile's `publicity_working_days` (or the call's, where the profile leaves it to the
-city) counted in PRC working days from the day after publication. Anyone may object while it runs and
-gets a tracking number. When it ends (`peiyu tick`), each application without an open objection goes on
-(to filing, or into the catalog); one with an open objection is held until the objection is resolved."""
+city) counted in PRC working days; the profile's `notice_counts_publication_day` says whether the day of
+publication is the first of them (shipped profiles: no, counting starts the day after). A period that
+runs into a year without official holiday data is counted on weekends only, and the publishing official
+is told so. Anyone may object while it runs and gets a tracking number. When it ends (`peiyu tick`), each
+application without an open objection goes on (to filing, or into the catalog); one with an open
+objection is held — a stored decision — until the objection is decided, itself a stored decision."""
 
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from peiyu.core.calendar import add_working_days, is_working_day
-from peiyu.core.checks import Check
+from peiyu.core.calendar import add_working_days, is_working_day, period_warning
+from peiyu.core.checks import Check, rule_message
 from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from peiyu.core.identifiers import mask_phone
@@ -24,6 +27,8 @@ from peiyu.core.numbering import reference_number
 
 from ..flows import APPLICATION_FLOW, OBJECTION_FLOW, PUBLIC_NOTICE_FLOW
 from ..models import Application, Call, Objection, PublicNotice, ReviewAction
+from ..rules import notices as rules
+from ..rules.sources import article
 from .applications import application_decision
 from .calls import call_policy
 from .review import _advance, _locked, _record, actor_may_act, require_step
@@ -61,12 +66,48 @@ def _notice_rule(call: Call) -> str:
     return call_policy(call).rule("publicity_working_days")
 
 
+def period_end(published: dt.date, days: int, *, counts_publication_day: bool) -> dt.date:
+    """The last day of a notice of `days` working days published on `published`: the day of publication
+    is the first of them only where the profile counts it and it is a working day itself."""
+    if counts_publication_day and days > 0 and is_working_day(published):
+        return add_working_days(published, days - 1)
+    return add_working_days(published, days)
+
+
 def notice_period(call: Call, on: dt.date | None = None) -> dict:
-    """What a notice of this call published on `on` (today) would run: shown before publishing.
-    Raises RuleViolation where neither the profile nor the call sets the days (SEL-10)."""
+    """What a notice of this call published on `on` (today) would run: shown before publishing, and the
+    figures publishing stores. `calendar_warning` is non-empty when the period runs into a year without
+    official holiday data (counted on weekends only). Raises RuleViolation where neither the profile nor
+    the call sets the days (SEL-10), PolicyMissing where the profile does not say whether the day of
+    publication counts."""
     days, rule = notice_days(call)
+    counts = bool(call_policy(call)["notice_counts_publication_day"])
     starts = on or timezone.localdate()
-    return {"days": days, "rule": rule, "starts_on": starts, "ends_on": add_working_days(starts, days)}
+    ends = period_end(starts, days, counts_publication_day=counts)
+    return {
+        "days": days,
+        "rule": rule,
+        "starts_on": starts,
+        "ends_on": ends,
+        "counts_publication_day": counts,
+        "text": rules.period_text(starts_on=starts, ends_on=ends, days=days, counts_publication_day=counts),
+        "calendar_warning": period_warning(starts, ends),
+    }
+
+
+def notice_period_text(notice: PublicNotice) -> str:
+    """A published notice's period as stored: from the day of publication to its last day."""
+    return rules.period_text(
+        starts_on=notice.starts_on,
+        ends_on=notice.ends_on,
+        days=notice.working_days,
+        counts_publication_day=notice.counts_publication_day,
+    )
+
+
+def notice_calendar_warning(notice: PublicNotice) -> str:
+    """The holiday-data warning for a notice's period ("" when every year it touches has official data)."""
+    return period_warning(notice.starts_on, notice.ends_on)
 
 
 def notice_publish(
@@ -87,20 +128,22 @@ def notice_publish(
                 "一次公示只能包含同一申报通知的申报", fields={"applications": ["申报通知不一致"]}
             )
         steps = [require_step(actor, a, actions={"notice"}) for a in locked]
-        days, rule = notice_days(call)
-        ends = add_working_days(today, days)
+        period = notice_period(call, today)
+        days, rule, ends = period["days"], period["rule"], period["ends_on"]
         checks = [
             Check(
                 rule,
                 True,
-                f"公示 {days} 个工作日，{today:%Y-%m-%d} 发布，{ends:%Y-%m-%d} 截止",
+                f"公示 {days} 个工作日：{period['text']}",
                 {
                     "days": days,
                     "published": today.isoformat(),
                     "ends_on": ends.isoformat(),
                     "first_day_working": is_working_day(today),
+                    "counts_publication_day": period["counts_publication_day"],
+                    "calendar_warning": period["calendar_warning"],
                 },
-                "000 第七条（四）；001 第七条",
+                article("notice", call.programme),
             )
         ]
         org = actor.primary_org
@@ -113,6 +156,7 @@ def notice_publish(
             starts_on=today,
             ends_on=ends,
             working_days=days,
+            counts_publication_day=period["counts_publication_day"],
             decision=application_decision(locked[0], "notice", "published", checks),
             published_by=actor,
         )
@@ -237,11 +281,15 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
             },
             locked=True,
         )
+        decided = rules.objection_decided(
+            rule=_notice_rule(app.call),
+            programme=app.call.programme,
+            tracking_no=obj.tracking_no,
+            upheld=upheld,
+            resolution=resolution.strip(),
+        )
+        decision = application_decision(app, "objection", "upheld" if upheld else "dismissed", [decided])
         if upheld and app.status in (S.IN_NOTICE, S.HELD):
-            checks = [
-                Check(_notice_rule(app.call), False, resolution.strip(), {"objection": obj.tracking_no})
-            ]
-            decision = application_decision(app, "objection", "upheld", checks)
             _record(
                 app,
                 notice_step,
@@ -266,11 +314,30 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, resolution: 
 def _after_notice(app: Application, actor, reason: str) -> None:
     facts = {"notice": app.notice.number if app.notice else None}
     decision = application_decision(
-        app, "notice_result", "no_objection", [Check(_notice_rule(app.call), True, reason, facts)]
+        app,
+        "notice_result",
+        "no_objection",
+        [Check(_notice_rule(app.call), True, reason, facts, article("objection", app.call.programme))],
     )
     notice_step = next(s for s in app.route if s["action"] == "notice")
     _record(app, notice_step, A.PASS, actor, reason, decision=decision)
     _advance(app, actor, reason=reason)
+
+
+def _hold(app: Application, notice: PublicNotice, objections: list[str]) -> None:
+    """The notice ended with open objections: the application is held, with a stored decision citing
+    the notice's rule (SEL-7; Chengdu SEL-10), until every objection is decided."""
+    check = rules.held_for_objection(
+        rule=_notice_rule(app.call),
+        programme=app.call.programme,
+        notice=notice.number,
+        ends_on=notice.ends_on,
+        objections=objections,
+    )
+    decision = application_decision(app, "notice_result", "held", [check])
+    notice_step = next(s for s in app.route if s["action"] == "notice")
+    _record(app, notice_step, A.HOLD, None, check.message, decision=decision)
+    APPLICATION_FLOW.transition(app, S.HELD, actor=None, reason=check.message, locked=True)
 
 
 def notices_end_due(today: dt.date) -> int:
@@ -299,10 +366,13 @@ def _notice_end(pk: int) -> int:
             return 0
         for app in notice.applications.filter(status=S.IN_NOTICE).order_by("pk"):
             app = _locked(app)
-            if app.objections.filter(status=Objection.Status.OPEN).exists():
-                APPLICATION_FLOW.transition(
-                    app, S.HELD, actor=None, reason="公示期内有异议，待处理", locked=True
-                )
+            open_ones = list(
+                app.objections.filter(status=Objection.Status.OPEN)
+                .order_by("pk")
+                .values_list("tracking_no", flat=True)
+            )
+            if open_ones:
+                _hold(app, notice, open_ones)
             else:
                 _after_notice(app, None, f"公示 {notice.number} 期满无异议")
             changed += 1
@@ -320,17 +390,32 @@ def _notice_end(pk: int) -> int:
 
 def application_file(*, actor, application: Application, expected_step: str | None = None) -> Application:
     """Chengdu filing (SEL-10): the city files the institution after the notice — under the quota of
-    social organisations per trade (SEL-6) — with a unified filing code and a filing receipt."""
-    from .review import _enforce_quota
+    social organisations per trade (SEL-6) — with a unified filing code and a filing receipt.
+
+    A social organisation beyond the quota is refused, and the refusal is the stored outcome: the
+    application is not filed (不通过, with the reason and SEL-6), its decision and review record kept, so the
+    institution sees why on its application and its to-do list. The official who tried to file it gets
+    the same refusal (RuleViolation `quota_exhausted`) once the refusal is committed."""
+    from .review import _quota_check, quota_refusal
 
     with transaction.atomic():
         app = _locked(application)
         step = require_step(actor, app, actions={"file"}, expected_step=expected_step)
-        checks = [Check("SEL-10", True, "备案", {"step": step["step"]}, "001 第七条")]
-        quota = _enforce_quota(app, step)
-        if quota:
+        checks = [Check("SEL-10", True, "备案", {"step": step["step"]}, article("notice", "skill"))]
+        quota = _quota_check(app, step)
+        if quota is not None:
             checks.append(quota)
-        decision = application_decision(app, "filing", "filed", checks)
-        _record(app, step, A.FILE, actor, "", decision=decision)
-        _advance(app, actor, reason="备案")
+        if quota is not None and not quota.ok:
+            reason = rule_message(f"不予备案：{quota.message}", [quota.rule])
+            decision = application_decision(app, "filing", "refused", checks)
+            _record(app, step, A.REJECT, actor, reason, decision=decision)
+            APPLICATION_FLOW.transition(
+                app, S.REJECTED, actor=actor, reason=reason, changes={"reject_reason": reason}, locked=True
+            )
+        else:
+            decision = application_decision(app, "filing", "filed", checks)
+            _record(app, step, A.FILE, actor, "", decision=decision)
+            _advance(app, actor, reason="备案")
+    if quota is not None and not quota.ok:
+        raise quota_refusal(quota)
     return app

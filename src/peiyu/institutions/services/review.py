@@ -29,6 +29,7 @@ from peiyu.core.policy import quota_limit
 
 from ..flows import APPLICATION_FLOW
 from ..models import Application, Listing, QuotaLock, ReviewAction
+from ..rules.sources import article
 from ..selectors.actions import PASSING_STEPS
 from ..selectors.scope import actor_may_act
 from .applications import application_decision, application_withdraw, step_due
@@ -156,7 +157,10 @@ def _quota_taken(app: Application, step: dict, table: dict, city: str) -> list[s
     )
 
 
-def _enforce_quota(app: Application, step: dict) -> Check | None:
+def _quota_check(app: Application, step: dict) -> Check | None:
+    """The step's quota (SEL-6) as a check, recounted under the quota's row lock (the caller's
+    transaction holds it): passed with the place it takes, or failed when every place is taken. None when
+    the step enforces no quota for this application (employers are not counted in Chengdu, 001 Art. 8)."""
     status = quota_status(app, step)
     if status is None or (
         status["counts"] == "social_organisation_listings" and app.institution_type != "social_organisation"
@@ -167,19 +171,28 @@ def _enforce_quota(app: Application, step: dict) -> Check | None:
     status = quota_status(app, step)  # recount under the lock
     assert status is not None  # the same step and table as above
     facts = {k: status[k] for k in ("name", "limit", "taken", "region", "counts", "records")}
+    source = article("quota", app.call.programme)
     if status["taken"] >= status["limit"]:
         what = "社评组织" if status["counts"] == "social_organisation_listings" else "推荐名额"
-        raise RuleViolation(
+        message = (
             f"{app.occupation_name}的{what}已满：上限 {status['limit']}，已有 {status['taken']}（"
             + "、".join(status["records"])
-            + "）",
-            code="quota_exhausted",
-            rule="SEL-6",
-            details=facts,
+            + "）"
         )
-    return Check(
-        "SEL-6", True, f"名额 {status['taken'] + 1}/{status['limit']}", facts, "004 一（三）；001 第八条"
-    )
+        return Check("SEL-6", False, message, facts, source, blocking=True)
+    return Check("SEL-6", True, f"名额 {status['taken'] + 1}/{status['limit']}", facts, source)
+
+
+def _enforce_quota(app: Application, step: dict) -> Check | None:
+    """The quota check, raising the refusal when the quota is full (the official recommends another)."""
+    check = _quota_check(app, step)
+    if check is not None and not check.ok:
+        raise quota_refusal(check)
+    return check
+
+
+def quota_refusal(check: Check) -> RuleViolation:
+    return RuleViolation(check.message, code="quota_exhausted", rule=check.rule, details=check.facts)
 
 
 # --- the step actions -----------------------------------------------------------------------------------

@@ -538,7 +538,8 @@ def test_chengdu_filing_gives_filing_code_and_fourth_social_org_is_refused(
         notices.application_file(actor=directory.cd_official, application=socials[3])
     assert exc.value.rule == "SEL-6" and exc.value.code == "quota_exhausted"
     assert "社评组织" in exc.value.message and "上限 3" in exc.value.message
-    assert reload(socials[3]).status == S.IN_REVIEW and reload(socials[3]).filing_code is None
+    # the refusal is stored, not left 审核中 (issue 12): test_refusals_cite_rules follows it to the applicant
+    assert reload(socials[3]).status == S.REJECTED and reload(socials[3]).filing_code is None
     # an employer is not counted
     notices.application_file(actor=directory.cd_official, application=employer)
     employer = reload(employer)

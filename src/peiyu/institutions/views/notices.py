@@ -27,6 +27,7 @@ from peiyu.core.errors import DomainError, NotFound
 from ..models import Application, Objection, PublicNotice
 from ..selectors import scope as selectors
 from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
+from ..selectors.personal import objection_contacts_shown
 from ..services import notices as services
 from ..services.review import actor_may_act, applications_at_step_for
 from .calls import public_call_detail, public_call_list
@@ -108,14 +109,12 @@ def notice_publish(request):
         else:
             messages.success(
                 request,
-                _("已发布公示 %(number)s，公示期 %(start)s 至 %(end)s（%(days)d个工作日）")
-                % {
-                    "number": notice.number,
-                    "start": notice.starts_on.isoformat(),
-                    "end": notice.ends_on.isoformat(),
-                    "days": notice.working_days,
-                },
+                _("已发布公示 %(number)s，公示期：%(period)s")
+                % {"number": notice.number, "period": services.notice_period_text(notice)},
             )
+            warning = services.notice_calendar_warning(notice)
+            if warning:  # the official who publishes learns it here, not only the system administrator
+                messages.warning(request, _("公示截止日期按周一至周五推算：%(w)s") % {"w": warning})
             return HttpResponseRedirect(reverse("public_notice_detail", args=[notice.number]))
     return render(
         request,
@@ -157,13 +156,10 @@ def _objection_for(user, pk: int) -> Objection:
 def objection_list(request):
     status = request.GET.get("status", "open")
     objections = _objections_for(request.user, status if status != "all" else "")
+    contacts = objection_contacts_shown(request.user, objections)  # masked or full by role (DESIGN §7)
     rows = [
-        {
-            "obj": o,
-            "contact": services.objection_contact_masked(o),
-            "allowed_actions": objection_allowed_actions(request.user, o),
-        }
-        for o in objections
+        {"obj": o, "contact": contact, "allowed_actions": objection_allowed_actions(request.user, o)}
+        for o, contact in zip(objections, contacts, strict=True)
     ]
     return render(
         request,
@@ -206,11 +202,8 @@ def _is_open(notice: PublicNotice) -> bool:
 
 
 def _period_text(notice: PublicNotice) -> str:
-    return _("公示期：%(start)s 至 %(end)s（%(days)d个工作日）") % {
-        "start": notice.starts_on.isoformat(),
-        "end": notice.ends_on.isoformat(),
-        "days": notice.working_days,
-    }
+    """From publication to the last day: "公示期：2026-09-30 至 2026-10-13（5个工作日），自发布次日起算"."""
+    return _("公示期：%(period)s") % {"period": services.notice_period_text(notice)}
 
 
 def _notice_rows(notice: PublicNotice) -> list[Application]:

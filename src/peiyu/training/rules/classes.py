@@ -7,7 +7,7 @@ import datetime as dt
 
 from peiyu.core.checks import Check
 
-from .plans import ListingFacts, listing_authorises
+from .plans import ListingFacts, listing_authorises, suspension_source
 
 
 def region_within(
@@ -60,7 +60,7 @@ def listing_open(listing: ListingFacts, *, level: str, starts_on: dt.date, today
             False,
             f"目录条目 {listing.number} 已暂停，暂停期间不得发布招生或开班",
             {"listing": listing.number, "status": listing.status},
-            "001 第三十一条",
+            suspension_source(listing),
             True,
         )
     return listing_authorises(listing, level=level, starts_on=starts_on, today=today)

@@ -1,5 +1,7 @@
-"""Checks made when a training plan is filed (TRN-1, TRN-2, TRN-4, TRN-10, TRN-12). Pure: they take facts
-and the profile's values, never the database. Each returns a Check citing its rule id and source."""
+"""Checks made when a training plan is filed (TRN-1, TRN-2, TRN-4, TRN-10, TRN-12, with SUP-7 and DIR-1 for
+the catalog entry). Pure: they take facts and the profile's values, never the database. Each returns a
+Check citing its rule id and source: a refusal because the entry is suspended cites SUP-7, because it has
+expired (or is not valid on the day) DIR-1 — the rule that refuses, not the filing rule (TRN-2)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from decimal import Decimal
 from peiyu.core.checks import Check
 
 LISTED_STATUSES_THAT_AUTHORISE = ("active",)
+# where suspension (SUP-7) and the validity period (DIR-1) come from, by programme; others: both documents
+SUSPENSION_SOURCES = {"dte": "000 第二十条", "skill": "001 第三十一条"}
+VALIDITY_SOURCES = {"dte": "000 第五条", "skill": "001 第十四条"}
 TITLE_LEVELS_AT_LEAST_INTERMEDIATE = ("intermediate", "senior")
 
 
@@ -24,6 +29,15 @@ class ListingFacts:
     levels: tuple[str, ...]
     valid_from: dt.date
     valid_until: dt.date
+    programme: str = ""
+
+
+def suspension_source(listing: ListingFacts) -> str:
+    return SUSPENSION_SOURCES.get(listing.programme, "001 第三十一条；000 第二十条")
+
+
+def validity_source(listing: ListingFacts) -> str:
+    return VALIDITY_SOURCES.get(listing.programme, "000 第五条；001 第十四条")
 
 
 def filed_before_start(starts_on: dt.date, today: dt.date) -> Check:
@@ -62,20 +76,33 @@ def listing_authorises(
     }
     if listing.kind != "training":
         return Check("TRN-2", False, f"目录条目 {listing.number} 不是培训机构条目", facts, source, True)
+    if listing.status == "suspended":  # SUP-7: a suspended entry opens nothing while it lasts
+        return Check(
+            "SUP-7",
+            False,
+            f"目录条目 {listing.number} 已暂停，暂停期间不能备案培训计划",
+            facts,
+            suspension_source(listing),
+            True,
+        )
+    if listing.status == "expired" or (
+        listing.status in LISTED_STATUSES_THAT_AUTHORISE
+        and not listing.valid_from <= today <= listing.valid_until
+    ):  # DIR-1: an entry is valid for its period only
+        return Check(
+            "DIR-1",
+            False,
+            f"目录条目 {listing.number} 今日不在有效期内（{listing.valid_from}至{listing.valid_until}），"
+            "不能备案培训计划",
+            facts,
+            validity_source(listing),
+            True,
+        )
     if listing.status not in LISTED_STATUSES_THAT_AUTHORISE:
         return Check(
             "TRN-2",
             False,
             f"目录条目 {listing.number} 当前状态为“{listing.status_label}”，不能备案培训计划",
-            facts,
-            source,
-            True,
-        )
-    if not (listing.valid_from <= today <= listing.valid_until):
-        return Check(
-            "TRN-2",
-            False,
-            f"目录条目 {listing.number} 今日不在有效期内（{listing.valid_from}至{listing.valid_until}）",
             facts,
             source,
             True,
@@ -91,11 +118,11 @@ def listing_authorises(
         )
     if starts_on > listing.valid_until:
         return Check(
-            "TRN-2",
+            "DIR-1",
             False,
             f"培训开始日期 {starts_on} 晚于目录条目有效期（至{listing.valid_until}）",
             facts,
-            source,
+            validity_source(listing),
             True,
         )
     return Check("TRN-2", True, f"目录条目 {listing.number} 有效，等级含“{level}”", facts, source, True)

@@ -248,6 +248,7 @@ def listing_facts(listing: Any) -> pr.ListingFacts:
         levels=tuple(listing.levels or ()),
         valid_from=listing.valid_from,
         valid_until=listing.valid_until,
+        programme=listing.programme,
     )
 
 

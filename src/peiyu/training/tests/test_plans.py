@@ -123,13 +123,15 @@ def test_without_a_cap_in_the_profile_any_online_share_passes_and_says_why(train
     assert check["ok"] and check["facts"]["max_ratio"] is None and "未设定" in check["message"]
 
 
-@pytest.mark.parametrize("status", [Listing.Status.SUSPENDED, Listing.Status.EXPIRED])
-def test_a_suspended_or_expired_listing_cannot_file_plans(training, status):
+@pytest.mark.parametrize(
+    ("status", "rule"), [(Listing.Status.SUSPENDED, "SUP-7"), (Listing.Status.EXPIRED, "DIR-1")]
+)
+def test_a_suspended_or_expired_listing_cannot_file_plans(training, status, rule):
     plan = sy_plan(training)
     Listing.objects.filter(pk=training.listings["sy_ai"].pk).update(status=status)
     with pytest.raises(RuleViolation) as exc:
         svc.plan_file(actor=training.sy_inst_admin, plan=plan)
-    assert exc.value.rule == "TRN-2"
+    assert exc.value.rule == rule  # the rule that refuses (issue 12: not the filing rule TRN-2)
 
 
 def test_a_level_the_listing_lacks_is_refused(training):
