@@ -394,156 +394,6 @@ def generate_scenario(b: Bench) -> dict[str, Any]:
     return {"figure": figure, "reference": ref, "ratio_pct": round(ratio, 1), "line": line}
 
 
-@scenario(
-    "catalog", "public institution catalog: searches over --listings listings (API and page) vs the floor"
-)
-def catalog_scenario(b: Bench) -> dict[str, Any]:
-    """Generates institutions and --listings catalog listings (peiyu.demo.scale.generate_listings),
-    then drives a mix of public searches: the API (/api/v1/catalog/listings with occupation, region,
-    status, level filters, later pages, one listing) and the page (/catalog/ with keyword, region,
-    occupation and status filters, one listing; one path in 25 a rare keyword, which reads every
-    listing). Reports the API alone and the pages alone (each path's first request renders it, the
-    next ones are served from the public response cache while nothing changes), the mix (by then
-    every path has been asked for once), and the same mix from a server with that cache turned off,
-    each against the floor of the same server."""
-    b.reference_data()
-    import random
-    from urllib.parse import quote, urlencode
-
-    from django.db import connection
-    from django.urls import NoReverseMatch, resolve, reverse
-    from django.urls.exceptions import Resolver404
-
-    from peiyu.accounts.models import Org, Region
-    from peiyu.catalogs.models import Occupation
-    from peiyu.demo.scale import generate
-    from peiyu.demo.scale_listings import generate_listings
-    from peiyu.demo.scale_names import PLACEHOLDER_CITIES
-    from peiyu.demo.scale_names import short_place as _short
-    from peiyu.institutions.models import Listing
-
-    try:
-        page_url = reverse("catalog:list")
-        resolve("/api/v1/catalog/listings")
-    except (NoReverseMatch, Resolver404) as exc:
-        raise RuntimeError(
-            "the catalog is not mounted: the project urls must include the catalog views at catalog/ "
-            "(namespace catalog) and the API the institutions.api.catalog router"
-        ) from exc
-
-    n = b.args.listings
-    scopes = 2 * max(1, Occupation.objects.active().count())
-    orgs_needed = -(-n // scopes) * 5 // 4  # a quarter more institutions than the scopes need
-    have = Org.objects.filter(kind=Org.Kind.INSTITUTION).count()
-    if have < orgs_needed:
-        r = generate(orgs_needed - have, batch=b.args.batch, seed=b.args.seed, users_per_org=0)
-        say(f"  institutions: {r.orgs:,} generated in {r.seconds:.1f} s")
-    if Listing.objects.count() < n:
-        r = generate_listings(n - Listing.objects.count(), seed=b.args.seed, batch=b.args.batch)
-        shares = ", ".join(f"{k} {v:,}" for k, v in sorted(r.statuses.items()))
-        say(
-            f"  listings: {r.listings:,} generated in {r.seconds:.1f} s ({r.rows_per_second:,.0f} rows/s; {shares})"
-        )
-    with connection.cursor() as cur:
-        # the planner statistics a DBA gathers after a bulk load (PostgreSQL's autovacuum would too)
-        cur.execute("ANALYZE")
-
-    rng = random.Random(b.args.seed)
-    low, high = (
-        Listing.objects.order_by("id").values_list("id", flat=True)[0],
-        Listing.objects.latest("id").id,
-    )
-    picked = rng.sample(range(low, high + 1), min(3000, high - low + 1))
-    sample = list(
-        Listing.objects.filter(id__in=picked)
-        .exclude(status="removed")
-        .order_by("id")
-        .values_list("number", "occupation_code", "region_id", "institution_name")
-    )
-    rng.shuffle(sample)
-    names = dict(Region.objects.filter(level__lte=2).values_list("code", "name"))
-    cities = {r[2][:4] + "00" for r in sample} - {
-        c for c, name in names.items() if name in PLACEHOLDER_CITIES
-    }
-    # the place names as the institutions' names carry them (沈阳, 大连 …): what people type
-    city_words = sorted({_short(names[c]) for c in cities if c in names})
-    occupation_words = ["人工智能", "大数据", "物联网", "云计算", "区块链", "智能制造", "数字化", "集成电路"]
-    api_url = "/api/v1/catalog/listings"
-
-    def api(**params) -> str:
-        return f"{api_url}?{urlencode(params)}"
-
-    def page(**params) -> str:
-        return f"{page_url}?{urlencode(params)}" if params else page_url
-
-    api_paths: list[str] = []
-    page_paths: list[str] = []
-    for i, (number, occupation, region, name) in enumerate(sample[:400]):
-        city, province = region[:4] + "00", region[:2] + "0000"
-        api_paths += [
-            api(occupation=occupation, region=city),
-            api(occupation=occupation, region=province),
-            api(region=city),
-            api(region=province, status="valid"),
-            api(
-                programme="dte",
-                kind=rng.choice(["training", "evaluation"]),
-                level=rng.choice(["初级", "中级", "高级"]),
-            ),
-            api(occupation=occupation, page=rng.randint(2, 5)),
-            f"{api_url}/{quote(number)}",
-        ]
-        page_paths += [
-            page(q=rng.choice(city_words)),
-            page(q=rng.choice(occupation_words), region=province),
-            page(region=city, occupation=occupation),
-            page(region=province, status="valid"),
-            page(),
-            f"{page_url}{quote(number)}/",
-        ]
-        if i % 4 == 0:
-            # a distinctive part of one institution's name: the rare keyword that reads every listing
-            page_paths.append(page(q=name[len(name) // 3 : len(name) // 3 + 2]))
-    rng.shuffle(api_paths)
-    rng.shuffle(page_paths)
-    mix = [p for pair in zip(api_paths, page_paths, strict=False) for p in pair]
-
-    floor = b.floor()
-    parts = {}
-    for label, paths in (("api", api_paths), ("page", page_paths), ("mix", mix)):
-        r = b.http(paths)
-        parts[label] = r
-        say(f"    {label:5} {len(paths):,} paths: {r['line']}")
-    # The same mix once more from a server without the public response cache (core.cache): what
-    # every search costs when nothing is kept, measured against that server's own floor.
-    b.restart_server(PEIYU_PUBLIC_CACHE_SECONDS="0")
-    uncached = b.http(mix)
-    say(f"    mix without the public cache: {uncached['line']}")
-    b.restart_server()
-    main = parts["mix"]
-    figure = dict(main["figure"])
-    figure.update(
-        listings=n,
-        database=connection.vendor,
-        api={k: parts["api"]["figure"][k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")},
-        page={k: parts["page"]["figure"][k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")},
-        api_ratio_pct=parts["api"]["ratio_pct"],
-        page_ratio_pct=parts["page"]["ratio_pct"],
-        uncached={k: uncached["figure"][k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")},
-        uncached_ratio_pct=uncached["ratio_pct"],
-        uncached_floor={k: uncached["reference"][k] for k in ("rps", "p95_ms")},
-    )
-    line = (
-        f"mix {fmt_http(main['figure'])} vs floor {fmt_http(floor)} (ratio {main['ratio_pct']:.0f}%); "
-        f"API alone {fmt_http(parts['api']['figure'])} ({parts['api']['ratio_pct']:.0f}%), "
-        f"page alone {fmt_http(parts['page']['figure'])} ({parts['page']['ratio_pct']:.0f}%); "
-        f"mix without the public cache {fmt_http(uncached['figure'])} vs its floor "
-        f"{fmt_http(uncached['reference'])} ({uncached['ratio_pct']:.0f}%); "
-        f"{n:,} listings on {connection.vendor}"
-    )
-    return {"figure": figure, "reference": main["reference"], "ratio_pct": main["ratio_pct"], "line": line}
-
-
 def ordinary_path(n: int) -> dict[str, Any]:
     """The same rows as generate() for `n` institutions, written the way services write them: one
     transaction per object, Model.save() and audit_record() per row (no permission checks, no
@@ -642,6 +492,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reference-scale", type=int, default=300, help="institutions through the ordinary path")
     p.add_argument(
         "--listings", type=int, default=100_000, help="catalog listings made by `catalog` (default 100000)"
+    )
+    p.add_argument(
+        "--keyword-listings",
+        type=int,
+        default=1_000_000,
+        help="catalog listings for `catalog-keyword` (default 1000000)",
     )
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument(

@@ -12,6 +12,7 @@ def register() -> None:
     from . import signals, tick_handlers, todos
     from .demo import section as demo
     from .rules.panels import POOL_CAPABILITIES
+    from .selectors import catalog_index
     from .selectors.scope import REVIEW_CAPS
 
     register_nav(
@@ -40,3 +41,4 @@ def register() -> None:
     register_tick("institutions.notices", tick_handlers.notices_due)
     register_demo_section("institutions", demo.build)
     signals.connect()
+    catalog_index.connect()  # the SQLite function the catalog's keyword index triggers call

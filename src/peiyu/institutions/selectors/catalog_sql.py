@@ -20,6 +20,7 @@ from .catalog_filters import (
     CatalogFilters,
     S,
 )
+from .catalog_index import GRAMS_COLUMN, GRAMS_TABLE, pg_tsquery
 from .catalog_rows import ROW_COLUMNS
 
 
@@ -49,6 +50,8 @@ class _Sql:
             meta = Listing._meta
             made.table = qn(meta.db_table)
             made.col = {f.attname: qn(f.column) for f in meta.concrete_fields}
+            made.col["search_grams"] = qn(GRAMS_COLUMN)  # PostgreSQL only, not a model field
+            made.grams_table = qn(GRAMS_TABLE)  # SQLite only
             made.row_columns = ", ".join(made.col[name] for name in ROW_COLUMNS)
             cls._made[connection.vendor] = made
         return made
@@ -56,6 +59,7 @@ class _Sql:
     table: str
     col: dict[str, str]
     row_columns: str
+    grams_table: str
 
 
 def _where(f: CatalogFilters, today: dt.date, *, for_count: bool = False) -> tuple[str, list[Any], bool]:
@@ -72,7 +76,8 @@ def _where(f: CatalogFilters, today: dt.date, *, for_count: bool = False) -> tup
     then checked newest first."""
     sqlite = connection.vendor == "sqlite"
     prefix = region_prefix(f.region) if f.region else ""
-    walk = sqlite and not for_count and len(prefix) == 2
+    # with keywords on SQLite the keyword index drives the page (catalog_search): plain conditions
+    walk = sqlite and not for_count and len(prefix) == 2 and not f.terms
     c = {k: "+" + v for k, v in _Sql().col.items()} if walk else _Sql().col
     parts: list[str] = []
     params: list[Any] = []
@@ -104,7 +109,7 @@ def _where(f: CatalogFilters, today: dt.date, *, for_count: bool = False) -> tup
         bounds = [prefix.ljust(6, "0"), prefix.ljust(6, "9")]
         in_region = f"{c['region_id']} >= %s AND {c['region_id']} <= %s"
         alone = len(parts) == 1 and f.status != VALID and not (f.level or f.terms)
-        if alone or walk or for_count or not sqlite:
+        if alone or walk or for_count or not sqlite or f.terms:
             parts.append(in_region)
             params += bounds
         else:
@@ -115,6 +120,10 @@ def _where(f: CatalogFilters, today: dt.date, *, for_count: bool = False) -> tup
             parts.append(f"{c['id']} IN ({sub})")
             params += [*bounds, *statuses]
     likes = [f"{LEVEL_SEP}{_level_name(f.level).lower()}{LEVEL_SEP}"] if f.level else []
+    if f.terms and not sqlite:
+        # the keyword index (catalog_index): the listings holding every gram of every keyword
+        parts.append(f"{c['search_grams']} @@ %s::tsquery")
+        params.append(pg_tsquery(f.terms))
     for term in [*likes, *f.terms]:
         parts.append(f"{c['search_text']} LIKE %s ESCAPE '\\'")
         params.append(_like(term))

@@ -1,0 +1,165 @@
+"""The catalog's keyword index (ADR 0018): the public search matches each keyword as a substring of a
+listing's `search_text` (Chinese has no spaces to split words on, and a city, an occupation or a part
+of a name is typed as it is written). A substring search reads every listing unless an index narrows
+it, so each listing's search line is also kept as a set of n-grams — every character and every pair
+of adjacent characters — in an inverted index:
+
+- SQLite: the FTS5 table `institutions_listing_grams` (contentless, detail=none: only which listings
+  hold a gram), written by triggers on the listing table through the SQL function
+  `peiyu_listing_grams`, which each connection gets from `register_sqlite_functions`;
+- PostgreSQL: the column `search_grams tsvector`, set by a trigger from the SQL function of the same
+  name, under a GIN index. No extension is needed (pg_trgm's trigrams cannot serve the one- and
+  two-character keywords that most Chinese searches are).
+
+Every write of `search_text` — a service's save, a bulk insert, an UPDATE — fires the trigger, so the
+index is never out of step with the column. A gram is the hexadecimal UTF-8 of its one or two
+characters ("沈阳" → "e6b288e998b3"), a token both FTS5's tokenizer and tsquery take whole. A keyword
+of one character asks for its character's gram, a longer one for all its pairs; the index gives the
+listings holding all of them (a superset of the substring matches), and the search still checks
+`search_text LIKE %keyword%` on those, so results are exactly those of the substring search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+GRAMS_TABLE = "institutions_listing_grams"  # SQLite: the FTS5 table
+GRAMS_COLUMN = "search_grams"  # PostgreSQL: the tsvector column of institutions_listing
+GRAMS_FUNCTION = "peiyu_listing_grams"  # the SQL function both databases' triggers call
+
+
+_HEX: dict[str, str] = {}  # character → its hex UTF-8 (the few thousand characters the catalog uses)
+
+
+def _hex(text: str) -> list[str]:
+    table = _HEX
+    try:
+        return [table[c] for c in text]
+    except KeyError:
+        if len(table) > 65536:
+            table.clear()
+        for c in text:
+            if c not in table:
+                table[c] = c.encode().hex()
+        return [table[c] for c in text]
+
+
+def grams(text: str | None) -> str:
+    """The distinct grams of `text`, space-separated, in a fixed order (first occurrence): each
+    character and each pair of adjacent characters, as hexadecimal UTF-8. What the triggers index
+    (SQLite calls this function; PostgreSQL's SQL function of the same name gives the same set)."""
+    if not text:
+        return ""
+    units = _hex(text)
+    return " ".join(dict.fromkeys([*units, *map(str.__add__, units, units[1:])]))
+
+
+def term_grams(term: str) -> list[str]:
+    """The grams a listing must hold for `term` to be a substring of its search line: the character's
+    own for one character, every adjacent pair's for more."""
+    units = _hex(term)
+    if len(units) == 1:
+        return units
+    return list(dict.fromkeys(map(str.__add__, units, units[1:])))
+
+
+def sqlite_match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: every gram of every term (each quoted: a token, never an operator)."""
+    return " AND ".join(f'"{g}"' for term in terms for g in term_grams(term))
+
+
+def pg_tsquery(terms: list[str]) -> str:
+    """A tsquery in its text form (cast with ::tsquery, which takes the lexemes as written)."""
+    return " & ".join(f"'{g}'" for term in terms for g in term_grams(term))
+
+
+def register_sqlite_functions(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """connection_created receiver: give a new SQLite connection the function the triggers call."""
+    if connection is not None and connection.vendor == "sqlite":
+        connection.connection.create_function(GRAMS_FUNCTION, 1, grams, deterministic=True)
+
+
+def connect() -> None:
+    """Register the SQLite function on every new connection and on the ones already open
+    (idempotent). Called by institutions.hooks."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(register_sqlite_functions, dispatch_uid="institutions.catalog_index")
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            register_sqlite_functions(connection=conn)
+
+
+# --- the schema (migration 0004) ---------------------------------------------------------------------------
+
+# the names written out: GRAMS_TABLE, GRAMS_FUNCTION, GRAMS_COLUMN
+SQLITE_CREATE = [
+    "CREATE VIRTUAL TABLE institutions_listing_grams USING fts5(grams, content='', detail=none, columnsize=0)",
+    """CREATE TRIGGER institutions_listing_grams_insert AFTER INSERT ON institutions_listing BEGIN
+        INSERT INTO institutions_listing_grams(rowid, grams) VALUES (new.id, peiyu_listing_grams(new.search_text));
+    END""",
+    """CREATE TRIGGER institutions_listing_grams_delete AFTER DELETE ON institutions_listing BEGIN
+        INSERT INTO institutions_listing_grams(institutions_listing_grams, rowid, grams)
+        VALUES ('delete', old.id, peiyu_listing_grams(old.search_text));
+    END""",
+    """CREATE TRIGGER institutions_listing_grams_update AFTER UPDATE OF id, search_text ON institutions_listing
+    WHEN old.search_text IS NOT new.search_text OR old.id != new.id BEGIN
+        INSERT INTO institutions_listing_grams(institutions_listing_grams, rowid, grams)
+        VALUES ('delete', old.id, peiyu_listing_grams(old.search_text));
+        INSERT INTO institutions_listing_grams(rowid, grams) VALUES (new.id, peiyu_listing_grams(new.search_text));
+    END""",
+    "INSERT INTO institutions_listing_grams(rowid, grams) "
+    "SELECT id, peiyu_listing_grams(search_text) FROM institutions_listing",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS institutions_listing_grams_insert",
+    "DROP TRIGGER IF EXISTS institutions_listing_grams_delete",
+    "DROP TRIGGER IF EXISTS institutions_listing_grams_update",
+    "DROP TABLE IF EXISTS institutions_listing_grams",
+]
+
+# The grams in SQL: each character and each adjacent pair (substr counts characters), as hex UTF-8.
+PG_CREATE = [
+    """CREATE OR REPLACE FUNCTION peiyu_listing_grams(t text) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(array_to_tsvector(array_agg(DISTINCT g)), ''::tsvector) FROM (
+            SELECT encode(convert_to(substr(t, i, 1), 'UTF8'), 'hex') AS g
+            FROM generate_series(1, length(t)) AS i
+            UNION ALL
+            SELECT encode(convert_to(substr(t, i, 2), 'UTF8'), 'hex')
+            FROM generate_series(1, length(t) - 1) AS i
+        ) AS grams
+    $$""",
+    """CREATE OR REPLACE FUNCTION peiyu_listing_grams_set() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.search_grams := peiyu_listing_grams(NEW.search_text);
+        RETURN NEW;
+    END $$""",
+    "ALTER TABLE institutions_listing ADD COLUMN search_grams tsvector",
+    """CREATE TRIGGER search_grams_set BEFORE INSERT OR UPDATE OF search_text ON institutions_listing
+    FOR EACH ROW EXECUTE FUNCTION peiyu_listing_grams_set()""",
+    "UPDATE institutions_listing SET search_grams = peiyu_listing_grams(search_text)",
+    "CREATE INDEX institutions_listing_grams_gin ON institutions_listing USING gin (search_grams)",
+]
+PG_DROP = [
+    "DROP INDEX IF EXISTS institutions_listing_grams_gin",
+    "DROP TRIGGER IF EXISTS search_grams_set ON institutions_listing",
+    "ALTER TABLE institutions_listing DROP COLUMN IF EXISTS search_grams",
+    "DROP FUNCTION IF EXISTS peiyu_listing_grams_set()",
+    "DROP FUNCTION IF EXISTS peiyu_listing_grams(text)",
+]
+
+
+def create_index(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    statements = SQLITE_CREATE if vendor == "sqlite" else PG_CREATE if vendor == "postgresql" else []
+    if vendor == "sqlite":
+        register_sqlite_functions(connection=schema_editor.connection)
+    for sql in statements:
+        schema_editor.execute(sql, params=None)
+
+
+def drop_index(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    for sql in SQLITE_DROP if vendor == "sqlite" else PG_DROP if vendor == "postgresql" else []:
+        schema_editor.execute(sql, params=None)

@@ -1,0 +1,183 @@
+"""The catalog's keyword index (selectors.catalog_index, ADR 0018): the search served by the n-gram index
+gives exactly what the substring scan of `search_text` gave, for one- and two-character Chinese
+keywords, longer ones, Latin, digits, LIKE's own wildcards and keywords that match nothing, alone and
+with the other filters; and every way a listing's search line is written keeps the index in step."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from peiyu.core.policy import region_prefix
+from peiyu.institutions.models import Listing
+from peiyu.institutions.selectors import catalog as sel
+from peiyu.institutions.selectors import catalog_index as idx
+from peiyu.institutions.selectors.catalog import catalog_search, listing_search_text
+
+from .catalog_data import AI, BIGDATA, IOT, NOW, TODAY, make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    sel.forget_memos()
+
+
+@pytest.fixture
+def many(world, catalog):
+    """The hand-made listings plus a few hundred generated ones (names of real places and brands)."""
+    from peiyu.catalogs.models import Level, Occupation
+    from peiyu.demo.scale import generate
+    from peiyu.demo.scale_listings import generate_listings
+
+    for i, (code, name) in enumerate((AI, IOT, BIGDATA)):
+        Occupation.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "programme": "dte", "kind": "professional", "confidence": "confirmed"},
+        )
+        Level.objects.get_or_create(
+            code=f"p{i}",
+            defaults={"name": ("初级", "中级", "高级")[i], "kind": "professional", "rank": i + 1},
+        )
+    generate(60, users_per_org=0, seed=7)
+    generate_listings(300, seed=7, today=TODAY)
+    return catalog
+
+
+def scanned(q: str, **filters) -> list[str]:
+    """Today's search without the index: every shown listing whose search line holds every keyword as
+    a substring (LIKE, as the search did before the index), newest first."""
+    terms = sel.catalog_filters(q=q).terms
+    rows = Listing.objects.filter(status__in=sel.SHOWN_STATUSES)
+    if filters.get("region"):
+        rows = rows.filter(region__code__startswith=region_prefix(filters["region"]))
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    for term in terms:
+        rows = rows.filter(search_text__contains=term)
+    return list(rows.order_by("-id").values_list("number", flat=True))
+
+
+def searched(q: str, **filters) -> list[str]:
+    """Every page of the catalog's search, in order."""
+    out: list[str] = []
+    offset = 0
+    while True:
+        page = catalog_search(q=q, page_size=50, offset=offset, **filters)
+        out += [r.number for r in page.rows]
+        if not page.has_next:
+            return out
+        offset += 50
+
+
+def test_grams_are_each_character_and_each_pair_as_hex_utf8():
+    assert idx.grams("沈阳") == "e6b288 e998b3 e6b288e998b3"
+    assert idx.grams("abab") == "61 62 6162 6261"  # each once
+    assert idx.grams("") == "" and idx.grams(None) == ""
+    assert idx.term_grams("沈") == ["e6b288"]
+    assert idx.term_grams("aaa") == ["6161"]  # a repeated pair once
+    assert idx.sqlite_match(["ab", "c"]) == '"6162" AND "63"'
+    assert idx.pg_tsquery(["ab", "c"]) == "'6162' & '63'"
+
+
+QUERIES = [
+    "沈",  # one character
+    "阳",
+    "市",
+    "智",
+    "沈阳",  # two characters: a city as people type it
+    "大连",
+    "智能",
+    "人工智能",  # longer
+    "工程技术人员",
+    "有限公司",
+    "ai",  # Latin and digits (catalog numbers, codes)
+    "l2101",
+    "ba2101",
+    "2-02-38",
+    "0001",
+    "2026",
+    "|",  # the level separator is not searchable: no keyword at all
+    "初级",  # a level's name is in the search line too
+    "%",  # LIKE's wildcards are plain characters
+    "_",
+    "沈阳 智能",  # two keywords: both
+    "大连 物联网",
+    "量子纠缠",  # nothing matches
+    "鑫",
+    "zzqx",
+    "阳沈",  # each character present, the pair never
+]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_the_index_gives_exactly_what_the_substring_scan_gave(many, q):
+    expected = scanned(q)
+    assert searched(q) == expected
+    if q in ("沈阳", "智能", "l2101"):
+        assert expected  # the comparison is not between two empty lists
+
+
+@pytest.mark.parametrize(
+    ("q", "filters"),
+    [
+        ("智能", {"region": "210000"}),
+        ("沈阳", {"region": "210100"}),
+        ("工程", {"status": "expired"}),
+        ("大", {"region": "210200", "status": "active"}),
+        ("量子", {"region": "210000"}),
+    ],
+)
+def test_with_other_filters_the_index_still_gives_what_the_scan_gave(many, q, filters):
+    assert searched(q, **filters) == scanned(q, **filters)
+
+
+def _indexed(term: str) -> set[int]:
+    """The listings the index (alone, without the substring check) says hold `term`'s grams."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT rowid FROM institutions_listing_grams WHERE institutions_listing_grams MATCH %s",
+                [idx.sqlite_match([term])],
+            )
+        else:
+            cursor.execute(
+                "SELECT id FROM institutions_listing WHERE search_grams @@ %s::tsquery",
+                [idx.pg_tsquery([term])],
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_every_write_of_the_search_line_keeps_the_index_in_step(world, catalog):
+    listing = catalog["sy_ai"]
+    assert listing.pk in _indexed("人工智能")
+    # a model save (what the services do)
+    listing.occupation_name = "区块链工程技术人员"
+    listing.search_text = listing_search_text(listing)
+    listing.save()
+    assert listing.pk in _indexed("区块链") and listing.pk not in _indexed("人工智能")
+    # a queryset update (bulk changes, a rename of the institution)
+    Listing.objects.filter(pk=listing.pk).update(search_text="|初级| 鞍山示范培训学校")
+    assert listing.pk in _indexed("鞍山") and listing.pk not in _indexed("区块链")
+    assert [r.number for r in catalog_search(q="鞍山").rows] == [listing.number]
+    # a save that does not touch the search line leaves the index as it was
+    Listing.objects.filter(pk=listing.pk).update(contact_name="李四")
+    assert listing.pk in _indexed("鞍山")
+    # a new listing and a deleted one
+    new = make(world, "L2101029999", occupation=BIGDATA)
+    assert new.pk in _indexed("l2101029999")
+    Listing.objects.filter(pk=new.pk).delete()
+    assert new.pk not in _indexed("l2101029999")
+    assert catalog_search(q="l2101029999").rows == []
+
+
+def test_bulk_inserted_listings_are_indexed(many):
+    generated = Listing.objects.exclude(number__startswith="L21010200").exclude(
+        number__startswith="L21020200"
+    )
+    some = list(generated.order_by("?").values_list("id", "institution_name")[:20])
+    assert some
+    for pk, name in some:
+        assert pk in _indexed(name.lower()[:4])
