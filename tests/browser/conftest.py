@@ -58,6 +58,9 @@ def page(monkeypatch):
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         pg = context.new_page()
+        # irreversible actions ask first (data-confirm, site.js): the journeys answer yes; a test that
+        # wants to see the question or say no replaces this handler (test_phone_layout.py)
+        pg.on("dialog", lambda dialog: dialog.accept())
         yield pg
         context.close()
         browser.close()

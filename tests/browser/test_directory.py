@@ -161,13 +161,14 @@ def test_institution_applies_and_city_official_recommends(page, live_server, scr
     page.wait_for_url(re.compile(rf"/directory/applications/{pk}/$"))
     assert "已提交" in _messages(page), _messages(page)
     checks = page.locator("#checks table.list tbody tr")
-    rules = [checks.nth(i).locator("td code").inner_text().strip() for i in range(checks.count())]
+    rules = [checks.nth(i).locator("td .tag").inner_text().strip() for i in range(checks.count())]
     assert {"SEL-1", "SEL-2", "SEL-3"} <= set(rules), rules
     for i, rule in enumerate(rules):
         if rule in ("SEL-1", "SEL-2", "SEL-3"):
             row = checks.nth(i)
             assert row.locator(".badge.ok").inner_text().strip() == "通过", rule
-            assert row.locator("td").nth(3).inner_text().strip(), f"{rule}: no source article"
+            cited = row.locator("td.basis .cite").inner_text().strip()
+            assert cited.startswith("《"), f"{rule}: no source document ({cited})"
     assert page.locator("main p.muted strong").first.inner_text().strip() == "审核中"
     assert page.locator("ol.route li.current").inner_text().strip() == "市级审核推荐"
     shot("05-submitted-checks")

@@ -78,12 +78,11 @@ def test_a_fuzhou_class_runs_from_plan_to_certificates_and_report(page, live_ser
     page.wait_for_load_state()
     refusal = page.locator("#refusal").inner_text()
     assert "TRN-4" in refusal and "40%" in refusal, refusal
-    trn4 = page.locator("#checks tbody tr", has=page.locator("code", has_text="TRN-4"))
+    trn4 = page.locator("#checks tbody tr", has=page.locator(".tag", has_text="TRN-4"))
     assert trn4.locator(".badge.fail").inner_text().strip() == "未通过"
-    assert (
-        "备案未通过" in page.locator("#checks").inner_text()
-        and "fujian-training" in page.locator("#checks").inner_text()
-    )
+    checks = page.locator("#checks").inner_text()  # the profile by its title; its code only in the fold
+    assert "备案未通过" in checks and "福建省补贴性职业技能培训" in checks and "fujian-training" not in checks
+    assert "fujian-training@v" in page.locator("#checks details.tech").text_content()
     shot("02-plan-refused-trn4")
     assert TrainingPlan.objects.get(pk=plan_pk).status == TrainingPlan.Status.DRAFT
 
