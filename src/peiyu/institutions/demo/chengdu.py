@@ -1,11 +1,12 @@
 """Demo filings of Chengdu (journey 5): three social organisations filed for 电工 up to the quota, a
-fourth waits at filing, one more application at the district."""
+fourth refused filing with its reason (SEL-6), one more application at the district."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from peiyu.accounts.models import Org, User
+from peiyu.core.errors import RuleViolation
 
 from ..models import Application, Call
 from ..services import experts as expert_services
@@ -77,9 +78,13 @@ def filings(
     )
     notices.notices_end_due(today)
     for app in cd_apps[:4]:
-        notices.application_file(
-            actor=cd_off, application=app
-        )  # the fourth social organisation stays at filing: quota full
+        notices.application_file(actor=cd_off, application=app)
+    # the fourth social organisation is refused filing: 3 per trade citywide (SEL-6, 001 Art. 8); the
+    # refusal is stored, so cd_social4's administrator sees it with its reason on the application and to-dos
+    try:
+        notices.application_file(actor=cd_off, application=cd_apps[4])
+    except RuleViolation:
+        pass
     waiting_cd = submit(
         users["cd_social5_admin"],
         cd_call,

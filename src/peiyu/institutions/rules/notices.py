@@ -3,7 +3,7 @@ deciding an application that an objection concerns. Pure: dates, numbers and tex
 out; the working days themselves are counted by the service (core.calendar reads the holiday table).
 
 Whether the day of publication is the first counted working day is the profile's
-`notice_counts_publication_day` (docs/adr: the first day of a notice period). The period shown is always
+`notice_counts_publication_day` (ADR 0008). The period shown is always
 an explicit range from the day of publication to its last day, with the count and whether the day of
 publication is in it, so "2026-09-30 至 2026-10-13" never reads as six working days when it is five."""
 

@@ -1,6 +1,6 @@
 """The period of a public notice (公示, SEL-7, SEL-10): an explicit range from the day of publication to its
 last day; whether the day of publication is the first counted working day is the profile's
-`notice_counts_publication_day` (shipped: not counted, docs/adr "first day of a notice period"); and the
+`notice_counts_publication_day` (shipped: not counted, ADR 0008); and the
 official who publishes a period running into a year without holiday data is warned on the spot."""
 
 from __future__ import annotations
