@@ -134,12 +134,10 @@ def citations(source: str | None) -> list[Citation]:
             if colon and articles:
                 articles[-1] += colon + explanation
             out.append(Citation(doc, tuple(articles), part))
-        elif out and out[-1].document is not None and _is_article(part):
+        elif out and (previous := out[-1].document) is not None and _is_article(part):
             last = out[-1]
             out[-1] = Citation(
-                last.document,
-                (*last.articles, _article_words(part, last.document.parts)),
-                f"{last.text}；{part}",
+                previous, (*last.articles, _article_words(part, previous.parts)), f"{last.text}；{part}"
             )
         else:
             out.append(Citation(None, (part,), part))

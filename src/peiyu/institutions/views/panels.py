@@ -122,7 +122,7 @@ def panel_list(request):
         raise PermissionDenied(gettext("只有专家库管理单位的工作人员可以组织专家评议"))
     panels = list(selectors.panels_visible_to(request.user).prefetch_related("applications", "members")[:200])
     for p in panels:
-        p.step_label = _step_label(p, list(p.applications.all()))  # type: ignore[attr-defined]  # for the template
+        p.step_label = _step_label(p, list(p.applications.all()))  # for the template
     return render(
         request,
         "institutions/panel_list.html",

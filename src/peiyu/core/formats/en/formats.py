@@ -1,7 +1,7 @@
 """The English pages show dates and times as the Chinese ones do (`2026-11-17 19:00`, Asia/Shanghai): the
 same records, read by the same officials."""
 
-from django.conf.locale.en import formats as _django
+from django.conf.locale.en import formats as _django  # type: ignore[import-untyped]
 
 DATE_FORMAT = "Y-m-d"
 TIME_FORMAT = "H:i"

@@ -2,7 +2,7 @@
 TIME_ZONE), in both languages, so `{{ value }}` and `{{ value|date }}` never show another shape. Input
 formats: ISO first (what <input type=date> sends and shows), then Django's own for the locale."""
 
-from django.conf.locale.zh_Hans import formats as _django
+from django.conf.locale.zh_Hans import formats as _django  # type: ignore[import-untyped]
 
 DATE_FORMAT = "Y-m-d"
 TIME_FORMAT = "H:i"
