@@ -385,7 +385,7 @@ def notice_publish(request, payload: NoticePublishIn):
         {
             **_notice_out(notice),
             "entries": [_entry_out(a) for a in entries],
-            "warnings": [f"公示截止日期按周一至周五推算：{warning}"] if warning else [],
+            "warnings": [f"公示截止日期可能需要核对：{warning}"] if warning else [],
         },
     )
 

@@ -114,7 +114,7 @@ def notice_publish(request):
             )
             warning = services.notice_calendar_warning(notice)
             if warning:  # the official who publishes learns it here, not only the system administrator
-                messages.warning(request, _("公示截止日期按周一至周五推算：%(w)s") % {"w": warning})
+                messages.warning(request, _("公示截止日期可能需要核对：%(w)s") % {"w": warning})
             return HttpResponseRedirect(reverse("public_notice_detail", args=[notice.number]))
     return render(
         request,
