@@ -150,8 +150,11 @@ def test_notice_objection_tracking_and_listing_after_the_notice(page, live_serve
 
     # --- the publishing body dismisses the objection ---------------------------------------------------------------
     sign_in(page, base, world.cg_official, PASSWORD)
-    page.goto(f"{base}/directory/notices/publish/")
-    page.locator("main a", has_text="公示异议处理").click()
+    todo = todo_rows(page, f"新的公示异议 {tracking_no}")
+    assert todo.count() == 1, page.locator("#todo").inner_text()
+    assert inst_sy.name in todo.inner_text() and f"{ends:%Y-%m-%d}" in todo.inner_text(), todo.inner_text()
+    shot("publisher-todo-objection")
+    todo.locator("a").first.click()
     page.wait_for_url(re.compile(r"/directory/objections/"))
     card = page.locator("main section.card", has_text=tracking_no)
     assert card.count() == 1, main_text(page)

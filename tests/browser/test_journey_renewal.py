@@ -107,10 +107,11 @@ def test_renewal_reminder_consent_and_application_and_a_forfeited_entry(page, li
 
     # --- the industry authority consents ---------------------------------------------------------------------------
     switch_user(page, base, world.ia_official, PASSWORD)
-    shot("authority-home")
-    nav_click(page, "机构目录管理")
-    page.wait_for_url(re.compile(r"/directory/listings/"))
-    page.locator(f"main a[href*='/directory/listings/{listing.pk}/']").first.click()
+    todo = todo_rows(page, "延续申请待出具同意意见")
+    assert todo.filter(has_text=inst_sy.name).count() == 1, page.locator("#todo").inner_text()
+    assert f"{window.closes:%Y-%m-%d}" in todo.inner_text(), todo.inner_text()
+    shot("authority-todo")
+    todo.locator("a").first.click()
     page.wait_for_url(re.compile(rf"/directory/listings/{listing.pk}/"))
     consent = page.locator("#renewal").get_by_role("button", name="同意该机构延续")
     assert consent.count() == 1, page.locator("#renewal").inner_text()
