@@ -18,6 +18,7 @@ ARTICLES: dict[str, dict[str, str]] = {
     "reapply_ban": {"dte": "000 第九条"},  # DIR-3: DTE only; Chengdu sets no ban (001 第十四条)
     "conflict": {"dte": "000 第十八条", "skill": "001 第二十四条"},
     "quota": {"dte": "004 一（三）", "skill": "001 第八条"},
+    "expert_review": {"dte": "000 第七条（三）", "skill": "001 第七条"},  # Chengdu: the technical review
     "notice": {"dte": "000 第七条（四）", "skill": "001 第七条"},
     "objection": {"dte": "000 第七条（四）（五）", "skill": "001 第七条"},
 }

@@ -246,7 +246,8 @@ def application_pass(
                 raise RuleViolation(
                     "专家评议尚未完成：请先抽取专家组并结束评议", code="panel_pending", rule="SEL-8"
                 )
-            checks.append(Check("SEL-8", True, "专家评议结果（供参考）", result, "000 第七条（三）"))
+            source = article("expert_review", app.call.programme)
+            checks.append(Check("SEL-8", True, "专家评议结果（供参考）", result, source))
         outcome = A.RECOMMEND if step["action"] == "recommend" else A.PASS
         decision = application_decision(app, "review_step", outcome, checks)
         _record(

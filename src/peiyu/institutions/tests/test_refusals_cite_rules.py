@@ -232,6 +232,17 @@ def test_chengdu_eligibility_checks_cite_seed_001_not_the_liaoning_call(director
     assert "DIR-3" not in {c["rule"] for c in checks}  # no reapply ban in Chengdu's profile
 
 
+def test_every_article_a_chengdu_check_can_cite_is_in_seed_001():
+    from peiyu.core.sources import citations
+    from peiyu.institutions.rules.sources import ARTICLES, article
+
+    for check, by_programme in ARTICLES.items():
+        if "skill" in by_programme:
+            assert article(check, "skill").startswith("001 "), check
+            assert citations(article(check, "skill")), check  # readable as the document and article
+    assert article("expert_review", "skill") == "001 第七条"  # the city's technical review
+
+
 def test_liaoning_checks_keep_the_dte_sources(directory, ln_call):
     app = f.submitted(directory.sy_inst_admin, ln_call)
     by_rule = {c["rule"]: c["source"] for c in reload(app).eligibility.checks}
