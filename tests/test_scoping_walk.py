@@ -60,6 +60,8 @@ def _directory_records(world):
         Call,
         ChangeRequest,
         Expert,
+        ExpertImport,
+        ExpertRelation,
         Listing,
         Objection,
         Panel,
@@ -91,6 +93,9 @@ def _directory_records(world):
             "objection_id",
             "panel_id",
             "member_id",
+            "expert_id",
+            "relation_id",
+            "expert_import_id",
         )
     }
     for city, org_key, user in (
@@ -149,6 +154,14 @@ def _directory_records(world):
         panel.applications.add(app)
         out["panel_id"][city] = panel.pk
         out["member_id"][city] = PanelMember.objects.create(panel=panel, expert=expert, position=1).pk
+        official = world.ln_official if city == "shenyang" else world.hb_official
+        out["expert_id"][city] = expert.pk
+        out["relation_id"][city] = ExpertRelation.objects.create(
+            expert=expert, uscc=world.orgs["inst_dl"].uscc, unit_name="walk", declared_by=official
+        ).pk
+        out["expert_import_id"][city] = ExpertImport.objects.create(
+            pool_owner=owner, filename="walk.xlsx", sha256="0" * 64, mode="all", created_by=official
+        ).pk
     return out
 
 
@@ -165,6 +178,10 @@ OWNERS = {
     "objection_id": {"shenyang": "sy_official", "dalian": "dl_official"},
     # panels belong to a province: Liaoning's panel plays "shenyang", Hubei's plays "dalian"
     "panel_id": {"shenyang": "ln_official", "dalian": "hb_official"},
+    # expert pools too: Liaoning's expert, its declared relation and an import play "shenyang"
+    "expert_id": {"shenyang": "ln_official", "dalian": "hb_official"},
+    "relation_id": {"shenyang": "ln_official", "dalian": "hb_official"},
+    "expert_import_id": {"shenyang": "ln_official", "dalian": "hb_official"},
     **scoping_training.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
@@ -202,6 +219,16 @@ BODIES = {
         "score": 80,
         "vote": "for",
     },
+    ("patch", "/api/v1/directory/experts/{expert_id}"): lambda w, c: {"title": "x"},
+    ("post", "/api/v1/directory/experts/{expert_id}/disable"): lambda w, c: {"reason": "x"},
+    ("post", "/api/v1/directory/experts/{expert_id}/enable"): lambda w, c: {},
+    ("post", "/api/v1/directory/experts/{expert_id}/relations"): lambda w, c: {
+        "uscc": w.orgs["inst_sy"].uscc
+    },
+    ("post", "/api/v1/directory/experts/{expert_id}/relations/{relation_id}/withdraw"): lambda w, c: {
+        "reason": "x"
+    },
+    ("post", "/api/v1/directory/expert/declarations/{relation_id}/withdraw"): lambda w, c: {"reason": "x"},
     ("post", "/api/v1/directory/listings/{listing_id}/volumes"): lambda w, c: {"year": 2025, "persons": 1},
     ("post", "/api/v1/directory/renewals/{renewal_id}/attachments"): _pdf,
     ("post", "/api/v1/directory/renewals/{renewal_id}/submit"): lambda w, c: {"summary": "x"},
@@ -378,6 +405,9 @@ PAGE_RECORDS = {
     "directory/applications/<int:pk>/": "application_id",
     "directory/listings/<int:pk>/": "listing_id",
     "directory/panels/<int:pk>/": "panel_id",
+    "directory/experts/<int:pk>/": "expert_id",
+    "directory/experts/imports/<int:pk>/": "expert_import_id",
+    "directory/expert/declarations/<int:rid>/": "relation_id",
     "directory/objections/<int:pk>/": "objection_id",
     **scoping_training.PAGE_RECORDS,
 }
@@ -385,6 +415,7 @@ PAGE_SUBRECORDS = {
     "<int:renewal_id>": "renewal_id",
     "<int:change_id>": "change_id",
     "<int:member_id>": "member_id",
+    "<int:rid>": "relation_id",
     **scoping_training.PAGE_SUBRECORDS,
 }
 

@@ -260,9 +260,9 @@ def expert_import(request, mode: Form[str], file: File[UploadedFile]):
     return Status(201, _import_out(imports.expert_import(actor=request.user, uploaded_file=file, mode=mode)))
 
 
-@router.get("/directory/expert-imports/{import_id}", response=ImportOut, summary="专家导入结果")
-def expert_import_detail(request, import_id: PathId):
-    return _import_out(selectors.expert_import_get_for(request.user, import_id))
+@router.get("/directory/expert-imports/{expert_import_id}", response=ImportOut, summary="专家导入结果")
+def expert_import_detail(request, expert_import_id: PathId):
+    return _import_out(selectors.expert_import_get_for(request.user, expert_import_id))
 
 
 # --- the expert's own declarations ---------------------------------------------------------------------------
@@ -270,8 +270,7 @@ def expert_import_detail(request, import_id: PathId):
 
 @router.get("/directory/expert/declarations", response=Page[RelationOut], summary="我的回避申报（专家）")
 def my_declarations(request, page: Query[PageQuery]):
-    expert = selectors.own_expert(request.user)
-    return paginate(selectors.relations_of(expert, current=True), page, _relation_out)
+    return paginate(selectors.own_relations(request.user), page, _relation_out)
 
 
 @router.post("/directory/expert/declarations", response={201: RelationOut}, summary="申报回避单位（专家）")

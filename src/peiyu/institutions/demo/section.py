@@ -14,9 +14,11 @@ from peiyu.audit.services import audit_record
 from peiyu.catalogs.models import Trade
 from peiyu.core.identifiers import uscc_with_check
 
-from ..models import Call
+from ..models import Call, Expert
+from ..services import expert_declarations
 from ..services import experts as expert_services
 from ..services.calls import call_create, calls_load
+from . import calls as call_demo
 from . import chengdu, liaoning, listings
 from .support import ALL_DTE, ELECTRICIAN, EXPERTS, EXTRA_INSTITUTIONS, LATHE, user_for
 
@@ -101,9 +103,11 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
         published=True,
     )
 
+    call_demo.draft(ln_off, today)  # journey 12: the province completes and publishes its next call
+
     # expert pool of the Liaoning department (journey 3); one expert works for an applicant
     experts: dict[str, User] = {}
-    for username, name, employer, title in EXPERTS:
+    for i, (username, name, employer, title) in enumerate(EXPERTS, start=1):
         user = users.get(username) or user_for(orgs["platform"], username, name, "expert")
         experts[username] = user
         employer_org = Org.objects.filter(name=employer).first()
@@ -114,9 +118,17 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
             employer_name=employer,
             title=title,
             fields=ALL_DTE,
+            phone=f"1390240{i:04d}",
             user=user,
             region_code="210000",
         )
+    # the expert's own page (journey 12): one declared relation, the list confirmed as current
+    li = Expert.objects.get(user=experts["expert_li"])
+    expert_declarations.expert_declare_conflict(
+        actor=experts["expert_li"], expert=li, kind="cooperation", uscc=uscc_with_check("91210100MA0D8E901"),
+        unit_name="沈阳智联技术咨询有限公司", note="2024 年起担任该公司技术顾问",
+    )  # fmt: skip
+    expert_services.expert_declarations_confirm(actor=experts["expert_li"], expert=li)
 
     liaoning.applications(orgs, users, ln_call=ln_call, nat_call=nat_call, experts=experts, today=today)
     chengdu.filings(orgs, users, cd_call=cd_call, experts=experts, today=today)

@@ -132,6 +132,14 @@ def own_expert(actor) -> Expert:
     return one_or_404(Expert.objects.select_related("pool_owner", "employer"), user_id=actor.pk)
 
 
+def own_relations(actor) -> QuerySet[ExpertRelation]:
+    """The relations in force that the signed-in expert declared (none for anyone who is not an expert)."""
+    try:
+        return relations_of(own_expert(actor), current=True)
+    except NotFound:
+        return ExpertRelation.objects.none()
+
+
 def may_manage_pool(actor) -> bool:
     try:
         pool_org(actor)

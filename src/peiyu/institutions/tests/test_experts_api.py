@@ -128,4 +128,6 @@ def test_the_expert_keeps_their_own_declarations_and_the_official_records_one(
         == 404
     )
     assert official.get(f"{API}/experts/{expert.pk}").json()["relations"][0]["unit_name"] == ""
-    assert login_as(world.sy_official).get(f"{API}/expert/declarations").status_code == 404
+    city = login_as(world.sy_official)
+    assert city.get(f"{API}/expert/declarations").json() == {"items": [], "count": 0}
+    assert post(city, f"{API}/expert/declarations", {"uscc": OTHER_USCC}).status_code == 404
