@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -36,7 +37,7 @@ def token_create(request, payload: TokenIn):
             "id": token.pk,
             "name": token.name,
             "prefix": token.prefix,
-            "expires_at": token.expires_at.isoformat(),
+            "expires_at": timezone.localtime(token.expires_at).isoformat(),
             "token": plain,
         },
     )

@@ -5,6 +5,7 @@ No `from __future__ import annotations` here: ninja must see the real types."""
 
 from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -136,7 +137,7 @@ def _score_out(s, *, with_expert: bool) -> dict:
         "score": float(s.score),
         "vote": s.vote,
         "comment": s.comment,
-        "submitted_at": s.submitted_at.isoformat(),
+        "submitted_at": timezone.localtime(s.submitted_at).isoformat(),
     }
     if with_expert:
         body["expert"] = s.member.expert_id
@@ -165,7 +166,7 @@ def _base(panel, view: str) -> dict:
         "status_label": str(panel.get_status_display()),
         "size": panel.size,
         "algorithm": panel.algorithm,
-        "created_at": panel.created_at.isoformat(),
+        "created_at": timezone.localtime(panel.created_at).isoformat(),
     }
 
 
