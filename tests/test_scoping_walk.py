@@ -28,6 +28,8 @@ OTHER = {"shenyang": "dalian", "dalian": "shenyang"}
 
 
 def _records(world):
+    from peiyu.accounts.models import RoleAssignment
+
     """For each scoped path parameter: the record of each city and who may see it there."""
     tokens = {
         city: api_token_create(actor=world.users[user], name="walk")[0].pk
@@ -43,6 +45,10 @@ def _records(world):
         **scoping_training.records(world, directory["listing_id"]),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
+        "assignment_id": {
+            city: RoleAssignment.objects.get(user=world.users[user]).pk
+            for city, user in (("shenyang", "sy_inst_admin"), ("dalian", "dl_inst_admin"))
+        },
         "event_id": events,
         "token_id": tokens,
     }
@@ -169,6 +175,7 @@ def _directory_records(world):
 OWNERS = {
     "org_id": {"shenyang": "sy_official", "dalian": "dl_official"},
     "user_id": {"shenyang": "sy_secadmin", "dalian": "dl_secadmin"},
+    "assignment_id": {"shenyang": "sy_secadmin", "dalian": "dl_secadmin"},
     "event_id": {"shenyang": "sy_auditor", "dalian": "dl_auditor"},
     "token_id": {"shenyang": "sy_inst_admin", "dalian": "dl_inst_admin"},
     "application_id": {"shenyang": "sy_official", "dalian": "dl_official"},
@@ -250,6 +257,31 @@ BODIES = {
     },
 }
 BODIES.update(scoping_training.BODIES)
+# accounts: the security administrator's and the institution administrator's writes, the bureau's decision
+_REASON = lambda w, c: {"reason": "x"}  # noqa: E731
+BODIES.update(
+    {
+        **{
+            ("post", f"/api/v1/accounts/{{user_id}}/{verb}"): _REASON
+            for verb in ("disable", "enable", "password-reset", "unlock")
+        },
+        **{
+            ("post", f"/api/v1/staff/{{user_id}}/{verb}"): _REASON
+            for verb in ("disable", "enable", "password-reset")
+        },
+        ("post", "/api/v1/users/{user_id}/roles/{assignment_id}/revoke"): _REASON,
+        ("post", "/api/v1/staff/{user_id}/roles/{assignment_id}/revoke"): _REASON,
+        ("post", "/api/v1/staff/{user_id}/roles"): lambda w, c: {"role": "training_admin"},
+        ("post", "/api/v1/signups/{org_id}/decision"): lambda w, c: {"action": "confirm"},
+        ("put", "/api/v1/signups/{org_id}"): lambda w, c: {
+            "name": "x",
+            "uscc": w.orgs["inst_sy"].uscc,
+            "legal_rep_name": "张三",
+            "contact_name": "李四",
+            "contact_phone": "13904001212",
+        },
+    }
+)
 ADMIN_SCOPED = {
     "accounts/org": ("org_id", "sy_secadmin", "dl_secadmin"),
     "accounts/user": ("user_id", "sy_secadmin", "dl_secadmin"),
@@ -409,6 +441,8 @@ PAGE_RECORDS = {
     "directory/experts/imports/<int:pk>/": "expert_import_id",
     "directory/expert/declarations/<int:rid>/": "relation_id",
     "directory/objections/<int:pk>/": "objection_id",
+    "accounts/users/<int:pk>/": "user_id",
+    "accounts/signups/<int:pk>/": "org_id",
     **scoping_training.PAGE_RECORDS,
 }
 PAGE_SUBRECORDS = {

@@ -7,7 +7,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from peiyu.core.permissions import set_capability_checker, set_scope_provider
-from peiyu.core.registry import NavItem, register_demo_section, register_nav, register_todo
+from peiyu.core.registry import (
+    DemoLogin,
+    NavItem,
+    register_demo_accounts,
+    register_demo_section,
+    register_nav,
+    register_todo,
+)
 
 
 def register() -> None:
@@ -24,4 +31,17 @@ def register() -> None:
     register_todo("accounts.locked", todos.locked_accounts)
     register_todo("accounts.signups", todos.signups_to_confirm)
     register_demo_section("accounts", demo.build)
+    register_demo_accounts(
+        "accounts",
+        [
+            DemoLogin(
+                "qiming_admin", (12,), "沈阳启明：注册待沈阳市人社局确认；确认后新增申报专员、培训管理员"
+            ),
+            DemoLogin(
+                "ln_secadmin",
+                (12,),
+                "辽宁省安全管理员：账户管理，从 Excel 批量创建（示例 " + demo.SAMPLE_HINT + "）",
+            ),
+        ],
+    )
     signals.connect()

@@ -16,6 +16,7 @@ from peiyu.core.registry import demo_sections
 
 # how `peiyu demo` names the apps' sections while it builds them (a section not named here shows its key)
 SECTION_LABELS = {
+    "accounts": "账户：机构注册、省级安全管理员、批量创建示例",
     "institutions": "机构目录：申报、评审、公示、目录",
     "training": "培训：计划、开班、名册、考勤、结业",
 }

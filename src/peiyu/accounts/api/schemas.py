@@ -41,9 +41,15 @@ class UserOut(Schema):
         return mask_phone(obj.phone)
 
 
-class AccountOut(UserOut):
+class AccountOut(Schema):
     """An administered account: its current roles and what the caller may do with it."""
 
+    id: int
+    username: str
+    full_name: str
+    org_id: int | None
+    phone_masked: str
+    is_active: bool
     must_change_password: bool
     roles: list[RoleOut]
     allowed_actions: list[str]
@@ -55,3 +61,17 @@ class ReasonIn(Schema):
 
 class TemporaryPasswordOut(Schema):
     temporary_password: str = Field(description="临时密码（只显示一次；本人下次登录须修改）")
+
+
+def account_out(user, roles: list[RoleAssignment], allowed_actions: list[str]) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "org_id": user.primary_org_id,
+        "phone_masked": mask_phone(user.phone),
+        "is_active": user.is_active,
+        "must_change_password": user.must_change_password,
+        "roles": [role_out(a) for a in roles],
+        "allowed_actions": allowed_actions,
+    }

@@ -13,23 +13,14 @@ from peiyu.core.schemas import PathId
 from ..selectors import actions as action_sel
 from ..selectors import staff as sel
 from ..services import staff as services
-from .schemas import AccountOut, ReasonIn, TemporaryPasswordOut, role_out
+from .schemas import AccountOut, ReasonIn, TemporaryPasswordOut, account_out
 
 router = Router(tags=["本单位人员"])
 
 
 def staff_out(actor, user) -> dict:
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "full_name": user.full_name,
-        "primary_org_id": user.primary_org_id,
-        "phone": user.phone,
-        "is_active": user.is_active,
-        "must_change_password": user.must_change_password,
-        "roles": [role_out(a) for a in user.current_assignments],
-        "allowed_actions": action_sel.account_allowed_actions(actor, user, "org.staff_manage"),
-    }
+    allowed = action_sel.account_allowed_actions(actor, user, "org.staff_manage")
+    return account_out(user, user.current_assignments, allowed)
 
 
 def _staff(request, user_id):

@@ -17,6 +17,7 @@ from ..selectors import roles as role_sel
 from ..selectors import users as sel
 from ..services import roles as role_services
 from ..services import users as services
+from . import schemas
 from .schemas import AccountOut, ReasonIn, RoleOut, TemporaryPasswordOut, UserOut, role_out
 
 router = Router(tags=["账户与单位"])
@@ -33,19 +34,10 @@ def user_detail(request, user_id: PathId):
 
 
 def account_out(actor, user) -> dict:
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "full_name": user.full_name,
-        "primary_org_id": user.primary_org_id,
-        "phone": user.phone,
-        "is_active": user.is_active,
-        "must_change_password": user.must_change_password,
-        "roles": [
-            role_out(a) for a in getattr(user, "current_assignments", None) or role_sel.assignments_of(user)
-        ],
-        "allowed_actions": action_sel.account_allowed_actions(actor, user),
-    }
+    roles = getattr(user, "current_assignments", None)
+    if roles is None:
+        roles = list(role_sel.assignments_of(user))
+    return schemas.account_out(user, roles, action_sel.account_allowed_actions(actor, user))
 
 
 class AccountQuery(PageQuery):

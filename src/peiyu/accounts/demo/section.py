@@ -36,6 +36,7 @@ IMPORT_ROWS = [
     ("expert_liu", "刘书涵", "辽宁省人力资源和社会保障厅", "评审专家", "", "", "liush@example.cn"),
 ]
 SAMPLE_NAME = "accounts-import-sample.xlsx"
+SAMPLE_HINT = "var/demo/" + SAMPLE_NAME  # where `peiyu demo` writes it (under PEIYU_VAR_DIR)
 
 
 def _ready(user: User) -> None:

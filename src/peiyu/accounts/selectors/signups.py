@@ -31,14 +31,14 @@ def signups_to_confirm(actor) -> QuerySet[Org]:
 
 
 def signups_visible_to(actor) -> QuerySet[Org]:
-    """The sign-ups the actor may open: those of their jurisdiction (bureau) or their own institution's
-    (its administrator), whatever their status."""
+    """The institutions' registrations the actor may open: those of their jurisdiction (bureau) or their
+    own institution's (its administrator), whatever their status (one registered by an administrator
+    reads as confirmed)."""
     confirm = scope_for(actor, CONFIRM_CAPABILITY)
     own = scope_for(actor, "org.staff_manage")
     return (
         Org.objects.filter(kind=Org.Kind.INSTITUTION)
         .filter(confirm.q(region="region_id") | own.q(org="id"))
-        .exclude(signup_due_on__isnull=True)
         .select_related("region")
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -220,7 +221,8 @@ def accounts_import(*, actor, content: bytes, filename: str, mode: str = "all") 
         raise _file_error(f"一次最多导入{limit}行，本文件有{len(body)}行，请分批导入")
     if not body:
         raise _file_error("文件中表头以下没有数据")
-    orgs, roles, seen = _orgs_in(scope), _roles(), set()
+    orgs, roles = _orgs_in(scope), _roles()
+    seen: set[str] = set()
     planned: list[_Planned] = []
     result = ImportResult(filename, mode, [], header_index + 1)
     for number, row in body:
@@ -282,7 +284,7 @@ def import_report_xlsx(result: ImportResult) -> bytes:
     )
 
 
-def import_template_xlsx(example_rows: list[tuple[str, ...]] | None = None) -> bytes:
+def import_template_xlsx(example_rows: Sequence[Sequence[str]] = ()) -> bytes:
     """The list to fill in: the header, example rows if given, and a sheet of instructions with the
     roles that can be given."""
     writer = XlsxWriter()
@@ -290,7 +292,7 @@ def import_template_xlsx(example_rows: list[tuple[str, ...]] | None = None) -> b
     sheet.widths([18, 10, 34, 22, 14, 16, 26])
     sheet.freeze("A2")
     sheet.append([names[0] for names in COLUMNS.values()], bold=True)
-    for row in example_rows or []:
+    for row in example_rows:
         sheet.append(row)
     notes = writer.sheet("填写说明")
     notes.widths([24, 60])

@@ -24,8 +24,9 @@ SEPARATION_MESSAGE = "系统管理员、安全管理员、审计管理员须由�
 
 
 def role_checked(role_code: str, org: Org, region_code: str | None) -> Role:
-    """The role in force with this code, if it fits the organisation's kind and the region lies within
-    the organisation's region (field messages otherwise)."""
+    """The role in force with this code, if it fits the organisation's kind and the region (None: held
+    at the organisation without a region) lies within the organisation's region (field messages
+    otherwise)."""
     role = Role.objects.filter(code=role_code, disabled_on__isnull=True).first()
     if role is None:
         raise InvalidInput(f"角色 {role_code} 不存在", fields={"role": ["角色不存在"]})
@@ -34,7 +35,7 @@ def role_checked(role_code: str, org: Org, region_code: str | None) -> Role:
             f"角色“{role.name}”不能分配给{org.get_kind_display()}的人员",
             fields={"role": ["角色与单位类型不符"]},
         )
-    if org.region_id and not (region_code or "").startswith(region_prefix(org.region_id)):
+    if region_code is not None and org.region_id and not region_code.startswith(region_prefix(org.region_id)):
         raise InvalidInput("角色的管辖地区须在所属单位的地区之内", fields={"region": ["地区超出单位范围"]})
     return role
 

@@ -54,11 +54,12 @@ def _region(errors: dict[str, list[str]], code: str, uscc: str | None) -> Region
         if region is None:
             errors["region_code"] = [f"行政区划代码 {code} 不存在"]
         return region
-    if uscc:
-        for candidate in (uscc[2:8], uscc[2:6] + "00"):
-            region = Region.objects.active().filter(pk=candidate).first()
-            if region is not None and region.level != Region.Level.PROVINCE:
-                return region
+    if not uscc:
+        return None  # the credit code's own message says what is wrong; the region follows from it
+    for candidate in (uscc[2:8], uscc[2:6] + "00"):
+        region = Region.objects.active().filter(pk=candidate).first()
+        if region is not None and region.level != Region.Level.PROVINCE:
+            return region
     errors["region_code"] = ["请填写机构所在地的行政区划代码（6位数字，如沈阳市皇姑区 210105）"]
     return None
 
