@@ -17,6 +17,7 @@ urlpatterns = [
     path("home/", account_views.home, name="home"),
     path("audit/", include("peiyu.audit.urls")),
     path("admin/", admin_site.urls),
+    path("demo/", include("peiyu.demo.urls")),
     path("occupations/", include("peiyu.catalogs.urls")),
     path("", include("peiyu.institutions.urls")),
     path("", include("peiyu.training.urls")),

@@ -145,10 +145,12 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+_BROKER = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or None)
-# Without a broker, tasks run in-process (embedded default); with one, workers take them.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, tasks run in-process (embedded default); with one, workers take them. The in-memory
+# transport names "no broker" to kombu, which otherwise warns that it falls back to localhost.
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+CELERY_BROKER_URL = _BROKER or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -209,6 +211,8 @@ PEIYU_PUBLIC_CACHE_SECONDS = int(os.environ.get("PEIYU_PUBLIC_CACHE_SECONDS", "3
 PEIYU_TRUSTED_PROXY_COUNT = int(os.environ.get("PEIYU_TRUSTED_PROXY_COUNT", "0"))
 # Officials (government and authority users) must pass TOTP after the password.
 PEIYU_OFFICIAL_OTP_REQUIRED = env_bool("PEIYU_OFFICIAL_OTP_REQUIRED", True)
+# The demo-only page listing the demo accounts by journey (/demo/accounts/): off unless the demo runs.
+PEIYU_DEMO = env_bool("PEIYU_DEMO", False)
 
 # --- personal data (DESIGN §7): SM4 keys and the blind-index key ----------------------------------
 # PEIYU_SM4_KEYS="k2:<32 hex>,k1:<32 hex>"; the first key encrypts, all decrypt (rotation).

@@ -12,16 +12,17 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from peiyu.accounts.masking import MASKED
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.documents.xlsx import XlsxWriter
 from peiyu.core.errors import NotFound
-from peiyu.core.identifiers import mask_id_number, mask_name
+from peiyu.core.identifiers import mask_name
 from peiyu.core.lookups import one_or_404
 
 from ..flows import CERTIFICATE_FLOW
 from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingCertificate, TrainingClass, TrainingReport
 from .classes import class_get_for, classes_visible_to
-from .scope import class_q
+from .scope import class_disclosure, class_q
 from .scope import manages_class as manages_class  # re-exported for the completion views
 
 # --- classes -------------------------------------------------------------------------------------------
@@ -182,6 +183,9 @@ def trainee_archive(actor, trainee_id) -> dict[str, Any]:
     )
     if not self_view and not enrolments:
         raise NotFound()
+    # the person sees their own name and their ID number masked (the page is shown on phones in public);
+    # anyone else as the first class they may see allows (DESIGN §7)
+    shown = MASKED if self_view else class_disclosure(actor, enrolments[0].klass, what="trainee_archive")
     rows = [_archive_row(e) for e in enrolments]
     ce: dict[int, int] = {}
     for r in rows:
@@ -191,8 +195,8 @@ def trainee_archive(actor, trainee_id) -> dict[str, Any]:
     return {
         "trainee": {
             "id": trainee.pk,
-            "name": trainee.name,
-            "id_number": mask_id_number(trainee.id_number),
+            "name": trainee.name if self_view else shown.name(trainee.name),
+            "id_number": shown.id_number(trainee.id_number),
             "sex": trainee.get_sex_display(),
             "birth_date": trainee.birth_date,
             "employer": trainee.employer,
