@@ -19,10 +19,11 @@ def qr_matrix(data: str, *, border: int = 2) -> list[list[bool]]:
     return [[bool(m) for m in row] for row in code.matrix_iter(border=border)]
 
 
-def qr_svg(data: str, *, title: str = "", scale: int = 4, border: int = 2) -> str:
-    """An inline <svg> of the code of `data` (segno writes it; `title` is escaped by segno)."""
+def qr_svg(data: str, *, title: str = "", scale: int = 4, border: int = 2, scalable: bool = False) -> str:
+    """An inline <svg> of the code of `data` (segno writes it; `title` is escaped by segno). `scalable`
+    leaves out the fixed width and height (a viewBox only), so CSS sizes it (a projector, a printout)."""
     code = segno.make(data, error=ERROR_CORRECTION, micro=False)
-    svg: str = code.svg_inline(scale=scale, border=border, title=title or None)
+    svg: str = code.svg_inline(scale=scale, border=border, title=title or None, omitsize=scalable)
     return svg
 
 

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peiyu.accounts.masking import id_tail
 from peiyu.core.checks import refusal_text
 from peiyu.core.documents.qr import qr_svg
 from peiyu.core.errors import DomainError, NotFound, PermissionDenied
@@ -112,6 +113,7 @@ def session_detail(request, pk):
         shown = class_disclosure(request.user, klass, what="session_attendance", count=len(attendances))
         for a in attendances:
             a.shown_name = shown.name(a.enrolment.trainee.name)  # type: ignore[attr-defined]
+            a.id_tail = id_tail(a.enrolment.trainee.id_number)  # type: ignore[attr-defined]
     q = request.GET.get("q", "").strip()[:30]
     qr = scan_url = ""
     if manages and session.mode == TrainingSession.Mode.OFFLINE:
@@ -138,8 +140,8 @@ def _scan_url(request, session: TrainingSession) -> str:
     return request.build_absolute_uri(reverse("session_checkin", args=[session.qr_token]))
 
 
-def _qr(url: str) -> str:
-    return mark_safe(qr_svg(url, title=_("扫码签到")))  # noqa: S308 - segno's own SVG of our URL
+def _qr(url: str, *, scalable: bool = False) -> str:
+    return mark_safe(qr_svg(url, title=_("扫码签到"), scalable=scalable))  # noqa: S308 - segno's own SVG of our URL
 
 
 @require_GET
@@ -164,7 +166,7 @@ def session_qr(request, pk):
     return render(
         request,
         "training/attendance_qr.html",
-        {"session": session, "klass": session.klass, "qr": _qr(url), "scan_url": url},
+        {"session": session, "klass": session.klass, "qr": _qr(url, scalable=True), "scan_url": url},
     )
 
 
