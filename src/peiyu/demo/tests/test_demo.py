@@ -37,7 +37,13 @@ def test_demo_builds_every_training_state_and_is_idempotent(tmp_path, settings):
     )
 
     settings.VAR_DIR = tmp_path
-    call_command("demo", no_serve=True, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo", no_serve=True, stdout=out)
+    printed = out.getvalue()
+    # each long step says what it does and how long it took; the accounts come grouped by journey
+    assert "· 数据库迁移" in printed and "– 培训：计划、开班、名册、考勤、结业 … 完成（" in printed
+    journey7 = printed.split("旅程 7 · 开班培训（福建）")[1].split("旅程 8")[0]
+    assert "inst_fz_admin" in journey7 and "trainee_zhang" in journey7 and "sysadmin" not in journey7
     statuses = Counter(TrainingClass.objects.values_list("status", flat=True))
     assert set(statuses) == set(TrainingClass.Status.values)
     running = TrainingClass.objects.filter(status="running")
