@@ -79,7 +79,9 @@ def test_grams_are_each_character_and_each_pair_as_hex_utf8():
     assert idx.term_grams("沈") == ["e6b288"]
     assert idx.term_grams("aaa") == ["6161"]  # a repeated pair once
     assert idx.sqlite_match(["ab", "c"]) == '"6162" AND "63"'
-    assert idx.pg_tsquery(["ab", "c"]) == "'6162' & '63'"
+    assert idx.pg_tsquery(["ab", "c", "沈阳"]) == "'ab' & 'c' & '沈阳'"
+    backslash = chr(92)
+    assert idx.pg_tsquery(["'" + backslash]) == "'''" + backslash * 2 + "'"  # quote doubled, \ escaped
 
 
 QUERIES = [
@@ -103,6 +105,8 @@ QUERIES = [
     "初级",  # a level's name is in the search line too
     "%",  # LIKE's wildcards are plain characters
     "_",
+    "'",  # a quote and a backslash: plain characters in the index's query too
+    chr(92),
     "沈阳 智能",  # two keywords: both
     "大连 物联网",
     "量子纠缠",  # nothing matches

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header, urlencode
@@ -92,10 +93,12 @@ def _form_options(filters: selectors.CatalogFilters) -> dict[str, str]:
 
 
 def _rows_html(rows, base: str) -> str:
-    """The <tr>s of the results table. Built in Python: twenty rows of eight cells through the
-    template engine cost more than the search itself (benchmarks/run.py `catalog`); the markup is
-    the one _catalog_results.html documents, every value escaped."""
-    to = esc(_("至"))
+    """The <tr>s of the results table, every value escaped:
+    <tr class="is-valid|not-valid"><td><a href="{base}{number}/">number</a></td><td>institution</td>
+    <td>kind<br><small class="muted">programme</small></td><td>occupation<br><small class="muted">code</small></td>
+    <td>levels</td><td>region full name</td><td class="dates">from 至 until</td>
+    <td><span class="catalog-status status-{status}[ valid]">display status</span></td></tr>"""
+    to = _texts()["to"]
     out = []
     for r in rows:
         state = "is-valid" if r.valid else "not-valid"
@@ -112,7 +115,134 @@ def _rows_html(rows, base: str) -> str:
             f'<td><span class="{badge}">{esc(r.display_status)}</span></td>'
             "</tr>"
         )
-    return mark_safe("\n".join(out))  # noqa: S308 - every value escaped above
+    return "\n".join(out)
+
+
+# --- the list page, built in Python ------------------------------------------------------------------------
+# The search form and the results are the catalog's hot path: through the template engine their forty
+# translated labels and field loops cost more than the search (benchmarks/scenarios/catalog.py,
+# `catalog-uncached`). The labels are translated once per language; every value is escaped here.
+
+_TEXTS = {
+    "title": "培训评价机构目录",
+    "intro": "数字技术工程师培育项目与职业技能等级认定的培训机构、评价机构目录。只有状态为“有效”且今日在有效期内的条目可以开展相应的培训或评价活动；已到期、暂停、视为主动放弃或已注销的条目仍可查询，但不属于有效条目。",
+    "q": "关键字",
+    "q_hint": "机构名称、职业、目录编号或统一编码",
+    "programme": "项目",
+    "kind": "机构类别",
+    "occupation": "职业（工种）编码",
+    "occupation_hint": "如 2-02-38-01",
+    "level": "等级",
+    "region": "所在地区",
+    "status": "状态",
+    "all": "全部",
+    "nationwide": "全国",
+    "all_public": "全部公开状态",
+    "search": "检索",
+    "clear": "清空条件",
+    "more": "后面还有，可翻页或缩小检索范围",
+    "none": "没有符合条件的条目。",
+    "export": "导出 Excel",
+    "number": "目录编号",
+    "institution": "机构名称",
+    "category": "类别",
+    "occupation_col": "职业（工种）",
+    "period": "有效期",
+    "pages": "分页",
+    "previous": "上一页",
+    "next": "下一页",
+    "to": "至",
+}  # fmt: skip
+_translated: dict[str, dict[str, str]] = {}
+
+
+def _texts() -> dict[str, str]:
+    """The page's labels in the active language, escaped, made once per language."""
+    language = translation.get_language() or ""
+    texts = _translated.get(language)
+    if texts is None:
+        texts = {key: esc(_(text)) for key, text in _TEXTS.items()}
+        _translated[language] = texts
+    return texts
+
+
+def _errors_html(errors: dict[str, list[str]], name: str) -> str:
+    return "".join(f'<p class="error">{esc(e)}</p>' for e in errors.get(name, ()))
+
+
+def _form_html(filters: selectors.CatalogFilters, errors: dict[str, list[str]], base: str) -> str:
+    t = _texts()
+    options = _form_options(filters)
+
+    def select(name: str, label: str, empty: str) -> str:
+        return (
+            f'<div class="field">\n<label for="f-{name}">{t[label]}</label>\n'
+            f'<select id="f-{name}" name="{name}">\n<option value="">{t[empty]}</option>\n'
+            f"{options[name]}\n</select>\n{_errors_html(errors, name)}</div>"
+        )
+
+    return (
+        f'<form class="card catalog-search" method="get" action="{base}" role="search" hx-get="{base}" '
+        'hx-target="#catalog-results" hx-push-url="true" hx-trigger="submit, change from:select">\n'
+        '<div class="catalog-fields">\n'
+        f'<div class="field wide">\n<label for="f-q">{t["q"]}</label>\n'
+        f'<input id="f-q" name="q" type="search" value="{esc(filters.q)}" maxlength="{selectors.Q_MAX}" '
+        f'placeholder="{t["q_hint"]}">\n{_errors_html(errors, "q")}</div>\n'
+        f"{select('programme', 'programme', 'all')}\n{select('kind', 'kind', 'all')}\n"
+        f'<div class="field">\n<label for="f-occupation">{t["occupation"]}</label>\n'
+        f'<input id="f-occupation" name="occupation" value="{esc(filters.occupation)}" maxlength="32" '
+        f'list="catalog-occupations" placeholder="{t["occupation_hint"]}">\n'
+        f'<datalist id="catalog-occupations">{options["occupation"]}</datalist>\n'
+        f"{_errors_html(errors, 'occupation')}</div>\n"
+        f"{select('level', 'level', 'all')}\n{select('region', 'region', 'nationwide')}\n"
+        f"{select('status', 'status', 'all_public')}\n"
+        "</div>\n"
+        f'<div class="catalog-actions">\n<button type="submit" class="primary">{t["search"]}</button>\n'
+        f'<a href="{base}">{t["clear"]}</a>\n</div>\n</form>'
+    )
+
+
+def _results_html(page: selectors.CatalogPage, base: str, query_amp: str, export_url: str) -> str:
+    """The results: a summary line, the table and the pager (what htmx swaps into #catalog-results)."""
+    t = _texts()
+    if page.rows:
+        summary = _("第 %(start)s–%(end)s 条") % {"start": page.start_index, "end": page.end_index} + "，"
+        if not page.counted:
+            summary += t["more"]
+        elif page.total_capped:
+            summary += esc(_("共 %(total)s 条以上") % {"total": page.total})
+        else:
+            summary += esc(_("共 %(total)s 条") % {"total": page.total})
+    else:
+        summary = t["none"]
+    out = [
+        f'<div class="catalog-summary">\n<p>{summary}</p>\n'
+        f'<a class="catalog-export" href="{esc(export_url)}" download>{t["export"]}</a>\n</div>'
+    ]
+    if page.rows:
+        heads = ("number", "institution", "category", "occupation_col", "level", "region", "period", "status")
+        out.append(
+            '<table class="list catalog-table">\n<thead><tr>'
+            + "".join(f'<th scope="col">{t[h]}</th>' for h in heads)
+            + f"</tr></thead>\n<tbody>\n{_rows_html(page.rows, base)}\n</tbody>\n</table>"
+        )
+        link = f"{base}?{esc(query_amp)}page="
+        pager = f'<nav class="catalog-pages" aria-label="{t["pages"]}">'
+        if page.has_previous:
+            href = f"{link}{page.previous_page}"
+            pager += (
+                f'<a href="{href}" hx-get="{href}" hx-target="#catalog-results" hx-push-url="true">'
+                f"{t['previous']}</a> "
+            )
+        pager += f"<span>{esc(_('第 %(n)s 页') % {'n': page.page})}</span>"
+        if page.has_next:
+            href = f"{link}{page.next_page}"
+            pager += (
+                f' <a href="{href}" hx-get="{href}" hx-target="#catalog-results" hx-push-url="true">'
+                f"{t['next']}</a>"
+            )
+        out.append(pager + "</nav>")
+    return "\n".join(out)
 
 
 @login_not_required
@@ -121,25 +251,36 @@ def _rows_html(rows, base: str) -> str:
 def catalog_list(request):
     filters, errors = _filters(request)
     page = selectors.catalog_search(**filters.as_params(), page=_page_number(request))
-    params = filters.as_params()
-    query = urlencode(params)
-    base = reverse("catalog:list")
-    context = {
-        "page": page,
-        "rows_html": _rows_html(page.rows, esc(base)),
-        "filters": filters,
-        "errors": errors,
-        "query_amp": query + "&" if query else "",
-        "base": base,
-        "export_url": reverse("catalog:export") + ("?" + query if query else ""),
-    }
+    query = urlencode(filters.as_params())
+    base = esc(reverse("catalog:list"))
+    export_url = reverse("catalog:export") + ("?" + query if query else "")
+    results = _results_html(page, base, query + "&" if query else "", export_url)
     if getattr(request, "htmx", False) and not request.htmx.history_restore_request:
-        response = render(request, "institutions/_catalog_results.html", context)
+        response = HttpResponse(results)
     else:
-        context["options"] = _form_options(filters)
-        response = render(request, "institutions/catalog_list.html", context)
+        t = _texts()
+        content = (
+            f'<link rel="stylesheet" href="{_stylesheet()}">\n<h1>{t["title"]}</h1>\n'
+            f'<p class="muted">{t["intro"]}</p>\n{_form_html(filters, errors, base)}\n'
+            f'<div id="catalog-results" aria-live="polite">{results}</div>'
+        )
+        response = render(
+            request,
+            "institutions/catalog_list.html",
+            {"content": mark_safe(content)},  # noqa: S308 - built above from escaped values and labels
+        )
     response["Vary"] = "HX-Request, Cookie"
     return response
+
+
+_stylesheets: dict[str, str] = {}
+
+
+def _stylesheet() -> str:
+    href = _stylesheets.get("catalog")
+    if href is None:
+        href = _stylesheets["catalog"] = esc(static("institutions/catalog.css"))
+    return href
 
 
 @login_not_required
