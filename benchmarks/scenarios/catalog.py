@@ -2,7 +2,7 @@
 server, with the public response cache (`catalog`) and without it (`catalog-uncached`), each against
 the floor of the same server; and the keyword search alone at --keyword-listings listings
 (`catalog-keyword`, 1 000 000 by default, not run by default), against the substring scan it
-replaced (ADR 0018), timed in this process."""
+replaced (ADR 0010), timed in this process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The public catalog's keyword index (ADR 0018; selectors.catalog_index): an n-gram index of each
+"""The public catalog's keyword index (ADR 0010; selectors.catalog_index): an n-gram index of each
 listing's search line, kept by triggers — an FTS5 table on SQLite, a GIN-indexed tsvector column on
 PostgreSQL."""
 

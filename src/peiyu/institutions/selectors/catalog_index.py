@@ -1,4 +1,4 @@
-"""The catalog's keyword index (ADR 0018): the public search matches each keyword as a substring of a
+"""The catalog's keyword index (ADR 0010): the public search matches each keyword as a substring of a
 listing's `search_text` (Chinese has no spaces to split words on, and a city, an occupation or a part
 of a name is typed as it is written). A substring search reads every listing unless an index narrows
 it, so each listing's search line is also kept as a set of n-grams — every character and every pair

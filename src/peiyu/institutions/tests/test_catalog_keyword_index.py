@@ -1,4 +1,4 @@
-"""The catalog's keyword index (selectors.catalog_index, ADR 0018): the search served by the n-gram index
+"""The catalog's keyword index (selectors.catalog_index, ADR 0010): the search served by the n-gram index
 gives exactly what the substring scan of `search_text` gave, for one- and two-character Chinese
 keywords, longer ones, Latin, digits, LIKE's own wildcards and keywords that match nothing, alone and
 with the other filters; and every way a listing's search line is written keeps the index in step."""
