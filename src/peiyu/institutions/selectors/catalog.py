@@ -11,8 +11,9 @@ at COUNT_CAP and only when a single index answers it (other searches page on wit
 region name lookup only for regions this process has not named yet. Region filters are code ranges
 as in accounts.scoping.Scope.q. Keyword and level filters match `search_text`, the denormalised
 lowercase line written by listing_search_text() (services call it whenever they save a listing);
-those are substring matches, so a rare keyword reads every listing (tens of milliseconds at 100 000
-rows): a trigram or full-text index would serve them."""
+those are substring matches. A keyword is first looked up in the catalog's n-gram index
+(catalog_index, ADR 0010), which triggers keep in step with `search_text`, so no keyword reads every
+listing; the substring is still checked on what the index gives."""
 
 from __future__ import annotations
 
