@@ -112,8 +112,8 @@ def session_detail(request, pk):
     if attendances:
         shown = class_disclosure(request.user, klass, what="session_attendance", count=len(attendances))
         for a in attendances:
-            a.shown_name = shown.name(a.enrolment.trainee.name)  # type: ignore[attr-defined]
-            a.id_tail = id_tail(a.enrolment.trainee.id_number)  # type: ignore[attr-defined]
+            a.shown_name = shown.name(a.enrolment.trainee.name)
+            a.id_tail = id_tail(a.enrolment.trainee.id_number)
     q = request.GET.get("q", "").strip()[:30]
     qr = scan_url = ""
     if manages and session.mode == TrainingSession.Mode.OFFLINE:

@@ -107,7 +107,7 @@ def certificate_list(request):
     )
     page.object_list = certs = list(page.object_list)
     for c, holder in zip(certs, holders_shown(request.user, certs, what="certificate_list"), strict=True):
-        c.holder_shown = holder  # type: ignore[attr-defined]
+        c.holder_shown = holder
     return render(
         request,
         "training/completion_certificates.html",
