@@ -41,7 +41,15 @@ EXPECTED = {
     },
     "catalogs": {"nav": {"occupations"}},
     "institutions": {
-        "nav": {"applications", "review", "listings", "expert", "catalog"},
+        "nav": {
+            "applications",
+            "review",
+            "listings",
+            "expert",
+            "expert_pool",
+            "expert_declarations",
+            "catalog",
+        },
         "todo": {"institutions.official", "institutions.institution", "institutions.expert"},
         "tick": {"institutions.listings", "institutions.notices"},
         "demo": {"institutions"},

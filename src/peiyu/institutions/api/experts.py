@@ -196,7 +196,7 @@ def expert_list(request, q: Query[ExpertQuery]):
         qs,
         q,
         lambda e: _expert_out(
-            e, phone=MASKED.phone(e.phone), relations=e.current_relations, actions=_actions(e)
+            e, phone=MASKED.phone(e.phone), relations=services.current_relations(e), actions=_actions(e)
         ),
     )
 

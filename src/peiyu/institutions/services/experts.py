@@ -146,7 +146,8 @@ def expert_account(
     if not scope_for(user, "expert.review").granted:
         errors["username"] = [f"账户“{username}”没有“评审专家”角色，请先由安全管理员分配"]
         return None
-    linked = Expert.objects.filter(user=user).exclude(pk=getattr(expert, "pk", None)).first()
+    others = Expert.objects.filter(user=user)
+    linked = (others.exclude(pk=expert.pk) if expert is not None else others).first()
     if linked is not None:
         errors["username"] = [f"账户“{username}”已关联专家“{linked.name}”"]
         return None
