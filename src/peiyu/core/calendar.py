@@ -23,7 +23,7 @@ from .cache import Generation
 logger = logging.getLogger("peiyu.calendar")
 GENERATION = Generation("calendar")
 _years: dict[tuple[int, int], YearData] = {}
-_warned: set[int] = set()
+_warned: set[tuple[int, int]] = set()  # (generation, year): warned once per year until the data changes
 
 
 class CalendarDataWarning(UserWarning):
@@ -53,7 +53,7 @@ def _package_covers(year: int) -> bool:
 def forget_year(year: int) -> None:
     GENERATION.bump()
     _years.clear()
-    _warned.discard(year)
+    _warned.clear()
 
 
 def year_data(year: int) -> YearData:
@@ -90,10 +90,11 @@ def missing_data_message(years: list[int]) -> str:
 
 
 def _warn_if_missing(year: int) -> None:
-    if year in _warned:
+    key = (GENERATION.current(), year)
+    if key in _warned:
         return
     if not year_data(year).has_official_data:
-        _warned.add(year)
+        _warned.add(key)
         message = missing_data_message([year])
         logger.warning(message)
         warnings.warn(message, CalendarDataWarning, stacklevel=3)
