@@ -26,6 +26,7 @@ from ..flows import APPLICATION_FLOW
 from ..models import Application, Attachment, Call, Kind
 from ..rules import eligibility as el
 from ..rules.forms import FORMS, REQUIRED_ATTACHMENTS, form_key_for, validate_form
+from ..selectors.drafts import form_prefill
 from .calls import call_policy
 from .eligibility import eligibility_checks
 
@@ -125,7 +126,9 @@ def application_create(
     route = route_for(call, kind)
     recommender = _recommender_for(route[0], institution, channel, recommender)
     key = form_key_for(call.programme, kind)
-    clean = validate_form(key, _with_scope(form or {}, name, levels), levels=call.levels, partial=True)
+    # the draft starts with what the platform knows (organisation record, previous answers); given wins
+    form = {**form_prefill(institution, call, kind, call.levels), **(form or {})}
+    clean = validate_form(key, _with_scope(form, name, levels), levels=call.levels, partial=True)
     policy = call_policy(call)
     app = Application.objects.create(
         number=reference_number("SQ", Application),
