@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from peiyu.core.registry import (
     NavItem,
     register_demo_section,
+    register_extension,
     register_nav,
     register_task,
     register_tick,
@@ -18,8 +19,11 @@ MANAGE_OR_SUPERVISE = "training.manage|training.supervise"
 
 
 def register() -> None:
+    from peiyu.institutions.selectors.listings import VOLUME_POINT
+
     from . import tasks
     from .demo import section as demo
+    from .selectors import volumes
     from .services import anomalies, roster_stale
     from .todos import attendance, classes, completion
 
@@ -73,6 +77,7 @@ def register() -> None:
 
     register_tick("training.anomaly_scans", anomalies.anomaly_scans_left)
     register_tick("training.roster_imports_stale", roster_stale.roster_imports_fail_stale)
+    register_extension(VOLUME_POINT, "training.persons_trained", volumes.persons_trained)
     register_demo_section("training", demo.build)
     register_task(tasks.roster_import_task)
     register_task(tasks.anomaly_scan_task)
