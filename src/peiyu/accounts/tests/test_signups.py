@@ -133,3 +133,29 @@ def test_an_unconfirmed_institution_cannot_apply_for_a_call(world):
     signup_confirm(actor=world.sy_official, org=org)
     admin = User.objects.get(username="qiming_admin")
     assert _institution_of(admin) == org
+
+
+def test_a_returned_sign_up_shows_its_reason_and_is_resubmitted_on_the_pages(world, login_as):
+    from django.test import Client
+
+    org = org_signup(data=signup_data())
+    signup_return(actor=world.sy_official, org=org, reason="请上传与营业执照一致的名称")
+    client = Client()
+    assert (
+        client.post("/accounts/login/", {"username": "qiming_admin", "password": PASSWORD}).status_code == 302
+    )
+    home = client.get("/home/").content.decode()
+    assert "已退回" in home and "请上传与营业执照一致的名称" in home
+    form = client.get(f"/accounts/signups/{org.pk}/edit/").content.decode()
+    assert 'value="沈阳启明智能科技有限公司"' in form  # the form is pre-filled from the sign-up
+    bad = client.post(
+        f"/accounts/signups/{org.pk}/edit/", {**signup_data(uscc=org.uscc), "contact_phone": "1"}
+    )
+    assert bad.status_code == 400 and 'value="高启明"' in bad.content.decode()
+    done = client.post(f"/accounts/signups/{org.pk}/edit/", signup_data(uscc=org.uscc))
+    assert done.status_code == 302
+    org.refresh_from_db()
+    assert org.status == Org.Status.PENDING
+    dalian = login_as(world.dl_official)
+    assert dalian.get(f"/accounts/signups/{org.pk}/").status_code == 404
+    assert dalian.post(f"/accounts/signups/{org.pk}/decide/", {"action": "confirm"}).status_code == 404

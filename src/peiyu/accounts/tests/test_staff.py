@@ -109,3 +109,30 @@ def test_nothing_before_the_bureau_confirms_the_sign_up(world):
         role_code="training_admin",
     )  # fmt: skip
     assert user.primary_org_id == org.pk
+
+
+def test_the_staff_pages_keep_what_was_typed_and_hide_other_institutions(world, login_as):
+    officer = _officer(world)
+    other = login_as(world.dl_inst_admin)
+    assert other.get(f"/accounts/staff/{officer.pk}/").status_code == 404
+    assert (
+        other.post(f"/accounts/staff/{officer.pk}/act/", {"action": "disable", "reason": "x"}).status_code
+        == 404
+    )
+    own = login_as(world.sy_inst_admin)
+    refused = own.post(
+        "/accounts/staff/",
+        {
+            "username": "sy_new",
+            "full_name": "王五",
+            "role": "training_admin",
+            "phone": "139",
+            "password": TEMP,
+        },
+    )
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert 'value="sy_new"' in text and 'value="王五"' in text and 'value="139"' in text
+    assert "手机号码" in text and not User.objects.filter(username="sy_new").exists()
+    detail = own.get(f"/accounts/staff/{officer.pk}/")
+    assert detail.status_code == 200 and "申报专员" in detail.content.decode()
