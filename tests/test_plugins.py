@@ -43,6 +43,7 @@ EXPECTED = {
     "institutions": {
         "nav": {
             "applications",
+            "calls",
             "review",
             "listings",
             "expert",
@@ -51,7 +52,7 @@ EXPECTED = {
             "catalog",
         },
         "todo": {"institutions.official", "institutions.institution", "institutions.expert"},
-        "tick": {"institutions.listings", "institutions.notices"},
+        "tick": {"institutions.listings", "institutions.notices", "institutions.calls"},
         "demo": {"institutions"},
     },
     "training": {

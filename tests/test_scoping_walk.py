@@ -82,12 +82,12 @@ def _directory_records(world):
     today = dt.date.today()
     route = policy_named("liaoning-dte-batch2")["review_routes"]["training"]
     call = Call.objects.create(
-        code="walk", title="walk", programme="dte", policy_name="liaoning-dte-batch2", issuer=world.orgs["ln"],
-        kinds=["training"], occupation_codes=["2-02-38-01"], levels=["初级"], opens_on=today, deadline=today, published=True,
+        code="walk", title="walk", programme="dte", policy_name="liaoning-dte-batch2", issuer=world.orgs["ln"], region_id="210000",
+        kinds=["training"], occupation_codes=["2-02-38-01"], levels=["初级"], opens_on=today, deadline=today, status=Call.Status.PUBLISHED,
     )  # fmt: skip
     hb_call = Call.objects.create(
-        code="walk-hb", title="walk", programme="dte", policy_name="hubei-dte", issuer=world.orgs["hb"],
-        kinds=["training"], occupation_codes=["2-02-38-01"], levels=["初级"], opens_on=today, deadline=today, published=True,
+        code="walk-hb", title="walk", programme="dte", policy_name="hubei-dte", issuer=world.orgs["hb"], region_id="420000",
+        kinds=["training"], occupation_codes=["2-02-38-01"], levels=["初级"], opens_on=today, deadline=today, status=Call.Status.PUBLISHED,
     )  # fmt: skip
     out = {
         k: {}
@@ -168,6 +168,7 @@ def _directory_records(world):
         out["expert_import_id"][city] = ExpertImport.objects.create(
             pool_owner=owner, filename="walk.xlsx", sha256="0" * 64, mode="all", created_by=official
         ).pk
+    out["call_id"] = {"shenyang": call.pk, "dalian": hb_call.pk}
     return out
 
 
@@ -189,6 +190,8 @@ OWNERS = {
     "expert_id": {"shenyang": "ln_official", "dalian": "hb_official"},
     "relation_id": {"shenyang": "ln_official", "dalian": "hb_official"},
     "expert_import_id": {"shenyang": "ln_official", "dalian": "hb_official"},
+    # calls too: the Liaoning department's call plays "shenyang", Hubei's "dalian"
+    "call_id": {"shenyang": "ln_official", "dalian": "hb_official"},
     **scoping_training.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
@@ -228,6 +231,8 @@ BODIES = {
     },
     ("patch", "/api/v1/directory/experts/{expert_id}"): lambda w, c: {"title": "x"},
     ("post", "/api/v1/directory/experts/{expert_id}/disable"): lambda w, c: {"reason": "x"},
+    ("patch", "/api/v1/directory/official/calls/{call_id}"): lambda w, c: {"title": "x"},
+    ("post", "/api/v1/directory/official/calls/{call_id}/close"): lambda w, c: {"reason": "x"},
     ("post", "/api/v1/directory/experts/{expert_id}/enable"): lambda w, c: {},
     ("post", "/api/v1/directory/experts/{expert_id}/relations"): lambda w, c: {
         "uscc": w.orgs["inst_sy"].uscc
@@ -441,6 +446,7 @@ PAGE_RECORDS = {
     "directory/experts/imports/<int:pk>/": "expert_import_id",
     "directory/expert/declarations/<int:rid>/": "relation_id",
     "directory/objections/<int:pk>/": "objection_id",
+    "directory/calls/<int:pk>/": "call_id",
     "accounts/users/<int:pk>/": "user_id",
     "accounts/signups/<int:pk>/": "org_id",
     **scoping_training.PAGE_RECORDS,

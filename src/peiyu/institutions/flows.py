@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from peiyu.core.workflow import Action, Workflow
 
-from .models import Application, ChangeRequest, Listing, Objection, Panel, PanelMember, PublicNotice, Renewal
+from .models import (
+    Application,
+    Call,
+    ChangeRequest,
+    Listing,
+    Objection,
+    Panel,
+    PanelMember,
+    PublicNotice,
+    Renewal,
+)
 
 S = Application.Status
 L = Listing.Status
@@ -21,6 +31,19 @@ N = PublicNotice.Status
 O = Objection.Status  # noqa: E741
 P = Panel.Status
 M = PanelMember.Status
+K = Call.Status
+
+# A call for applications (SEL-6, SEL-7): drafted by the body its profile names (`call_issuers`), edited
+# only as a draft, published, and closed by the tick once its deadline has passed (or by its issuer).
+CALL_FLOW = Workflow(
+    Call,
+    {K.DRAFT: {K.PUBLISHED}, K.PUBLISHED: {K.CLOSED}},
+    name="call",
+    actions=[
+        Action("publish", K.PUBLISHED, "发布", "call.manage"),
+        Action("close", K.CLOSED, "截止受理", "call.manage"),
+    ],
+)
 
 # An application: drafted and submitted by the institution, then along its review route (each step
 # open to the org kinds and capability the route names, so step verbs carry no capability here).

@@ -18,6 +18,7 @@ def register() -> None:
     register_nav(
         NavItem("applications", _("机构申报"), "directory:application_list", "application.submit", order=200)
     )
+    register_nav(NavItem("calls", _("申报通知管理"), "directory:call_list", "call.manage", order=205))
     register_nav(NavItem("review", _("申报审核"), "directory:review_queue", "|".join(REVIEW_CAPS), order=210))
     register_nav(
         NavItem(
@@ -39,6 +40,7 @@ def register() -> None:
     register_todo("institutions.expert", todos.expert_todos)
     register_tick("institutions.listings", tick_handlers.listings_due)
     register_tick("institutions.notices", tick_handlers.notices_due)
+    register_tick("institutions.calls", tick_handlers.calls_due)
     register_demo_section("institutions", demo.build)
     signals.connect()
     catalog_index.connect()  # the SQLite function the catalog's keyword index triggers call

@@ -1,5 +1,5 @@
 """Time-based states of the directory advanced by `peiyu tick` (registered by institutions.hooks):
-notices ending, listings expiring and forfeited."""
+calls closing at their deadline, notices ending, listings expiring and forfeited."""
 
 from __future__ import annotations
 
@@ -18,3 +18,9 @@ def listings_due(now: dt.datetime) -> int:
     from .services.expiry import listings_expire_due
 
     return listings_expire_due(timezone.localtime(now).date())
+
+
+def calls_due(now: dt.datetime) -> int:
+    from .services.calls import calls_close_due
+
+    return calls_close_due(timezone.localtime(now).date())

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from .views import (
     applications,
+    calls_official,
     catalog,
     documents,
     expert_declarations,
@@ -19,6 +20,7 @@ from .views import (
 directory_patterns = (
     [
         *applications.urlpatterns,
+        *calls_official.urlpatterns,
         *documents.urlpatterns,
         *panels.urlpatterns,
         *experts.urlpatterns,

@@ -1,9 +1,10 @@
 """The directory's API routers, listed by name (mounted at /api/v1/ by config.api)."""
 
-from . import applications, catalog, changes, experts, listings, notices, panels, renewals
+from . import applications, calls, catalog, changes, experts, listings, notices, panels, renewals
 
 ROUTERS = [
     applications.router,
+    calls.router,
     panels.router,
     experts.router,
     listings.router,

@@ -18,6 +18,7 @@ from ..models import Call, Expert
 from ..services import expert_declarations
 from ..services import experts as expert_services
 from ..services.calls import call_create, calls_load
+from . import calls as call_demo
 from . import chengdu, liaoning, listings
 from .support import ALL_DTE, ELECTRICIAN, EXPERTS, EXTRA_INSTITUTIONS, LATHE, user_for
 
@@ -101,6 +102,8 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
         source="演示数据，依据 000",
         published=True,
     )
+
+    call_demo.draft(ln_off, today)  # journey 12: the province completes and publishes its next call
 
     # expert pool of the Liaoning department (journey 3); one expert works for an applicant
     experts: dict[str, User] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,12 +26,20 @@ class InstitutionType(models.TextChoices):
 
 
 class Call(TimeStamped):
-    """申报通知 (SEL-6): what may be applied for, where, until when, and under which limits."""
+    """申报通知 (SEL-6): what may be applied for, where, until when, and under which limits. Drafted by
+    the body its profile names (`call_issuers`), published, and closed when its deadline passes
+    (institutions.flows.CALL_FLOW); it keeps the profile version it was drafted under."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        CLOSED = "closed", _("已截止")
 
     code = models.SlugField(_("编号"), max_length=64, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     programme = models.CharField(_("项目"), max_length=16)
     policy_name = models.CharField(_("政策配置"), max_length=64)
+    policy_version = models.PositiveIntegerField(_("政策配置版本"), null=True, blank=True)
     issuer = models.ForeignKey(
         "accounts.Org", on_delete=models.PROTECT, related_name="calls", verbose_name=_("发布单位")
     )
@@ -63,12 +72,22 @@ class Call(TimeStamped):
     )
     body = models.TextField(_("通知正文"), blank=True)
     source = models.CharField(_("依据"), max_length=300, blank=True)
-    published = models.BooleanField(_("已发布"), default=False)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("起草人"),
+    )
 
     class Meta:
         ordering = ["-opens_on", "code"]
         verbose_name = _("申报通知")
         verbose_name_plural = _("申报通知")
+        indexes = [models.Index(fields=["status", "deadline"], name="call_status_deadline")]
 
     def __str__(self) -> str:
         return self.title
@@ -76,6 +95,11 @@ class Call(TimeStamped):
     @property
     def region_code(self) -> str:
         return self.region_id or ""
+
+    @property
+    def published(self) -> bool:
+        """Published and not yet closed: applications may be made while its period runs."""
+        return self.status == self.Status.PUBLISHED
 
     def is_open(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()

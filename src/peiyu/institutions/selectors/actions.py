@@ -17,6 +17,7 @@ from peiyu.core.workflow import Action, Workflow
 
 from ..flows import (
     APPLICATION_FLOW,
+    CALL_FLOW,
     CHANGE_REQUEST_FLOW,
     LISTING_FLOW,
     OBJECTION_FLOW,
@@ -25,7 +26,18 @@ from ..flows import (
     PUBLIC_NOTICE_FLOW,
     RENEWAL_FLOW,
 )
-from ..models import Application, ChangeRequest, Listing, Objection, Panel, PanelMember, PublicNotice, Renewal
+from ..models import (
+    Application,
+    Call,
+    ChangeRequest,
+    Listing,
+    Objection,
+    Panel,
+    PanelMember,
+    PublicNotice,
+    Renewal,
+)
+from .calls import call_profile
 from .changes import change_step
 from .experts import is_expert, is_pool_official
 from .renewals import renewal_decider_kinds
@@ -84,6 +96,24 @@ def application_allowed_actions(actor, app: Application) -> list[str]:
     verbs = allowed(APPLICATION_FLOW, app, permits)
     if "pass" in verbs and [r for r in app.checks_failed if r not in app.checks_overridden]:
         verbs.append("override")
+    return verbs
+
+
+# --- calls --------------------------------------------------------------------------------------------
+
+
+def call_allowed_actions(actor, call: Call) -> list[str]:
+    """publish / close for the officials managing calls in the call's region whose kind of body the
+    call's profile names as the publisher (`call_issuers`); `edit` while a draft."""
+    org = _org(actor)
+    manages = (
+        may(actor, "call.manage", region_code=call.region_id or "")
+        and org is not None
+        and org.kind in (call_profile(call).get("call_issuers") or [])
+    )
+    verbs = allowed(CALL_FLOW, call, lambda _action: manages)
+    if manages and call.status == Call.Status.DRAFT:
+        verbs.insert(0, "edit")
     return verbs
 
 

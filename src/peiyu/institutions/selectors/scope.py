@@ -74,12 +74,14 @@ def application_by_number_for(actor, number: str) -> Application:
 
 
 def calls_open(on=None) -> QuerySet[Call]:
-    """Published calls (public: anyone may read a call, CAT-4)."""
-    return Call.objects.filter(published=True).select_related("region", "issuer")
+    """Published calls, not closed (selectors.calls has the public list and the region filter)."""
+    return Call.objects.filter(status=Call.Status.PUBLISHED).select_related("region", "issuer")
 
 
 def call_get_public(code: str) -> Call:
-    return one_or_404(calls_open(), "申报通知不存在", code=code)
+    """A published or closed call (anyone may read a call, CAT-4); a draft is missing."""
+    qs = Call.objects.filter(status__in=[Call.Status.PUBLISHED, Call.Status.CLOSED])
+    return one_or_404(qs.select_related("region", "issuer"), "申报通知不存在", code=code)
 
 
 def listings_visible_to(actor) -> QuerySet[Listing]:

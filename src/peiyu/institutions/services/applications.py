@@ -25,6 +25,7 @@ from peiyu.core.policy import region_prefix
 from ..flows import APPLICATION_FLOW
 from ..models import Application, Attachment, Call, Kind
 from ..rules import eligibility as el
+from ..rules.calls import check_call_accepts
 from ..rules.forms import FORMS, REQUIRED_ATTACHMENTS, form_key_for, validate_form
 from ..selectors.drafts import form_prefill
 from .calls import call_policy
@@ -106,6 +107,15 @@ def application_create(
     """A draft form for one occupation (SEL-4)."""
     institution = _institution_of(actor)
     region_code = institution.region_id or ""  # an institution has one (_institution_of)
+    accepts = check_call_accepts(
+        status=call.status,
+        status_label=str(call.get_status_display()),
+        opens_on=call.opens_on,
+        deadline=call.deadline,
+        today=timezone.localdate(),
+        source=call.source,
+    )
+    refuse_failed([accepts], code="call_not_open")
     errors: dict[str, list[str]] = {}
     if kind not in call.kinds:
         errors["kind"] = ["本申报通知不受理该类机构"]

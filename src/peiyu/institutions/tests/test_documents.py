@@ -182,7 +182,7 @@ def liaoning_call(world, policies):
         levels=["初级", "中级", "高级"],
         opens_on=dt.date(2023, 5, 31),
         deadline=dt.date(2023, 6, 15),
-        published=True,
+        status=Call.Status.PUBLISHED,
     )
 
 
@@ -277,7 +277,7 @@ def chengdu(world, policies):
         levels=["五级", "四级", "三级"],
         opens_on=dt.date(2024, 2, 2),
         deadline=dt.date(2024, 12, 31),
-        published=True,
+        status=Call.Status.PUBLISHED,
     )
     app = Application.objects.create(
         number="SQ2024000009",

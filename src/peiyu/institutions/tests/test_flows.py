@@ -16,6 +16,7 @@ from peiyu.core.workflow import Workflow
 from peiyu.institutions import flows
 from peiyu.institutions.models import (
     Application,
+    Call,
     ChangeRequest,
     Expert,
     Listing,
@@ -52,6 +53,7 @@ TABLES = {
     "objection": flows.OBJECTION_FLOW,
     "panel": flows.PANEL_FLOW,
     "panel_member": flows.PANEL_MEMBER_FLOW,
+    "call": flows.CALL_FLOW,
 }
 
 
@@ -62,7 +64,17 @@ def test_every_table_is_in_the_registry_under_its_name():
     # every stateful model of the app has its table
     stateful = {
         m
-        for m in (Application, Listing, Renewal, ChangeRequest, PublicNotice, Objection, Panel, PanelMember)
+        for m in (
+            Application,
+            Listing,
+            Renewal,
+            ChangeRequest,
+            PublicNotice,
+            Objection,
+            Panel,
+            PanelMember,
+            Call,
+        )
         if any(fld.name == "status" for fld in m._meta.get_fields())
     }
     assert stateful == {flow.model for flow in TABLES.values()}
@@ -143,6 +155,7 @@ def rows(directory, ln_call):
         "objection": objection,
         "panel": panel,
         "panel_member": member,
+        "call": ln_call,
     }
 
 

@@ -71,7 +71,7 @@ def chengdu_call(world, *, days: int | None = 5) -> Call:
         levels=["五级", "四级", "三级"],
         opens_on=dt.date(2026, 9, 1),
         deadline=dt.date(2026, 10, 31),
-        published=True,
+        status=Call.Status.PUBLISHED,
         publicity_working_days=days,
     )
 
@@ -640,7 +640,7 @@ def test_closed_or_unpublished_call(directory, ln_call, time_machine):
     travel(time_machine, dt.datetime(2023, 7, 1, 10, 0, tzinfo=CST))
     text = Client().get(f"/calls/{ln_call.code}/").content.decode()
     assert "已截止" in text and "在线申报" not in text
-    Call.objects.filter(pk=ln_call.pk).update(published=False)
+    Call.objects.filter(pk=ln_call.pk).update(status=Call.Status.DRAFT)
     assert Client().get(f"/calls/{ln_call.code}/").status_code == 404
     assert Client().get("/api/v1/directory/calls/" + ln_call.code).status_code == 404
 

@@ -118,7 +118,7 @@ class Journey:
             levels=["junior", "intermediate"],
             opens_on=dt.date(2023, 5, 31),
             deadline=dt.date(2023, 6, 15),
-            published=True,
+            status=Call.Status.PUBLISHED,
         )
         self.route = policy_named("liaoning-dte-batch2", on=self.call.opens_on).get("review_routes")[
             "training"
