@@ -36,6 +36,7 @@ class OfficialOTPMiddleware:
 
 PASSWORD_ALLOWED_PREFIXES = (
     "/accounts/password/change/",
+    "/api/v1/password/",
     "/accounts/logout/",
     "/accounts/otp/",
     "/static/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -20,7 +21,9 @@ class PasswordChangeIn(Schema):
 
 @router.post("/password/change", response={204: None}, summary="修改本人密码")
 def password_change(request, payload: PasswordChangeIn):
-    services.password_change(user=request.user, **payload.dict())
+    user = services.password_change(user=request.user, **payload.dict())
+    if request.session.get(SESSION_KEY) == str(user.pk):  # the signed-in session stays signed in
+        update_session_auth_hash(request, user)
     return Status(204, None)
 
 

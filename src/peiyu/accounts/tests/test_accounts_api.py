@@ -116,3 +116,19 @@ def test_the_password_reset_api_never_tells_whether_an_account_exists(db):
         {"username": "nobody", "code": "123456", "new_password": TEMP, "new_password_confirm": TEMP},
     )
     assert wrong.status_code == 400 and wrong.json()["code"] == "reset_code_wrong"
+
+
+def test_a_forced_password_change_can_be_made_through_the_api(world, login_as):
+    from peiyu.accounts.services.users import user_password_reset
+
+    plain = user_password_reset(actor=world.sy_secadmin, user=world.sy_inst_admin, reason="遗忘")
+    client = login_as(User.objects.get(pk=world.sy_inst_admin.pk))
+    assert client.get("/api/v1/me").status_code == 403
+    new = "Own-Passw0rd-2026!"
+    changed = post(
+        client,
+        "/api/v1/password/change",
+        {"old_password": plain, "new_password": new, "new_password_confirm": new},
+    )
+    assert changed.status_code == 204, changed.content
+    assert client.get("/api/v1/me").json()["must_change_password"] is False

@@ -86,6 +86,7 @@ def test_disable_enable_and_reset_force_a_password_change_at_next_sign_in(world,
     assert page.status_code == 302 and page["Location"].startswith("/accounts/password/change/")
     api = client.get("/api/v1/me")
     assert api.status_code == 403 and api.json()["code"] == "password_change_required"
+    assert client.get("/accounts/password/change/").status_code == 200  # the way out stays open
     changed = client.post(
         "/accounts/password/change/",
         {"old_password": plain, "new_password": "Mine-Own-2026!", "new_password_confirm": "Mine-Own-2026!"},
