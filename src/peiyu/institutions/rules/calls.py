@@ -120,11 +120,11 @@ def check_prefilled(
     changed = not _same(value, profile_value)
     ok = not changed or item in editable
     if not changed:
-        msg = f"{label}与政策配置一致"
+        msg = f"{label}：与政策配置一致"
     elif ok:
-        msg = f"{label}已按政策配置的授权调整"
+        msg = f"{label}：已按政策配置的授权调整"
     else:
-        msg = f"{label}不可在申报通知中调整，应为政策配置的 {shown}"
+        msg = f"{label}：不可在申报通知中调整，应为政策配置的 {shown}"
     facts = {"item": item, "value": value, "profile_value": profile_value, "editable": list(editable)}
     return Check(rule, ok, msg, facts, blocking=True)
 
