@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from peiyu.core.registry import NavItem, register_demo_section, register_nav, register_tick, register_todo
+from peiyu.core.registry import (
+    DemoLogin,
+    NavItem,
+    register_demo_accounts,
+    register_demo_section,
+    register_nav,
+    register_tick,
+    register_todo,
+)
 
 
 def register() -> None:
@@ -42,5 +50,12 @@ def register() -> None:
     register_tick("institutions.notices", tick_handlers.notices_due)
     register_tick("institutions.calls", tick_handlers.calls_due)
     register_demo_section("institutions", demo.build)
+    register_demo_accounts(
+        "institutions",
+        [
+            DemoLogin("cd_social4_admin", (5,), "成都第四家电工社评组织：看到不予备案的理由（SEL-6）"),
+            DemoLogin("expert_li", (12,), "专家：在“我的回避申报”中维护本人应回避的单位（SEL-8）"),
+        ],
+    )
     signals.connect()
     catalog_index.connect()  # the SQLite function the catalog's keyword index triggers call
