@@ -60,12 +60,7 @@ class CandidateOut(Schema):
     checked_out: bool
 
 
-class CandidatesOut(Schema):
-    items: list[CandidateOut]
-    count: int = Field(description="符合条件的人数（列表最多显示 30 人）")
-
-
-class CandidateQuery(Schema):
+class CandidateQuery(PageQuery):
     q: str = Field("", max_length=30, description="姓名的一部分，或身份证号码、手机号码的后几位（至少 3 位）")
 
 
@@ -211,12 +206,12 @@ def attendance_add(request, session_id: PathId, payload: CheckInIn):
 
 @router.get(
     "/training/sessions/{session_id}/checkin-candidates",
-    response=CandidatesOut,
+    response=Page[CandidateOut],
     summary="查找可登记签到的学员（同名者以身份证、手机号末四位区分）",
 )
 def checkin_candidates(request, session_id: PathId, f: Query[CandidateQuery]):
     session = sel.session_get_for(request.auth, session_id)
-    return sel.checkin_candidates(request.auth, session, f.q)
+    return paginate(sel.checkin_candidates(request.auth, session, f.q), f)
 
 
 @router.post(

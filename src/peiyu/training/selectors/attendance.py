@@ -106,12 +106,12 @@ def _ends_with(digits: str, *values: str | None) -> bool:
     return any((v or "").upper().endswith(digits) for v in values)
 
 
-def checkin_candidates(actor, session: TrainingSession, q: str = "") -> dict[str, Any]:
+def checkin_candidates(actor, session: TrainingSession, q: str = "") -> list[dict[str, Any]]:
     """The enrolled trainees of the session's class a staff member may check in by hand, found by part
     of the name or by the last digits of the ID number or phone; namesakes are told apart by the masked
-    tails of both (the tails stay masked for everyone). `{items, count}`: at most PICKER_LIMIT items,
-    `count` all that match. Only the class's own institution manages attendance, so anyone else gets
-    PermissionDenied (the session itself is already in scope)."""
+    tails of both (the tails stay masked for everyone); every match, by name (the page shows the first
+    PICKER_LIMIT, the API pages them). Only the class's own institution manages attendance, so anyone
+    else gets PermissionDenied (the session itself is already in scope)."""
     klass = session.klass
     if not manages_class(actor, klass):
         raise PermissionDenied("只有本班所属机构可以登记签到", code="permission_denied")
@@ -134,7 +134,7 @@ def checkin_candidates(actor, session: TrainingSession, q: str = "") -> dict[str
     for e in enrolments:
         names[e.trainee.name] = names.get(e.trainee.name, 0) + 1
     shown = class_disclosure(actor, klass, what="checkin_picker") if found else None
-    items = [
+    return [
         {
             "enrolment_id": e.pk,
             "trainee_id": e.trainee_id,
@@ -145,6 +145,5 @@ def checkin_candidates(actor, session: TrainingSession, q: str = "") -> dict[str
             "checked_in": e.pk in present,
             "checked_out": present.get(e.pk) is not None,
         }
-        for e in found[:PICKER_LIMIT]
+        for e in found
     ]
-    return {"items": items, "count": len(found)}

@@ -40,9 +40,8 @@ def room(training):
 
 def test_the_picker_tells_namesakes_apart_by_masked_id_and_phone_tails(room):
     world, _klass, session, people, _e = room
-    found = sel.checkin_candidates(world.sy_inst_admin, session, "王芳")
-    assert found["count"] == 2
-    rows = found["items"]
+    rows = sel.checkin_candidates(world.sy_inst_admin, session, "王芳")
+    assert len(rows) == 2
     assert [r["name"] for r in rows] == ["王芳", "王芳"]
     assert all(r["namesake"] for r in rows)
     assert {r["id_tail"] for r in rows} == {"…" + p.id_number[-4:] for p in people[:2]}
@@ -53,19 +52,19 @@ def test_the_picker_tells_namesakes_apart_by_masked_id_and_phone_tails(room):
 
 def test_the_picker_finds_by_the_last_digits_of_the_phone_or_id_number(room):
     world, _klass, session, people, _e = room
-    by_phone = sel.checkin_candidates(world.sy_inst_admin, session, "2222")["items"]
+    by_phone = sel.checkin_candidates(world.sy_inst_admin, session, "2222")
     assert [r["enrolment_id"] for r in by_phone] == [room[4][1].pk]
-    by_id = sel.checkin_candidates(world.sy_inst_admin, session, people[2].id_number[-4:])["items"]
+    by_id = sel.checkin_candidates(world.sy_inst_admin, session, people[2].id_number[-4:])
     assert room[4][2].pk in [r["enrolment_id"] for r in by_id]
-    assert sel.checkin_candidates(world.sy_inst_admin, session, "赵")["count"] == 0
+    assert sel.checkin_candidates(world.sy_inst_admin, session, "赵") == []
     # two digits are too few to search numbers by (they would match half the class)
-    assert sel.checkin_candidates(world.sy_inst_admin, session, "11")["count"] == 0
+    assert sel.checkin_candidates(world.sy_inst_admin, session, "11") == []
 
 
 def test_the_picker_marks_who_is_already_checked_in(room):
     world, _klass, session, _people, enrolments = room
     svc.attendance_check_in(actor=world.sy_inst_admin, session=session, enrolment=enrolments[2], at=at(3, 9))
-    rows = {r["enrolment_id"]: r for r in sel.checkin_candidates(world.sy_inst_admin, session)["items"]}
+    rows = {r["enrolment_id"]: r for r in sel.checkin_candidates(world.sy_inst_admin, session)}
     assert rows[enrolments[2].pk]["checked_in"] and not rows[enrolments[0].pk]["checked_in"]
 
 
@@ -82,6 +81,8 @@ def test_the_picker_api_returns_items_and_count_and_refuses_others(room, login_a
     url = f"/api/v1/training/sessions/{session.pk}/checkin-candidates"
     body = login_as(world.sy_inst_admin).get(url, {"q": "王"}).json()
     assert body["count"] == 2 and {i["phone_tail"] for i in body["items"]} == {"…1111", "…2222"}
+    paged = login_as(world.sy_inst_admin).get(url, {"limit": 1, "offset": 1}).json()
+    assert paged["count"] == 3 and len(paged["items"]) == 1
     assert login_as(world.dl_inst_admin).get(url).status_code == 404
     assert login_as(world.dl_official).get(url).status_code == 404
     refused = login_as(world.sy_official).get(url)

@@ -128,12 +128,18 @@ def session_detail(request, pk):
             "attendances": attendances,
             "manages": manages,
             "q": q,
-            "picker": sel.checkin_candidates(request.user, session, q) if manages else None,
+            "picker": _picker(request.user, session, q) if manages else None,
             "qr": qr,
             "scan_url": scan_url,
             "anomalies": Anomaly.objects.filter(session=session).order_by("-created_at")[:50],
         },
     )
+
+
+def _picker(user, session: TrainingSession, q: str) -> dict[str, Any]:
+    """The first PICKER_LIMIT matches and how many there are (the page asks for more letters)."""
+    rows = sel.checkin_candidates(user, session, q)
+    return {"items": rows[: sel.PICKER_LIMIT], "count": len(rows)}
 
 
 def _scan_url(request, session: TrainingSession) -> str:
@@ -150,7 +156,7 @@ def checkin_picker(request, pk):
     script the session page's search form renders the same list)."""
     session = sel.session_get_for(request.user, pk)
     q = request.GET.get("q", "").strip()[:30]
-    picker = sel.checkin_candidates(request.user, session, q)
+    picker = _picker(request.user, session, q)
     return render(request, "training/_attendance_picker.html", {"session": session, "picker": picker, "q": q})
 
 
