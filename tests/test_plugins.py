@@ -22,6 +22,7 @@ REGISTER_FUNCTIONS = {
     "register_todo",
     "register_tick",
     "register_demo_section",
+    "register_demo_accounts",
     "register_task",
     "register_extension",
 }
