@@ -20,6 +20,7 @@ listings holding all of them (a superset of the substring matches), and the sear
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 GRAMS_TABLE = "institutions_listing_grams"  # SQLite: the FTS5 table
@@ -43,37 +44,65 @@ def _hex(text: str) -> list[str]:
         return [table[c] for c in text]
 
 
+# Runs of Latin letters and digits (catalog numbers, filing codes): their pairs are in nearly every
+# listing ("00", "21"), so a number's pairs select little. Each run of RUN_MIN or more is also indexed
+# by its suffixes of RUN_MIN or more, marked "x" (never a one- or two-character gram): a run typed in a
+# keyword lies inside one run of the search line, so it begins one of those suffixes — a prefix query.
+RUN = re.compile(r"[0-9a-z]{4,}")
+RUN_MIN = 4
+
+
+def _suffixes(text: str) -> list[str]:
+    return ["x" + run[i:] for run in RUN.findall(text) for i in range(len(run) - RUN_MIN + 1)]
+
+
 def grams(text: str | None) -> str:
     """The distinct grams of `text`, space-separated, in a fixed order (first occurrence): each
-    character and each pair of adjacent characters, as hexadecimal UTF-8. What the triggers index
-    (SQLite calls this function; PostgreSQL's SQL function of the same name gives the same set)."""
+    character and each pair of adjacent characters, as hexadecimal UTF-8, then the suffixes of its
+    Latin and digit runs ("x" + the suffix). What SQLite's triggers index."""
     if not text:
         return ""
     units = _hex(text)
-    return " ".join(dict.fromkeys([*units, *map(str.__add__, units, units[1:])]))
+    return " ".join(dict.fromkeys([*units, *map(str.__add__, units, units[1:]), *_suffixes(text)]))
+
+
+def _needs(term: str) -> tuple[list[str], list[str]]:
+    """What a listing must hold for `term` to be a substring of its search line: (grams as text,
+    run prefixes). A term that is one run of RUN_MIN or more needs only its run's prefix; otherwise
+    its character (one character) or every adjacent pair, and the prefix of each run in it."""
+    runs = RUN.findall(term)
+    if runs and runs[0] == term:
+        return [], runs
+    pairs = [term] if len(term) == 1 else list(map(str.__add__, term, term[1:]))
+    return list(dict.fromkeys(pairs)), runs
 
 
 def term_grams(term: str) -> list[str]:
-    """The grams a listing must hold for `term` to be a substring of its search line: the character's
-    own for one character, every adjacent pair's for more."""
-    units = _hex(term)
-    if len(units) == 1:
-        return units
-    return list(dict.fromkeys(map(str.__add__, units, units[1:])))
+    """The grams (hex, as SQLite indexes them) a listing must hold for `term`; see _needs."""
+    pairs, _runs = _needs(term)
+    return [gram.encode().hex() for gram in pairs]
 
 
 def sqlite_match(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: every gram of every term (each quoted: a token, never an operator)."""
-    return " AND ".join(f'"{g}"' for term in terms for g in term_grams(term))
+    """An FTS5 MATCH expression: every gram of every term (each quoted: a token, never an operator)
+    and each run's prefix query."""
+    parts: list[str] = []
+    for term in terms:
+        pairs, runs = _needs(term)
+        parts += [f'"{gram.encode().hex()}"' for gram in pairs]
+        parts += [f'"x{run}" *' for run in runs]
+    return " AND ".join(dict.fromkeys(parts))
 
 
 def pg_tsquery(terms: list[str]) -> str:
     """A tsquery in its text form (cast with ::tsquery, which takes quoted lexemes as written): every
-    gram of every term, the characters themselves as PostgreSQL indexes them."""
-    grams: dict[str, None] = {}
+    gram of every term, the characters themselves as PostgreSQL indexes them, and each run's prefix."""
+    parts: list[str] = []
     for term in terms:
-        grams.update(dict.fromkeys([term] if len(term) == 1 else map(str.__add__, term, term[1:])))
-    return " & ".join(_quoted(g) for g in grams)
+        pairs, runs = _needs(term)
+        parts += [_quoted(gram) for gram in pairs]
+        parts += [_quoted("x" + run) + ":*" for run in runs]
+    return " & ".join(dict.fromkeys(parts))
 
 
 def _quoted(lexeme: str) -> str:
@@ -139,9 +168,15 @@ PG_CREATE = [
     DECLARE
         units text[] := string_to_array(t, NULL);
         out text[] := units;
+        run text;
     BEGIN
         FOR i IN 1 .. cardinality(units) - 1 LOOP
             out := out || (units[i] || units[i + 1]);
+        END LOOP;
+        FOR run IN SELECT m[1] FROM regexp_matches(t, '[0-9a-z]{4,}', 'g') AS m LOOP
+            FOR i IN 1 .. length(run) - 3 LOOP
+                out := out || ('x' || substr(run, i));
+            END LOOP;
         END LOOP;
         RETURN array_to_tsvector(out);
     END $$""",

@@ -62,7 +62,9 @@ class _Sql:
     grams_table: str
 
 
-def _where(f: CatalogFilters, today: dt.date, *, for_count: bool = False) -> tuple[str, list[Any], bool]:
+def _where(
+    f: CatalogFilters, today: dt.date, *, for_count: bool = False, grams: bool = True
+) -> tuple[str, list[Any], bool]:
     """The WHERE clause of a search, its parameters, and whether one index alone answers it (then
     counting the matches reads that index only). Hand-written SQL rather than the ORM: at 100 000
     listings the database answers in a fraction of a millisecond and compiling the ORM's query took
@@ -120,7 +122,7 @@ def _where(f: CatalogFilters, today: dt.date, *, for_count: bool = False) -> tup
             parts.append(f"{c['id']} IN ({sub})")
             params += [*bounds, *statuses]
     likes = [f"{LEVEL_SEP}{_level_name(f.level).lower()}{LEVEL_SEP}"] if f.level else []
-    if f.terms and not sqlite:
+    if f.terms and not sqlite and grams:
         # the keyword index (catalog_index): the listings holding every gram of every keyword
         parts.append(f"{c['search_grams']} @@ %s::tsquery")
         params.append(pg_tsquery(f.terms))

@@ -74,7 +74,13 @@ def searched(q: str, **filters) -> list[str]:
 
 def test_grams_are_each_character_and_each_pair_as_hex_utf8():
     assert idx.grams("沈阳") == "e6b288 e998b3 e6b288e998b3"
-    assert idx.grams("abab") == "61 62 6162 6261"  # each once
+    assert idx.grams("abab") == "61 62 6162 6261 xabab"  # each once; a Latin run's suffixes of 4 or more
+    assert idx.grams("no l2101022") == (
+        "6e 6f 20 6c 32 31 30 6e6f 6f20 206c 6c32 3231 3130 3031 3032 3232"
+        " xl2101022 x2101022 x101022 x01022 x1022"
+    )
+    assert idx.sqlite_match(["l2101", "沈阳 1"]) == '"xl2101" * AND "e6b288e998b3" AND "e998b320" AND "2031"'
+    assert idx.pg_tsquery(["0000101"]) == "'x0000101':*"  # a number: its run's prefix alone
     assert idx.grams("") == "" and idx.grams(None) == ""
     assert idx.term_grams("沈") == ["e6b288"]
     assert idx.term_grams("aaa") == ["6161"]  # a repeated pair once
