@@ -21,6 +21,7 @@ from peiyu.core.models import Decision
 
 from ..models import Application, Kind
 from ..rules.forms import FORMS, form_key_for
+from ..selectors import calls as call_selectors
 from ..selectors import drafts, personal
 from ..selectors import review as review_sel
 from ..selectors import scope as selectors
@@ -55,14 +56,23 @@ def application_list(request):
             "statuses": Application.Status.choices,
             "status": status,
             "can_apply": "application.submit" in caps,
-            "calls": selectors.calls_open().order_by("-opens_on")[:50],
+            "calls": _calls_for(request.user)[:50],
         },
+    )
+
+
+def _calls_for(user):
+    """The calls accepting applications now from the user's institution's region (a call is shown only
+    to the regions it is open to)."""
+    org = getattr(user, "primary_org", None)
+    return call_selectors.calls_open_to(org.region_id if org is not None and org.region_id else "").order_by(
+        "-opens_on"
     )
 
 
 @require_http_methods(["GET", "POST"])
 def application_new(request):
-    calls = list(selectors.calls_open().order_by("-opens_on"))
+    calls = list(_calls_for(request.user))
     call = next((c for c in calls if c.code == (request.POST.get("call") or request.GET.get("call"))), None)
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and call is not None:
