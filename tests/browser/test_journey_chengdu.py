@@ -252,9 +252,7 @@ def test_chengdu_filing_receipt_and_the_refused_fourth_social_organisation(
         "application page: no longer 审核中": status != "审核中",
         "to-do list: rule and reason": "SEL-6" in todo and any(w in todo for w in reason),
     }
-    if not all(told.values()):
-        pytest.xfail(
-            "issue 12 point 4: the refused fourth social organisation is not told the refusal, its reason and "
-            f"rule on its own application and to-do list ({told}; status shown: {status!r})"
-        )
+    assert all(told.values()), (
+        f"the refused fourth social organisation is not told why: {told}; status {status!r}"
+    )
     assert fourth_org.name in own_page
