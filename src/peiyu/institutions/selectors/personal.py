@@ -14,16 +14,17 @@ from ..rules.forms import FORMS, form_key_for
 from .review import form_display
 
 
-def application_form_shown(actor, app: Application) -> list[dict[str, Any]]:
+def application_personal_full(actor, app: Application, *, what: str) -> bool:
+    """Whether this view of the application (its page, API, PDF or xlsx) shows its personal fields in
+    full; a full one is audited. A form without personal values needs no decision and no event."""
     spec = FORMS[form_key_for(app.call.programme, app.kind)]
-    has_personal = any(f.personal and app.form.get(f.key) for f in spec.fields())
-    full = (
-        has_personal
-        and personal_view(
-            actor, app, what="application_form", region_code=app.region_id, org_id=app.institution_id
-        ).full
-    )
-    return form_display(app, full=full)
+    if not any(f.personal and app.form.get(f.key) for f in spec.fields()):
+        return False
+    return personal_view(actor, app, what=what, region_code=app.region_id, org_id=app.institution_id).full
+
+
+def application_form_shown(actor, app: Application) -> list[dict[str, Any]]:
+    return form_display(app, full=application_personal_full(actor, app, what="application_form"))
 
 
 def objection_contacts_shown(actor, objections: list) -> list[str]:

@@ -532,10 +532,23 @@ def test_owner_and_city_download_the_form_another_city_gets_404(world, login_as,
     assert login_as(world.dl_inst_admin).get(url).status_code == 404
 
 
-def test_form_pdf_download_is_the_masked_pdf(world, login_as, sy_application):
-    response = login_as(world.sy_official).get(f"/directory/applications/{sy_application.pk}/form.pdf")
+def test_form_pdf_download_is_masked_unless_the_role_may_see_it_in_full(world, login_as, sy_application):
+    """DESIGN §7: the supervising city official (personal_data.view_full) gets the full number, and the
+    download is audited; the same official without that capability gets the masked PDF."""
+    from peiyu.accounts.models import Role
+    from peiyu.audit.models import AuditEvent
+
+    url = f"/directory/applications/{sy_application.pk}/form.pdf"
+    response = login_as(world.sy_official).get(url)
     assert response["Content-Type"] == "application/pdf"
-    text = assert_pdf(response.content)
+    assert LEGAL_REP_ID in assert_pdf(response.content)
+    assert AuditEvent.objects.filter(
+        action="personal_data.viewed", actor_id=world.sy_official.pk, after__what="application_pdf"
+    ).exists()
+    role = Role.objects.get(code="city_official")
+    role.capabilities = [c for c in role.capabilities if c != "personal_data.view_full"]
+    role.save(update_fields=["capabilities"])
+    text = assert_pdf(login_as(world.sy_official).get(url).content)
     assert LEGAL_REP_ID not in text
 
 

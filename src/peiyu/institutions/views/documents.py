@@ -1,7 +1,8 @@
 """Downloads of the directory's documents: the filled form (PDF, xlsx), the city's recommendation
 letter, the Chengdu filing receipt and the public notice. Each view only finds the record through a
 scoped selector (out of scope → 404 by the error middleware, DESIGN §5) and hands it to its module
-in `institutions.documents`; personal data is printed masked. Only the notice is public."""
+in `institutions.documents`; personal data is printed masked, or in full for a reader whose role may
+see it (DESIGN §7, audited: selectors.personal). Only the notice is public."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from peiyu.core.http import attachment
 
 from ..documents import forms, letters, notices, receipts, values
 from ..models import Listing, ReviewAction
+from ..selectors import personal
 from ..selectors import scope as selectors
 
 
@@ -33,7 +35,10 @@ def _form_name(application, ext: str) -> str:
 def application_pdf_view(request, pk: int):
     application = _application(request, pk)
     return attachment(
-        forms.application_pdf(application),
+        forms.application_pdf(
+            application,
+            full=personal.application_personal_full(request.user, application, what="application_pdf"),
+        ),
         _form_name(application, "pdf"),
         PDF_CONTENT_TYPE,
         f"application-{application.number}.pdf",
@@ -44,7 +49,10 @@ def application_pdf_view(request, pk: int):
 def application_xlsx_view(request, pk: int):
     application = _application(request, pk)
     return attachment(
-        forms.application_xlsx(application),
+        forms.application_xlsx(
+            application,
+            full=personal.application_personal_full(request.user, application, what="application_xlsx"),
+        ),
         _form_name(application, "xlsx"),
         XLSX_CONTENT_TYPE,
         f"application-{application.number}.xlsx",
