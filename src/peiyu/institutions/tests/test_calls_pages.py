@@ -138,6 +138,20 @@ def test_the_portal_shows_a_call_only_to_the_regions_it_is_open_to(directory, no
     mine = login_as(directory.sy_inst_admin).get("/calls/").content.decode()
     assert liaoning.title in mine and "只列出面向" in mine
     assert public.get(f"/calls/{draft.code}/").status_code == 404
+    hubei = services.call_create(
+        actor=directory.hb_official,
+        region_code="420000",
+        title="湖北省机构申报",
+        programme="dte",
+        kinds=["training"],
+        occupation_codes=[f.AI],
+        opens_on=TODAY,
+        deadline=TODAY + dt.timedelta(days=10),
+        published=True,
+    )
+    assert hubei.policy_name == "hubei-dte"
+    offered = login_as(directory.sy_inst_admin).get("/directory/applications/new/").content.decode()
+    assert liaoning.title in offered and national.title in offered and hubei.title not in offered
 
 
 def test_a_closed_call_is_never_listed_as_open(directory, time_machine, login_as):
