@@ -180,6 +180,8 @@ def clean_expert(data: Mapping[str, Any], *, expert: Expert | None = None) -> tu
         name = collect(
             errors, "employer_name", clean_text, data.get("employer_name"), max_length=200, label="工作单位"
         )
+        if not name and expert is not None and "employer_name" not in data:
+            name = expert.employer_name  # a new credit code alone keeps the name on record
         name = name or (employer.name if employer else "")
         if employer is None and name:
             # a unit on the platform under exactly this name is the same unit (recusal by org id too)

@@ -6,9 +6,12 @@ getting 404 for an expert of this pool."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from peiyu.audit.models import AuditEvent
 from peiyu.institutions.models import Expert
+from peiyu.institutions.services import expert_declarations as declarations
 
 from .expert_support import HEADER, OCCUPATION, OTHER_USCC, Journey, hubei_expert, xlsx_upload
 
@@ -131,3 +134,20 @@ def test_the_expert_keeps_their_own_declarations_and_the_official_records_one(
     city = login_as(world.sy_official)
     assert city.get(f"{API}/expert/declarations").json() == {"items": [], "count": 0}
     assert post(city, f"{API}/expert/declarations", {"uscc": OTHER_USCC}).status_code == 404
+
+
+def test_the_list_runs_the_same_number_of_queries_for_more_experts(journey, official):
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert official.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def grow(n):
+        for _ in range(n):
+            e = journey.expert(user=True)
+            declarations.expert_declare_conflict(actor=e.user, expert=e, uscc=OTHER_USCC)
+
+    grow(2)
+    few = (count(f"{API}/experts"), count("/directory/experts/"))
+    grow(8)
+    assert (count(f"{API}/experts"), count("/directory/experts/")) == few

@@ -112,6 +112,15 @@ def test_an_edit_is_audited_with_before_and_after_and_a_phone_change_without_the
     assert event.before == {"title": "教授"} and event.after == {"title": "研究员", "phone": "已更改"}
 
 
+def test_a_credit_code_given_alone_links_the_employer_and_keeps_the_name(journey, world):
+    expert = journey.expert(user=False, employer_name="智算公司")
+    experts.expert_update(
+        actor=journey.official, expert=expert, data={"employer_uscc": world.orgs["inst_sy"].uscc}
+    )
+    expert.refresh_from_db()
+    assert expert.employer == world.orgs["inst_sy"] and expert.employer_name == "智算公司"
+
+
 def test_an_account_is_linked_only_if_it_holds_the_expert_role_and_is_free(journey, world):
     expert = journey.expert(user=False)
     with pytest.raises(InvalidInput) as exc:
