@@ -16,11 +16,15 @@ from peiyu.core.checks import Check
 from .sources import article
 
 
+def counting_text(counts_publication_day: bool) -> str:
+    """Where counting starts: the day after publication, or the day itself."""
+    return "含发布当日" if counts_publication_day else "自发布次日起算"
+
+
 def period_text(*, starts_on: dt.date, ends_on: dt.date, days: int, counts_publication_day: bool) -> str:
     """The period from the day of publication to the last day, then where counting starts (the day after
     publication, or the day itself): "2026-09-30 至 2026-10-13（5个工作日），自发布次日起算"."""
-    counted = "含发布当日" if counts_publication_day else "自发布次日起算"
-    return f"{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}（{days}个工作日），{counted}"
+    return f"{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}（{days}个工作日），{counting_text(counts_publication_day)}"
 
 
 def held_for_objection(

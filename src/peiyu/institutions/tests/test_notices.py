@@ -577,7 +577,13 @@ def test_public_notice_pages_are_open_to_anyone(ln_notice, ln_app):
     page = client.get(f"/notices/{ln_notice.number}/")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "公示期：2026-09-30 至 2026-10-13（5个工作日）" in text
+    assert "公示期：" not in text  # the label once, as the heading of the period (dt), not again in it
+    period = re.search(r'<dd id="notice-period">(.*?)</dd>', text).group(1)
+    assert re.sub(r"<[^>]+>", "", period) == "2026-09-30 至 2026-10-13（5个工作日，自发布次日起算）"
+    assert text.count(">公示期</dt>") == 1
+    cell = re.sub(r"<[^>]+>|\s+", " ", listing.content.decode())
+    assert "2026-09-30 至 2026-10-13 5个工作日" in " ".join(cell.split())
+    assert "公示期：" not in listing.content.decode() and "自发布次日起算" not in listing.content.decode()
     assert "沈阳智算科技有限公司" in text and "人工智能工程技术人员" in text and "培训机构" in text
     assert "初级、中级" in text and "公示中" in text
     assert 'name="text"' in text and "csrfmiddlewaretoken" in text

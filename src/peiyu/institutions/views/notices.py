@@ -25,6 +25,7 @@ from peiyu.core.checks import refusal_text
 from peiyu.core.errors import DomainError, NotFound
 
 from ..models import Application, Objection, PublicNotice
+from ..rules.notices import counting_text
 from ..selectors import scope as selectors
 from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
 from ..selectors.personal import objection_contacts_shown
@@ -201,9 +202,15 @@ def _is_open(notice: PublicNotice) -> bool:
     return "object" in public_notice_allowed_actions(None, notice)
 
 
-def _period_text(notice: PublicNotice) -> str:
-    """From publication to the last day: "公示期：2026-09-30 至 2026-10-13（5个工作日），自发布次日起算"."""
-    return _("公示期：%(period)s") % {"period": services.notice_period_text(notice)}
+def _period(notice: PublicNotice) -> dict[str, Any]:
+    """From publication to the last day, the working days and where counting starts; the page writes the
+    label 公示期 once: "2026-09-30 至 2026-10-13（5个工作日，自发布次日起算）"."""
+    return {
+        "starts_on": notice.starts_on,
+        "ends_on": notice.ends_on,
+        "days": notice.working_days,
+        "counted": counting_text(notice.counts_publication_day),
+    }
 
 
 def _notice_rows(notice: PublicNotice) -> list[Application]:
@@ -218,7 +225,7 @@ def _notice_rows(notice: PublicNotice) -> list[Application]:
 def public_notice_list(request):
     qs = selectors.notices_public().annotate(n=Count("applications")).order_by("-starts_on", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"notice": n, "period": _period_text(n), "open": _is_open(n)} for n in page]
+    rows = [{"notice": n, "period": _period(n), "open": _is_open(n)} for n in page]
     return render(request, "institutions/notice_list.html", {"page": page, "rows": rows})
 
 
@@ -228,7 +235,7 @@ def _render_notice(request, notice: PublicNotice, *, errors=None, post=None, sta
         "institutions/notice_detail.html",
         {
             "notice": notice,
-            "period": _period_text(notice),
+            "period": _period(notice),
             "rows": _notice_rows(notice),
             "open": _is_open(notice),
             "errors": errors or {},
