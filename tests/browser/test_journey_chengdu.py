@@ -170,8 +170,9 @@ def test_chengdu_filing_receipt_and_the_refused_fourth_social_organisation(
     for other in others:
         review.application_pass(actor=world.cdc_official, application=reload(other), comment="技术评审合格。")
     page.locator("#act a", has_text="发布公示").click()
-    page.wait_for_url(re.compile(r"/directory/review/$"))
-    section = page.locator("main section.card", has_text="公示")
+    page.wait_for_url(re.compile(rf"/directory/notices/publish/#call-{app.call_id}$"))
+    section = page.locator(f"#call-{app.call_id}")
+    assert "5个工作日" in section.locator("p.notice").inner_text()  # the period before publishing
     for a in batch:
         assert section.locator(f"input[name=applications][value='{a.pk}']").is_checked()
     section.locator("input[name=title]").fill("成都市职业技能等级评价机构（电工）备案公示")

@@ -72,13 +72,16 @@ def test_notice_objection_tracking_and_listing_after_the_notice(page, live_serve
     shot("publisher-todo")
     todo.filter(has_text=inst_sy.name).locator("a").first.click()
     page.wait_for_url(re.compile(rf"/directory/applications/{app_sy.pk}/$"))
-    page.locator("#act a", has_text="发布公示").click()
-    page.wait_for_url(re.compile(r"/directory/review/$"))
+    # the application leads to the page that shows the period before publishing, as the queue does
+    page.goto(f"{base}/directory/review/")
     queue = page.locator("main section", has_text="公示")
     assert app_sy.institution.name in queue.first.inner_text()
-    # the page that shows the period before publishing
-    page.goto(f"{base}/directory/notices/publish/")
-    group = page.locator("main section.card", has_text=call.title)
+    assert queue.first.locator("a", has_text="核对公示期并发布").count() == 1
+    assert queue.first.locator("input[name=applications]").count() == 0  # no publishing without the period
+    page.goto(f"{base}/directory/applications/{app_sy.pk}/")
+    page.locator("#act a", has_text="发布公示").click()
+    page.wait_for_url(re.compile(rf"/directory/notices/publish/#call-{call.pk}$"))
+    group = page.locator(f"#call-{call.pk}")
     period_text = group.locator("p.notice").inner_text()
     assert f"{starts:%Y-%m-%d} 至 {ends:%Y-%m-%d}" in period_text, period_text
     assert f"{period['days']}个工作日" in period_text and "SEL-7" in period_text, period_text

@@ -6,6 +6,7 @@ official who publishes a period running into a year without holiday data is warn
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from pathlib import Path
 
@@ -146,9 +147,11 @@ def test_publish_page_and_notice_pages_show_the_period_as_a_range(directory, ln_
     assert "2026-09-30 至 2026-10-13（5个工作日），自发布次日起算" in before
     client.post("/directory/notices/publish/", {"applications": [app.pk]})
     notice = PublicNotice.objects.get()
-    for url in ("/notices/", f"/notices/{notice.number}/"):
-        page = client.get(url).content.decode()
-        assert "2026-09-30 至 2026-10-13（5个工作日），自发布次日起算" in page, url
+    # the public pages: the range under the one label 公示期; the detail also says where counting starts
+    listed = " ".join(re.sub(r"<[^>]+>", " ", client.get("/notices/").content.decode()).split())
+    assert "2026-09-30 至 2026-10-13 5个工作日" in listed
+    detail = re.sub(r"<[^>]+>", "", client.get(f"/notices/{notice.number}/").content.decode())
+    assert "2026-09-30 至 2026-10-13（5个工作日，自发布次日起算）" in detail
     body = client.get(f"/api/v1/directory/notices/{notice.number}").json()
     assert body["period"] == "2026-09-30 至 2026-10-13（5个工作日），自发布次日起算"
     assert body["counts_publication_day"] is False and body["warnings"] == []

@@ -164,6 +164,24 @@ def test_publish_page_shows_the_end_date_before_publishing(directory, cd_call, t
     assert notice.publisher == directory.orgs["cdc"] and notice.ends_on == NOTICE_END
 
 
+def test_the_queue_and_the_application_lead_to_the_publish_page_with_its_period(
+    directory, ln_app, time_machine, login_as
+):
+    """Publishing starts where the period and end date are shown: the review queue and the application
+    link the publish page; the queue itself has no publishing form."""
+    travel(time_machine, PUBLISH_DAY)
+    client = login_as(directory.cg_official)
+    queue = client.get("/directory/review/").content.decode()
+    assert ln_app.institution.name in queue and 'href="/directory/notices/publish/"' in queue
+    assert 'action="/directory/notices/publish/"' not in queue and 'name="applications"' not in queue
+    detail = client.get(f"/directory/applications/{ln_app.pk}/").content.decode()
+    assert f'href="/directory/notices/publish/#call-{ln_app.call_id}"' in detail
+    publish = client.get("/directory/notices/publish/").content.decode()
+    section = publish[publish.index(f'id="call-{ln_app.call_id}"') :]
+    assert "2026-09-30 至 2026-10-13（5个工作日" in section and ln_app.number in section
+    assert not PublicNotice.objects.exists()
+
+
 def test_coordination_group_publishes_on_the_page(directory, ln_app, time_machine, login_as):
     travel(time_machine, PUBLISH_DAY)
     _publish_on_the_page(login_as(directory.cg_official), ln_app)
