@@ -22,6 +22,7 @@ from peiyu.core.schemas import Id, PathId
 from ..models import Application, Call, Kind, Objection, PublicNotice
 from ..selectors import scope as selectors
 from ..selectors.actions import objection_allowed_actions, public_notice_allowed_actions
+from ..selectors.calls import call_public_state, calls_public
 from ..services import notices as services
 from ..services.review import actor_may_act
 
@@ -50,6 +51,7 @@ class CallOut(Schema):
     opens_on: dt.date
     deadline: dt.date
     is_open: bool
+    state: str = Field(..., description="受理状态（文字）：未开始、受理中、已截止")
 
 
 class SubjectOut(Schema):
@@ -177,6 +179,7 @@ def _call_out(call: Call) -> dict:
         "opens_on": call.opens_on,
         "deadline": call.deadline,
         "is_open": call.is_open(),
+        "state": str(call_public_state(call)[0]),
     }
 
 
@@ -294,9 +297,18 @@ def _objections_qs(user):
 # --- public ----------------------------------------------------------------------------------------------
 
 
-@router.get("/directory/calls", auth=None, response=Page[CallOut], summary="申报通知（已发布）")
-def call_list(request, page: Query[PageQuery]):
-    return paginate(selectors.calls_open().order_by("-opens_on", "code"), page, _call_out)
+class CallQuery(PageQuery):
+    region: str = Field(
+        "",
+        pattern=r"^(\d{6})?$",
+        description="地区代码：只列面向该地区（或其下级地区）的申报通知；留空为全部",
+    )
+
+
+@router.get("/directory/calls", auth=None, response=Page[CallOut], summary="申报通知（已发布和已截止）")
+def call_list(request, q: Query[CallQuery]):
+    """Published and closed calls, newest first; a closed call says so (`is_open` false, `state` 已截止)."""
+    return paginate(calls_public(q.region).order_by("-opens_on", "code"), q, _call_out)
 
 
 @router.get("/directory/calls/{code}", auth=None, response=CallDetailOut, summary="申报通知详情")

@@ -18,11 +18,21 @@ from .sources import article
 
 
 def check_deadline(
-    *, today: dt.date, opens_on: dt.date, deadline: dt.date, published: bool, programme: str = "dte"
+    *,
+    today: dt.date,
+    opens_on: dt.date,
+    deadline: dt.date,
+    published: bool,
+    programme: str = "dte",
+    closed: bool = False,
 ) -> Check:
-    ok = published and opens_on <= today <= deadline
+    ok = published and not closed and opens_on <= today <= deadline
     if ok:
         msg = f"在申报期内（截止 {deadline:%Y-%m-%d}）"
+    elif closed and today <= deadline:
+        msg = f"申报通知已提前结束受理（原定 {deadline:%Y-%m-%d} 截止）"
+    elif closed:
+        msg = f"已过申报截止日期 {deadline:%Y-%m-%d}"
     elif not published or today < opens_on:
         msg = f"申报通知尚未开始受理（{opens_on:%Y-%m-%d} 起）"
     else:

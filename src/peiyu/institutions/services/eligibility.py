@@ -34,6 +34,7 @@ def eligibility_checks(app: Application, today: dt.date) -> list:
             deadline=call.deadline,
             published=call.published,
             programme=programme,
+            closed=call.status == call.Status.CLOSED,
         ),
         el.check_levels(levels=app.levels, allowed=call.levels, programme=programme),
         el.check_excluded(

@@ -145,3 +145,21 @@ def test_the_public_api_lists_published_and_closed_calls_never_drafts(directory,
     public = [c["code"] for c in client.get("/api/v1/directory/calls").json()["items"]]
     assert published.code in public and draft.code not in public
     assert client.get(f"/api/v1/directory/calls/{draft.code}").status_code == 404
+
+
+def test_the_public_api_says_a_closed_call_is_closed_and_filters_by_region(directory, now, login_as):
+    call = ln_draft(directory, title="提前结束的通知")
+    client = login_as(directory.ln_official)
+    _post(client, f"{BASE}/{call.pk}/publish")
+    _post(client, f"{BASE}/{call.pk}/close", {"reason": "名额已报满"})
+    public = {c["code"]: c for c in client.get("/api/v1/directory/calls").json()["items"]}
+    assert public[call.code]["is_open"] is False and public[call.code]["state"] == "已截止"
+
+    in_liaoning = [
+        c["code"] for c in client.get("/api/v1/directory/calls", {"region": "210100"}).json()["items"]
+    ]
+    in_sichuan = [
+        c["code"] for c in client.get("/api/v1/directory/calls", {"region": "510100"}).json()["items"]
+    ]
+    assert call.code in in_liaoning and call.code not in in_sichuan
+    assert client.get("/api/v1/directory/calls", {"region": "沈阳"}).status_code == 400

@@ -146,3 +146,17 @@ def test_prefilled_items_read_from_a_profile():
         == "默认 1，沈阳市 2"
     )
     assert rules.shown_value(None) == "（未设定）"
+
+
+def test_a_call_closed_before_its_deadline_says_it_stopped_early_not_that_it_has_not_opened():
+    from peiyu.institutions.rules.eligibility import check_deadline
+
+    check = check_deadline(
+        today=dt.date(2026, 10, 1),
+        opens_on=dt.date(2026, 9, 1),
+        deadline=dt.date(2026, 10, 31),
+        published=False,
+        closed=True,
+    )
+    assert not check.ok and check.rule == "SEL-6"
+    assert "提前结束受理" in check.message and "尚未开始" not in check.message
