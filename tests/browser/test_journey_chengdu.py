@@ -211,11 +211,19 @@ def test_chengdu_filing_receipt_and_the_refused_fourth_social_organisation(
         notices.application_file(actor=world.cd_official, application=reload(other))
     fourth = others[2]
     page.goto(f"{base}/directory/applications/{fourth.pk}/")
-    page.locator("#act").get_by_role("button", name="备案并生成统一编码").click()
+    # the page says beforehand that the quota is full and what the button will do (the same check decides)
+    act = page.locator("#act")
+    full = act.locator("#quota-full").inner_text()
+    filed_names = [reload(o).institution.name for o in (app, *others[:2])]
+    assert "SEL-6" in full and all(name in full for name in filed_names), full
+    assert act.get_by_role("button", name="备案并生成统一编码").count() == 0
+    shot("fourth-before-refusal")
+    act.get_by_role("button", name="记录不予备案（名额已满）").click()
     page.wait_for_load_state()
     refusal = messages_of(page) + main_text(page)
     assert "SEL-6" in refusal and "上限 3" in refusal, refusal
     assert "社评组织" in refusal or "社会培训评价组织" in refusal, refusal
+    assert all(name in messages_of(page) for name in filed_names) and "ML20" not in refusal, refusal
     shot("fourth-refused-city")
     assert reload(fourth).filing_code is None
 
@@ -229,6 +237,9 @@ def test_chengdu_filing_receipt_and_the_refused_fourth_social_organisation(
     assert "S510100000001" in head, head
     receipt = page.locator("main a", has_text="备案回执")
     assert receipt.count() == 1
+    assert (
+        "S510100000001" in page.locator("main p.muted", has_text="备案回执").first.inner_text()
+    )  # by the code
     response = page.request.get(base + receipt.get_attribute("href"))
     assert response.status == 200, response.status
     assert response.headers["content-type"].startswith("application/pdf")
@@ -257,3 +268,6 @@ def test_chengdu_filing_receipt_and_the_refused_fourth_social_organisation(
         f"the refused fourth social organisation is not told why: {told}; status {status!r}"
     )
     assert fourth_org.name in own_page
+    # the refusal names the filed institutions, not their catalog numbers
+    assert all(name in own_page and name in todo for name in filed_names), (own_page, todo)
+    assert "ML20" not in own_page and "ML20" not in todo, (own_page, todo)

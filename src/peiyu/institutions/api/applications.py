@@ -20,6 +20,7 @@ from ..selectors import scope as selectors
 from ..selectors.actions import application_allowed_actions
 from ..selectors.drafts import duplicate_warning
 from ..selectors.personal import application_form_shown
+from ..selectors.quotas import quota_status
 from ..services import applications as app_services
 from ..services import review as review_services
 
@@ -257,4 +258,4 @@ def application_quota(request, application_id: PathId):
     """The quota of the current step as the acting official sees it (SEL-6)."""
     app = selectors.application_get_for(request.auth, application_id)
     step = review_services.require_step(request.auth, app)
-    return review_services.quota_status(app, step) or {}
+    return quota_status(app, step) or {}

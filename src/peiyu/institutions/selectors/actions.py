@@ -40,6 +40,7 @@ from ..models import (
 from .calls import call_profile
 from .changes import change_step
 from .experts import is_expert, is_pool_official
+from .quotas import quota_check
 from .renewals import renewal_decider_kinds
 from .scope import actor_may_act
 
@@ -94,6 +95,10 @@ def application_allowed_actions(actor, app: Application) -> list[str]:
         return step is not None and on_step and _step_verb_open(action.name, step["action"])
 
     verbs = allowed(APPLICATION_FLOW, app, permits)
+    if "pass" in verbs and step is not None and step["action"] == "recommend":
+        quota = quota_check(app, step)
+        if quota is not None and not quota.ok:  # recommending is refused when every place is taken (SEL-6)
+            verbs.remove("pass")
     if "pass" in verbs and [r for r in app.checks_failed if r not in app.checks_overridden]:
         verbs.append("override")
     return verbs

@@ -25,12 +25,12 @@ from peiyu.core.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from peiyu.core.policy import quota_limit
 
 from ..flows import APPLICATION_FLOW
-from ..models import Application, Listing, QuotaLock, ReviewAction
+from ..models import Application, QuotaLock, ReviewAction
 from ..rules.sources import article
 from ..selectors.actions import PASSING_STEPS
+from ..selectors.quotas import quota_check, quota_status
 from ..selectors.scope import actor_may_act
 from .applications import application_decision, application_withdraw, step_due
 from .calls import call_policy
@@ -93,94 +93,17 @@ def _route_rule(app: Application) -> str:
 # --- quotas (SEL-6) ----------------------------------------------------------------------------------------
 
 
-def quota_status(app: Application, step: dict) -> dict[str, Any] | None:
-    """The quota the step enforces for this application: its limit, how many places are taken and by
-    which records. Read-only; the enforcing path recounts under the lock."""
-    name = step.get("quota")
-    if not name:
-        return None
-    policy = call_policy(app.call)
-    table = (app.call.quota_table or {}).get(name) or policy.get(name)
-    if not table:
-        return None
-    bucket_region = _quota_region(app)
-    limit = quota_limit(table, app.region_id)
-    taken = _quota_taken(app, step, table, bucket_region)
-    return {
-        "name": name,
-        "rule": "SEL-6",
-        "limit": limit,
-        "taken": len(taken),
-        "remaining": max(limit - len(taken), 0),
-        "region": bucket_region,
-        "counts": table.get("counts", ""),
-        "records": taken,
-        "key": f"{name}:{app.call.code if table.get('counts') == 'applications' else app.call.programme}:"
-        f"{bucket_region}:{app.kind}:{app.occupation_code}",
-    }
-
-
-def _quota_region(app: Application) -> str:
-    """Quotas count per city (Liaoning: each city's recommendations; Chengdu: citywide catalog)."""
-    return app.region_id[:4] + "00"
-
-
-def _quota_taken(app: Application, step: dict, table: dict, city: str) -> list[str]:
-    low, high = city[:4] + "00", city[:4] + "99"
-    if table.get("counts") == "social_organisation_listings":
-        if app.institution_type != "social_organisation":
-            return []  # employers are not counted (001 Art. 8)
-        return list(
-            Listing.objects.filter(
-                programme=app.call.programme,
-                occupation_code=app.occupation_code,
-                institution_type="social_organisation",
-                status__in=[Listing.Status.ACTIVE, Listing.Status.SUSPENDED],
-                region_id__gte=low,
-                region_id__lte=high,
-            ).values_list("number", flat=True)
-        )
-    return list(
-        Application.objects.filter(
-            call=app.call,
-            kind=app.kind,
-            occupation_code=app.occupation_code,
-            region_id__gte=low,
-            region_id__lte=high,
-            actions__step=step["step"],
-            actions__outcome=A.RECOMMEND,
-        )
-        .exclude(status__in=[S.RETURNED, S.WITHDRAWN, S.DRAFT])
-        .exclude(pk=app.pk)
-        .values_list("number", flat=True)
-        .distinct()
-    )
-
-
 def _quota_check(app: Application, step: dict) -> Check | None:
     """The step's quota (SEL-6) as a check, recounted under the quota's row lock (the caller's
-    transaction holds it): passed with the place it takes, or failed when every place is taken. None when
-    the step enforces no quota for this application (employers are not counted in Chengdu, 001 Art. 8)."""
+    transaction holds it): selectors.quotas.quota_check, the same check the application page shows
+    before the official acts. None when the step enforces no quota for this application."""
     status = quota_status(app, step)
-    if status is None or (
-        status["counts"] == "social_organisation_listings" and app.institution_type != "social_organisation"
-    ):
+    if quota_check(app, step, status) is None:
         return None
+    assert status is not None  # a check was given, so the step has a quota
     lock, _ = QuotaLock.objects.get_or_create(key=status["key"][:200])
     QuotaLock.objects.select_for_update().get(pk=lock.pk)
-    status = quota_status(app, step)  # recount under the lock
-    assert status is not None  # the same step and table as above
-    facts = {k: status[k] for k in ("name", "limit", "taken", "region", "counts", "records")}
-    source = article("quota", app.call.programme)
-    if status["taken"] >= status["limit"]:
-        what = "社评组织" if status["counts"] == "social_organisation_listings" else "推荐名额"
-        message = (
-            f"{app.occupation_name}的{what}已满：上限 {status['limit']}，已有 {status['taken']}（"
-            + "、".join(status["records"])
-            + "）"
-        )
-        return Check("SEL-6", False, message, facts, source, blocking=True)
-    return Check("SEL-6", True, f"名额 {status['taken'] + 1}/{status['limit']}", facts, source)
+    return quota_check(app, step)  # recount under the lock
 
 
 def _enforce_quota(app: Application, step: dict) -> Check | None:

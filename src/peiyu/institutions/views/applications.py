@@ -26,6 +26,7 @@ from ..selectors import drafts, personal
 from ..selectors import review as review_sel
 from ..selectors import scope as selectors
 from ..selectors.actions import application_allowed_actions
+from ..selectors.quotas import quota_check, quota_status
 from ..services import applications as app_services
 from ..services import review as review_services
 
@@ -133,6 +134,7 @@ def application_detail(request, pk: int):
     may_act = bool(step) and any(v in allowed for v in STEP_VERBS)
     is_owner = getattr(request.user, "primary_org_id", None) == app.institution_id
     decision = Decision.objects.filter(pk=app.eligibility_id).first() if app.eligibility_id else None
+    quota = quota_status(app, step) if may_act and step else None
     context: dict[str, Any] = {
         "app": app,
         "step": step,
@@ -144,7 +146,9 @@ def application_detail(request, pk: int):
         "attachments": app.attachments.filter(removed_at__isnull=True),
         "actions": app.actions.select_related("org", "actor").order_by("at", "id"),
         "route": review_sel.route_progress(app),
-        "quota": review_services.quota_status(app, step) if may_act and step else None,
+        "quota": quota,
+        # what the quota check decides, said before the official acts (the service decides the same way)
+        "quota_verdict": quota_check(app, step, quota) if quota and step else None,
         "panel": review_sel.panel_result_safe(app, step["step"])
         if step and step["action"] == "expert_review"
         else None,
