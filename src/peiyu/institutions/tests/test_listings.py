@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -727,9 +728,17 @@ def test_industry_authority_consents_on_the_page(directory, login_as, time_machi
     client = login_as(directory.ia_official)
     page = client.get(reverse("directory:listing_detail", args=[listing.pk])).content.decode()
     assert "同意该机构延续" in page
+    # the state and the rule are two lines, not one run-on sentence
+    state = re.search(r'<p id="renewal-consent">(.*?)</p>', page, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", state).strip() == "同意意见：尚无"
+    rule = re.search(r'<p class="muted" id="renewal-consent-rule">(.*?)</p>', page, re.S).group(1)
+    assert "须经行业主管（业务指导）部门同意" in rule and ">DIR-2</span>" in rule
     r = client.post(reverse("directory:listing_renewal_consent", args=[listing.pk, renewal.pk]))
     assert r.status_code == 302
     assert Renewal.objects.get(pk=renewal.pk).consenting_authority == directory.orgs["ia"]
+    page = client.get(reverse("directory:listing_detail", args=[listing.pk])).content.decode()
+    state = re.sub(r"<[^>]+>", "", re.search(r'<p id="renewal-consent">(.*?)</p>', page, re.S).group(1))
+    assert state.startswith("同意意见：已同意") and directory.orgs["ia"].name in state
 
 
 def test_domain_errors_are_shown_on_the_page_in_chinese_not_500(directory, login_as, time_machine):
