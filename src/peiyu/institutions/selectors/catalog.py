@@ -39,7 +39,7 @@ from .catalog_filters import (
     CatalogFilters,
     catalog_filters,
 )
-from .catalog_index import sqlite_match
+from .catalog_index import common_keywords, sqlite_match
 from .catalog_rows import ROW_COLUMNS, CatalogRow, _rows, labels, region_full_names
 from .catalog_sql import _count, _fetch, _Sql, _where
 
@@ -157,7 +157,12 @@ def catalog_search(
             f"ORDER BY {sql.col['id']} DESC LIMIT %s OFFSET %s"
         )
     values = None
-    if f.terms and connection.vendor == "postgresql" and offset + page_size < RECENT_WINDOW // 10:
+    if (
+        f.terms
+        and connection.vendor == "postgresql"
+        and offset + page_size < RECENT_WINDOW // 10
+        and common_keywords(f.terms, 3 * (offset + page_size + 1) / RECENT_WINDOW)
+    ):
         values = _recent_page(f, today, page_size, offset)
     if values is None:
         values = _fetch(
@@ -199,8 +204,8 @@ def _recent_page(f: CatalogFilters, today: dt.date, page_size: int, offset: int)
     """PostgreSQL: a keyword's page from the newest RECENT_WINDOW listings alone, None when they hold
     less than a full page. A keyword whose grams are each common (人工智能: 人工, 工智, 智能) fills a page
     there in a few milliseconds, where the planner, multiplying the grams' frequencies as if they were
-    independent, would read all its matches through the index and sort them; a rarer keyword falls
-    through to the index."""
+    independent, would read all its matches through the index and sort them. Asked only when every
+    gram is common enough (catalog_index.common_keywords); a rarer keyword goes to the index."""
     sql = _Sql()
     where, params, _countable = _where(f, today, grams=False)
     recent = f"(SELECT * FROM {sql.table} ORDER BY {sql.col['id']} DESC LIMIT %s) recent"  # noqa: S608

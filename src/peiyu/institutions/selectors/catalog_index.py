@@ -21,6 +21,7 @@ listings holding all of them (a superset of the substring matches), and the sear
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 GRAMS_TABLE = "institutions_listing_grams"  # SQLite: the FTS5 table
@@ -103,6 +104,49 @@ def pg_tsquery(terms: list[str]) -> str:
         parts += [_quoted(gram) for gram in pairs]
         parts += [_quoted("x" + run) + ":*" for run in runs]
     return " & ".join(dict.fromkeys(parts))
+
+
+# PostgreSQL's statistics of the index column (ANALYZE): the commonest grams and the share of
+# listings holding each, read once per process every STATS_SECONDS
+STATS_SECONDS = 300.0
+_stats: dict[str, Any] = {"at": -STATS_SECONDS, "freq": {}, "floor": 0.0}
+
+
+def _gram_shares() -> tuple[dict[str, float], float]:
+    """(gram → share of listings holding it, for the grams PostgreSQL keeps statistics of; the share
+    below which a gram is not among them)."""
+    now = time.monotonic()
+    if now - _stats["at"] >= STATS_SECONDS:
+        from django.db import connection
+
+        freq: dict[str, float] = {}
+        floor = 0.0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'institutions_listing' AND attname = %s",
+                [GRAMS_COLUMN],
+            )
+            row = cursor.fetchone()
+        if row and row[0]:
+            elems, freqs = row
+            freq = dict(zip(elems, freqs, strict=False))
+            floor = freqs[len(elems)] if len(freqs) > len(elems) else 0.0  # pg_stats: then min, max, …
+        _stats.update(at=now, freq=freq, floor=floor)
+    return _stats["freq"], _stats["floor"]
+
+
+def common_keywords(terms: list[str], share: float) -> bool:
+    """PostgreSQL: every gram every term needs is held by at least `share` of the listings, by the
+    statistics of the last ANALYZE (a run's prefix counts as rare); False when there are none."""
+    freq, _floor = _gram_shares()
+    if not freq:
+        return False
+    for term in terms:
+        pairs, runs = _needs(term)
+        if runs or any(freq.get(gram, 0.0) < share for gram in pairs):
+            return False
+    return True
 
 
 def _quoted(lexeme: str) -> str:

@@ -191,3 +191,24 @@ def test_bulk_inserted_listings_are_indexed(many):
     assert some
     for pk, name in some:
         assert pk in _indexed(name.lower()[:4])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.parametrize("q", ["工程技术", "有限公司", "人员", "智能 工程", "沈阳"])
+def test_on_postgresql_common_keywords_from_the_newest_listings_give_what_the_scan_gave(many, q, monkeypatch):
+    from peiyu.institutions.selectors import catalog as catalog_module
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE institutions_listing")
+    idx._stats["at"] = -idx.STATS_SECONDS  # read the fresh statistics
+    used = []
+    real = catalog_module._recent_page
+    monkeypatch.setattr(catalog_module, "RECENT_WINDOW", 200)  # fewer than the listings: a real window
+    monkeypatch.setattr(catalog_module, "_recent_page", lambda *a: used.append(a) or real(*a))
+    expected = scanned(q)
+    for offset in (0, 5, 10):
+        page = catalog_search(q=q, page_size=5, offset=offset)
+        assert [r.number for r in page.rows] == expected[offset : offset + 5]
+        assert page.has_next == (len(expected) > offset + 5)
+    if q in ("工程技术", "有限公司"):
+        assert used  # common enough: the newest listings were read first
