@@ -92,13 +92,22 @@ def _form_options(filters: selectors.CatalogFilters) -> dict[str, str]:
     }
 
 
+def _ban_html(r, ban: str) -> str:
+    """A forfeited entry: until when the institution may not apply again (DIR-3), after its status."""
+    if not r.reapply_banned_until:
+        return ""
+    date = f"<time>{r.reapply_banned_until.isoformat()}</time>"
+    return f'<small class="catalog-ban">{ban % {"date": date}}</small>'
+
+
 def _rows_html(rows, base: str) -> str:
     """The <tr>s of the results table, every value escaped:
     <tr class="is-valid|not-valid"><td><a href="{base}{number}/">number</a></td><td>institution</td>
     <td>kind<br><small class="muted">programme</small></td><td>occupation<br><small class="muted">code</small></td>
     <td>levels</td><td>region full name</td><td class="dates">from 至 until</td>
-    <td><span class="catalog-status status-{status}[ valid]">display status</span></td></tr>"""
-    to = _texts()["to"]
+    <td><span class="catalog-status status-{status}[ valid]">display status</span>[<small class="catalog-ban">，
+    date前不得再次申报</small>]</td></tr>"""
+    to, ban = _texts()["to"], _texts()["ban"]
     out = []
     for r in rows:
         state = "is-valid" if r.valid else "not-valid"
@@ -112,7 +121,7 @@ def _rows_html(rows, base: str) -> str:
             f"<td>{esc(r.levels_text)}</td>"
             f"<td>{esc(r.region_name)}</td>"
             f'<td class="dates">{r.valid_from.isoformat()} {to} {r.valid_until.isoformat()}</td>'
-            f'<td><span class="{badge}">{esc(r.display_status)}</span></td>'
+            f'<td><span class="{badge}">{esc(r.display_status)}</span>{_ban_html(r, ban)}</td>'
             "</tr>"
         )
     return "\n".join(out)
@@ -152,6 +161,7 @@ _TEXTS = {
     "previous": "上一页",
     "next": "下一页",
     "to": "至",
+    "ban": "，%(date)s前不得再次申报",
 }  # fmt: skip
 _translated: dict[str, dict[str, str]] = {}
 
