@@ -1,4 +1,4 @@
-"""Expert panels (SEL-8, 000 Art. 7(3)): who may be drawn, the draw itself, and the aggregate of the
+"""Expert panels (SEL-8; DTE: 000 Art. 7(3), Chengdu's technical review: 001 Art. 7): who may be drawn, the draw itself, and the aggregate of the
 experts' scores. Pure functions over plain facts; the services gather the facts and store the result.
 
 Recusal (回避): an expert is never drawn for a batch if, for ANY applicant of the batch,
@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .sources import article
+
 ALGORITHM = "sha256-seeded-fisher-yates-v1"
 RULE = "SEL-8"
-SOURCE = "000 第七条（三）"
 VOTES = ("for", "against", "abstain")
 # Officials who keep an expert pool and run panels: the bodies whose routes hold an expert-review step
 # (coordination group, provincial HRSS, Chengdu's capacity centre).
@@ -44,6 +45,13 @@ POOL_CAPABILITIES = ("application.decide", "application.review_province", "appli
 # A field of expertise is an occupation or trade code, or a prefix of one (2-02-38 covers the
 # whole digital-technology-engineer group).
 FIELD_CODE = re.compile(r"^\d(-\d{2}){1,4}$")
+
+
+def source(programme: str) -> str:
+    """The article a panel of `programme` rests on (rules.sources): the national measures' expert review
+    (000 第七条（三）) for a DTE call, the Chengdu measures' technical review (001 第七条) for a skill
+    filing — a Chengdu panel never cites the DTE measures."""
+    return article("expert_review", programme)
 
 
 # --- facts ------------------------------------------------------------------------------------------------

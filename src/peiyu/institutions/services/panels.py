@@ -1,7 +1,9 @@
-"""Writes of the expert panels (SEL-8, 000 Art. 7(3)): recusing from the open panels an expert who
-declared a conflict (the declaration itself is services.expert_declarations), the draw with recusal and
-a recorded seed, declines with reproducible replacement, the reproduction check, and closing the panel
-so the review step can pass (services.review reads the result as a reference). The pool and who may act are in services.experts, the scores in services.scores."""
+"""Writes of the expert panels (SEL-8, each citing its programme's article: rules.panels.source):
+recusing from the open panels an expert who declared a conflict (the declaration itself is
+services.expert_declarations), the draw with recusal and a recorded seed, declines with reproducible
+replacement, the reproduction check, and closing the panel so the review step can pass (services.review
+reads the result as a reference). The pool and who may act are in services.experts, the scores in
+services.scores."""
 
 from __future__ import annotations
 
@@ -141,7 +143,12 @@ def panel_draw(*, actor, applications: Sequence[Application], size: int, seed: s
                 f"（另有 {len(excluded)} 名因回避未列入）。请补充专家库，或按职业分批抽取。",
                 code="too_few_experts",
                 rule=rules.RULE,
-                details={"size": size, "eligible": len(candidates), "recused": len(excluded)},
+                details={
+                    "size": size,
+                    "eligible": len(candidates),
+                    "recused": len(excluded),
+                    "source": rules.source(apps[0].call.programme),
+                },
             )
         order = rules.shuffled(candidates, seed)
         chosen = order[:size]
@@ -179,6 +186,8 @@ def panel_draw(*, actor, applications: Sequence[Application], size: int, seed: s
                 "size": size,
                 "seed": seed,
                 "algorithm": rules.ALGORITHM,
+                "rule": rules.RULE,
+                "source": rules.source(apps[0].call.programme),
                 "candidates": candidates,
                 "excluded": excluded,
                 "members": chosen,
@@ -254,6 +263,7 @@ def panel_member_decline(*, actor, member: PanelMember, reason: str) -> PanelMem
                 "候选专家已全部抽取，无法补抽。请结束本专家组后重新抽取，或补充专家库。",
                 code="no_candidates_left",
                 rule=rules.RULE,
+                details={"source": rules.source(panel.call.programme)},
             )
         PANEL_MEMBER_FLOW.transition(
             member,
@@ -333,7 +343,11 @@ def panel_close(*, actor, panel: Panel) -> Panel:
             actor=actor,
             reason="专家评议结束（结果供参考，SEL-8）",
             changes={"updated_at": timezone.now()},
-            audit_extra={"results": results},
+            audit_extra={
+                "results": results,
+                "rule": rules.RULE,
+                "source": rules.source(panel.call.programme),
+            },
             locked=True,
         )
     return panel

@@ -44,7 +44,7 @@ def _clean_score(score: Any, vote: Any, comment: Any) -> tuple[Decimal, str, str
         collect(errors, "comment", clean_text, comment, max_length=MAX_COMMENT_LENGTH, multiline=True) or ""
     )
     if errors:
-        raise InvalidInput("评分有误", fields=errors)
+        raise InvalidInput("评分未保存：" + "；".join(m for ms in errors.values() for m in ms), fields=errors)
     assert value is not None
     return value.quantize(Decimal("0.1")), vote, comment
 

@@ -18,8 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from peiyu.accounts.masking import personal_view
 from peiyu.core.checks import refusal_text
 from peiyu.core.errors import DomainError, NotFound, PermissionDenied
+from peiyu.core.sources import cite
 
 from ..models import Application, ExpertScore
 from ..rules import panels as panel_rules
@@ -69,14 +71,21 @@ class ScoreForm(forms.Form):
 
 
 def _apply_error(form: forms.Form, exc: DomainError) -> None:
-    placed = False
+    """A refusal on the form: each field message at its field; the refusal's own message on top only
+    when it says more than the field messages do — a rule's refusal (with its rule and article) or a
+    message for a field the form does not show — never a bare "有误" over the field that says why."""
+    unplaced = False
     for field, msgs in exc.fields.items():
         for msg in msgs:
             if field in form.fields:
                 form.add_error(field, msg)
-                placed = True
-    if not placed or exc.message:
-        form.add_error(None, refusal_text(exc, fields=False))
+            else:
+                unplaced = True
+    if exc.rules or unplaced or not exc.fields:
+        text = refusal_text(exc, fields=unplaced)
+        if source := exc.details.get("source"):
+            text += gettext("（依据：%(source)s）") % {"source": cite(source)}
+        form.add_error(None, text)
 
 
 def _on_form(form: forms.Form, call: Callable[[], T]) -> T | None:
@@ -170,8 +179,11 @@ def panel_detail(request, pk: int):
         m.allowed_actions = panel_member_allowed_actions(request.user, m, panel)
     aggregates = selectors.panel_aggregates(panel)
     apps = list(panel.applications.select_related("institution").order_by("number"))
-    names = selectors.experts_by_id(request.user, panel.candidates)
     scores = list(selectors.scores_visible_to(request.user, panel))
+    reproduction = services.panel_reproduce_check(panel)
+    people = _People(request, panel, members, reproduction["order"])
+    for s in scores:
+        s.expert_name = people.name(s.member.expert_id)
     on_panel = [m for m in members if m.status != m.Status.DECLINED]
     done = {(s.member_id, s.application_id) for s in scores}
     rows = [
@@ -179,7 +191,7 @@ def panel_detail(request, pk: int):
             "application": a,
             "aggregate": aggregates.get(a.pk),
             "scores": [s for s in scores if s.application_id == a.pk],
-            "missing": [m.expert.name for m in on_panel if (m.pk, a.pk) not in done],
+            "missing": [m.shown_name for m in on_panel if (m.pk, a.pk) not in done],
         }
         for a in apps
     ]
@@ -189,22 +201,75 @@ def panel_detail(request, pk: int):
         {
             "panel": panel,
             "members": members,
-            "candidates": [{"id": c, "name": names[c].name if c in names else "—"} for c in panel.candidates],
-            "excluded": panel.excluded,
+            "draw_order": people.draw_order,
+            "excluded": people.excluded,
             "rows": rows,
-            "reproduction": services.panel_reproduce_check(panel),
+            "reproduction": reproduction,
             "is_open": panel.status == panel.Status.OPEN,
             "allowed_actions": panel_allowed_actions(request.user, panel),
             "step_label": _step_label(panel, apps),
+            "source": panel_rules.source(panel.call.programme),
+            "rule": panel_rules.RULE,
         },
     )
 
 
+class _People:
+    """The experts of a panel's record as the viewer may see them: names masked unless the viewer may
+    see them in full (accounts.masking, the full view audited once), each candidate with their position
+    in the draw order and what became of them; expert ids only for the technical-details fold."""
+
+    def __init__(self, request, panel, members: list[Any], order: list[int]) -> None:
+        excluded = list(panel.excluded)
+        ids = {*order, *(m.expert_id for m in members), *(e["expert"] for e in excluded)}
+        experts = selectors.experts_by_id(request.user, ids)
+        self._shown = personal_view(
+            request.user,
+            panel,
+            what="panel_detail",
+            region_code=panel.region_code,
+            org_id=panel.owner_id,
+            count=len(ids),
+        )
+        self._names = {i: e.name for i, e in experts.items()}
+        self._names.update({e["expert"]: e.get("name") or "" for e in excluded if e["expert"] not in experts})
+        for m in members:
+            m.shown_name = self.name(m.expert_id)
+            m.replaces_name = self.name(m.replaces.expert_id) if m.replaces_id else ""
+        seat = {m.expert_id: m for m in members}
+        skipped = {e["expert"] for e in excluded if e.get("stage") == "redraw"}
+        self.draw_order = [
+            {
+                "position": i + 1,
+                "id": expert_id,
+                "name": self.name(expert_id),
+                "employer": experts[expert_id].employer_name if expert_id in experts else "",
+                "state": _draw_state(seat.get(expert_id), expert_id in skipped),
+            }
+            for i, expert_id in enumerate(order)
+        ]
+        self.excluded = [{**e, "name": self.name(e["expert"])} for e in excluded]
+
+    def name(self, expert_id: int) -> str:
+        return self._shown.name(self._names.get(expert_id, "")) or "—"
+
+
+def _draw_state(member, skipped: bool) -> str:
+    if member is not None:
+        if member.status == member.Status.DECLINED:
+            return gettext("已谢绝")
+        return gettext("递补入组") if member.replaces_id else gettext("抽中入组")
+    return gettext("补抽时回避，跳过") if skipped else gettext("未抽到")
+
+
 def _step_label(panel, apps) -> str:
-    """The review step's name as the route shows it ("省级专家评议"), never its code."""
-    return next(
-        (s["label"] for s in (apps[0].route if apps else []) if s.get("step") == panel.step), panel.step
-    )
+    """The review step's name as the application's route shows it ("省厅专家评议"), never its code (the
+    generic "专家评议" if no route names it)."""
+    for app in apps:
+        for s in app.route or []:
+            if s.get("step") == panel.step and s.get("label"):
+                return s["label"]
+    return gettext("专家评议")
 
 
 @require_POST
@@ -221,10 +286,18 @@ def panel_member_decline(request, pk: int, member_id: int):
         messages.error(request, exc.message)
         return redirect("directory:panel_detail" if is_owner else "directory:panel_score", pk=pk)
     if is_owner:
+        shown = personal_view(
+            request.user,
+            member.panel,
+            what="panel_member_decline",
+            region_code=member.panel.region_code,
+            org_id=member.panel.owner_id,
+            count=1,
+        )
         messages.success(
             request,
             gettext("已谢绝，补抽第 %(pos)s 顺位专家 %(name)s")
-            % {"pos": replacement.position, "name": replacement.expert.name},
+            % {"pos": replacement.position, "name": shown.name(replacement.expert.name)},
         )
         return redirect("directory:panel_detail", pk=pk)
     messages.success(request, gettext("已谢绝参加该专家组的评议"))
