@@ -164,12 +164,14 @@ def register_sqlite_functions(sender: Any = None, connection: Any = None, **kwar
 
 
 def connect() -> None:
-    """Register the SQLite function on every new connection and on the ones already open
-    (idempotent). Called by institutions.hooks."""
+    """Register the SQLite function on every new connection and on the ones already open, and the
+    check after each migrate (idempotent). Called by institutions.hooks."""
     from django.db import connections
     from django.db.backends.signals import connection_created
+    from django.db.models.signals import post_migrate
 
     connection_created.connect(register_sqlite_functions, dispatch_uid="institutions.catalog_index")
+    post_migrate.connect(keep_triggers, dispatch_uid="institutions.catalog_index_triggers")
     for conn in connections.all(initialized_only=True):
         if conn.connection is not None:
             register_sqlite_functions(connection=conn)
@@ -242,6 +244,32 @@ PG_DROP = [
     "DROP FUNCTION IF EXISTS peiyu_listing_grams_set()",
     "DROP FUNCTION IF EXISTS peiyu_listing_grams(text)",
 ]
+
+
+def keep_triggers(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate: on SQLite a migration that changes the listing table rebuilds it (a new table, the
+    rows copied, the old one dropped), and its triggers go with the old table. Put them back and
+    rebuild the index from the search lines, so the index never falls out of step."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+            [GRAMS_TABLE, *(f"{GRAMS_TABLE}_{event}" for event in ("insert", "delete", "update"))],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+    if GRAMS_TABLE not in present or len(present) == 4:
+        return  # not migrated yet, or whole
+    register_sqlite_functions(connection=connection)
+    with connection.cursor() as cursor:
+        for sql in SQLITE_DROP[:3]:
+            cursor.execute(sql)
+        cursor.execute(f"INSERT INTO {GRAMS_TABLE}({GRAMS_TABLE}) VALUES ('delete-all')")  # noqa: S608
+        for sql in SQLITE_CREATE[1:]:
+            cursor.execute(sql)
 
 
 def create_index(schema_editor) -> None:

@@ -212,3 +212,18 @@ def test_on_postgresql_common_keywords_from_the_newest_listings_give_what_the_sc
         assert page.has_next == (len(expected) > offset + 5)
     if q in ("工程技术", "有限公司"):
         assert used  # common enough: the newest listings were read first
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to change it")
+def test_after_a_migration_rebuilt_the_listing_table_its_triggers_and_index_come_back(world, catalog):
+    listing = catalog["sy_ai"]
+    with connection.cursor() as cursor:  # what a table rebuild leaves: no triggers, the index as it was
+        cursor.execute("DROP TRIGGER institutions_listing_grams_update")
+        cursor.execute("DROP TRIGGER institutions_listing_grams_insert")
+    Listing.objects.filter(pk=listing.pk).update(search_text="|初级| 营口示范培训学校")
+    assert listing.pk not in _indexed("营口")  # out of step
+    idx.keep_triggers(using="default")
+    assert listing.pk in _indexed("营口") and listing.pk not in _indexed("人工智能")
+    assert [r.number for r in catalog_search(q="营口").rows] == [listing.number]
+    Listing.objects.filter(pk=listing.pk).update(search_text="|初级| 盘锦示范培训学校")
+    assert listing.pk in _indexed("盘锦")  # the triggers are back
