@@ -20,6 +20,8 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from peiyu.core.checks import Check
 
+from .plans import ListingFacts, suspension_source, validity_source
+
 SOURCE_TRN6 = "003 四（三）"
 SOURCE_TRN4 = "002 五"
 SCORE_MIN, SCORE_MAX = Decimal("0"), Decimal("100")
@@ -219,3 +221,46 @@ def parse_pass_mark(raw) -> tuple[Decimal | None, str | None]:
 def report_due_on(completed_on: dt.date, days) -> dt.date | None:
     """TRN-6: the report is due `training_report_days` after completion where the profile sets it."""
     return None if days is None else completed_on + dt.timedelta(days=int(days))
+
+
+def listing_allows_certificates(listing: ListingFacts, *, today: dt.date) -> Check:
+    """Certificates are issued under the institution's catalog entry as it stands on the day of issue:
+    a suspended or removed entry issues none while that lasts (SUP-7: suspension and revocation take effect
+    everywhere), an entry out of its validity period none (DIR-1) — the same rules and sources as filing a
+    plan (rules.plans). A terminated entry still issues the certificates its finished classes earned: they
+    are pending work handled, not dropped (DIR-6)."""
+    facts = {
+        "listing": listing.number,
+        "status": listing.status,
+        "valid_from": listing.valid_from.isoformat(),
+        "valid_until": listing.valid_until.isoformat(),
+        "issued_on": today.isoformat(),
+    }
+    if listing.status in ("suspended", "removed"):
+        return Check(
+            "SUP-7",
+            False,
+            f"目录条目 {listing.number} 已暂停，暂停期间不得发放培训合格证书"
+            if listing.status == "suspended"
+            else f"目录条目 {listing.number} 已退出目录，不得发放培训合格证书",
+            facts,
+            suspension_source(listing),
+            True,
+        )
+    if listing.status in ("expired", "forfeited") or not listing.valid_from <= today <= listing.valid_until:
+        return Check(
+            "DIR-1",
+            False,
+            f"目录条目 {listing.number} 今日不在有效期内（{listing.valid_from}至{listing.valid_until}），"
+            "不能发放培训合格证书",
+            facts,
+            validity_source(listing),
+            True,
+        )
+    return Check(
+        "DIR-1",
+        True,
+        f"目录条目 {listing.number} 在有效期内（至{listing.valid_until}），未暂停",
+        facts,
+        validity_source(listing),
+    )

@@ -10,6 +10,7 @@ never the same; the unique index on the number is the last guard. Each certifica
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.db import transaction
@@ -17,15 +18,19 @@ from django.utils import timezone
 
 from peiyu.accounts.models import Region
 from peiyu.accounts.services.access import require
-from peiyu.core.checks import Check
+from peiyu.audit.services import audit_record
+from peiyu.core.checks import Check, refuse_failed
 from peiyu.core.cleaning import clean_reason
 from peiyu.core.errors import Conflict
 from peiyu.core.models import Decision
+from peiyu.core.policy import Policy, policy_for
 
 from ..flows import CERTIFICATE_FLOW
 from ..models import Enrolment, TrainingCertificate, TrainingClass
+from ..rules import completion as cr
 from ..selectors.completion import certificate_can_revoke
 from .locking import class_locked
+from .plans import listing_facts
 
 PREFIX = "PX"
 SEQ_DIGITS = 6
@@ -48,9 +53,20 @@ def _next_sequence(prefix: str) -> int:
     return int(last[len(prefix) :]) + 1 if last else 1
 
 
+def certificates_entry_check(klass: TrainingClass, today: dt.date | None = None) -> Check:
+    """Whether the class's catalog entry allows issuing today (SUP-7, DIR-1): what issuing decides, and
+    what the completion page says before the institution tries."""
+    return cr.listing_allows_certificates(
+        listing_facts(klass.plan.listing), today=today or timezone.localdate()
+    )
+
+
 def certificates_issue(*, actor, klass: TrainingClass) -> list[TrainingCertificate]:
     """Issue the certificates of a completed class to its completed trainees that have none yet
-    (TRN-6); hours = the plan's total, counted for the issue year's continuing education (TRN-7)."""
+    (TRN-6); hours = the plan's total, counted for the issue year's continuing education (TRN-7). The
+    catalog entry must allow it on the day (rules.completion.listing_allows_certificates: suspended or
+    removed SUP-7, out of its validity period DIR-1): a refusal is stored as the class's decision with
+    the profile version in force, audited, then raised."""
     require(actor, "training.manage", org_id=klass.plan.institution_id)
     today = timezone.localdate()
     with transaction.atomic():
@@ -66,70 +82,99 @@ def certificates_issue(*, actor, klass: TrainingClass) -> list[TrainingCertifica
         )
         if not enrolments:
             return []
-        Region.objects.select_for_update().filter(code=locked.region_id).first()  # the per-region lock
         plan = locked.plan
-        prefix = number_prefix(today.year, locked.region_id)
-        seq = _next_sequence(prefix)
-        if seq + len(enrolments) - 1 >= 10**SEQ_DIGITS:
-            raise Conflict("本年度本地区证书编号已用尽", code="certificate_numbers_exhausted")
-        decision = Decision.record(
+        policy = policy_for(plan.programme, locked.region_id, on=today)
+        entry = certificates_entry_check(locked, today)
+        if entry.ok:
+            return _issue(actor, locked, enrolments, entry, policy, today)
+        refusal = Decision.record(
             "training.trainingclass",
             locked.pk,
             kind="certificate_issue",
-            outcome="issued",
-            checks=[
-                Check(
-                    "TRN-6",
-                    True,
-                    f"结业考核合格的 {len(enrolments)} 名学员颁发统一式样的培训合格证书",
-                    {
-                        "class": locked.number,
-                        "count": len(enrolments),
-                        "completion_decision": locked.decision_id,
-                    },
-                    "003 四（三）",
-                ),
-                Check(
-                    "TRN-7",
-                    True,
-                    f"计入{today.year}年度继续教育学时{plan.total_hours}学时（全国有效）",
-                    {"ce_year": today.year, "ce_hours": plan.total_hours},
-                    "003 五（一）",
-                ),
-            ],
+            outcome="refused",
+            checks=[entry],
+            policy=policy,
         )
-        certs = [
-            TrainingCertificate(
-                number=f"{prefix}{seq + i:0{SEQ_DIGITS}d}",
-                verify_token=secrets.token_urlsafe(32),
-                enrolment=e,
-                trainee=e.trainee,
-                institution=plan.institution,
-                holder_name=e.trainee.name,
-                occupation_code=plan.occupation_code,
-                occupation_name=plan.occupation_name,
-                direction=plan.direction,
-                level=plan.level,
-                hours=plan.total_hours,
-                ce_hours=plan.total_hours,
-                ce_year=today.year,
-                issued_on=today,
-                decision=decision,
-            )
-            for i, e in enumerate(enrolments)
-        ]
-        TrainingCertificate.objects.bulk_create(certs)
-        issued = list(
-            TrainingCertificate.objects.filter(number__in=[c.number for c in certs])
-            .select_related("enrolment__klass")
-            .order_by("number")
+        audit_record(
+            actor,
+            "training_class.certificates_refused",
+            locked,
+            after={"decision": refusal.pk, "rules": refusal.rules, "count": len(enrolments)},
         )
-        for cert in issued:
-            CERTIFICATE_FLOW.created(
-                cert,
-                actor=actor,
-                after={"number": cert.number, "enrolment": cert.enrolment_id, "decision": decision.pk},
-            )
+    refuse_failed([entry], code="certificates_refused", details={"decision": refusal.pk})
+    return []  # refuse_failed raised: the entry's check failed
+
+
+def _issue(
+    actor, locked: TrainingClass, enrolments: list[Enrolment], entry: Check, policy: Policy, today: dt.date
+) -> list[TrainingCertificate]:
+    """The certificates themselves, numbered under the per-region lock (the caller's transaction)."""
+    Region.objects.select_for_update().filter(code=locked.region_id).first()  # the per-region lock
+    plan = locked.plan
+    prefix = number_prefix(today.year, locked.region_id)
+    seq = _next_sequence(prefix)
+    if seq + len(enrolments) - 1 >= 10**SEQ_DIGITS:
+        raise Conflict("本年度本地区证书编号已用尽", code="certificate_numbers_exhausted")
+    decision = Decision.record(
+        "training.trainingclass",
+        locked.pk,
+        kind="certificate_issue",
+        outcome="issued",
+        checks=[
+            Check(
+                "TRN-6",
+                True,
+                f"结业考核合格的 {len(enrolments)} 名学员颁发统一式样的培训合格证书",
+                {
+                    "class": locked.number,
+                    "count": len(enrolments),
+                    "completion_decision": locked.decision_id,
+                },
+                "003 四（三）",
+            ),
+            Check(
+                "TRN-7",
+                True,
+                f"计入{today.year}年度继续教育学时{plan.total_hours}学时（全国有效）",
+                {"ce_year": today.year, "ce_hours": plan.total_hours},
+                "003 五（一）",
+            ),
+            entry,
+        ],
+        policy=policy,
+    )
+    certs = [
+        TrainingCertificate(
+            number=f"{prefix}{seq + i:0{SEQ_DIGITS}d}",
+            verify_token=secrets.token_urlsafe(32),
+            enrolment=e,
+            trainee=e.trainee,
+            institution=plan.institution,
+            holder_name=e.trainee.name,
+            occupation_code=plan.occupation_code,
+            occupation_name=plan.occupation_name,
+            direction=plan.direction,
+            level=plan.level,
+            hours=plan.total_hours,
+            ce_hours=plan.total_hours,
+            ce_year=today.year,
+            issued_on=today,
+            decision=decision,
+        )
+        for i, e in enumerate(enrolments)
+    ]
+    TrainingCertificate.objects.bulk_create(certs)
+    issued = list(
+        TrainingCertificate.objects.filter(number__in=[c.number for c in certs])
+        .select_related("enrolment__klass")
+        .order_by("number")
+    )
+    for cert in issued:
+        CERTIFICATE_FLOW.created(
+            cert,
+            actor=actor,
+            after={"number": cert.number, "enrolment": cert.enrolment_id, "decision": decision.pk},
+        )
     return issued
 
 

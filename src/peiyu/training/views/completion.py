@@ -21,6 +21,7 @@ from ..selectors import completion as sel
 from ..selectors.actions import class_allowed_actions, report_allowed_actions
 from ..services import completion as svc
 from ..services import reports as report_svc
+from ..services.certificates import certificates_entry_check
 from . import completion_trainee
 
 LIST_LIMIT = 200
@@ -56,6 +57,10 @@ def _completion_page(request, klass: TrainingClass, *, errors=None, values=None,
             "completed": klass.status == TrainingClass.Status.COMPLETED,
             "issued": issued,
             "to_issue": to_issue,
+            # the catalog entry as issuing will judge it (SUP-7, DIR-1), said before the button is pressed
+            "entry_check": certificates_entry_check(klass)
+            if to_issue and klass.status == TrainingClass.Status.COMPLETED
+            else None,
             "decision": klass.decision if klass.status == TrainingClass.Status.COMPLETED else None,
             "report": TrainingReport.objects.filter(klass=klass).first(),
             "errors": errors,
