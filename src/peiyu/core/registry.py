@@ -28,12 +28,17 @@ DemoBuild = Callable[[dict[str, Any], dict[str, Any]], None]
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry, shown to a user who holds `capability` (or one of "a|b") and, when `shown_to` is
+    given, for whom it answers True — an entry for people with a record of their own (the trainee's
+    enrolments, the expert's declarations) is not shown to an account without that record."""
+
     key: str
     label: Any  # lazy translation
     url_name: str
     capability: str
     order: int = 100
     group: Any = ""
+    shown_to: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

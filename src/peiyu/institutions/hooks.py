@@ -21,6 +21,7 @@ def register() -> None:
     from .demo import section as demo
     from .rules.panels import POOL_CAPABILITIES
     from .selectors import catalog_index
+    from .selectors.experts import has_expert_record
     from .selectors.scope import REVIEW_CAPS
 
     register_nav(
@@ -39,7 +40,12 @@ def register() -> None:
     )
     register_nav(
         NavItem(
-            "expert_declarations", _("我的回避申报"), "directory:my_declarations", "expert.review", order=234
+            "expert_declarations",
+            _("我的回避申报"),
+            "directory:my_declarations",
+            "expert.review",
+            order=234,
+            shown_to=has_expert_record,
         )
     )
     register_nav(NavItem("catalog", _("公开目录"), "catalog:list", "home.view", order=790))

@@ -24,6 +24,7 @@ def register() -> None:
     from . import tasks
     from .demo import section as demo
     from .selectors import volumes
+    from .selectors.trainees import has_trainee_record
     from .services import anomalies, roster_stale
     from .todos import attendance, classes, completion
 
@@ -66,8 +67,23 @@ def register() -> None:
             order=340,
         )
     )
-    register_nav(NavItem("my_enrolments", _("我的报名"), "training:my_enrolments", "person.self", order=395))
-    register_nav(NavItem("my_training", _("我的培训"), "training:my_training", "person.self", order=400))
+    # a trainee's own pages: for an account with a trainee record, not every holder of person.self
+    trainee = has_trainee_record
+    register_nav(
+        NavItem(
+            "my_enrolments",
+            _("我的报名"),
+            "training:my_enrolments",
+            "person.self",
+            order=395,
+            shown_to=trainee,
+        )
+    )
+    register_nav(
+        NavItem(
+            "my_training", _("我的培训"), "training:my_training", "person.self", order=400, shown_to=trainee
+        )
+    )
 
     register_todo("training_class_openings", classes.opening_todos)
     register_todo("training_class_late_start", classes.late_start_todos)

@@ -132,6 +132,14 @@ def own_expert(actor) -> Expert:
     return one_or_404(Expert.objects.select_related("pool_owner", "employer"), user_id=actor.pk)
 
 
+def has_expert_record(actor) -> bool:
+    """Whether the signed-in user is an expert of a pool on record (an Expert linked to the account):
+    the menu shows "我的回避申报" only then (an expert's account not yet linked gets no dead entry)."""
+    if not getattr(actor, "pk", None):
+        return False
+    return Expert.objects.filter(user_id=actor.pk).exists()
+
+
 def own_relations(actor) -> QuerySet[ExpertRelation]:
     """The relations in force that the signed-in expert declared (none for anyone who is not an expert)."""
     try:

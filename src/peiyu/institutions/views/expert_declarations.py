@@ -16,6 +16,7 @@ from peiyu.core.errors import DomainError, NotFound, PermissionDenied
 
 from ..models import ExpertRelation
 from ..selectors import experts as selectors
+from ..selectors.panels import is_expert as is_expert_role
 from ..services import expert_declarations as services
 from ..services import experts as expert_services
 from .experts import detail_context
@@ -57,6 +58,9 @@ def _withdraw(request, relation) -> None:
 
 @require_http_methods(["GET", "POST"])
 def my_declarations(request):
+    if is_expert_role(request.user) and not selectors.has_expert_record(request.user):
+        # an expert's account the pool has not linked yet: say so and who links it, not a 404
+        return render(request, "institutions/expert_unlinked.html")
     expert = selectors.own_expert(request.user)
     values: dict = {}
     errors: dict = {}

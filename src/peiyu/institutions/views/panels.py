@@ -25,6 +25,7 @@ from peiyu.core.sources import cite
 
 from ..models import Application, ExpertScore
 from ..rules import panels as panel_rules
+from ..selectors import experts as expert_selectors
 from ..selectors import panels as selectors
 from ..selectors import scope as app_selectors
 from ..selectors.actions import panel_allowed_actions, panel_member_allowed_actions
@@ -331,7 +332,11 @@ def expert_assignments(request):
         rows.append(
             {"member": m, "panel": m.panel, "applications": apps, "scored": sum(a.pk in own for a in apps)}
         )
-    return render(request, "institutions/expert_assignments.html", {"rows": rows})
+    return render(
+        request,
+        "institutions/expert_assignments.html",
+        {"rows": rows, "unlinked": not rows and not expert_selectors.has_expert_record(request.user)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -90,3 +90,16 @@ def enrolled_classes_of(actor) -> QuerySet[Enrolment]:
     ):  # anonymous: nobody's enrolments (a filter on None would match people without an account)
         return Enrolment.objects.none()
     return Enrolment.objects.filter(trainee__user_id=user_id).select_related("klass")
+
+
+def has_trainee_record(user) -> bool:
+    """Whether the signed-in user is a trainee on record (a Trainee linked to the account): the menu's
+    trainee entries (我的报名, 我的培训) are for them only, never for an expert's or an official's
+    account that merely holds `person.self`. Asked once per request (remembered on the user)."""
+    if not getattr(user, "pk", None):
+        return False
+    known = getattr(user, "_peiyu_has_trainee", None)
+    if known is None:
+        known = Trainee.objects.filter(user_id=user.pk).exists()
+        user._peiyu_has_trainee = known
+    return known
