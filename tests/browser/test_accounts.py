@@ -102,6 +102,30 @@ def test_an_institution_signs_up_is_confirmed_and_adds_two_staff(page, live_serv
     held = set(RoleAssignment.objects.current().filter(org=org).values_list("user__username", "role__code"))
     assert {("qiming_sb", "applications_officer"), ("qiming_px", "training_admin")} <= held
 
+    # the training administrator also files applications for a while; taking that back asks for a reason
+    page.locator("main a", has_text="qiming_px").click()
+    page.wait_for_url(re.compile(r"/accounts/staff/\d+/$"))
+    page.select_option("#f-role", "applications_officer")
+    page.get_by_role("button", name="分配").click()
+    page.wait_for_url(re.compile(r"/accounts/staff/\d+/$"))
+    row = page.locator("main table.list tr", has_text="申报专员")
+    reason = row.get_by_label("撤销理由")
+    assert reason.get_attribute("required") is not None
+    row.get_by_role("button", name="撤销").click()  # empty: the browser asks for the reason first
+    assert reason.evaluate("el => !el.validity.valid")
+    assert RoleAssignment.objects.current().filter(user__username="qiming_px").count() == 2
+    reason.fill("申报工作已移交申报专员")
+    shot("05-revoke-reason")
+    row.get_by_role("button", name="撤销").click()
+    page.wait_for_url(re.compile(r"/accounts/staff/\d+/$"))
+    assert "已撤销角色" in messages_of(page)
+    roles = set(
+        RoleAssignment.objects.current()
+        .filter(user__username="qiming_px")
+        .values_list("role__code", flat=True)
+    )
+    assert roles == {"training_admin"}
+
 
 def _sample() -> bytes:
     from openpyxl import Workbook
@@ -153,7 +177,7 @@ def test_the_provincial_security_administrator_creates_accounts_from_xlsx(
     page.wait_for_url(re.compile(r"/accounts/users/$"))
     assert "sy_official" in page.locator("main table.list").inner_text()  # Liaoning's accounts
     assert "hb_official" not in page.locator("main table.list").inner_text()  # not Hubei's
-    shot("05-accounts")
+    shot("06-accounts")
     page.get_by_role("link", name="从 Excel 批量创建").click()
     sample = tmp_path / "辽宁省新增账户.xlsx"
     sample.write_bytes(_sample())
@@ -161,7 +185,7 @@ def test_the_provincial_security_administrator_creates_accounts_from_xlsx(
     page.get_by_role("button", name="导入").click()
     report = page.locator("#import-report")
     assert "第2行为表头" in report.inner_text() and "已创建 3 个账户" in report.inner_text()
-    shot("06-import-report")
+    shot("07-import-report")
     assert report.get_by_role("link", name="下载结果（xlsx）").count() == 1
     created = {a.user.username: a.role.code for a in RoleAssignment.objects.current().filter(
         user__username__in=["hp_song", "dl_zhong", "expert_liu"]).select_related("user", "role")}  # fmt: skip

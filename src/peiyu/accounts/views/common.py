@@ -17,3 +17,14 @@ def form_errors(exc: DomainError) -> dict[str, list[str]]:
 def typed(post: QueryDict, names: tuple[str, ...]) -> dict[str, str]:
     """What the person typed (passwords excluded by the caller), to show again after a failed save."""
     return {name: post.get(name, "").strip() for name in names}
+
+
+def revoke_failed(post: QueryDict, exc: DomainError) -> dict[str, object]:
+    """A refused role revocation, shown in that role's row: the assignment, the reason typed, and the
+    messages (the reason's own, else the refusal's)."""
+    fields = exc.fields or {}
+    return {
+        "assignment": post.get("assignment", ""),
+        "reason": post.get("reason", "").strip(),
+        "errors": list(fields.get("reason") or [exc.text]),
+    }

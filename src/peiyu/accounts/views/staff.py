@@ -17,7 +17,7 @@ from ..selectors import actions as action_sel
 from ..selectors import signups as signup_sel
 from ..selectors import staff as sel
 from ..services import staff as services
-from .common import form_errors, typed
+from .common import form_errors, revoke_failed, typed
 
 NEW_FIELDS = ("username", "full_name", "role", "phone", "email")
 
@@ -127,7 +127,10 @@ def staff_act(request, pk):
         raise
     except DomainError as exc:
         person = sel.staff_get_for(request.user, pk)
-        context = _detail_context(request, person, errors=form_errors(exc), failed=action)
+        if action == "revoke":  # the message and the reason typed go back to the role's own form
+            context = _detail_context(request, person, revoke=revoke_failed(request.POST, exc))
+        else:
+            context = _detail_context(request, person, errors=form_errors(exc), failed=action)
         return render(request, "accounts/staff_detail.html", context, status=400)
     if action == "reset_password":
         person = sel.staff_get_for(request.user, pk)

@@ -21,7 +21,7 @@ from ..selectors import users as sel
 from ..services import roles as role_services
 from ..services import users as services
 from ..services.access import require
-from .common import form_errors, typed
+from .common import form_errors, revoke_failed, typed
 
 NEW_FIELDS = ("username", "full_name", "org", "role", "region_code", "phone", "email")
 
@@ -146,8 +146,11 @@ def user_act(request, pk):
         raise
     except DomainError as exc:
         person = sel.user_managed_get_for(request.user, pk)
-        data = typed(request.POST, ("org", "role", "region_code", "reason"))
-        context = _detail_context(request, person, errors=form_errors(exc), failed=action, data=data)
+        if action == "revoke":  # the message and the reason typed go back to the role's own form
+            context = _detail_context(request, person, revoke=revoke_failed(request.POST, exc))
+        else:
+            data = typed(request.POST, ("org", "role", "region_code", "reason"))
+            context = _detail_context(request, person, errors=form_errors(exc), failed=action, data=data)
         return render(request, "accounts/user_detail.html", context, status=400)
     if action == "reset_password":
         person = sel.user_managed_get_for(request.user, pk)
