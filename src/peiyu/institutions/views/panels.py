@@ -180,7 +180,7 @@ def panel_detail(request, pk: int):
         m.allowed_actions = panel_member_allowed_actions(request.user, m, panel)
     aggregates = selectors.panel_aggregates(panel)
     apps = list(panel.applications.select_related("institution").order_by("number"))
-    scores = list(selectors.scores_visible_to(request.user, panel))
+    scores: list[Any] = list(selectors.scores_visible_to(request.user, panel))
     reproduction = services.panel_reproduce_check(panel)
     people = _People(request, panel, members, reproduction["order"])
     for s in scores:
