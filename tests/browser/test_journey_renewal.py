@@ -92,8 +92,19 @@ def test_renewal_reminder_consent_and_application_and_a_forfeited_entry(page, li
         row = rows.nth(i).inner_text()
         assert str(year) in row and str({**declared, today.year: 315}[year]) in row, row
     assert str(sum(declared.values()) + 315) in report.locator("tfoot").inner_text()
+    # the upload control speaks the page's language, not Chromium's "Choose File / No file chosen"
+    upload = page.locator("#renewal .file-pick")
+    assert upload.locator("label.file-button").inner_text().strip() == "选择文件"
+    assert upload.locator(".file-name").inner_text().strip() == "未选择文件"
+    assert page.locator("#att-file").bounding_box()["width"] <= 1  # the native control is hidden
+    page.set_input_files(
+        "#att-file", files=[{"name": "同意函.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}]
+    )
+    assert upload.locator(".file-name").inner_text().strip() == "同意函.pdf"
     shot("report-prefilled")
     shot.phone("report-prefilled")
+    page.set_input_files("#att-file", files=[])
+    assert upload.locator(".file-name").inner_text().strip() == "未选择文件"
     # without the industry authority's consent the application is refused, citing its rule
     page.fill("#ren-summary", SUMMARY)
     page.locator("#renewal").get_by_role("button", name="提交延续申请").click()

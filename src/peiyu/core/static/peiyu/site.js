@@ -51,6 +51,72 @@
     }
   }, true);
 
+  // <input type=file>: Chromium writes its own "Choose File / No file chosen" in the browser's language.
+  // The input stays (focusable, labelled, what the form sends) but is hidden behind a button-styled
+  // <label> in the page's language and a span with the chosen file's name; the texts come from <body>
+  // (data-file-choose, data-file-none), translated with the page. Without this script the native
+  // control shows, and works.
+  var fileSeq = 0;
+  function enhanceFileInputs(root) {
+    var body = document.body;
+    var choose = body.getAttribute("data-file-choose") || "选择文件";
+    var none = body.getAttribute("data-file-none") || "未选择文件";
+    var inputs = root.querySelectorAll('input[type="file"]:not([data-file-ready])');
+    Array.prototype.forEach.call(inputs, function (input) {
+      input.setAttribute("data-file-ready", "");
+      input.classList.add("file-input");
+      if (!input.id) {
+        fileSeq += 1;
+        input.id = "file-input-" + fileSeq;
+      }
+      var pick = document.createElement("span");
+      pick.className = "file-pick";
+      var button = document.createElement("label");
+      button.className = "file-button";
+      button.htmlFor = input.id;
+      button.textContent = choose;
+      var name = document.createElement("span");
+      name.className = "file-name";
+      name.setAttribute("aria-live", "polite");
+      name.setAttribute("data-file-none", none);
+      name.textContent = none;
+      input.parentNode.insertBefore(pick, input);
+      pick.appendChild(input);
+      pick.appendChild(button);
+      pick.appendChild(name);
+      showChosen(input);
+    });
+  }
+  function showChosen(input) {
+    var pick = input.closest(".file-pick");
+    var name = pick && pick.querySelector(".file-name");
+    if (!name) {
+      return;
+    }
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    name.textContent = names.length ? names.join("、") : name.getAttribute("data-file-none");
+    name.classList.toggle("chosen", names.length > 0);
+  }
+  enhanceFileInputs(document);
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLInputElement && el.type === "file" && el.hasAttribute("data-file-ready")) {
+      showChosen(el);
+    }
+  });
+  document.addEventListener("reset", function (event) {
+    var form = event.target;
+    window.setTimeout(function () {
+      Array.prototype.forEach.call(form.querySelectorAll("input[data-file-ready]"), showChosen);
+    }, 0);
+  });
+  // content htmx swaps in (a results list, a form) gets the same file controls
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target instanceof Element) {
+      enhanceFileInputs(event.target);
+    }
+  });
+
   // Escape closes the open menu
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") {
