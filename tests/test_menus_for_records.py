@@ -1,7 +1,7 @@
-"""Menu entries about a person's own record are shown only to accounts that have that record (issue 12,
-point 7): the trainee's 我的报名 and 我的培训 to an account linked to a trainee, never to an expert's
-account that also holds `person.self`; 我的回避申报 to an expert linked to a pool's record — and an expert
-not linked yet is told why and whom to ask, not given a 404."""
+"""Menu entries about a person's own record are shown only to accounts that have it (issue 12, point 7):
+the trainee's 我的报名 and 我的培训 to a trainee (a linked trainee record or the 学员 role), never to an
+expert's account that also holds `person.self`; 我的回避申报 to an expert linked to a pool's record — and
+an expert not linked yet is told why and whom to ask, not given a 404."""
 
 from __future__ import annotations
 

@@ -130,3 +130,10 @@ def is_official(user) -> bool:
         if getattr(user, "is_authenticated", False)
         else False
     )
+
+
+def holds_role(user, code: str) -> bool:
+    """Whether the user holds the role `code` now (from the assignments already read for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(a.role.code == code and a.role.disabled_on is None for a in _assignments(user))

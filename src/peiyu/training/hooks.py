@@ -24,7 +24,7 @@ def register() -> None:
     from . import tasks
     from .demo import section as demo
     from .selectors import volumes
-    from .selectors.trainees import has_trainee_record
+    from .selectors.trainees import is_trainee
     from .services import anomalies, roster_stale
     from .todos import attendance, classes, completion
 
@@ -67,8 +67,8 @@ def register() -> None:
             order=340,
         )
     )
-    # a trainee's own pages: for an account with a trainee record, not every holder of person.self
-    trainee = has_trainee_record
+    # a trainee's own pages: for a trainee (record or role), not every holder of person.self
+    trainee = is_trainee
     register_nav(
         NavItem(
             "my_enrolments",

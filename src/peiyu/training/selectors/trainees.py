@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from peiyu.accounts.scoping import holds_role
 from peiyu.core.errors import NotFound
 from peiyu.core.lookups import one_or_404
 
 from ..models import Enrolment, RosterImport, Trainee, TrainingClass
 from .classes import class_get_for, classes_visible_to
 from .scope import _training_scope, manages_class
+
+TRAINEE_ROLE = "trainee"  # the 学员 role (accounts/roles.yaml) a self-registered trainee's account holds
 
 
 def _int(value) -> int:
@@ -92,14 +95,14 @@ def enrolled_classes_of(actor) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(trainee__user_id=user_id).select_related("klass")
 
 
-def has_trainee_record(user) -> bool:
-    """Whether the signed-in user is a trainee on record (a Trainee linked to the account): the menu's
-    trainee entries (我的报名, 我的培训) are for them only, never for an expert's or an official's
+def is_trainee(user) -> bool:
+    """Whether the signed-in user is a trainee: a Trainee linked to the account, or the 学员 role. The
+    menu's trainee entries (我的报名, 我的培训) are for them only, never for an expert's or another
     account that merely holds `person.self`. Asked once per request (remembered on the user)."""
     if not getattr(user, "pk", None):
         return False
-    known = getattr(user, "_peiyu_has_trainee", None)
+    known = getattr(user, "_peiyu_is_trainee", None)
     if known is None:
-        known = Trainee.objects.filter(user_id=user.pk).exists()
-        user._peiyu_has_trainee = known
+        known = holds_role(user, TRAINEE_ROLE) or Trainee.objects.filter(user_id=user.pk).exists()
+        user._peiyu_is_trainee = known
     return known

@@ -32,6 +32,7 @@ from ..flows import ENROLMENT_FLOW
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import eligibility as el
 from ..rules.roster_columns import TEXT_CAPS
+from ..selectors.trainees import TRAINEE_ROLE
 from .locking import class_locked
 from .plans import ID_PURPOSE
 
@@ -41,7 +42,6 @@ ENROLLING_STATUSES = (
     TrainingClass.Status.RUNNING,
 )
 ACTIVE_ENROLMENT = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.FAILED)
-TRAINEE_ROLE = "trainee"
 
 
 def _clean_person(data: dict[str, Any], today: dt.date) -> dict[str, Any]:
