@@ -100,6 +100,9 @@ def _ban_html(r, ban: str) -> str:
     return f'<small class="catalog-ban">{ban % {"date": date}}</small>'
 
 
+HEADS = ("number", "institution", "category", "occupation_col", "level", "region", "period", "status")
+
+
 def _rows_html(rows, base: str) -> str:
     """The <tr>s of the results table, every value escaped:
     <tr class="is-valid|not-valid"><td><a href="{base}{number}/">number</a></td><td>institution</td>
@@ -107,21 +110,24 @@ def _rows_html(rows, base: str) -> str:
     <td>levels</td><td>region full name</td><td class="dates">from 至 until</td>
     <td><span class="catalog-status status-{status}[ valid]">display status</span>[<small class="catalog-ban">，
     date前不得再次申报</small>]</td></tr>"""
-    to, ban = _texts()["to"], _texts()["ban"]
+    t = _texts()
+    to, ban = t["to"], t["ban"]
+    # each cell names its column (data-label), which a phone shows beside the value (table.stack)
+    n, i, c, o, lv, rg, pd, st = (f' data-label="{t[h]}"' for h in HEADS)
     out = []
     for r in rows:
         state = "is-valid" if r.valid else "not-valid"
         badge = f"catalog-status status-{esc(r.status)}" + (" valid" if r.valid else "")
         out.append(
             f'<tr class="{state}">'
-            f'<td><a href="{base}{quote(r.number)}/">{esc(r.number)}</a></td>'
-            f"<td>{esc(r.institution_name)}</td>"
-            f'<td>{esc(r.kind_label)}<br><small class="muted">{esc(r.programme_label)}</small></td>'
-            f'<td>{esc(r.occupation_name)}<br><small class="muted">{esc(r.occupation_code)}</small></td>'
-            f"<td>{esc(r.levels_text)}</td>"
-            f"<td>{esc(r.region_name)}</td>"
-            f'<td class="dates">{r.valid_from.isoformat()} {to} {r.valid_until.isoformat()}</td>'
-            f'<td><span class="{badge}">{esc(r.display_status)}</span>{_ban_html(r, ban)}</td>'
+            f'<td{n} class="nowrap"><a href="{base}{quote(r.number)}/">{esc(r.number)}</a></td>'
+            f"<td{i}>{esc(r.institution_name)}</td>"
+            f'<td{c}>{esc(r.kind_label)}<br><small class="muted">{esc(r.programme_label)}</small></td>'
+            f'<td{o}>{esc(r.occupation_name)}<br><small class="muted nowrap">{esc(r.occupation_code)}</small></td>'
+            f"<td{lv}>{esc(r.levels_text)}</td>"
+            f"<td{rg}>{esc(r.region_name)}</td>"
+            f'<td{pd} class="dates">{r.valid_from.isoformat()} {to} {r.valid_until.isoformat()}</td>'
+            f'<td{st}><span class="{badge}">{esc(r.display_status)}</span>{_ban_html(r, ban)}</td>'
             "</tr>"
         )
     return "\n".join(out)
@@ -230,10 +236,9 @@ def _results_html(page: selectors.CatalogPage, base: str, query_amp: str, export
         f'<a class="catalog-export" href="{esc(export_url)}" download>{t["export"]}</a>\n</div>'
     ]
     if page.rows:
-        heads = ("number", "institution", "category", "occupation_col", "level", "region", "period", "status")
         out.append(
-            '<table class="list catalog-table">\n<thead><tr>'
-            + "".join(f'<th scope="col">{t[h]}</th>' for h in heads)
+            '<table class="list stack catalog-table">\n<thead><tr>'
+            + "".join(f'<th scope="col">{t[h]}</th>' for h in HEADS)
             + f"</tr></thead>\n<tbody>\n{_rows_html(page.rows, base)}\n</tbody>\n</table>"
         )
         link = f"{base}?{esc(query_amp)}page="
