@@ -301,7 +301,7 @@ def expert_todos(user) -> list[TodoItem]:
             title=_("专家评议：%(inst)s · %(occ)s（%(kind)s）")
             % {"inst": app.institution.name, "occ": app.occupation_name, "kind": app.get_kind_display()},
             # straight to the scoring form of this application
-            url=reverse("directory:panel_score", args=[member.pk]) + f"#app-{app.pk}",
+            url=reverse("directory:panel_score", args=[member.panel_id]) + f"#app-{app.pk}",
             deadline=app.step_due,
             rule="SEL-8",
             detail=_("专家组 #%(panel)d，请审阅材料后评分、投票") % {"panel": member.panel_id},

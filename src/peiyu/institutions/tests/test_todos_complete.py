@@ -88,13 +88,15 @@ def test_an_experts_item_opens_the_scoring_page(world, policies, login_as):
     from .test_panels import Journey, on_panel
 
     journey = Journey(world)
-    journey.pool(1)
+    journey.pool(3)
+    journey.draw(size=2, apps=[journey.app_dl], seed="other")  # panel and member ids no longer coincide
     panel = journey.draw(size=1, apps=[journey.app_sy], seed="todo")
     member = on_panel(panel)[0]
+    assert member.pk != panel.pk
     expert = member.expert.user
-    items = expert_todos(expert)
+    items = [i for i in expert_todos(expert) if i.url.endswith(f"#app-{journey.app_sy.pk}")]
     assert len(items) == 1 and items[0].rule == "SEL-8"
-    assert items[0].url == reverse("directory:panel_score", args=[member.pk]) + f"#app-{journey.app_sy.pk}"
+    assert items[0].url == reverse("directory:panel_score", args=[panel.pk]) + f"#app-{journey.app_sy.pk}"
     page = login_as(expert).get(items[0].url.split("#")[0])
     assert page.status_code == 200 and f'id="app-{journey.app_sy.pk}"' in page.content.decode()
     assert expert_todos(world.sy_official) == []
