@@ -85,6 +85,13 @@ def staff_detail(request, pk):
     return render(request, "accounts/staff_detail.html", _detail_context(request, person))
 
 
+def _revoke(actor, person, post):
+    assignment = sel.staff_assignment_get_for(actor, post.get("assignment", ""))
+    if assignment.user_id != person.pk:
+        raise NotFound()
+    return services.staff_role_revoke(actor=actor, assignment=assignment, reason=post.get("reason", ""))
+
+
 STAFF_ACTIONS = {
     "disable": lambda actor, person, post: services.staff_disable(
         actor=actor, user=person, reason=post.get("reason", "")
@@ -98,6 +105,7 @@ STAFF_ACTIONS = {
     "reset_password": lambda actor, person, post: services.staff_password_reset(
         actor=actor, user=person, reason=post.get("reason", "")
     ),
+    "revoke": _revoke,
 }
 DONE = {
     "disable": gettext_lazy("账户已停用"),
@@ -111,18 +119,10 @@ DONE = {
 def staff_act(request, pk):
     person = sel.staff_get_for(request.user, pk)
     action = request.POST.get("action", "")
+    if action not in STAFF_ACTIONS:
+        raise NotFound()
     try:
-        if action == "revoke":
-            assignment = sel.staff_assignment_get_for(request.user, request.POST.get("assignment", ""))
-            if assignment.user_id != person.pk:
-                raise NotFound()
-            result = services.staff_role_revoke(
-                actor=request.user, assignment=assignment, reason=request.POST.get("reason", "")
-            )
-        elif action in STAFF_ACTIONS:
-            result = STAFF_ACTIONS[action](request.user, person, request.POST)
-        else:
-            raise NotFound()
+        result = STAFF_ACTIONS[action](request.user, person, request.POST)
     except NotFound:
         raise
     except DomainError as exc:
