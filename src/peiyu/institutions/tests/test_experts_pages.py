@@ -74,6 +74,16 @@ def test_disable_and_enable_from_the_experts_page(journey, official):
     assert "请填写停用原因" in text(empty)
 
 
+def test_a_refused_disabling_keeps_the_reason_typed(journey, official):
+    expert = journey.expert(user=False)
+    long_reason = "长期出国" * 60  # 240 characters: over the 200 allowed, refused, not shortened
+    r = official.post(f"/directory/experts/{expert.pk}/disable/", {"reason": long_reason})
+    assert r.status_code == 400
+    assert "停用原因" in text(r) and f'value="{long_reason}"' in r.content.decode()
+    expert.refresh_from_db()
+    assert expert.active
+
+
 def test_the_import_page_shows_each_refused_row_and_offers_the_report(journey, official):
     assert official.get("/directory/experts/import/template.xlsx")["Content-Type"].startswith(
         "application/vnd.openxmlformats"

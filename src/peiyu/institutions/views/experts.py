@@ -155,32 +155,30 @@ def expert_detail(request, pk: int):
     return render(request, "institutions/expert_detail.html", detail_context(request, expert))
 
 
-@require_POST
-def expert_disable(request, pk: int):
+def _set_in_pool(request, pk: int, change, done: str):
+    """Disable or re-enable an expert; a refusal is shown on the expert's page with the reason typed."""
     expert = selectors.expert_get_for(request.user, pk)
+    reason = request.POST.get("reason", "")
     try:
-        services.expert_disable(actor=request.user, expert=expert, reason=request.POST.get("reason", ""))
+        change(actor=request.user, expert=expert, reason=reason)
     except (NotFound, PermissionDenied):
         raise
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("已停用，%(name)s 不会再被抽取") % {"name": expert.name})
+        expert = selectors.expert_get_for(request.user, pk)
+        context = detail_context(request, expert) | {"error": exc.message, "pool_reason": reason}
+        return render(request, "institutions/expert_detail.html", context, status=400)
+    messages.success(request, done % {"name": expert.name})
     return redirect("directory:expert_detail", pk=pk)
+
+
+@require_POST
+def expert_disable(request, pk: int):
+    return _set_in_pool(request, pk, services.expert_disable, gettext("已停用，%(name)s 不会再被抽取"))
 
 
 @require_POST
 def expert_enable(request, pk: int):
-    expert = selectors.expert_get_for(request.user, pk)
-    try:
-        services.expert_enable(actor=request.user, expert=expert, reason=request.POST.get("reason", ""))
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("已恢复，%(name)s 可再被抽取") % {"name": expert.name})
-    return redirect("directory:expert_detail", pk=pk)
+    return _set_in_pool(request, pk, services.expert_enable, gettext("已恢复，%(name)s 可再被抽取"))
 
 
 urlpatterns = [
