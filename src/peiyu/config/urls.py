@@ -21,5 +21,6 @@ urlpatterns = [
     path("occupations/", include("peiyu.catalogs.urls")),
     path("", include("peiyu.institutions.urls")),
     path("", include("peiyu.training.urls")),
+    path("", include("peiyu.exams.urls")),
     path("", include("peiyu.portal.urls")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "peiyu.catalogs",
     "peiyu.institutions",
     "peiyu.training",
+    "peiyu.exams",
     "peiyu.portal",
     "peiyu.demo",
 ]

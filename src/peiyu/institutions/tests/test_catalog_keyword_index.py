@@ -214,6 +214,26 @@ def test_on_postgresql_common_keywords_from_the_newest_listings_give_what_the_sc
         assert used  # common enough: the newest listings were read first
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_on_postgresql_a_common_keyword_within_a_region_goes_straight_to_the_index(many, monkeypatch):
+    from peiyu.institutions.selectors import catalog as catalog_module
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE institutions_listing")
+    idx._stats["at"] = -idx.STATS_SECONDS
+    used = []
+    real = catalog_module._recent_page
+    monkeypatch.setattr(catalog_module, "RECENT_WINDOW", 200)
+    monkeypatch.setattr(catalog_module, "_recent_page", lambda *a: used.append(a) or real(*a))
+    catalog_search(q="有限公司", page_size=5)
+    assert used  # without a region the newest listings are read first
+    used.clear()
+    region = Listing.objects.order_by("-id").values_list("region_id", flat=True)[0][:2] + "0000"
+    page = catalog_search(q="有限公司", region=region, page_size=5)
+    assert not used
+    assert [r.number for r in page.rows] == scanned("有限公司", region=region)[:5]
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to change it")
 def test_after_a_migration_rebuilt_the_listing_table_its_triggers_and_index_come_back(world, catalog):
     listing = catalog["sy_ai"]

@@ -1,0 +1,7 @@
+"""API of the sites area (filled by the area)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["exams"])
