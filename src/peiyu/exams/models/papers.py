@@ -61,7 +61,12 @@ class Paper(TimeStamped):
     form = models.CharField(_("卷别"), max_length=4)  # A, B, C …
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ASSEMBLED)
     total_points = models.DecimalField(_("总分"), max_digits=6, decimal_places=1, default=100)
-    # the sealed content: every item's version, stem, options, answer and points (JSON, SM4)
+    # the sealed content (JSON, SM4), `digest` its SM3 hex:
+    #   {"session": "<number>", "form": "A", "kind": "theory", "total_points": "100.0",
+    #    "items": [{"position": 1, "item": <Item id>, "version": <ItemVersion id>, "type": "single",
+    #               "area": "A", "difficulty": 2, "points": "1.0",
+    #               "stem": …, "options": [...], "answer": …, "criteria": [...]}, …]}
+    # (the item's content keys as in ItemVersion, plus the position and points on this form)
     sealed_content = EncryptedTextField(_("封存内容"), blank=True)
     digest = models.CharField(_("内容摘要（SM3）"), max_length=64, blank=True)
     sealed_at = models.DateTimeField(_("封存时间"), null=True, blank=True)

@@ -21,6 +21,8 @@ from peiyu.exams.models import (
     Item,
     ItemVersion,
     KnowledgeArea,
+    Paper,
+    PaperItem,
     QuestionBank,
     Registration,
     Sitting,
@@ -272,3 +274,40 @@ def examiner(org, name: str, first17: str, *, user=None, occupations=(ELECTRICIA
         occupations=list(occupations), licence_number=f"KPY{first17[-6:]}", licence_level="一级",
         licence_valid_until=dt.date(2028, 12, 31), **extra,
     )  # fmt: skip
+
+
+def sealed_paper(sess: EvaluationSession, *, form: str = "A", items: list[Item] | None = None,
+                 status: str = "sealed") -> Paper:  # fmt: skip
+    """A sealed theory form in the format of Paper.sealed_content: the blueprint's count of each cell
+    from the session's bank (or `items`), points from the cells, opening at the theory start."""
+    if items is None:
+        items = []
+        for cell in sess.blueprint.cells.select_related("area"):
+            found = list(
+                Item.objects.filter(bank=sess.bank, item_type=cell.item_type, area_code=cell.area.code,
+                                    status="approved").order_by("id")[: cell.count]
+            )  # fmt: skip
+            items += found
+    points = (
+        {(c.item_type, c.area.code): c.points for c in sess.blueprint.cells.select_related("area")}
+        if sess.blueprint
+        else {}
+    )
+    rows = []
+    for position, it in enumerate(items, start=1):
+        version = it.versions.get(version=it.version)
+        body = json.loads(version.content)
+        rows.append({"position": position, "item": it.id, "version": version.id, "type": it.item_type,
+                     "area": it.area_code, "difficulty": it.difficulty,
+                     "points": str(points.get((it.item_type, it.area_code), Decimal("1.0"))), **body})  # fmt: skip
+    total = sum(Decimal(r["points"]) for r in rows)
+    data = {"session": sess.number, "form": form, "kind": "theory", "total_points": str(total), "items": rows}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    paper = Paper.objects.create(session=sess, form=form, status=status, total_points=total, sealed_content=text,
+                                 digest=sm3_hex(text.encode()), sealed_at=DAY, opens_at=sess.theory_starts_at)  # fmt: skip
+    PaperItem.objects.bulk_create(
+        PaperItem(paper=paper, item_id=r["item"], version_id=r["version"], position=r["position"], points=Decimal(r["points"]))
+        for r in rows
+    )  # fmt: skip
+    Item.objects.filter(id__in=[it.id for it in items]).update(frozen=True)
+    return paper

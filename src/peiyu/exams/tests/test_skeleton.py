@@ -39,3 +39,14 @@ def test_the_shared_world_builds_a_bank_session_and_candidates(exams):
     reg = factories.registration(sess, who)
     assert reg.ticket_number and reg.session.site.rooms.count() == 3
     assert len(exams.examiners) == 5
+
+
+def test_a_sealed_paper_from_the_shared_world_holds_the_blueprint(exams):
+    import json
+
+    bank = factories.bank(exams.orgs["cd_social1"], exams.users["cd_setter"], per_cell=1.0)
+    sess = factories.session(exams, bank_=bank, status="papers")
+    paper = factories.sealed_paper(sess)
+    data = json.loads(type(paper).objects.get(pk=paper.pk).sealed_content)
+    assert data["total_points"] == "100.0" and len(data["items"]) == sum(c[3] for c in factories.CELLS)
+    assert paper.items.count() == len(data["items"])

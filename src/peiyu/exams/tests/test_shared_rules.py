@@ -1,0 +1,49 @@
+"""The small rules several areas share: the bank minimum (EVL-2), the supervisor gate (EVL-3), the
+result of a candidate (EVL-7)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from peiyu.exams.rules.banks import check_bank_minimum
+from peiyu.exams.rules.scores import check_result, review_required_for
+from peiyu.exams.rules.supervision import check_internal_supervisor
+
+D = Decimal
+LADDER = ["五级", "四级", "三级", "二级", "一级"]
+
+
+def test_a_bank_one_item_short_of_the_minimum_cannot_host_a_session_and_the_refusal_shows_the_counts():
+    c = check_bank_minimum(1199, 10, min_theory=1200, min_practical=10)
+    assert not c.ok and c.rule == "EVL-2" and "1199" in c.message and "1200" in c.message
+    assert check_bank_minimum(1200, 10, min_theory=1200, min_practical=10).ok
+    assert not check_bank_minimum(1200, 9, min_theory=1200, min_practical=10).ok
+
+
+def test_a_sitting_without_a_checked_in_internal_supervisor_cannot_start():
+    assert not check_internal_supervisor([]).ok
+    assert not check_internal_supervisor([("external", True)]).ok
+    assert not check_internal_supervisor([("internal", False)]).ok
+    assert check_internal_supervisor([("internal", True), ("external", False)]).ok
+
+
+def test_each_part_must_reach_the_pass_score():
+    ok = check_result(theory=D(60), practical=D(60), review=None, pass_score=60, review_required=False)
+    assert ok.ok and ok.rule == "EVL-7"
+    low = check_result(theory=D("59.5"), practical=D(90), review=None, pass_score=60, review_required=False)
+    assert not low.ok and "59.5" in low.message
+
+
+def test_level_two_also_needs_the_comprehensive_review():
+    assert review_required_for("二级", from_level="二级", ladder=LADDER)
+    assert review_required_for("一级", from_level="二级", ladder=LADDER)
+    assert not review_required_for("三级", from_level="二级", ladder=LADDER)
+    assert not review_required_for("中级", from_level=None, ladder=["初级", "中级", "高级"])
+    c = check_result(theory=D(80), practical=D(80), review=None, pass_score=60, review_required=True)
+    assert not c.ok and "综合评审" in c.message
+
+
+def test_a_theory_exempt_candidate_is_judged_without_theory():
+    c = check_result(theory=None, practical=D(70), review=None, pass_score=60, review_required=False,
+                     theory_exempt=True)  # fmt: skip
+    assert c.ok and "免考" in c.message
