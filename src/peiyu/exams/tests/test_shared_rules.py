@@ -47,3 +47,25 @@ def test_a_theory_exempt_candidate_is_judged_without_theory():
     c = check_result(theory=None, practical=D(70), review=None, pass_score=60, review_required=False,
                      theory_exempt=True)  # fmt: skip
     assert c.ok and "免考" in c.message
+
+
+def test_only_an_accepted_site_of_the_institution_itself_can_host_a_session():
+    from peiyu.exams.rules.sites import check_site_usable
+
+    assert check_site_usable(site_status="accepted", site_institution_id=1, institution_id=1).ok
+    refused = check_site_usable(site_status="reported", site_institution_id=1, institution_id=1)
+    assert not refused.ok and refused.rule == "EVL-9"
+    assert not check_site_usable(site_status="accepted", site_institution_id=2, institution_id=1).ok
+
+
+def test_a_candidates_order_is_reproducible_from_the_seed_and_maps_back_to_the_forms_answers():
+    from peiyu.exams.rules.papers import shuffle_plan, to_form_answer
+
+    items = [{"position": i, "type": "single", "options": ["a", "b", "c", "d"]} for i in range(1, 21)]
+    items += [{"position": 21, "type": "true_false"}]
+    one, again, other = shuffle_plan(items, "s1"), shuffle_plan(items, "s1"), shuffle_plan(items, "s2")
+    assert one == again and one != other
+    assert sorted(p for p, _ in one) == list(range(1, 22)) and one[-1] == (21, [])
+    _position, perm = one[0]
+    shown_correct = "ABCD"[perm.index(0)]  # the form's option A, wherever it is shown
+    assert to_form_answer(shown_correct, perm) == "A"
