@@ -31,8 +31,8 @@ from .examiners import (
 )
 from .papers import AssemblyRun, Paper, PaperItem
 from .registrations import ApplicationCondition, BulkRegistration, Registration
-from .scores import PanelConfirmation, Remark, ScoreEntry, ScoreNotice, ScoreObjection
-from .sessions import EvaluationPlan, EvaluationSession, PlanEntry, Sitting
+from .scores import PanelConfirmation, PassingList, Remark, ScoreEntry, ScoreNotice, ScoreObjection
+from .sessions import EvaluationPlan, EvaluationSession, PlanEntry, SeatAssignment, Sitting
 from .sites import ExamRoom, ExamSite, SiteInspection, SitePhoto
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "PanelMember",
     "Paper",
     "PaperItem",
+    "PassingList",
     "PlanEntry",
     "QualitySupervisor",
     "QuestionBank",
@@ -78,6 +79,7 @@ __all__ = [
     "ScoreEntry",
     "ScoreNotice",
     "ScoreObjection",
+    "SeatAssignment",
     "SiteInspection",
     "SitePhoto",
     "Sitting",

@@ -204,3 +204,34 @@ class Sitting(TimeStamped):
 
     def audit_region_code(self) -> str:
         return self.session.region_code
+
+
+class SeatAssignment(models.Model):
+    """A candidate's seat in a sitting (座位编排): one seat number per candidate and sitting, each seat
+    of a sitting taken once, numbers from 1 to the room's capacity (the services allocate under the
+    sitting's row lock, so two allocations at once never over-fill a room). The registration's
+    `theory_sitting`, `practical_sitting` and `seat` mirror the theory and practical rows for the
+    admission ticket."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.PROTECT, related_name="seats")
+    registration = models.ForeignKey(
+        "exams.Registration", on_delete=models.PROTECT, related_name="seat_assignments"
+    )
+    seat_no = models.PositiveSmallIntegerField(_("座位号"))
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sitting", "seat_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["sitting", "seat_no"], name="seat_once_per_sitting"),
+            models.UniqueConstraint(fields=["sitting", "registration"], name="candidate_once_per_sitting"),
+            models.CheckConstraint(condition=models.Q(seat_no__gte=1), name="seat_no_from_one"),
+        ]
+        verbose_name = _("座位安排")
+        verbose_name_plural = _("座位安排")
+
+    def __str__(self) -> str:
+        return f"{self.sitting_id}-{self.seat_no}"
+
+    def audit_region_code(self) -> str:
+        return self.sitting.session.region_code

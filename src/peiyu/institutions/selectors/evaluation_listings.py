@@ -29,3 +29,9 @@ def evaluation_listing_for(institution_id: int, occupation_code: str, level: str
         if not level or level in (listing.levels or []):
             return listing
     return None
+
+
+def evaluation_listing_of(institution_id: int, listing_id: int) -> Listing | None:
+    """One evaluation entry of the institution (any status), or None when it is not the institution's
+    own evaluation entry."""
+    return Listing.objects.filter(pk=listing_id, institution_id=institution_id, kind=Kind.EVALUATION).first()
