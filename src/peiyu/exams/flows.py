@@ -220,3 +220,19 @@ SCORE_OBJECTION_FLOW = Workflow(
 # creation in the transition log.
 BANK_IMPORT_FLOW = Workflow(BankImport, {}, name="exam_bank_import")
 BULK_REGISTRATION_FLOW = Workflow(BulkRegistration, {}, name="exam_bulk_registration")
+
+# A candidate's result (EVL-7, field `result`): set by services.results.results_compute from the scores
+# (check_result, stored as `result_decision`), recomputed when a score changes (re-marking), voided for
+# a discipline breach. Moves only; no verbs of their own.
+RE = Registration.Result
+RESULT_FLOW = Workflow(
+    Registration,
+    {
+        RE.PENDING: {RE.PASSED, RE.FAILED, RE.ABSENT, RE.VOIDED},
+        RE.PASSED: {RE.FAILED, RE.ABSENT, RE.VOIDED},
+        RE.FAILED: {RE.PASSED, RE.ABSENT, RE.VOIDED},
+        RE.ABSENT: {RE.PASSED, RE.FAILED, RE.VOIDED},
+    },
+    name="exam_result",
+    field="result",
+)
