@@ -58,6 +58,8 @@ PARAMETERS: dict[str, ParamSpec] = {
     "examiner_rotation_min": _spec("fraction", "EVL-6", gettext_noop("批次间考评员最低轮换比例")),
     "pass_score": _spec("int", "EVL-7", gettext_noop("各科合格分数线")),
     "comprehensive_review_from_level": _spec("str", "EVL-7", gettext_noop("需综合评审的最低等级")),
+    "marking_margin_points": _spec("int", "EVL-6", gettext_noop("主观题两评分差超过（分）须三评")),
+    "incident_report_working_days": _spec("int", "EVL-11", gettext_noop("严重考务事件报告期限（工作日）")),
     "retention_paper_years": _spec("int", "EVL-10", gettext_noop("纸质档案保存（年）")),
     "retention_electronic_years": _spec("int", "EVL-10", gettext_noop("电子档案保存（年）")),
     "demand_catalog_deadline": _spec("month_day", "CAT-5 CAT-6", gettext_noop("需求目录发布截止（月-日）")),
