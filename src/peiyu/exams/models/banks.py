@@ -50,6 +50,16 @@ class Blueprint(TimeStamped):
     is_sample = models.BooleanField(_("示例数据"), default=False)
     source = models.CharField(_("依据"), max_length=300, blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
+    # empty: reference data (the standard's, or a labelled sample), maintained by reference.manage;
+    # set: the institution's own copy for its banks, maintained by its bank approver
+    institution = models.ForeignKey(
+        "accounts.Org",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所属评价机构"),
+    )
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -197,6 +207,10 @@ class Item(TimeStamped):
     discrimination = models.FloatField(_("区分度"), null=True, blank=True)
     flagged = models.BooleanField(_("存疑"), default=False)
     flag_reason = models.CharField(_("存疑原因"), max_length=200, blank=True)
+    # per session counted: {"<session id>": {"n": responses, "facility": p, "discrimination": r,
+    # "number": "<session number>"}}; the fields above are their response-weighted means, so running the
+    # statistics of a session again replaces its entry instead of counting it twice
+    stats = models.JSONField(_("分场次统计"), default=dict, blank=True)
 
     class Meta:
         ordering = ["bank", "code"]
@@ -207,6 +221,9 @@ class Item(TimeStamped):
 
     def __str__(self) -> str:
         return self.code
+
+    def audit_region_code(self) -> str:
+        return self.bank.region_code
 
 
 class ItemVersion(models.Model):
@@ -261,3 +278,9 @@ class BankImport(TimeStamped):
         ordering = ["-created_at"]
         verbose_name = _("题库导入")
         verbose_name_plural = _("题库导入")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def audit_region_code(self) -> str:
+        return self.bank.region_code

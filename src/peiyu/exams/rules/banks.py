@@ -35,3 +35,37 @@ def check_bank_minimum(
         source=SOURCE_EVL2,
         blocking=True,
     )
+
+
+SOURCE_PURCHASE = "001 第十七条（二）"
+
+
+def check_bank_source(source: str, *, provider_name: str, qualification: str, contract: str) -> Check:
+    """A bank bought from a provider names the provider, its qualification and the contract (001 Art.
+    17(2): 题库 may be developed, bought from a qualified unit, or the national or provincial bank used)."""
+    if source != "purchased":
+        return Check(
+            "EVL-2", True, "题库为自行开发或使用国家、省级题库", {"source": source}, source=SOURCE_PURCHASE
+        )
+    missing = [
+        label
+        for label, value in (
+            ("提供单位", provider_name),
+            ("提供单位资质", qualification),
+            ("购买合同编号", contract),
+        )
+        if not value
+    ]
+    message = (
+        f"购买的题库须载明{'、'.join(missing)}" if missing else f"题库购自具备资质的单位“{provider_name}”"
+    )
+    return Check("EVL-2", not missing, message, {"source": source, "missing": missing},
+                 source=SOURCE_PURCHASE, blocking=True)  # fmt: skip
+
+
+def check_responsibles(responsibles: dict[str, str], duties: dict[str, str]) -> Check:
+    """The named persons responsible for writing, transfer, use, grading and archiving (EVL-2, 000 Art.
+    11(2))."""
+    missing = [str(label) for key, label in duties.items() if not (responsibles.get(key) or "").strip()]
+    message = f"请指定{'、'.join(missing)}责任人" if missing else "命题、传递、使用、阅卷、归档责任人已指定"
+    return Check("EVL-2", not missing, message, {"missing": missing}, source=SOURCE_EVL2, blocking=True)
