@@ -19,12 +19,14 @@ from peiyu.audit.services import audit_record
 from peiyu.core.documents.spreadsheets import check_spreadsheet
 from peiyu.core.errors import InvalidInput, PermissionDenied
 from peiyu.core.permissions import has_capability
+from peiyu.core.registry import extensions
 
 from .codes import OCCUPATION_CODE
 from .models import Direction, Industry, Level, Occupation, Trade
 from .rules import ImportReport, TradeRow, check_region_row, check_trade_rows, match_headers
 
 CAPABILITY = "reference.manage"
+REFERENCE_POINT = "reference.load"
 BATCH = 500
 OCCUPATION_FIELDS = (
     "code",
@@ -69,6 +71,10 @@ def reference_load(*, actor=None) -> dict[str, dict[str, int]]:
             "levels": _load_levels(),
         }
         result["occupations"], result["directions"] = _load_occupations()
+        # higher apps' reference data (core.registry.register_extension("reference.load", …)): fn(actor)
+        # → {name: {"created": n, "updated": n, "unchanged": n}}, idempotent, e.g. exams' sample blueprints
+        for load in extensions(REFERENCE_POINT):
+            result.update(load(actor))
         audit_record(actor, "catalogs.reference_loaded", None, after=result, reason=_("加载参考数据"))
     return result
 

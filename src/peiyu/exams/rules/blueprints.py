@@ -34,6 +34,10 @@ def _n(value: Decimal) -> str:
     return text
 
 
+def _gap(target: Decimal, total: Decimal) -> str:
+    return f"多{_n(total - target)}分" if total > target else f"少{_n(target - total)}分"
+
+
 def check_blueprint(total_points: int, areas: list[AreaSpec], cells: list[CellSpec]) -> list[Check]:
     """Every check a blueprint must pass before it is saved; each failure names what is wrong."""
     checks: list[Check] = []
@@ -69,11 +73,7 @@ def check_blueprint(total_points: int, areas: list[AreaSpec], cells: list[CellSp
             "EVL-2",
             ok,
             f"各单元格分值合计{_n(total)}分"
-            + (
-                "，与总分一致"
-                if ok
-                else f"，应为{total_points}分（相差{_n(Decimal(total_points) - total)}分）"
-            ),
+            + ("，与总分一致" if ok else f"，应为{total_points}分（{_gap(Decimal(total_points), total)}）"),
             {"cells_total": str(total), "total_points": total_points},
             source=SOURCE_EVL2,
             blocking=True,
