@@ -5,7 +5,7 @@ exempt from theory by an Art. 23 route (EVL-8) is judged without it and shown as
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from peiyu.core.checks import Check
 
@@ -60,3 +60,67 @@ def review_required_for(level: str, *, from_level: str | None, ladder: list[str]
     if not from_level or level not in ladder or from_level not in ladder:
         return False
     return ladder.index(level) >= ladder.index(from_level)
+
+
+# --- practical assessment and comprehensive review (EVL-6, EVL-7) -------------------------------------------
+
+SOURCE_EVL6 = "001 第二十条"
+ONE_DECIMAL = Decimal("0.1")
+FULL_MARKS = Decimal(100)
+
+
+def criteria_score(
+    marks: dict[str, Decimal], criteria: list[dict[str, object]]
+) -> tuple[Decimal, dict[str, str]]:
+    """One examiner's score of one candidate from her marks per criterion: the sum of the marks scaled to
+    the 100-point scale (× 100 / the criteria's total points), one decimal, half up; with the field
+    errors in Chinese (a mark missing, not a number, negative, or above the criterion's points)."""
+    errors: dict[str, str] = {}
+    total_points = Decimal(0)
+    got = Decimal(0)
+    for c in criteria:
+        key, label, points = str(c["key"]), str(c["criterion"]), Decimal(str(c["points"]))
+        total_points += points
+        mark = marks.get(key)
+        if mark is None:
+            errors[key] = f"请填写“{label}”的得分"
+        elif mark < 0 or mark > points:
+            errors[key] = f"“{label}”的得分应在 0 至 {points} 分之间"
+        elif mark != mark.quantize(ONE_DECIMAL):
+            errors[key] = f"“{label}”的得分最多保留一位小数"
+        else:
+            got += mark
+    if errors or total_points <= 0:
+        return Decimal(0), errors
+    return (got * FULL_MARKS / total_points).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), errors
+
+
+def panel_score(scores: list[Decimal]) -> Decimal | None:
+    """The candidate's practical (or review) score: the mean of the panel examiners' scores, one decimal,
+    half up (None without scores)."""
+    if not scores:
+        return None
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def check_panel_complete(*, members: int, candidates: int, entries: int, minimum: int) -> Check:
+    """EVL-6: the leader confirms only when every member (at least `examiner_panel_min`) has scored every
+    candidate."""
+    expected = members * candidates
+    ok = members >= minimum and candidates > 0 and entries >= expected
+    if ok:
+        message = f"考评组 {members} 名考评员已对 {candidates} 名考生全部评分，组长确认"
+    elif members < minimum:
+        message = f"考评组仅 {members} 名考评员，少于 {minimum} 名"
+    elif candidates == 0:
+        message = "本批次没有须评分的考生"
+    else:
+        message = f"尚有 {expected - entries} 份评分未完成（应评 {expected} 份，已评 {entries} 份）"
+    return Check(
+        "EVL-6",
+        ok,
+        message,
+        {"members": members, "candidates": candidates, "entries": entries, "expected": expected},
+        source=SOURCE_EVL6,
+        blocking=True,
+    )
