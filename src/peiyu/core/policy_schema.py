@@ -45,6 +45,7 @@ PARAMETERS: dict[str, ParamSpec] = {
     "application_deadline": _spec("date", "SEL-6", gettext_noop("申报截止日期")),
     "publicity_working_days": _spec("int", "SEL-7 SEL-10", gettext_noop("公示期（工作日）")),
     "notice_counts_publication_day": _spec("bool", "SEL-7 SEL-10", gettext_noop("公示发布当日计入公示期")),
+    "score_notice_working_days": _spec("int", "EVL-5", gettext_noop("成绩公示期（工作日）")),
     "online_hours_max_ratio": _spec("ratio", "TRN-4", gettext_noop("线上学时占比上限")),
     "training_report_days": _spec("int", "TRN-6", gettext_noop("结业后报送培训情况（日）")),
     "trainee_min_age": _spec("int", "TRN-8", gettext_noop("学员最低年龄（周岁）")),
