@@ -53,6 +53,8 @@ PARAMETERS: dict[str, ParamSpec] = {
     "cert_submit_days": _spec("int", "CRT-3", gettext_noop("考核后报送证书数据（日）")),
     "province_confirm_working_days": _spec("int", "CRT-3", gettext_noop("省级确认时限（工作日）")),
     "cert_issue_days": _spec("int", "CRT-3", gettext_noop("审核通过后颁发证书（日）")),
+    "desk_spacing_min_cm": _spec("int", "EVL-1", gettext_noop("理论考场最小桌距（厘米）")),
+    "site_review_working_days": _spec("int", "EVL-1", gettext_noop("考点报备受理时限（工作日）")),
     "bank_min_theory_items": _spec("int", "EVL-2", gettext_noop("理论题库最少题量")),
     "bank_min_practical_sets": _spec("int", "EVL-2", gettext_noop("实操试卷最少套数")),
     "examiner_panel_min": _spec("int", "EVL-6", gettext_noop("考评组最少人数")),

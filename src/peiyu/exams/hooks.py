@@ -30,7 +30,17 @@ def register() -> None:
 
 
 def _sites() -> None:
-    pass
+    from .services.affiliates import affiliates_recheck
+    from .todos import affiliates as affiliate_todos
+    from .todos import sites as site_todos
+
+    register_nav(NavItem("exam_sites", _("考核站点"), "exams:site_list", MANAGE_OR_SUPERVISE, order=340))
+    register_nav(NavItem("exam_affiliates", _("关联单位与培训冲突"), "exams:affiliate_list", MANAGE_OR_SUPERVISE,
+                         order=341))  # fmt: skip
+    register_todo("exams.sites_awaiting_acceptance", site_todos.sites_awaiting_acceptance)
+    register_todo("exams.sites_to_report_again", site_todos.sites_to_report_again)
+    register_todo("exams.training_conflicts", affiliate_todos.flagged_institutions)
+    register_tick("exams.affiliates_recheck", affiliates_recheck)
 
 
 def _banks() -> None:
@@ -62,4 +72,9 @@ def _scores() -> None:
 
 
 def _archives() -> None:
-    pass
+    from .todos import archives as archive_todos
+
+    register_nav(
+        NavItem("exam_archives", _("考核档案"), "exams:archive_list", MANAGE_OR_SUPERVISE, order=395)
+    )
+    register_todo("exams.archives_past_retention", archive_todos.records_past_retention)

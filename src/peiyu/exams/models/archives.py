@@ -57,7 +57,10 @@ class ArchiveRecord(TimeStamped):
     decision = models.ForeignKey(
         "core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # None: filed by the platform itself (a generated document filed by a scheduled job)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["session", "kind", "created_at"]

@@ -48,6 +48,9 @@ class ExamSite(TimeStamped):
     decision = models.ForeignKey(
         "core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # an accepted site the institution changed since: not usable for a new session until it is reported
+    # again and accepted (EVL-1, EVL-9 "no unreported site"); cleared when it is reported again
+    change_pending = models.BooleanField(_("变更待报送"), default=False)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
