@@ -33,6 +33,11 @@ class ApplicationCondition(TimeStamped):
     requirements = models.JSONField(_("条件要素"), default=dict)
     source = models.CharField(_("依据"), max_length=300, blank=True)
     is_sample = models.BooleanField(_("示例数据"), default=False)
+    # reference data is never deleted (DESIGN §9): an alternative no longer in force is disabled
+    active = models.BooleanField(_("有效"), default=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["programme", "occupation_code", "level", "number"]
@@ -65,6 +70,15 @@ class Registration(TimeStamped):
         THEORY_EXEMPT_DEGREE = "theory_exempt_degree", _("相关专业学历免考理论知识")
         SENIOR_TITLE = "senior_title", _("正高级职称直接申报高级技师")
         COMPETITION = "competition", _("职业技能竞赛获奖晋级")
+
+    class Workforce(models.TextChoices):
+        """Whom an employer-type institution may evaluate: its own workforce (ACT-6, 001 Art. 2)."""
+
+        EMPLOYEE = "employee", _("本企业职工")
+        DISPATCHED = "dispatched", _("劳务派遣")
+        OUTSOURCED = "outsourced", _("劳务外包")
+        INTERN = "intern", _("在企业实习人员")
+        AFFILIATED = "affiliated", _("有隶属关系的企业在岗职工")
 
     class Result(models.TextChoices):
         PENDING = "", _("未出成绩")
@@ -108,6 +122,16 @@ class Registration(TimeStamped):
     route_chosen_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    route_chosen_at = models.DateTimeField(_("路径选定时间"), null=True, blank=True)
+    # the Decision (EVL-8, the Art. 23 clause) recording the route chosen and its justification
+    route_decision = models.ForeignKey(
+        "core.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # an employer's registration: how the person works for it (ACT-6, 001 Art. 2)
+    workforce_type = models.CharField(_("用工形式"), max_length=16, choices=Workforce.choices, blank=True)
+    bulk_import = models.ForeignKey(
+        "BulkRegistration", on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
+    )
     theory_exempt = models.BooleanField(_("免考理论知识"), default=False)
     commitment_signed_at = models.DateTimeField(_("承诺书签署时间"), null=True, blank=True)
     commitment_digest = models.CharField(max_length=64, blank=True)
@@ -119,6 +143,9 @@ class Registration(TimeStamped):
     )
     review_reason = models.TextField(_("审核意见"), blank=True)
     ticket_number = models.CharField(_("准考证号"), max_length=32, null=True, blank=True, unique=True)
+    # the random reference the admission ticket's QR code carries (public verification page)
+    ticket_token = models.CharField(max_length=43, null=True, blank=True, unique=True, editable=False)
+    ticket_issued_at = models.DateTimeField(_("准考证生成时间"), null=True, blank=True)
     seat = models.CharField(_("座位号"), max_length=16, blank=True)
     theory_sitting = models.ForeignKey(
         Sitting, on_delete=models.PROTECT, null=True, blank=True, related_name="theory_candidates"
