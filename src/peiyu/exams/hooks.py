@@ -3,7 +3,7 @@ background tasks. Each area registers its own in its block below."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401 - used by the areas' blocks
+from django.utils.translation import gettext_lazy as _
 
 from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
     NavItem,
@@ -68,7 +68,25 @@ def _cbt() -> None:
 
 
 def _scores() -> None:
-    pass
+    from .selectors.scores import has_results
+    from .services.passing import notices_end_due
+    from .todos.scores import score_todos
+
+    register_nav(
+        NavItem(
+            "exam_my_scores",
+            _("我的考核成绩"),
+            "exam_public:my_scores",
+            "person.self",
+            order=405,
+            shown_to=has_results,
+        )
+    )
+    register_nav(
+        NavItem("exam_scores", _("考核成绩"), "exams:score_session_list", MANAGE_OR_SUPERVISE, order=356)
+    )
+    register_todo("exams.scores", score_todos)
+    register_tick("exams.score_notices", notices_end_due)
 
 
 def _archives() -> None:
