@@ -64,7 +64,16 @@ def _examiners() -> None:
 
 
 def _cbt() -> None:
-    pass
+    from .services.cbt import attempts_auto_submit_due
+    from .todos import cbt as todos
+
+    register_nav(NavItem("exam_proctor", _("监考台"), "exams:proctor_sittings", "exam.proctor", order=352))
+    register_nav(NavItem("exam_marking", _("主观题阅卷"), "exams:marking_sessions", "exam.mark", order=353))
+    register_nav(NavItem("exam_incidents", _("考务事件"), "exams:incident_list",
+                         "exam.supervise|exam.manage|exam.proctor|supervision.manage", order=354))  # fmt: skip
+    register_todo("exams.incidents_to_acknowledge", todos.incidents_to_acknowledge)
+    register_todo("exams.resumptions_to_decide", todos.resumptions_to_decide)
+    register_tick("exams.attempts_auto_submit", attempts_auto_submit_due)
 
 
 def _scores() -> None:

@@ -1,7 +1,248 @@
-"""API of the cbt area (filled by the area)."""
+"""API of the computer-based theory exam (EVL-6, EVL-11), through the same services as the pages.
+
+The candidate's routes are public (auth=None: no platform account in the room) and identify her by the
+device cookie the identity check sets (HttpOnly): start, the attempt with her items, autosave, a
+leave, submission. They are called by static/exams/cbt.js with the page's CSRF token. The autosave
+answers with the new revision only (no template, two queries). The proctor's, the report recipients'
+and the examiners' routes authenticate as usual."""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Router, Schema
+
+from peiyu.core.cleaning_adapters import ReasonStr
+from peiyu.core.pagination import Page
+from peiyu.core.schemas import Id, PathId
+
+from ..selectors import incidents as incident_sel
+from ..selectors import proctor as proctor_sel
+from ..selectors.cbt import attempt_for_page
+from ..services import cbt as services
+from ..services import incidents as incident_services
+from ..services import proctor as proctor_services
 
 router = Router(tags=["exams"])
+
+
+def client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class StartIn(Schema):
+    id_number: str
+    ticket_number: str
+
+
+class OptionOut(Schema):
+    label: str
+    value: str
+    text: str
+
+
+class ItemOut(Schema):
+    number: int
+    position: int
+    type: str
+    points: str
+    stem: str
+    options: list[OptionOut]
+    response: str | None = None
+
+
+class AttemptOut(Schema):
+    status: str
+    waiting: bool = False
+    revision: int = 0
+    deadline_at: dt.datetime | None = None
+    seconds_left: int = 0
+    leaves: int = 0
+    items: list[ItemOut] = []
+
+
+class AnswersIn(Schema):
+    revision: int
+    answers: dict[str, Any]
+
+
+class SavedOut(Schema):
+    revision: int
+    saved_at: dt.datetime
+
+
+class LeaveIn(Schema):
+    kind: Literal["hidden", "blur"] = "hidden"
+
+
+class LeaveOut(Schema):
+    leaves: int
+
+
+def _attempt_out(attempt: Any, now: dt.datetime) -> dict[str, Any]:
+    view = attempt_for_page(attempt, now=now) if attempt.status in ("in_progress", "suspended") else {}
+    return {
+        "status": attempt.status,
+        "revision": attempt.revision,
+        "deadline_at": attempt.deadline_at,
+        "seconds_left": view.get("seconds_left", 0),
+        "leaves": attempt.leaves,
+        "items": view.get("items", []),
+    }
+
+
+@router.post("/exams/cbt/start", auth=None, response=AttemptOut, summary="考生身份核验并开始（或继续）作答")
+def cbt_start(request: HttpRequest, response: HttpResponse, body: StartIn) -> dict[str, Any]:
+    started = services.cbt_start(
+        id_number=body.id_number, ticket_number=body.ticket_number, address=client_address(request),
+        cookie=request.COOKIES.get(services.COOKIE),
+    )  # fmt: skip
+    response.set_cookie(services.COOKIE, started.cookie, **services.cookie_options(request.is_secure()))
+    if started.waiting is not None:
+        return {"status": started.attempt.status, "waiting": True}
+    return _attempt_out(started.attempt, timezone.now())
+
+
+@router.get("/exams/cbt/attempt", auth=None, response=AttemptOut, summary="本机作答（试题与已保存答案）")
+def cbt_attempt(request: HttpRequest) -> dict[str, Any]:
+    attempt = services.attempt_for_device(request.COOKIES.get(services.COOKIE))
+    return _attempt_out(attempt, timezone.now())
+
+
+@router.post("/exams/cbt/answers", auth=None, response=SavedOut, summary="自动保存答案")
+def cbt_answers(request: HttpRequest, body: AnswersIn) -> dict[str, Any]:
+    now = timezone.now()
+    attempt = services.attempt_for_device(request.COOKIES.get(services.COOKIE), now=now)
+    saved = services.answers_save(attempt=attempt, revision=body.revision, answers=body.answers, now=now)
+    return {"revision": saved.revision, "saved_at": now}
+
+
+@router.post("/exams/cbt/leaves", auth=None, response=LeaveOut, summary="报告离开考试页面")
+def cbt_leave(request: HttpRequest, body: LeaveIn) -> dict[str, Any]:
+    attempt = services.attempt_for_device(request.COOKIES.get(services.COOKIE))
+    return {"leaves": services.attempt_leave(attempt=attempt, kind=body.kind).leaves}
+
+
+@router.post("/exams/cbt/submit", auth=None, response=AttemptOut, summary="交卷")
+def cbt_submit(request: HttpRequest) -> dict[str, Any]:
+    attempt = services.attempt_for_device(request.COOKIES.get(services.COOKIE))
+    if attempt.status in ("in_progress", "suspended"):
+        attempt = services.attempt_submit(attempt=attempt)
+    return _attempt_out(attempt, timezone.now())
+
+
+# --- the proctor ------------------------------------------------------------------------------------
+
+
+class CandidateOut(Schema):
+    registration_id: int
+    seat: str
+    ticket_number: str | None
+    name: str
+    state: str
+    attempt_id: int | None = None
+    leaves: int = 0
+    devices: int = 0
+    revision: int = 0
+    last_seen_at: dt.datetime | None = None
+
+
+class DecisionIn(Schema):
+    action: Literal["approve", "refuse"]
+    note: str = ""
+
+
+class ResumeOut(Schema):
+    id: int
+    status: str
+
+
+class VoidIn(Schema):
+    reason: ReasonStr
+
+
+class IncidentIn(Schema):
+    reason: str
+    description: str
+    registration_id: Id | None = None
+
+
+class IncidentOut(Schema):
+    id: int
+    reason: str
+    severe: bool
+    status: str
+    occurred_at: dt.datetime
+    report_due_on: dt.date | None
+    reports: list[dict[str, Any]]
+
+
+def _candidate(r: dict[str, Any]) -> dict[str, Any]:
+    reg, attempt = r["registration"], r["attempt"]
+    return {
+        "registration_id": reg.pk,
+        "seat": reg.seat,
+        "ticket_number": reg.ticket_number,
+        "name": r["name"],
+        "state": r["state"],
+        "attempt_id": attempt.pk if attempt else None,
+        "leaves": attempt.leaves if attempt else 0,
+        "devices": attempt.devices if attempt else 0,
+        "revision": attempt.revision if attempt else 0,
+        "last_seen_at": attempt.last_seen_at if attempt else None,
+    }
+
+
+@router.get(
+    "/exams/cbt/sittings/{sitting_id}/candidates", response=Page[CandidateOut], summary="监考台：考生作答状态"
+)
+def proctor_candidates(request: Any, sitting_id: PathId) -> dict[str, Any]:
+    sitting = proctor_sel.sitting_get_for(request.auth, sitting_id)
+    rows = proctor_sel.console(request.auth, sitting, now=timezone.now())["rows"]
+    items = [_candidate(r) for r in rows]
+    return {"items": items, "count": len(items)}
+
+
+@router.post("/exams/cbt/resume-requests/{request_id}/decision", response=ResumeOut, summary="同意或拒绝续考")
+def proctor_resume(request: Any, request_id: PathId, body: DecisionIn) -> Any:
+    req = proctor_sel.resume_request_get_for(request.auth, request_id)
+    return proctor_services.resume_decide(
+        actor=request.auth, request=req, approve=body.action == "approve", note=body.note
+    )
+
+
+@router.post("/exams/cbt/attempts/{attempt_id}/void", response=AttemptOut, summary="作废考生本场作答")
+def proctor_void(request: Any, attempt_id: PathId, body: VoidIn) -> dict[str, Any]:
+    attempt = proctor_sel.attempt_get_for(request.auth, attempt_id)
+    return _attempt_out(
+        proctor_services.attempt_void(actor=request.auth, attempt=attempt, reason=body.reason), timezone.now()
+    )
+
+
+@router.post(
+    "/exams/cbt/sittings/{sitting_id}/incidents", response={201: IncidentOut}, summary="记录考务事件"
+)
+def incident_record(request: Any, sitting_id: PathId, body: IncidentIn) -> tuple[int, Any]:
+    sitting = proctor_sel.sitting_get_for(request.auth, sitting_id)
+    registration = None
+    if body.registration_id:
+        registration = sitting.theory_candidates.filter(pk=body.registration_id).first()
+    incident = incident_services.incident_record(
+        actor=request.auth,
+        sitting=sitting,
+        reason=body.reason,
+        description=body.description,
+        registration=registration,
+    )
+    return 201, incident
+
+
+@router.post(
+    "/exams/cbt/incidents/{incident_id}/acknowledge", response=IncidentOut, summary="签收考务事件报告"
+)
+def incident_acknowledge(request: Any, incident_id: PathId) -> Any:
+    incident = incident_sel.incident_get_for(request.auth, incident_id)
+    return incident_services.incident_acknowledge(actor=request.auth, incident=incident)

@@ -1,0 +1,405 @@
+"""The candidate's side of the computer-based theory exam (EVL-6 "智能化上机考试"; seed 001 Art. 20).
+
+- **Identity check** (`cbt_start`): the ID number and the admission ticket number of an approved
+  registration whose theory sitting is open — no platform account is needed in the room, the pair is.
+  Wrong pairs are counted per address and per ticket number (`GUESS_LIMIT` in `GUESS_WINDOW`), then
+  refused, so neither can be guessed; a wrong pair and an unknown ticket fail with the same message.
+- **Start**: the attempt is created with a random shuffle seed (recorded), the form chosen by seat
+  (rules.cbt.form_index), `deadline_at` = min(start + the session's minutes, the sitting's end) kept by
+  the server. The browser is bound by a random secret in an HttpOnly cookie; only its SHA-256 digest is
+  stored (`Attempt.device_token`).
+- **Another device** presenting the right pair gets a pending ResumeRequest and waits; the proctor's
+  approval binds it (services.proctor) — the answers stay on the attempt.
+- **Autosave** (`answers_save`): the page sends the changed answers with the revision they are based
+  on; one conditional UPDATE stores them only if the revision is still current and the deadline not
+  passed, so a stale tab never overwrites newer answers. A save is not an audit event per keystroke:
+  the attempt keeps the revision and the last save's time, an AttemptEvent "saving" opens each stretch
+  of saving (the first save, and the first after `SAVE_STRETCH` without one), and the submission's
+  audit event records the final revision and the SM3 digest of the answers submitted.
+- **Leaving the page** (`attempt_leave`) is counted on the attempt and recorded as an AttemptEvent.
+- **Submission** by the candidate, or automatically at the deadline: by the tick
+  (`attempts_auto_submit_due`) and on any access after the deadline. Objective items are scored on
+  submission (services.cbt_scoring).
+
+The candidate has no account here: her audit events have no actor and say `"by": "candidate"`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from peiyu.audit.services import audit_record
+from peiyu.core.crypto import blind_index, sm3_hex
+from peiyu.core.errors import Conflict, InvalidInput, NotFound
+
+from ..flows import ATTEMPT_FLOW, RESUME_FLOW
+from ..models import Attempt, AttemptEvent, Paper, Registration, ResumeRequest, Sitting
+from ..rules.cbt import clean_response, deadline_for, form_index
+from ..selectors.cbt import ACTIVE, content_by_id, items_by_position, sealed_content
+from .cbt_scoring import score_submitted
+
+A = Attempt.Status
+COOKIE = "peiyu_exam"
+COOKIE_AGE = 12 * 3600
+GUESS_LIMIT = 10
+GUESS_WINDOW = 15 * 60  # seconds
+SAVE_STRETCH = dt.timedelta(minutes=5)
+ID_PURPOSE = "person_id_number"
+WRONG_PAIR = "身份证号码与准考证号不匹配，或该考生本场次尚未开考"
+THROTTLED = "核验失败次数过多，请15分钟后再试，或请监考人员协助"
+CANDIDATE = {"by": "candidate"}
+
+
+@dataclass(frozen=True)
+class Started:
+    """The outcome of an identity check: the attempt, the cookie value the browser must keep, and the
+    pending resumption request when the attempt is bound to another device."""
+
+    attempt: Attempt
+    cookie: str
+    waiting: ResumeRequest | None = None
+
+
+def cookie_options(secure_request: bool) -> dict[str, Any]:
+    """How the device cookie is set by the page and the API: HttpOnly, same-site only, for the exam's
+    day at most."""
+    return {
+        "max_age": COOKIE_AGE,
+        "httponly": True,
+        "samesite": "Strict",
+        "secure": secure_request or bool(settings.SESSION_COOKIE_SECURE),
+        "path": "/",
+    }
+
+
+def device_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _cookie(attempt: Attempt, secret: str) -> str:
+    return f"{attempt.pk}.{secret}"
+
+
+def parse_cookie(value: str | None) -> tuple[int, str] | None:
+    head, _, secret = (value or "").partition(".")
+    if not head.isdigit() or len(secret) < 20 or len(head) > 18:
+        return None
+    return int(head), secret
+
+
+def _guesses(*keys: str) -> list[str]:
+    return ["peiyu:exam-id:" + sm3_hex(k.encode())[:32] for k in keys]
+
+
+def _over_limit(names: list[str]) -> bool:
+    return any((cache.get(name) or 0) >= GUESS_LIMIT for name in names)
+
+
+def _count_failure(names: list[str]) -> None:
+    for name in names:
+        cache.add(name, 0, GUESS_WINDOW)
+        try:
+            cache.incr(name)
+        except ValueError:  # evicted between add and incr
+            cache.set(name, 1, GUESS_WINDOW)
+
+
+def _normalise_id(value: str) -> str:
+    return "".join(str(value or "").split()).upper().replace("Ｘ", "X")
+
+
+def cbt_identify(*, id_number: str, ticket_number: str, address: str = "") -> Registration:
+    """The registration the pair names, when it is approved, has a theory sitting that is open, and
+    the ID number is the candidate's. Refused alike for a wrong or unknown pair (and counted)."""
+    id_number, ticket = _normalise_id(id_number), "".join(str(ticket_number or "").split()).upper()
+    errors: dict[str, list[str]] = {}
+    if not id_number:
+        errors["id_number"] = ["请输入身份证号码"]
+    if not ticket:
+        errors["ticket_number"] = ["请输入准考证号"]
+    if errors:
+        raise InvalidInput("请输入身份证号码和准考证号", fields=errors)
+    names = _guesses("ip:" + address, "ticket:" + ticket)
+    if _over_limit(names):
+        raise InvalidInput(THROTTLED, code="throttled", fields={"ticket_number": [THROTTLED]})
+    registration = (
+        Registration.objects.select_related("session", "theory_sitting", "person")
+        .filter(ticket_number=ticket[:32], status=Registration.Status.APPROVED)
+        .first()
+    )
+    sitting = registration.theory_sitting if registration else None
+    if (
+        registration is None
+        or sitting is None
+        or sitting.kind != Sitting.Kind.THEORY
+        or sitting.status != Sitting.Status.OPEN
+        or registration.theory_exempt
+        or not hmac.compare_digest(registration.person.id_index, blind_index(id_number, ID_PURPOSE))
+    ):
+        _count_failure(names)
+        raise InvalidInput(WRONG_PAIR, code="identity_refused", fields={"ticket_number": [WRONG_PAIR]})
+    return registration
+
+
+def _form_for(registration: Registration, now: dt.datetime) -> Paper:
+    papers = list(
+        Paper.objects.filter(
+            session_id=registration.session_id,
+            kind=Paper.Kind.THEORY,
+            status__in=(Paper.Status.SEALED, Paper.Status.OPENED),
+        )
+        .defer("sealed_content")
+        .order_by("form")
+    )
+    if not papers:
+        raise Conflict("本场次没有已封存的理论试卷，请联系监考人员", code="no_sealed_paper")
+    return papers[form_index(registration.seat, registration.pk, len(papers))]
+
+
+def cbt_start(
+    *,
+    id_number: str,
+    ticket_number: str,
+    address: str = "",
+    cookie: str | None = None,
+    now: dt.datetime | None = None,
+) -> Started:
+    """Identity check, then: start the attempt (first time), go on with it (the bound device), or ask
+    the proctor to let this device go on (another device)."""
+    now = now or timezone.now()
+    registration = cbt_identify(id_number=id_number, ticket_number=ticket_number, address=address)
+    sitting = registration.theory_sitting
+    assert sitting is not None
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().filter(registration=registration).first()
+        if (
+            attempt is not None
+            and attempt.status in ACTIVE
+            and attempt.deadline_at
+            and now >= attempt.deadline_at
+        ):
+            _submit_locked(attempt, now=now, auto=True)
+        if attempt is not None and attempt.status not in (A.NOT_STARTED, *ACTIVE):
+            raise Conflict(f"本场考试{attempt.get_status_display()}，不能再次作答", code="attempt_finished")
+        if attempt is not None and attempt.status in ACTIVE:
+            held = parse_cookie(cookie)
+            if (
+                held
+                and held[0] == attempt.pk
+                and hmac.compare_digest(attempt.device_token, device_digest(held[1]))
+            ):
+                return Started(attempt, _cookie(attempt, held[1]))
+            return _ask_resume(attempt, address=address, now=now)
+        paper = _form_for(registration, now)
+        sealed_content(paper, now=now)  # opened only from its time, digest checked (once per process)
+        secret = _new_secret()
+        changes: dict[str, Any] = {
+            "paper": paper,
+            "shuffle_seed": secrets.token_hex(16),
+            "started_at": now,
+            "deadline_at": deadline_for(now, registration.session.theory_minutes, sitting.ends_at),
+            "last_seen_at": now,
+            "device_token": device_digest(secret),
+            "devices": 1,
+        }
+        if attempt is None:
+            attempt = Attempt.objects.create(
+                registration=registration, sitting=sitting, status=A.IN_PROGRESS, **changes
+            )
+            ATTEMPT_FLOW.created(
+                attempt,
+                actor=None,
+                reason="考生身份核验通过，开始作答",
+                after={**CANDIDATE, "form": paper.form, "seed": changes["shuffle_seed"]},
+            )
+        else:
+            ATTEMPT_FLOW.transition(
+                attempt, A.IN_PROGRESS, actor=None, reason="考生身份核验通过，开始作答", changes=changes,
+                locked=True, audit_extra=CANDIDATE,
+            )  # fmt: skip
+        AttemptEvent.objects.create(
+            attempt=attempt, kind="started", at=now, detail={"address": address, "form": paper.form}
+        )
+    return Started(attempt, _cookie(attempt, secret))
+
+
+def _ask_resume(attempt: Attempt, *, address: str, now: dt.datetime) -> Started:
+    secret = _new_secret()
+    pending = ResumeRequest.objects.filter(attempt=attempt, status=ResumeRequest.Status.PENDING).first()
+    if pending is None:
+        pending = ResumeRequest.objects.create(
+            attempt=attempt,
+            reason="考生在另一台计算机上核验身份，申请续考",
+            device_token=device_digest(secret),
+        )
+        RESUME_FLOW.created(pending, actor=None, after={**CANDIDATE, "address": address})
+    else:  # the newest device asking is the one the proctor lets in
+        pending.device_token = device_digest(secret)
+        pending.save(update_fields=["device_token", "updated_at"])
+        audit_record(
+            None, "exam_resume_request.device_changed", pending, after={**CANDIDATE, "address": address}
+        )
+    AttemptEvent.objects.create(
+        attempt=attempt, kind="resume_requested", at=now, detail={"address": address, "request": pending.pk}
+    )
+    return Started(attempt, _cookie(attempt, secret), waiting=pending)
+
+
+def attempt_for_device(cookie: str | None, *, now: dt.datetime | None = None) -> Attempt:
+    """The attempt the browser's cookie is bound to (NotFound without a valid one). An attempt past
+    its deadline is submitted now. A device waiting for the proctor gets Conflict `resume_pending`
+    (or `resume_refused`)."""
+    now = now or timezone.now()
+    held = parse_cookie(cookie)
+    if held is None:
+        raise NotFound("请先核验身份")
+    attempt = Attempt.objects.filter(pk=held[0]).first()
+    if attempt is None:
+        raise NotFound("请先核验身份")
+    digest = device_digest(held[1])
+    if not hmac.compare_digest(attempt.device_token, digest):
+        request = (
+            ResumeRequest.objects.filter(attempt=attempt, device_token=digest).order_by("-created_at").first()
+        )
+        if request is None:
+            raise NotFound("请先核验身份")
+        if request.status == ResumeRequest.Status.PENDING:
+            raise Conflict("已申请在本机续考，请等待监考人员确认", code="resume_pending")
+        raise Conflict("监考人员未同意在本机续考，请联系监考人员", code="resume_refused")
+    if attempt.status in ACTIVE and attempt.deadline_at is not None and now >= attempt.deadline_at:
+        attempt = attempt_submit(attempt=attempt, now=now, auto=True)
+    return attempt
+
+
+def answers_save(
+    *, attempt: Attempt, revision: int, answers: dict[str, Any], now: dt.datetime | None = None
+) -> Attempt:
+    """Store the changed answers `{position: response}` (None clears one) on top of `revision`."""
+    now = now or timezone.now()
+    content = content_by_id(attempt.paper_id, now=now)
+    index = items_by_position(content)
+    merged = dict(attempt.answers or {})
+    errors: dict[str, list[str]] = {}
+    for position, value in (answers or {}).items():
+        item = index.get(str(position))
+        if item is None:
+            errors[str(position)] = ["本试卷没有这道题"]
+            continue
+        try:
+            response = clean_response(item, value)
+        except ValueError as exc:
+            errors[str(position)] = [str(exc)]
+            continue
+        if response is None:
+            merged.pop(str(position), None)
+        else:
+            merged[str(position)] = response
+    if errors:
+        raise InvalidInput("答案未保存：" + "；".join(m[0] for m in errors.values()), fields=errors)
+    updated = Attempt.objects.filter(
+        pk=attempt.pk,
+        revision=revision,
+        status__in=ACTIVE,
+        deadline_at__gt=now,
+        device_token=attempt.device_token,
+    ).update(answers=merged, revision=F("revision") + 1, last_seen_at=now)
+    if not updated:
+        current = Attempt.objects.get(pk=attempt.pk)
+        if current.status in ACTIVE and current.deadline_at and now >= current.deadline_at:
+            attempt_submit(attempt=current, now=now, auto=True)
+            raise Conflict("考试时间已到，答卷已自动提交", code="deadline_passed")
+        if current.status not in ACTIVE:
+            raise Conflict(f"本场考试{current.get_status_display()}，答案不能再修改", code="attempt_finished")
+        if current.device_token != attempt.device_token:
+            raise Conflict("本场考试已在另一台计算机上继续，本机不能再保存", code="device_changed")
+        raise Conflict(
+            "答案已在其他页面更新，请刷新后继续作答",
+            code="stale_revision",
+            details={"revision": current.revision},
+        )
+    if attempt.last_seen_at is None or now - attempt.last_seen_at > SAVE_STRETCH or attempt.revision == 0:
+        AttemptEvent.objects.create(
+            attempt=attempt, kind="saving", at=now, detail={"from_revision": revision}
+        )
+    attempt.answers, attempt.revision, attempt.last_seen_at = merged, revision + 1, now
+    return attempt
+
+
+def attempt_leave(*, attempt: Attempt, kind: str, now: dt.datetime | None = None) -> Attempt:
+    """The page reports that the candidate left it (the tab hidden or the window left)."""
+    now = now or timezone.now()
+    if attempt.status not in ACTIVE:
+        return attempt
+    kind = kind if kind in ("hidden", "blur") else "hidden"
+    with transaction.atomic():
+        Attempt.objects.filter(pk=attempt.pk).update(leaves=F("leaves") + 1, last_seen_at=now)
+        AttemptEvent.objects.create(attempt=attempt, kind="left", at=now, detail={"how": kind})
+    attempt.leaves += 1
+    return attempt
+
+
+def answers_digest(answers: dict[str, Any]) -> str:
+    return sm3_hex(json.dumps(answers, ensure_ascii=False, sort_keys=True).encode())
+
+
+def _submit_locked(attempt: Attempt, *, now: dt.datetime, auto: bool) -> Attempt:
+    to = A.AUTO_SUBMITTED if auto else A.SUBMITTED
+    ATTEMPT_FLOW.transition(
+        attempt,
+        to,
+        actor=None,
+        reason="考试时间已到，系统自动交卷" if auto else "考生交卷",
+        changes={"submitted_at": min(now, attempt.deadline_at) if auto and attempt.deadline_at else now},
+        locked=True,
+        audit_extra={
+            **CANDIDATE,
+            "revision": attempt.revision,
+            "answers_sm3": answers_digest(attempt.answers or {}),
+        },
+    )
+    AttemptEvent.objects.create(attempt=attempt, kind="submitted", at=now, detail={"auto": auto})
+    score_submitted(attempt, now=now)
+    return attempt
+
+
+def attempt_submit(*, attempt: Attempt, now: dt.datetime | None = None, auto: bool = False) -> Attempt:
+    """Submit (the candidate, or automatically once the deadline has passed) and score the objective
+    items. Submitting twice is refused; an automatic submission of a finished attempt does nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status not in ACTIVE:
+            if auto:
+                return locked
+            raise Conflict(f"本场考试{locked.get_status_display()}，不能再交卷", code="attempt_finished")
+        if not auto and locked.deadline_at and now >= locked.deadline_at:
+            auto = True
+        return _submit_locked(locked, now=now, auto=auto)
+
+
+def attempts_auto_submit_due(now: dt.datetime) -> int:
+    """Tick: submit every attempt whose deadline has passed (idempotent: a submitted one is skipped)."""
+    due = list(
+        Attempt.objects.filter(status__in=ACTIVE, deadline_at__lte=now).values_list("pk", flat=True)[:2000]
+    )
+    done = 0
+    for pk in due:
+        before = Attempt.objects.only("status").get(pk=pk).status
+        attempt_submit(attempt=Attempt(pk=pk), now=now, auto=True)
+        done += before in ACTIVE
+    return done
