@@ -78,8 +78,8 @@ class ScoreActionIn(Schema):
     action: str = Field(
         description="publish_notice 发布成绩公示、remark 撤回公示退回复核、finalise 公示期满生成证书数据"
     )
-    reason: Annotated[str, Text(1000, multiline=True)] = ""
-    body: Annotated[str, Text(2000, multiline=True)] = ""
+    reason: Annotated[str, Text(1000)] = ""
+    body: Annotated[str, Text(2000)] = ""
 
 
 class SessionStateOut(Schema):
@@ -153,13 +153,13 @@ class ObjectionQuery(PageQuery):
 
 class ObjectionActionIn(Schema):
     action: str = Field(description="accept 受理复核、dismiss 不予支持")
-    reason: Annotated[str, Text(1000, multiline=True)] = ""
+    reason: Annotated[str, Text(1000)] = ""
 
 
 class RemarkIn(Schema):
     part: str = Field(description="theory、practical、review")
     score: str = Field(description="复核成绩（百分制，最多一位小数）")
-    note: Annotated[str, Text(1000, multiline=True)] = ""
+    note: Annotated[str, Text(1000)] = ""
 
 
 class RemarkOut(Schema):

@@ -81,7 +81,7 @@ def test_candidate_sees_her_own_scores_only_after_release(graded, exams, login_a
     )
     page = _text(client.get("/exam/my/scores/"))
     assert "82.0" in page and "75.0" in page and "合格" in page
-    assert client.get(f"/exams/scores/sessions/{graded.pk}/").status_code == 403
+    assert client.get(f"/exams/scores/sessions/{graded.pk}/").status_code == 404
 
 
 def test_bureaus_see_their_region_and_another_city_gets_404(graded, exams, login_as):
@@ -143,6 +143,7 @@ def test_api_passing_list_after_the_notice(graded, exams, login_as, time_machine
                 content_type="application/json")  # fmt: skip
     assert client.get(f"/api/v1/exams/scores/sessions/{graded.pk}/passing-list").status_code == 404
     time_machine.move_to(dt.datetime(2026, 4, 14, 9, 0, tzinfo=BEIJING), tick=False)
+    client = login_as(exams.cd_exam_admin)  # a day later: signed in again
     client.post(f"/api/v1/exams/scores/sessions/{graded.pk}/actions", {"action": "finalise"},
                 content_type="application/json")  # fmt: skip
     body = client.get(f"/api/v1/exams/scores/sessions/{graded.pk}/passing-list").json()
