@@ -52,7 +52,16 @@ def _papers() -> None:
 
 
 def _plans_and_sessions() -> None:
-    pass
+    from .services.sessions_steps import sessions_close_registration_due
+    from .todos import sessions as session_todos
+
+    register_nav(NavItem("exam_sessions", _("考核批次"), "exams:session_list", MANAGE_OR_SUPERVISE, order=350))
+    register_nav(NavItem("exam_plans", _("年度评价计划"), "exams:plan_list", MANAGE_OR_SUPERVISE, order=349))
+    register_todo("exams.sessions_to_announce", session_todos.sessions_to_announce)
+    register_todo("exams.session_reviews_to_finish", session_todos.reviews_to_finish)
+    register_todo("exams.session_rooms_to_prepare", session_todos.rooms_to_prepare)
+    register_todo("exams.sessions_starting_soon", session_todos.sessions_starting_soon)
+    register_tick("exams.registration_close_due", sessions_close_registration_due)
 
 
 def _registrations() -> None:
