@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
     NavItem,
     register_demo_section,
+    register_extension,
     register_nav,
     register_task,
     register_tick,
@@ -44,7 +45,22 @@ def _sites() -> None:
 
 
 def _banks() -> None:
-    pass
+    from .services.blueprints import sample_blueprints_load
+    from .todos import banks as todos
+
+    register_nav(
+        NavItem(
+            "exam_banks",
+            _("题库"),
+            "exams:bank_list",
+            "exam.manage|exam.supervise|exam.bank_write|exam.bank_review|exam.bank_approve",
+            order=342,
+        )
+    )
+    register_todo("exams.items_to_review", todos.review_todos)
+    register_todo("exams.items_to_approve", todos.approve_todos)
+    register_todo("exams.items_flagged", todos.flagged_todos)
+    register_extension("reference.load", "exams.sample_blueprints", sample_blueprints_load)
 
 
 def _papers() -> None:
@@ -65,11 +81,34 @@ def _plans_and_sessions() -> None:
 
 
 def _registrations() -> None:
-    pass
+    from peiyu.training.selectors.trainees import is_trainee
+
+    from .todos import registrations as todos
+
+    register_nav(NavItem("exam_registrations", _("报名与资格审核"), "exams:registration_sessions",
+                         MANAGE_OR_SUPERVISE, order=360))  # fmt: skip
+    register_nav(NavItem("exam_registration_forward", _("推送考核报名"), "exams:registration_forward",
+                         "training.manage", order=365))  # fmt: skip
+    register_nav(NavItem("exam_conditions", _("申报条件"), "exams:condition_list", "reference.manage", order=905))
+    register_nav(NavItem("my_exam_registrations", _("考核报名"), "exam_public:registration_list_mine", "person.self",
+                         order=405, shown_to=is_trainee))  # fmt: skip
+    register_todo("exams.registrations_to_review", todos.review_todos)
+    register_todo("exams.registrations_returned", todos.returned_todos)
 
 
 def _examiners() -> None:
-    pass
+    from .selectors.examiners import has_examiner_record
+    from .todos import examiners as todos
+
+    register_nav(NavItem("exam_examiners", _("考评员"), "exams:examiner_list", MANAGE_OR_SUPERVISE, order=366))
+    register_nav(NavItem("exam_supervisors", _("质量督导员"), "exams:supervisor_list", MANAGE_OR_SUPERVISE, order=367))
+    register_nav(NavItem("my_examiner", _("我的考评"), "exams:examiner_me", "exam.mark", order=368,
+                         shown_to=has_examiner_record))  # fmt: skip
+    register_nav(NavItem("my_supervision", _("我的督导任务"), "exams:my_supervision", "exam.quality_supervise",
+                         order=369))  # fmt: skip
+    register_todo("exams.supervision_gaps", todos.supervision_gaps)
+    register_todo("exams.supervision_tasks", todos.supervision_tasks)
+    register_todo("exams.scoring_tasks", todos.scoring_tasks)
 
 
 def _cbt() -> None:
