@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
     NavItem,
     register_demo_section,
-    register_extension,
     register_nav,
     register_task,
     register_tick,
@@ -45,22 +44,7 @@ def _sites() -> None:
 
 
 def _banks() -> None:
-    from .services.blueprints import sample_blueprints_load
-    from .todos import banks as todos
-
-    register_nav(
-        NavItem(
-            "exam_banks",
-            _("题库"),
-            "exams:bank_list",
-            "exam.manage|exam.supervise|exam.bank_write|exam.bank_review|exam.bank_approve",
-            order=342,
-        )
-    )
-    register_todo("exams.items_to_review", todos.review_todos)
-    register_todo("exams.items_to_approve", todos.approve_todos)
-    register_todo("exams.items_flagged", todos.flagged_todos)
-    register_extension("reference.load", "exams.sample_blueprints", sample_blueprints_load)
+    pass
 
 
 def _papers() -> None:
@@ -97,18 +81,7 @@ def _registrations() -> None:
 
 
 def _examiners() -> None:
-    from .selectors.examiners import has_examiner_record
-    from .todos import examiners as todos
-
-    register_nav(NavItem("exam_examiners", _("考评员"), "exams:examiner_list", MANAGE_OR_SUPERVISE, order=366))
-    register_nav(NavItem("exam_supervisors", _("质量督导员"), "exams:supervisor_list", MANAGE_OR_SUPERVISE, order=367))
-    register_nav(NavItem("my_examiner", _("我的考评"), "exams:examiner_me", "exam.mark", order=368,
-                         shown_to=has_examiner_record))  # fmt: skip
-    register_nav(NavItem("my_supervision", _("我的督导任务"), "exams:my_supervision", "exam.quality_supervise",
-                         order=369))  # fmt: skip
-    register_todo("exams.supervision_gaps", todos.supervision_gaps)
-    register_todo("exams.supervision_tasks", todos.supervision_tasks)
-    register_todo("exams.scoring_tasks", todos.scoring_tasks)
+    pass
 
 
 def _cbt() -> None:
