@@ -184,7 +184,7 @@ def notice_publish(*, actor: Any, session: EvaluationSession, body: str = "") ->
         SESSION_FLOW.transition(
             locked, S.NOTICE, actor=actor, reason=f"成绩公示 {notice.number}：{period['text']}", locked=True
         )
-    session.status = locked.status
+    session.refresh_from_db(fields=["status", "updated_at"])
     return notice
 
 
@@ -203,7 +203,7 @@ def session_remark(*, actor: Any, session: EvaluationSession, reason: str) -> Ev
         if notice is not None and notice.status == ScoreNotice.Status.PUBLISHED:
             SCORE_NOTICE_FLOW.transition(notice, ScoreNotice.Status.WITHDRAWN, actor=actor, reason=reason)
         SESSION_FLOW.transition(locked, S.GRADING, actor=actor, reason=f"退回复核成绩：{reason}", locked=True)
-    session.status = locked.status
+    session.refresh_from_db(fields=["status", "updated_at"])
     return locked
 
 

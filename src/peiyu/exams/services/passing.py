@@ -138,7 +138,7 @@ def session_finalise(*, actor: Any, session: EvaluationSession, today: dt.date |
         reason = f"成绩公示 {notice.number} 期满（{notice.ends_on:%Y-%m-%d}），生成证书数据{len(rows)}人"
         SCORE_NOTICE_FLOW.transition(notice, ScoreNotice.Status.CLOSED, actor=actor, reason=reason)
         SESSION_FLOW.transition(locked, S.CERTIFICATES, actor=actor, reason=reason, locked=True)
-    session.status = locked.status
+    session.refresh_from_db(fields=["status", "updated_at"])
     return passing
 
 
