@@ -81,7 +81,20 @@ def _registrations() -> None:
 
 
 def _examiners() -> None:
-    pass
+    from .selectors.examiners import has_examiner_record
+    from .todos import examiners as todos
+
+    register_nav(NavItem("exam_examiners", _("考评员"), "exams:examiner_list", MANAGE_OR_SUPERVISE,
+                         order=366))  # fmt: skip
+    register_nav(NavItem("exam_supervisors", _("质量督导员"), "exams:supervisor_list", MANAGE_OR_SUPERVISE,
+                         order=367))  # fmt: skip
+    register_nav(NavItem("my_examiner", _("我的考评"), "exams:examiner_me", "exam.mark", order=368,
+                         shown_to=has_examiner_record))  # fmt: skip
+    register_nav(NavItem("my_supervision", _("我的督导任务"), "exams:my_supervision", "exam.quality_supervise",
+                         order=369))  # fmt: skip
+    register_todo("exams.supervision_gaps", todos.supervision_gaps)
+    register_todo("exams.supervision_tasks", todos.supervision_tasks)
+    register_todo("exams.scoring_tasks", todos.scoring_tasks)
 
 
 def _cbt() -> None:

@@ -100,3 +100,8 @@ def barred_until(examiner: Examiner) -> dt.date | None:
     return rules.latest_bar(
         examiner.integrity.filter(kind=ExaminerIntegrity.Kind.BREACH).values_list("bars_until", flat=True)
     )
+
+
+def manages_examiners(actor: Any) -> bool:
+    """Whether the actor keeps an institution's examiner register (the add and import forms)."""
+    return bool(scope_for(actor, MANAGE).org_ids)
