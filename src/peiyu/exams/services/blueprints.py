@@ -22,7 +22,7 @@ from peiyu.core.cleaning import clean_text, collect, raise_collected
 from peiyu.core.errors import InvalidInput, PermissionDenied
 from peiyu.core.permissions import has_capability
 
-from ..models import Blueprint, BlueprintCell, KnowledgeArea
+from ..models import Blueprint, BlueprintCell, KnowledgeArea, QuestionBank
 from ..rules.blueprints import AreaSpec, CellSpec, check_blueprint
 
 SAMPLE_FILE = "sample_blueprints.yaml"
@@ -130,8 +130,10 @@ def blueprint_save(*, actor: Any, blueprint: Blueprint, data: dict[str, Any]) ->
     return locked
 
 
-def blueprint_copy(*, actor: Any, blueprint: Blueprint, institution: Org) -> Blueprint:
-    """The institution's own copy of a reference blueprint, for its bank approver to maintain."""
+def blueprint_copy(*, actor: Any, blueprint: Blueprint, bank: QuestionBank) -> Blueprint:
+    """The institution's own copy of the bank's reference blueprint, for its bank approver to maintain;
+    the bank uses the copy from now on (same knowledge areas, so its items keep their tags)."""
+    institution: Org = bank.institution
     require(actor, "exam.bank_approve", org_id=institution.pk)
     with transaction.atomic():
         copy = Blueprint.objects.create(
@@ -144,8 +146,16 @@ def blueprint_copy(*, actor: Any, blueprint: Blueprint, institution: Org) -> Blu
         layout = layout_of(blueprint)
         areas, cells, _errors = parse_layout(layout)
         _write(copy, areas, cells)
-        audit_record(actor, "blueprint.copied", copy, after={"from": blueprint.pk, **layout_of(copy)},
+        audit_record(actor, "blueprint.copied", copy, after={"from": blueprint.pk, "bank": bank.pk, **layout_of(copy)},
                      region_code=institution.region_id or "")  # fmt: skip
+        QuestionBank.objects.filter(pk=bank.pk).update(blueprint=copy)
+        audit_record(
+            actor,
+            "question_bank.updated",
+            bank,
+            before={"blueprint": blueprint.pk},
+            after={"blueprint": copy.pk},
+        )
     return copy
 
 

@@ -86,9 +86,9 @@ def test_reference_blueprints_only_for_reference_managers_and_copies_for_the_app
     layout = bp_svc.layout_of(sample)
     with pytest.raises(PermissionDenied):
         bp_svc.blueprint_save(actor=exams.users["cd_approver"], blueprint=sample, data=layout)
-    copy = bp_svc.blueprint_copy(
-        actor=exams.users["cd_approver"], blueprint=sample, institution=exams.orgs["cd_social1"]
-    )
+    copy = bp_svc.blueprint_copy(actor=exams.users["cd_approver"], blueprint=sample, bank=bank)
+    bank.refresh_from_db()
+    assert bank.blueprint == copy and copy.institution == exams.orgs["cd_social1"]
     single = next(i for i, c in enumerate(layout["cells"]) if c[1] == "single" and c[0] == "A")
     layout["cells"][single][3] = 11  # one more item: 101 points
     with pytest.raises(RuleViolation) as caught:
