@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
     NavItem,
     register_demo_section,
+    register_extension,
     register_nav,
     register_task,
     register_tick,
@@ -44,7 +45,22 @@ def _sites() -> None:
 
 
 def _banks() -> None:
-    pass
+    from .services.blueprints import sample_blueprints_load
+    from .todos import banks as todos
+
+    register_nav(
+        NavItem(
+            "exam_banks",
+            _("题库"),
+            "exams:bank_list",
+            "exam.manage|exam.supervise|exam.bank_write|exam.bank_review|exam.bank_approve",
+            order=342,
+        )
+    )
+    register_todo("exams.items_to_review", todos.review_todos)
+    register_todo("exams.items_to_approve", todos.approve_todos)
+    register_todo("exams.items_flagged", todos.flagged_todos)
+    register_extension("reference.load", "exams.sample_blueprints", sample_blueprints_load)
 
 
 def _papers() -> None:
