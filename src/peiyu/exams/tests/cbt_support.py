@@ -29,11 +29,13 @@ class Exam:
         return self.session.theory_starts_at
 
 
-def build_exam(world: Any, *, candidates: int = 3, short: bool = True) -> Exam:
+def build_exam(
+    world: Any, *, candidates: int = 3, short: bool = True, starts: dt.datetime | None = None
+) -> Exam:
     forget_cached_papers()
     social = world.orgs["cd_social1"]
     bank = factories.bank(social, world.users["cd_setter"], per_cell=1.0)
-    session = factories.session(world, status="exam", bank_=bank)
+    session = factories.session(world, status="exam", bank_=bank, starts=starts)
     items = None
     if not short:
         items = [it for it in bank.items.order_by("id") if it.item_type != "short"]
