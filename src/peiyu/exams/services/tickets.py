@@ -65,7 +65,11 @@ def ticket_rows(registration: Registration) -> list[tuple[str, str]]:
     s = registration.session
     theory = s.theory_starts_at
     ends = theory + dt.timedelta(minutes=s.theory_minutes)
-    theory_text = "免考（第二十三条）" if registration.theory_exempt else f"{_time(theory)} 至 {ends:%H:%M}"
+    theory_text = (
+        "免考（第二十三条）"
+        if registration.theory_exempt
+        else f"{_time(theory)} 至 {timezone.localtime(ends):%H:%M}"
+    )
     sitting = registration.theory_sitting
     room = sitting.room.name if sitting else "待编排"
     rows = [
