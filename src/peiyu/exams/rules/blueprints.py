@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from peiyu.core.checks import Check
 
-from ..models import THEORY_TYPES, Difficulty, ItemType
 from .banks import SOURCE_EVL2
+from .items import DIFFICULTIES, THEORY_TYPES
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def check_blueprint(total_points: int, areas: list[AreaSpec], cells: list[CellSp
             bad_cells.append(f"第{n}行的知识模块“{c.area}”未定义")
         if c.item_type not in THEORY_TYPES:
             bad_cells.append(f"第{n}行的题型不是理论题型")
-        if c.difficulty is not None and c.difficulty not in Difficulty.values:
+        if c.difficulty is not None and c.difficulty not in DIFFICULTIES:
             bad_cells.append(f"第{n}行的难度应为1至5")
         if c.count <= 0:
             bad_cells.append(f"第{n}行的题量应大于0")
@@ -99,6 +99,3 @@ def check_blueprint(total_points: int, areas: list[AreaSpec], cells: list[CellSp
             )
         )
     return checks
-
-
-TYPE_LABELS = dict(ItemType.choices)

@@ -11,9 +11,20 @@ from typing import Any
 
 from peiyu.core.checks import Check
 
-from ..models import Difficulty, ItemType
 from .banks import SOURCE_EVL2
 
+# the values of models.ItemType and models.Difficulty (rules read plain values, not models)
+SINGLE, MULTIPLE, TRUE_FALSE, FILL, SHORT, PRACTICAL = (
+    "single",
+    "multiple",
+    "true_false",
+    "fill",
+    "short",
+    "practical",
+)
+ITEM_TYPES = (SINGLE, MULTIPLE, TRUE_FALSE, FILL, SHORT, PRACTICAL)
+THEORY_TYPES = frozenset(ITEM_TYPES[:-1])
+DIFFICULTIES = (1, 2, 3, 4, 5)
 LETTERS = "ABCDEFGH"
 OPTIONS_MIN = 2
 OPTIONS_MAX = len(LETTERS)
@@ -86,15 +97,15 @@ def clean_content(item_type: str, raw: Mapping[str, Any]) -> tuple[dict[str, Any
     field, in Chinese. Options and accepted answers come as lists or as one entry per line; criteria as
     [{"criterion", "points"}] or lines "要点|分值"."""
     errors: dict[str, list[str]] = {}
-    if item_type not in ItemType.values:
+    if item_type not in ITEM_TYPES:
         return {}, {"item_type": ["请选择题型"]}
     stem = _text(raw, "stem")
     if not stem:
-        errors["stem"] = ["请填写题干" if item_type != ItemType.PRACTICAL else "请填写操作任务"]
+        errors["stem"] = ["请填写题干" if item_type != PRACTICAL else "请填写操作任务"]
     elif len(stem) > STEM_MAX:
         errors["stem"] = [f"题干不能超过{STEM_MAX}个字"]
     content: dict[str, Any] = {"stem": stem}
-    if item_type in (ItemType.SINGLE, ItemType.MULTIPLE):
+    if item_type in (SINGLE, MULTIPLE):
         options = _lines(raw.get("options"))
         if not OPTIONS_MIN <= len(options) <= OPTIONS_MAX:
             errors["options"] = [f"选项应为{OPTIONS_MIN}至{OPTIONS_MAX}个（每行一个）"]
@@ -109,23 +120,23 @@ def clean_content(item_type: str, raw: Mapping[str, Any]) -> tuple[dict[str, Any
             errors["answer"] = ["请填写标准答案（选项字母）"]
         elif any(c not in allowed for c in answer):
             errors["answer"] = [f"标准答案应为选项字母（{allowed[0]}—{allowed[-1] if allowed else 'A'}）"]
-        elif item_type == ItemType.SINGLE and len(answer) != 1:
+        elif item_type == SINGLE and len(answer) != 1:
             errors["answer"] = ["单项选择题的标准答案只能是一个选项"]
-        elif item_type == ItemType.MULTIPLE and len(answer) < 2:
+        elif item_type == MULTIPLE and len(answer) < 2:
             errors["answer"] = ["多项选择题的标准答案应至少有两个选项"]
         content["answer"] = answer
-    elif item_type == ItemType.TRUE_FALSE:
+    elif item_type == TRUE_FALSE:
         word = _text(raw, "answer").upper()
         answer = TRUE_WORDS.get(word) or FALSE_WORDS.get(word) or ""
         if not answer:
             errors["answer"] = ["判断题的标准答案应为“对”或“错”"]
         content["answer"] = answer
-    elif item_type == ItemType.FILL:
+    elif item_type == FILL:
         accepted = _lines(raw.get("answer"))
         if not accepted:
             errors["answer"] = ["请填写标准答案（可接受的答案每行一个）"]
         content["answer"] = accepted
-    elif item_type == ItemType.SHORT:
+    elif item_type == SHORT:
         answer = _text(raw, "answer")
         if not answer:
             errors["answer"] = ["请填写参考答案"]
@@ -157,7 +168,7 @@ def check_difficulty(value: Any) -> str | None:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         number = 0
-    if number in Difficulty.values:
+    if number in DIFFICULTIES:
         return None
     return "难度应为1至5（1 易、2 较易、3 中等、4 较难、5 难）"
 

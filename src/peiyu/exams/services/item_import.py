@@ -122,11 +122,10 @@ def bank_import(*, actor: Any, bank: QuestionBank, content: bytes, file_name: st
                 parsed.append((n, item_type, meta, body_content))
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
-        imp = BankImport(bank=bank, file_name=name, sha256=digest, rows=len(parsed) + len({e["row"] for e in errors}),
-                         imported_by=actor)  # fmt: skip
+        common = {"bank": bank, "file_name": name, "sha256": digest, "imported_by": actor,
+                  "rows": len(parsed) + len({e["row"] for e in errors})}  # fmt: skip
         if errors:
-            imp.status, imp.errors = BankImport.Status.REFUSED, errors[:500]
-            imp.save()
+            imp = BankImport.objects.create(**common, status=BankImport.Status.REFUSED, errors=errors[:500])
             BANK_IMPORT_FLOW.created(
                 imp, actor=actor, after={"file": name, "sha256": digest, "errors": len(errors)}
             )
@@ -138,8 +137,7 @@ def bank_import(*, actor: Any, bank: QuestionBank, content: bytes, file_name: st
                                        area_code=meta["area_code"], difficulty=meta["difficulty"], written_by=actor)  # fmt: skip
             _version(item, 1, body_content, meta["points"], actor)
             items.append(item)
-        imp.status, imp.created = BankImport.Status.DONE, len(items)
-        imp.save()
+        imp = BankImport.objects.create(**common, status=BankImport.Status.DONE, created=len(items))
         BANK_IMPORT_FLOW.created(
             imp, actor=actor, after={"file": name, "sha256": digest, "created": len(items)}
         )

@@ -42,7 +42,7 @@ def _marks(attempt_ids: list[int]) -> dict[tuple[int, int], Decimal]:
         rounds[(m["attempt_id"], m["position"])][m["round"]] = m["score"]
     out = {}
     for key, by_round in rounds.items():
-        out[key] = by_round[3] if 3 in by_round else sum(by_round.values()) / len(by_round)
+        out[key] = by_round[3] if 3 in by_round else sum(by_round.values(), Decimal(0)) / len(by_round)
     return out
 
 

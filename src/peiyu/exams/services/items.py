@@ -40,7 +40,7 @@ def serialise(content: dict[str, Any]) -> str:
 
 
 def area_codes(bank: QuestionBank) -> list[str]:
-    return list(bank.blueprint.areas.values_list("code", flat=True)) if bank.blueprint_id else []
+    return list(bank.blueprint.areas.values_list("code", flat=True)) if bank.blueprint is not None else []
 
 
 def clean_item(

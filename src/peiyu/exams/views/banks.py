@@ -36,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _institution(request: HttpRequest) -> Org | None:
-    org = getattr(request.user, "primary_org", None)
+    org: Org | None = getattr(request.user, "primary_org", None)
     if org is None or org.pk not in scope_for(request.user, "exam.manage").org_ids:
         return None
     return org

@@ -88,7 +88,7 @@ def _same_person_warning(request: HttpRequest, item: Any, actions: list[str]) ->
         return ""
     writer = item.versions.filter(version=item.version).values_list("written_by_id", flat=True).first()
     earlier = {"write": writer, **({"review": item.reviewed_by_id} if step == "approve" else {})}
-    check = check_distinct_persons(step, request.user.pk, earlier)
+    check = check_distinct_persons(step, int(request.user.pk or 0), earlier)
     return "" if check.ok else f"{check.message}（{check.rule}）"
 
 
