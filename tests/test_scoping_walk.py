@@ -16,7 +16,7 @@ from peiyu.accounts.services.tokens import api_token_create
 from peiyu.audit.services import audit_record
 from peiyu.config.api import api
 
-from . import scoping_training
+from . import scoping_exams_sessions, scoping_training
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,7 @@ def _records(world):
     return {
         **directory,
         **scoping_training.records(world, directory["listing_id"]),
+        **scoping_exams_sessions.records(world),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
         "assignment_id": {
@@ -193,6 +194,7 @@ OWNERS = {
     # calls too: the Liaoning department's call plays "shenyang", Hubei's "dalian"
     "call_id": {"shenyang": "ln_official", "dalian": "hb_official"},
     **scoping_training.OWNERS,
+    **scoping_exams_sessions.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
 # reference data is national and public (CAT-4): not scoped by jurisdiction
@@ -262,6 +264,7 @@ BODIES = {
     },
 }
 BODIES.update(scoping_training.BODIES)
+BODIES.update(scoping_exams_sessions.BODIES)
 # accounts: the security administrator's and the institution administrator's writes, the bureau's decision
 _REASON = lambda w, c: {"reason": "x"}  # noqa: E731
 BODIES.update(
@@ -451,6 +454,7 @@ PAGE_RECORDS = {
     "accounts/users/<int:pk>/": "user_id",
     "accounts/signups/<int:pk>/": "org_id",
     **scoping_training.PAGE_RECORDS,
+    **scoping_exams_sessions.PAGE_RECORDS,
 }
 PAGE_SUBRECORDS = {
     "<int:renewal_id>": "renewal_id",
