@@ -83,8 +83,8 @@ def test_a_candidate_sits_the_exam_through_a_reload_and_a_crash_with_the_proctor
     assert "已同意" in console.locator("main ul.messages").inner_text()
     shooter(console, screenshots, "exam-cbt")("1280-console-approved")
 
-    phone.locator("main a.button").click()  # 刷新 (the page also refreshes itself)
-    phone.wait_for_url(re.compile(r"/exam/sit/paper/$"))
+    # the waiting page refreshes itself every few seconds (and has a 刷新 link): now it goes on
+    phone.wait_for_url(re.compile(r"/exam/sit/paper/$"), timeout=20_000)
     for position, value in chosen:
         assert phone.locator(f".cbt-item[data-position='{position}'] input[value='{value}']").is_checked()
     fourth = phone.locator(".cbt-item").nth(3).locator("input").first
