@@ -356,26 +356,27 @@ def objection_remark(request: Any, objection_id: PathId, payload: RemarkIn) -> A
     )
 
 
-@router.get("/exams/scores/mine", response=list[MyScoreOut], summary="我的考核成绩")
-def my_scores(request: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "registration": r.pk,
-            "session": r.session.number,
-            "title": r.session.title,
-            "institution": r.session.institution.name,
-            "ticket_number": r.ticket_number,
-            "theory": r.theory_score,
-            "theory_exempt": r.theory_exempt,
-            "practical": r.practical_score,
-            "review": r.review_score,
-            "result": r.result,
-            "result_label": str(r.get_result_display()),
-            "released_at": r.released_at,
-            "under_review": r.session.status == r.session.Status.GRADING,
-        }
-        for r in selectors.my_results(request.user)[:100]
-    ]
+def _my_score_out(r: Any) -> dict[str, Any]:
+    return {
+        "registration": r.pk,
+        "session": r.session.number,
+        "title": r.session.title,
+        "institution": r.session.institution.name,
+        "ticket_number": r.ticket_number,
+        "theory": r.theory_score,
+        "theory_exempt": r.theory_exempt,
+        "practical": r.practical_score,
+        "review": r.review_score,
+        "result": r.result,
+        "result_label": str(r.get_result_display()),
+        "released_at": r.released_at,
+        "under_review": r.session.status == r.session.Status.GRADING,
+    }
+
+
+@router.get("/exams/scores/mine", response=Page[MyScoreOut], summary="我的考核成绩")
+def my_scores(request: Any, q: Query[PageQuery]) -> Any:
+    return paginate(selectors.my_results(request.user), q, _my_score_out)
 
 
 # --- public --------------------------------------------------------------------------------------------
