@@ -62,7 +62,6 @@ def resume_decide(*, actor: Any, request: ResumeRequest, approve: bool, note: st
                 after={"devices": attempt.devices + 1, "request": locked.pk, "revision": attempt.revision},
                 reason=note,
             )
-    request.status = locked.status
     return locked
 
 
@@ -75,5 +74,4 @@ def attempt_void(*, actor: Any, attempt: Attempt, reason: str) -> Attempt:
         AttemptEvent.objects.create(
             attempt=locked, kind="voided", at=timezone.now(), detail={"by": actor.pk, "reason": reason}
         )
-    attempt.status = locked.status
     return locked
