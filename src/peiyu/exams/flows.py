@@ -109,7 +109,7 @@ SESSION_FLOW = Workflow(
         Action("finish_review", S.ROOMS, _("资格审核完成，编排考场"), MANAGE),
         Action("prepare_papers", S.PAPERS, _("考场编排完成，生成试卷"), MANAGE),
         Action("start_exam", S.EXAM, _("开考"), MANAGE),
-        Action("start_grading", S.GRADING, _("考试结束，开始评分"), MANAGE),
+        Action("start_grading", S.GRADING, _("考试结束，开始评分"), MANAGE, frozenset({S.EXAM})),
         Action("publish_notice", S.NOTICE, _("发布成绩公示"), MANAGE),
         Action("remark", S.GRADING, _("复核成绩"), MANAGE, frozenset({S.NOTICE})),
         Action("finalise", S.CERTIFICATES, _("公示期满，生成证书数据"), MANAGE),
