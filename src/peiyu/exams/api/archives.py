@@ -63,23 +63,25 @@ def _out(r: ArchiveRecord) -> dict[str, Any]:
 
 
 @router.get(
-    "/exams/archives/sessions/{session_id}/records", response=Page[ArchiveRecordOut], summary="考核批次的档案"
+    "/exams/archives/sessions/{exam_session_id}/records",
+    response=Page[ArchiveRecordOut],
+    summary="考核批次的档案",
 )
-def record_list(request: HttpRequest, session_id: PathId, page: Query[PageQuery]) -> Any:
-    session = sel.archive_session_for(_auth(request), session_id)
+def record_list(request: HttpRequest, exam_session_id: PathId, page: Query[PageQuery]) -> Any:
+    session = sel.archive_session_for(_auth(request), exam_session_id)
     return paginate(sel.archive_records(session), page, _out)
 
 
 @router.post(
-    "/exams/archives/sessions/{session_id}/records",
+    "/exams/archives/sessions/{exam_session_id}/records",
     response={201: ArchiveRecordOut},
     summary="归档（上传扫描件或电子文件，或登记纸质原件）",
 )
 def record_add(
-    request: HttpRequest, session_id: PathId, kind: Form[str], medium: Form[str], title: Form[str],
+    request: HttpRequest, exam_session_id: PathId, kind: Form[str], medium: Form[str], title: Form[str],
     location: Form[str] = "", file: File[UploadedFile | None] = None,
 ) -> Any:  # fmt: skip
-    session = sel.archive_session_for(_auth(request), session_id)
+    session = sel.archive_session_for(_auth(request), exam_session_id)
     record = svc.archive_add(
         actor=_auth(request),
         session=session,
@@ -97,20 +99,20 @@ class DisposeIn(Schema):
 
 
 @router.post(
-    "/exams/archives/records/{record_id}/dispose",
+    "/exams/archives/records/{archive_record_id}/dispose",
     response=ArchiveRecordOut,
     summary="销毁档案（保管期满后；期满前返回 400，rules 含 EVL-10）",
 )
-def record_dispose(request: HttpRequest, record_id: PathId, payload: DisposeIn) -> Any:
-    record = sel.record_get_for(_auth(request), record_id)
+def record_dispose(request: HttpRequest, archive_record_id: PathId, payload: DisposeIn) -> Any:
+    record = sel.record_get_for(_auth(request), archive_record_id)
     return _out(svc.archive_dispose(actor=_auth(request), record=record, reason=payload.reason))
 
 
 @router.get(
-    "/exams/archives/sessions/{session_id}/export",
+    "/exams/archives/sessions/{exam_session_id}/export",
     summary="导出考核批次档案（zip：全部文件、manifest.json 与 manifest.xlsx 清单及摘要）",
 )
-def archive_export(request: HttpRequest, session_id: PathId) -> HttpResponse:
-    session = sel.archive_session_for(_auth(request), session_id)
+def archive_export(request: HttpRequest, exam_session_id: PathId) -> HttpResponse:
+    session = sel.archive_session_for(_auth(request), exam_session_id)
     name, body = svc.archive_export(actor=_auth(request), session=session)
     return attachment(body, name, "application/zip", f"archive-{session.number}.zip")

@@ -56,13 +56,13 @@ def _render_session(
     )
 
 
-def archive_session(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _render_session(request, sel.archive_session_for(request.user, session_id))
+def archive_session(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_session(request, sel.archive_session_for(request.user, pk))
 
 
 @require_POST
-def archive_add(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = sel.archive_session_for(request.user, session_id)
+def archive_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = sel.archive_session_for(request.user, pk)
     data = {name: (request.POST.get(name) or "").strip() for name in FIELDS}
     try:
         svc.archive_add(
@@ -83,8 +83,8 @@ def archive_add(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
-def archive_dispose(request: HttpRequest, record_id: int) -> HttpResponse:
-    record = sel.record_get_for(request.user, record_id)
+def archive_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    record = sel.record_get_for(request.user, pk)
     reason = (request.POST.get("reason") or "").strip()
     try:
         svc.archive_dispose(actor=request.user, record=record, reason=reason)
@@ -97,8 +97,8 @@ def archive_dispose(request: HttpRequest, record_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("exams:archive_session", args=[record.session_id]))
 
 
-def archive_file(request: HttpRequest, record_id: int) -> FileResponse:
-    record = sel.record_get_for(request.user, record_id)
+def archive_file(request: HttpRequest, pk: int) -> FileResponse:
+    record = sel.record_get_for(request.user, pk)
     if not record.file or record.disposed_at is not None:
         raise Http404()
     return FileResponse(
@@ -109,18 +109,18 @@ def archive_file(request: HttpRequest, record_id: int) -> FileResponse:
     )
 
 
-def archive_export(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = sel.archive_session_for(request.user, session_id)
+def archive_export(request: HttpRequest, pk: int) -> HttpResponse:
+    session = sel.archive_session_for(request.user, pk)
     name, body = svc.archive_export(actor=request.user, session=session)
     return attachment(body, name, "application/zip", f"archive-{session.number}.zip")
 
 
 urlpatterns: list[URLPattern] = [
     path("archives/", archive_list, name="archive_list"),
-    path("archives/<int:session_id>/", archive_session, name="archive_session"),
-    path("archives/<int:session_id>/add/", archive_add, name="archive_add"),
-    path("archives/<int:session_id>/export/", archive_export, name="archive_export"),
-    path("archives/records/<int:record_id>/dispose/", archive_dispose, name="archive_dispose"),
-    path("archives/records/<int:record_id>/file/", archive_file, name="archive_file"),
+    path("archives/<int:pk>/", archive_session, name="archive_session"),
+    path("archives/<int:pk>/add/", archive_add, name="archive_add"),
+    path("archives/<int:pk>/export/", archive_export, name="archive_export"),
+    path("archives/records/<int:pk>/dispose/", archive_dispose, name="archive_dispose"),
+    path("archives/records/<int:pk>/file/", archive_file, name="archive_file"),
 ]
 public_urlpatterns: list[URLPattern] = []
