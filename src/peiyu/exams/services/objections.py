@@ -127,7 +127,7 @@ def objection_lookup(*, tracking_number: str, phone: str) -> ScoreObjection:
 
 def _locked(objection: ScoreObjection) -> ScoreObjection:
     return (
-        ScoreObjection.objects.select_for_update()
+        ScoreObjection.objects.select_for_update(of=("self",))
         .select_related("notice", "notice__session", "registration")
         .get(pk=objection.pk)
     )
