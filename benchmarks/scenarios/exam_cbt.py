@@ -32,6 +32,10 @@ from peiyu_bench import Bench, say, scenario
 CANDIDATES = int(os.environ.get("PEIYU_BENCH_EXAM_CANDIDATES", "3000"))
 PAPERS = int(os.environ.get("PEIYU_BENCH_EXAM_PAPERS", "100000"))
 REFERENCE = int(os.environ.get("PEIYU_BENCH_EXAM_REFERENCE", "2000"))
+# concurrent writers: one per core by default, as in `online` — every start and every autosave is a write
+# transaction, SQLite has one writer at a time, and more connections only queue writers on its lock
+# (whose busy handler sleeps); PEIYU_BENCH_EXAM_CONNECTIONS to choose (e.g. on PostgreSQL)
+CONNECTIONS = int(os.environ.get("PEIYU_BENCH_EXAM_CONNECTIONS", "0")) or os.cpu_count() or 2
 ITEMS = [("single", 60), ("multiple", 10), ("true_false", 20), ("fill", 10)]
 
 
@@ -191,10 +195,10 @@ def exam_start(b: Bench) -> dict[str, Any]:
     world = _world(CANDIDATES, "S")
     b.floor()
     bodies = [json.dumps({"id_number": num, "ticket_number": ticket}) for num, ticket in world["pairs"]]
-    threads = max(1, min(b.args.wrk_threads, b.args.connections))
+    threads = max(1, min(b.args.wrk_threads, CONNECTIONS))
     # one request per candidate: no warm-up (a second start from another client would be a resumption)
     figure = _run_lua(b, _lua_once(bodies, "/api/v1/exams/cbt/start", threads),
-                      duration=max(b.args.duration, 300), connections=b.args.connections)  # fmt: skip
+                      duration=max(b.args.duration, 300), connections=CONNECTIONS)  # fmt: skip
     from peiyu.exams.models import Attempt
 
     started = Attempt.objects.filter(sitting=world["sitting"], status="in_progress").count()
@@ -259,10 +263,10 @@ def exam_autosave(b: Bench) -> dict[str, Any]:
     cookies = [f"{ids[r.pk]}.{secrets_[i]}" for i, r in enumerate(world["registrations"])]
     positions = [(str(p), v) for p, v in zip(range(1, 61), "ABCD" * 15, strict=False)]
     b.floor()
-    threads = max(1, min(b.args.wrk_threads, b.args.connections))
+    threads = max(1, min(b.args.wrk_threads, CONNECTIONS))
     # no warm-up run: it would advance the revisions the measured run's counters start from
     figure = _run_lua(b, _autosave_lua(cookies, positions, threads), duration=b.args.duration,
-                      connections=b.args.connections)  # fmt: skip
+                      connections=CONNECTIONS)  # fmt: skip
     return _against_floor(b, figure, "autosaves")
 
 

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from peiyu.core.checks import Check
@@ -51,6 +52,7 @@ def form_index(seat: str, fallback: int, forms: int) -> int:
     return (n - 1) % forms if n > 0 else 0
 
 
+@lru_cache(maxsize=65536)
 def normalise_text(value: str) -> str:
     """A fill-in answer as compared: NFKC (full-width letters, digits and punctuation to half-width),
     no spaces of any width, case-folded."""

@@ -13,7 +13,7 @@ from typing import Any
 from peiyu.core.errors import Conflict
 
 from ..models import Attempt, Paper
-from ..rules.cbt import LETTERS, OBJECTIVE, SUBJECTIVE, tenths
+from ..rules.cbt import LETTERS, OBJECTIVE, SUBJECTIVE, normalise_text, tenths
 from ..rules.papers import shuffle_plan
 from .papers import paper_content
 
@@ -27,8 +27,8 @@ _keys: dict[int, PaperKey] = {}
 
 @dataclass(frozen=True)
 class PaperKey:
-    """What scoring needs of a form: its objective items (position as stored in answers, type, key,
-    points in tenths), its subjective items (position, points) and its total in tenths."""
+    """What scoring needs of a form: its objective items (position as stored in answers, type, key —
+    for fill-in the set of accepted answers normalised —, points in tenths), its subjective items (position, points) and its total in tenths."""
 
     paper_id: int
     objective: tuple[tuple[str, str, Any, int], ...]
@@ -78,7 +78,13 @@ def paper_key(paper_id: int, *, now: dt.datetime) -> PaperKey:
         points = tenths(item["points"])
         total += points
         kind = str(item["type"])
-        if kind in OBJECTIVE:
+        if kind == "fill":  # the accepted answers normalised once (rules.cbt.normalise_text)
+            answer = item.get("answer")
+            accepted = answer if isinstance(answer, list) else [answer]
+            objective.append(
+                (str(item["position"]), kind, frozenset(normalise_text(str(a)) for a in accepted), points)
+            )
+        elif kind in OBJECTIVE:
             objective.append((str(item["position"]), kind, item.get("answer"), points))
         elif kind in SUBJECTIVE:
             subjective.append((int(item["position"]), points))

@@ -52,9 +52,7 @@ def objective_tenths(key: PaperKey, answers: dict[str, Any]) -> int:
         if response is None:
             continue
         if kind == "fill":
-            given = normalise_text(str(response))
-            accepted = answer if isinstance(answer, list) else [answer]
-            if any(given == normalise_text(str(a)) for a in accepted):
+            if normalise_text(str(response)) in answer:  # answer: the normalised accepted set
                 got += points
         elif response == answer:  # single, true_false; multiple: both sorted letters
             got += points
