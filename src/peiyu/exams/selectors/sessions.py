@@ -160,11 +160,26 @@ def session_steps(session: EvaluationSession) -> list[Step]:
     ]
 
 
+DECISION_LABELS = {
+    "session_create": "创建批次",
+    "session_announce": "发布考核公告",
+    "session_open_registration": "开始报名",
+    "session_finish_review": "资格审核完成",
+    "session_prepare_papers": "考场编排完成",
+    "session_start_exam": "开考",
+    "session_start_grading": "开始评分",
+}
+
+
 def session_decisions(session: EvaluationSession) -> list[Decision]:
-    """The stored checks of the session (creation, each step, refusals), newest first."""
-    return list(
+    """The stored checks of the session (creation, each step, refusals), newest first, each with its
+    `kind_label`."""
+    rows = list(
         Decision.objects.filter(subject_type=SUBJECT, subject_id=str(session.pk)).order_by("-pk")[:20]
     )
+    for d in rows:
+        d.kind_label = DECISION_LABELS.get(d.kind, "检查")  # type: ignore[attr-defined]
+    return rows
 
 
 def registration_counts(session: EvaluationSession) -> dict[str, int]:

@@ -222,7 +222,7 @@ def plan_publish(*, actor: Any, plan: EvaluationPlan) -> EvaluationPlan:
         refuse_failed(
             refused[0], code="plan_refused", lead="年度计划不能公布：", details={"decision": refused[1].pk}
         )
-    plan.status, plan.decision_id = locked.status, locked.decision_id
+    plan.refresh_from_db(fields=["status", "decision", "published_at"])
     return locked
 
 

@@ -98,15 +98,9 @@ def _step(
         refuse_failed(
             refused, code="session_step_refused", details={"decision": refusal.pk if refusal else None}
         )
-    for key in (
-        "status",
-        "decision_id",
-        "announced_at",
-        "review_due_on",
-        "grading_due_on",
-        "cancelled_reason",
-    ):
-        setattr(session, key, getattr(locked, key))
+    session.refresh_from_db(
+        fields=["status", "decision", "announced_at", "review_due_on", "grading_due_on", "cancelled_reason"]
+    )
     return locked
 
 

@@ -243,7 +243,7 @@ def sitting_open(*, actor: Any, sitting: Sitting) -> Sitting:
             refused = (check, decision)
     if refused is not None:
         refuse_failed([refused[0]], code="sitting_open_refused", details={"decision": refused[1].pk})
-    sitting.status = row.status
+    sitting.refresh_from_db(fields=["status", "opened_at"])
     return row
 
 

@@ -140,7 +140,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 "checks": (exc.details or {}).get("checks", []),
                 "rules": exc.rules,
             }
-            if not exc.fields:
+            if not exc.fields and not refusal["checks"]:
                 _say(request, exc)
         else:
             messages.success(request, _("考核批次已创建：%(n)s") % {"n": s.number})
