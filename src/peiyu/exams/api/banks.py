@@ -124,6 +124,10 @@ class ActionIn(Schema):
     reason: Annotated[str, Text(2000)] = ""
 
 
+class ContentIn(Schema):
+    version: int | None = Field(None, ge=1, description="版本（默认当前版本）")
+
+
 class ContentOut(Schema):
     version: int
     content: dict[str, Any]
@@ -209,13 +213,15 @@ def item_get(request: Any, item_id: PathId) -> Any:
     return _item_detail(request.auth, item_sel.item_get_for(request.auth, item_id))
 
 
-@router.get(
-    "/exams/items/{item_id}/content", response=ContentOut, summary="试题内容（须有查看权限，每次查看留痕）"
+@router.post(
+    "/exams/items/{item_id}/content",
+    response=ContentOut,
+    summary="查看试题内容（须有查看权限；每次查看记录留痕，故为写操作）",
 )
-def item_content(request: Any, item_id: PathId, version: int | None = None) -> Any:
+def item_content(request: Any, item_id: PathId, payload: ContentIn) -> Any:
     item = item_sel.item_get_for(request.auth, item_id)
-    content = item_svc.item_content(actor=request.auth, item=item, version=version, purpose="api")
-    return {"version": version or item.version, "content": content}
+    content = item_svc.item_content(actor=request.auth, item=item, version=payload.version, purpose="api")
+    return {"version": payload.version or item.version, "content": content}
 
 
 @router.post("/exams/items/{item_id}/versions", response=ItemDetailOut, summary="修改试题（生成新版本）")
@@ -236,10 +242,12 @@ def item_act(request: Any, item_id: PathId, payload: ActionIn) -> Any:
 
 
 @router.post(
-    "/exams/sessions/{session_id}/item-stats", response=StatsOut, summary="统计本批次试题的通过率和区分度"
+    "/exams/sessions/{exam_session_id}/item-stats",
+    response=StatsOut,
+    summary="统计本批次试题的通过率和区分度",
 )
-def item_stats(request: Any, session_id: PathId) -> Any:
+def item_stats(request: Any, exam_session_id: PathId) -> Any:
     session = one_or_404(
-        EvaluationSession.objects.filter(bank__in=sel.banks_visible_to(request.auth)), pk=session_id
+        EvaluationSession.objects.filter(bank__in=sel.banks_visible_to(request.auth)), pk=exam_session_id
     )
     return item_stats_update(actor=request.auth, session=session)

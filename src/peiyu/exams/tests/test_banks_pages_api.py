@@ -52,7 +52,7 @@ def test_other_institutions_and_other_provinces_get_404(exams, login_as):
         assert c.get(f"/exams/banks/{bank.pk}/").status_code == 404, who
         assert c.get(f"/exams/items/{item.pk}/").status_code == 404, who
         assert c.get(f"{API}/banks/{bank.pk}").status_code == 404, who
-        assert c.get(f"{API}/items/{item.pk}/content").status_code in (403, 404), who
+        assert _post(c, f"{API}/items/{item.pk}/content", {}).status_code in (403, 404), who
 
 
 def test_writing_reviewing_and_approving_through_the_pages(exams, login_as):
@@ -104,7 +104,9 @@ def test_the_api_writes_and_acts_through_the_same_services(exams, login_as):
     )
     detail = login_as(exams.users["wuhou_official"]).get(f"{API}/banks/{bank.pk}")
     assert detail.json()["minimum_ok"] is False
-    content = login_as(exams.users["cd_reviewer"]).get(f"{API}/items/{item_id}/content")
+    official = _post(login_as(exams.users["wuhou_official"]), f"{API}/items/{item_id}/content", {})
+    assert official.status_code == 403  # the jurisdiction sees metadata and counts, not content
+    content = _post(login_as(exams.users["cd_reviewer"]), f"{API}/items/{item_id}/content", {})
     assert content.json()["content"]["answer"] == "T"
 
 

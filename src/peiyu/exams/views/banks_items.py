@@ -81,6 +81,10 @@ def item_form(request: HttpRequest, bank_id: int | None = None, pk: int | None =
     })  # fmt: skip
 
 
+def item_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return item_form(request, bank_id=pk)
+
+
 def _same_person_warning(request: HttpRequest, item: Any, actions: list[str]) -> str:
     """The three-person rule as the service will judge it, said before the button is pressed."""
     step = "review" if "review" in actions else "approve" if "approve" in actions else ""
@@ -136,7 +140,7 @@ def item_queue(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("banks/<int:bank_id>/items/new/", item_form, name="item_new"),
+    path("banks/<int:pk>/items/new/", item_new, name="item_new"),
     path("items/<int:pk>/", item_detail, name="item_detail"),
     path("items/<int:pk>/edit/", item_form, name="item_edit"),
     path("items/<int:pk>/act/", item_act, name="item_act"),
