@@ -258,3 +258,14 @@ def test_the_todos_carry_the_stored_deadlines(exams, time_machine):
     titles = [t.title for t in todos.sessions_starting_soon(exams.users["cd_official"])]
     assert any(soon.title in t for t in titles)
     assert todos.sessions_starting_soon(exams.users["sy_official"]) == []
+
+
+def test_a_dte_session_reaches_the_province_and_the_coordination_group(exams):
+    from peiyu.exams.selectors.sessions import sessions_visible_to
+
+    dte = factories.session(exams, listing_key="hb_ai", level="初级", status="announced")
+    skill = factories.session(exams, status="announced")
+    assert set(sessions_visible_to(exams.users["hb_official"])) == {dte}
+    assert set(sessions_visible_to(exams.users["cg_official"])) == {dte}  # not Chengdu's skill session
+    assert set(sessions_visible_to(exams.users["cd_official"])) == {skill}
+    assert not sessions_visible_to(exams.users["hb_eval_admin"]).filter(pk=skill.pk).exists()
