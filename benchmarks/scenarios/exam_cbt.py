@@ -166,7 +166,14 @@ def _run_lua(b: Bench, lua: str, *, duration: float, connections: int) -> dict[s
     script = b.tmp / f"wrk-exam-{time.monotonic_ns()}.lua"
     script.write_text(lua + "\n" + REPORT_LUA.read_text())
     threads = max(1, min(b.args.wrk_threads, connections))
-    result = b._run_wrk(b.wrk_binary(), threads, connections, duration, script, b.base_url() + "/api/v1/ping")
+    binary, url = b.wrk_binary(), b.base_url() + "/api/v1/ping"
+    started = time.perf_counter()
+    result = b._run_wrk(binary, threads, connections, duration, script, url)
+    wall = time.perf_counter() - started
+    if wall < result["seconds"]:
+        # the threads stopped early (each candidate once): wrk still reports its whole -d duration, so
+        # the rate is the requests over the time they really took
+        result.update(seconds=round(wall, 3), rps=round(result["requests"] / wall, 2))
     result.update(connections=connections, threads=threads)
     return result
 
