@@ -15,7 +15,6 @@ the services, once, when the session is created or its step starts):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from peiyu.core.checks import Check
@@ -223,19 +222,4 @@ def check_rooms_ready(f: RoomsFacts) -> Check:
         "review_seated": f.review_seated,
         "sittings_without_proctor": list(f.sittings_without_proctor),
     }
-    return Check("EVL-5", ok, message, facts, SOURCE_EVL5, True)
-
-
-def check_papers_sealed(forms: Iterable[tuple[str, str]], *, required: int) -> Check:
-    """EVL-5 (paper generation before the exam): the exam starts only when at least the session's
-    number of parallel theory forms are sealed. `forms`: (form, status) of each theory paper not voided."""
-    rows = list(forms)
-    sealed = sorted(f for f, status in rows if status in ("sealed", "opened"))
-    ok = len(sealed) >= max(required, 1)
-    message = (
-        f"已封存试卷{len(sealed)}套（{'、'.join(sealed)}卷）"
-        if ok
-        else f"已封存试卷{len(sealed)}套，少于本批次平行试卷{max(required, 1)}套，不能开考"
-    )
-    facts = {"sealed": sealed, "required": required, "papers": len(rows)}
     return Check("EVL-5", ok, message, facts, SOURCE_EVL5, True)

@@ -245,19 +245,6 @@ def rooms_facts(session: EvaluationSession) -> RoomsFacts:
     )
 
 
-def theory_forms(session: EvaluationSession) -> list[tuple[str, str]]:
-    """(form, status) of the session's theory papers not voided — what starting the exam checks. The
-    papers area owns the papers; this reads their status only."""
-    from ..models import Paper
-
-    return [
-        (str(form), str(status))
-        for form, status in Paper.objects.filter(session=session, kind=Paper.Kind.THEORY)
-        .exclude(status=Paper.Status.VOIDED)
-        .values_list("form", "status")
-    ]
-
-
 # --- sittings ------------------------------------------------------------------------------------------------
 
 

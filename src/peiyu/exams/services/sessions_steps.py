@@ -30,6 +30,7 @@ from ..flows import SESSION_FLOW
 from ..models import EvaluationSession
 from ..rules import sessions as rs
 from ..selectors import sessions as sel
+from ..selectors.papers import session_papers_ready
 from .sessions import SUBJECT, entry_checks, last_exam_day, manage_session, session_policy
 
 S = EvaluationSession.Status
@@ -182,7 +183,7 @@ def session_prepare_papers(*, actor: Any, session: EvaluationSession) -> Evaluat
 
 
 def _exam_checks(s: EvaluationSession, today: dt.date) -> list[Check]:
-    return [*_entry_still_valid(s, today), rs.check_papers_sealed(sel.theory_forms(s), required=s.forms)]
+    return [*_entry_still_valid(s, today), session_papers_ready(s.pk)]
 
 
 def session_start_exam(*, actor: Any, session: EvaluationSession) -> EvaluationSession:
