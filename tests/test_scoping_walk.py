@@ -16,7 +16,7 @@ from peiyu.accounts.services.tokens import api_token_create
 from peiyu.audit.services import audit_record
 from peiyu.config.api import api
 
-from . import scoping_exams_banks, scoping_exams_sessions, scoping_exams_sites, scoping_training
+from . import scoping_exams_banks, scoping_exams_papers, scoping_exams_sessions, scoping_exams_sites, scoping_training
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,7 @@ def _records(world):
         **(sessions := scoping_exams_sessions.records(world)),
         **scoping_exams_sites.records(world, sessions["exam_session_id"]),
         **scoping_exams_banks.records(world),
+        **scoping_exams_papers.records(world, sessions["exam_session_id"]),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
         "assignment_id": {
@@ -199,6 +200,7 @@ OWNERS = {
     **scoping_exams_sessions.OWNERS,
     **scoping_exams_sites.OWNERS,
     **scoping_exams_banks.OWNERS,
+    **scoping_exams_papers.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
 # reference data is national and public (CAT-4): not scoped by jurisdiction
@@ -271,6 +273,7 @@ BODIES.update(scoping_training.BODIES)
 BODIES.update(scoping_exams_sessions.BODIES)
 BODIES.update(scoping_exams_sites.BODIES)
 BODIES.update(scoping_exams_banks.BODIES)
+BODIES.update(scoping_exams_papers.BODIES)
 # accounts: the security administrator's and the institution administrator's writes, the bureau's decision
 _REASON = lambda w, c: {"reason": "x"}  # noqa: E731
 BODIES.update(
@@ -463,6 +466,7 @@ PAGE_RECORDS = {
     **scoping_exams_sessions.PAGE_RECORDS,
     **scoping_exams_sites.PAGE_RECORDS,
     **scoping_exams_banks.PAGE_RECORDS,
+    **scoping_exams_papers.PAGE_RECORDS,
 }
 PAGE_SUBRECORDS = {
     "<int:renewal_id>": "renewal_id",

@@ -64,7 +64,7 @@ def _banks() -> None:
 
 
 def _papers() -> None:
-    pass
+    register_nav(NavItem("exam_papers", _("试卷管理"), "exams:paper_sessions", MANAGE_OR_SUPERVISE, order=351))  # fmt: skip
 
 
 def _plans_and_sessions() -> None:

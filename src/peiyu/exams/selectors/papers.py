@@ -84,6 +84,10 @@ def paper_session_get_for(actor: Any, session_id: object) -> EvaluationSession:
     return one_or_404(paper_sessions_visible_to(actor), pk=session_id)
 
 
+def can_see_papers(actor: Any) -> bool:
+    return scope_for(actor, MANAGE).granted or scope_for(actor, SUPERVISE).granted
+
+
 def can_manage_papers(actor: Any, session: EvaluationSession) -> bool:
     return session.institution_id in scope_for(actor, MANAGE).org_ids
 

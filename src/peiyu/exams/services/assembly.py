@@ -50,7 +50,19 @@ from ..rules.assembly_solver import Solution, solve
 
 MANAGE = "exam.manage"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-MAX_FORMS = len(LETTERS)
+MAX_FORMS = 1000  # forms of one run (卷别 A … Z, AA … ALL)
+
+
+def form_label(n: int) -> str:
+    """The n-th form's name (0 → A, 25 → Z, 26 → AA), as spreadsheet columns are named."""
+    label = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        label = LETTERS[rest] + label
+    return label
+
+
 PRACTICAL_CELL = Cell(cell_key("", "practical", None), "", "实操", "practical", None, 1, Decimal("100"))
 
 
@@ -250,7 +262,7 @@ def _store(
 ) -> list[Paper]:
     points = {c.key: c.points for c in cells}
     papers = [
-        Paper(session=session, run=run, kind=kind, form=LETTERS[n],
+        Paper(session=session, run=run, kind=kind, form=form_label(n),
               total_points=sum((points[key] for _i, key in form), Decimal(0)))
         for n, form in enumerate(forms)
     ]  # fmt: skip

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.services.access import require
+from peiyu.core.actions import dispatch
 from peiyu.core.cleaning import clean_reason
 from peiyu.core.crypto import sm3_hex
 from peiyu.core.errors import Conflict
@@ -90,10 +91,16 @@ def paper_void(*, actor: Any, paper: Paper, reason: object) -> Paper:
     return locked
 
 
-PAPER_ACTIONS = {
-    "seal": lambda *, actor, paper, reason="": paper_seal(actor=actor, paper=paper),
-    "void": lambda *, actor, paper, reason="": paper_void(actor=actor, paper=paper, reason=reason),
-}
+def _seal(*, actor: Any, paper: Paper, reason: object = "") -> Paper:
+    return paper_seal(actor=actor, paper=paper)
+
+
+PAPER_ACTIONS = {"seal": _seal, "void": paper_void}
+
+
+def paper_act(*, actor: Any, paper: Paper, action: str, reason: object = "") -> Paper:
+    """The page's and the API's one entry for a form's verbs."""
+    return dispatch(PAPER_ACTIONS, action, actor=actor, paper=paper, reason=reason)
 
 
 def paper_for_candidate(paper: Paper, seed: str, now: dt.datetime) -> list[dict[str, Any]]:
