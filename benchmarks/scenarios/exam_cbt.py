@@ -206,11 +206,19 @@ def exam_start(b: Bench) -> dict[str, Any]:
     # one request per candidate: no warm-up (a second start from another client would be a resumption)
     figure = _run_lua(b, _lua_once(bodies, "/api/v1/exams/cbt/start", threads),
                       duration=max(b.args.duration, 300), connections=CONNECTIONS)  # fmt: skip
+    from django.db.models import Max, Min
+
     from peiyu.exams.models import Attempt
 
-    started = Attempt.objects.filter(sitting=world["sitting"], status="in_progress").count()
+    attempts = Attempt.objects.filter(sitting=world["sitting"], status="in_progress")
+    started = attempts.count()
     if started != len(bodies) or figure["requests"] < len(bodies):
         raise RuntimeError(f"{started} attempts started of {len(bodies)} ({figure['requests']} requests)")
+    # wrk waits out its -d duration after its threads stopped: the rate is the starts over the time
+    # from the first to the last (the server's own start times), plus one mean request
+    span = attempts.aggregate(first=Min("started_at"), last=Max("started_at"))
+    seconds = (span["last"] - span["first"]).total_seconds() + figure["mean_ms"] / 1000
+    figure.update(seconds=round(seconds, 3), rps=round(started / seconds, 2))
     return _against_floor(b, figure, f"{started:,} candidates started")
 
 
