@@ -212,6 +212,7 @@ def _short_row(constraint: str, key: str, label: str, needed: int, available: in
         "needed": needed,
         "available": available,
         "short": needed - available,
+        "unit": "道",
     }
 
 

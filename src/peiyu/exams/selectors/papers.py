@@ -102,7 +102,7 @@ def session_paper_list(session: EvaluationSession) -> QuerySet[Paper]:
         Paper.objects.filter(session=session)
         .defer("sealed_content")
         .select_related("run", "sealed_by")
-        .order_by("kind", "status", "form", "created_at")
+        .order_by("-kind", "status", "form", "created_at")  # theory forms first
     )
 
 

@@ -168,7 +168,7 @@ def _assemble(actor: Any, session: EvaluationSession, n: int, share: float, seed
         p_counts, p_rows = check_cell_counts([PRACTICAL_CELL], practical)
         p_bound, p_bound_rows = check_overlap_bound([PRACTICAL_CELL], practical, forms=n, max_overlap=share)
         checks += [_practical(p_counts), _practical(p_bound)]
-        rows += [{**r, "label": "实操试题（套）"} for r in p_rows + p_bound_rows]
+        rows += [{**r, "label": "实操试题", "unit": "套"} for r in p_rows + p_bound_rows]
     solution: Solution | None = None
     p_solution: Solution | None = None
     if not rows:
@@ -231,7 +231,7 @@ def _solver_row(solution: Solution, cells: list[Cell], n: int, share: float) -> 
     return {
         "constraint": "overlap_forms", "cell": solution.short_cell, "label": label, "needed": n,
         "available": made, "short": n - made, "cell_short_by": solution.short_by, "forms": n,
-        "max_overlap": share, "proven": solution.joint == "infeasible",
+        "max_overlap": share, "proven": solution.joint == "infeasible", "unit": "套",
     }  # fmt: skip
 
 
