@@ -1,4 +1,4 @@
-"""Paper assembly (issue 13, 14(c); ADR 0011): a 1 500-item bank under a 100-item blueprint, 500 parallel
+"""Paper assembly (issue 13, 14(c); ADR 0012): a 1 500-item bank under a 100-item blueprint, 500 parallel
 forms assembled with any two sharing at most PEIYU_BENCH_PAPERS_OVERLAP (10 %) of their items, timed in
 this process — the solver alone (rules.assembly_solver.solve) and the whole service
 (services.assembly.assemble_session: checks, solver, independent verification, 500 papers and 50 000

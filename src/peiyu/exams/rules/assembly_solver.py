@@ -1,4 +1,4 @@
-"""The assembly of parallel forms (ADR 0011): sequential, each form drawn against the caps of every form
+"""The assembly of parallel forms (ADR 0012): sequential, each form drawn against the caps of every form
 before it, with Google OR-Tools' CP-SAT as the exact solver where the fast draw gets stuck.
 
 For form f = 1 … n, in order:

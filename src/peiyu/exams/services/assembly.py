@@ -1,4 +1,4 @@
-"""Assembling a session's papers (EVL-2, EVL-5; ADR 0011): its `forms` parallel theory forms from the
+"""Assembling a session's papers (EVL-2, EVL-5; ADR 0012): its `forms` parallel theory forms from the
 session's bank under its blueprint, pairwise overlap within `max_overlap`, and — when the session has a
 practical assessment — one practical set per practical form, drawn the same way. Items are drawn from a
 seed recorded on the run, so the same seed gives the same forms.

@@ -1,4 +1,4 @@
-"""Assembling a session's parallel forms (EVL-2, EVL-5; ADR 0011): every form meets every cell and the
+"""Assembling a session's parallel forms (EVL-2, EVL-5; ADR 0012): every form meets every cell and the
 overlap bound, the same seed gives the same forms, a short bank is named cell by cell and never relaxed,
 items become frozen, only the institution's exam administrator may assemble."""
 
