@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from peiyu.core.cleaning_adapters import ReasonStr
-from peiyu.core.pagination import Page
+from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
 from ..selectors import incidents as incident_sel
@@ -213,11 +213,10 @@ def _candidate(r: dict[str, Any]) -> dict[str, Any]:
 @router.get(
     "/exams/cbt/sittings/{sitting_id}/candidates", response=Page[CandidateOut], summary="监考台：考生作答状态"
 )
-def proctor_candidates(request: Any, sitting_id: PathId) -> dict[str, Any]:
+def proctor_candidates(request: Any, sitting_id: PathId, page: Query[PageQuery]) -> Any:
     sitting = proctor_sel.sitting_get_for(request.auth, sitting_id)
     rows = proctor_sel.console(request.auth, sitting, now=timezone.now())["rows"]
-    items = [_candidate(r) for r in rows]
-    return {"items": items, "count": len(items)}
+    return paginate([_candidate(r) for r in rows], page)
 
 
 @router.post("/exams/cbt/resume-requests/{request_id}/decision", response=ResumeOut, summary="同意或拒绝续考")
