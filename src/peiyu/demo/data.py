@@ -19,6 +19,7 @@ SECTION_LABELS = {
     "accounts": "账户：机构注册、省级安全管理员、批量创建示例",
     "institutions": "机构目录：申报、评审、公示、目录",
     "training": "培训：计划、开班、名册、考勤、结业",
+    "exams": "评价考核：考点、题库、考核批次、上机考试、成绩公示",
 }
 
 DEMO_PASSWORD = "Peiyu@2026demo"  # noqa: S105 - printed by `peiyu demo`; demo data only

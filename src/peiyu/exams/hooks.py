@@ -28,6 +28,7 @@ def register() -> None:
     _cbt()
     _scores()
     _archives()
+    _demo()
 
 
 def _sites() -> None:
@@ -155,3 +156,13 @@ def _archives() -> None:
         NavItem("exam_archives", _("考核档案"), "exams:archive_list", MANAGE_OR_SUPERVISE, order=395)
     )
     register_todo("exams.archives_past_retention", archive_todos.records_past_retention)
+
+
+def _demo() -> None:
+    from peiyu.core.registry import DemoLogin, register_demo_accounts
+
+    from .demo import section
+
+    register_demo_section("exams", section.build)
+    logins = [DemoLogin(username, (13,), does) for username, does in section.LOGINS]  # type: ignore[arg-type]
+    register_demo_accounts("exams", logins)
