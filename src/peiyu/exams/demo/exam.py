@@ -65,12 +65,14 @@ def live(session: EvaluationSession, staff: Staff, rng: random.Random) -> Evalua
 
     she = account(staff.platform, username, name, "trainee")
 
+    mine: list[Registration] = []
+
     def her(s: EvaluationSession) -> None:
-        self_register(s, she, name, id_with_check(first17), FACTS)
+        mine.append(self_register(s, she, name, id_with_check(first17), FACTS))
 
     session = advance(session, staff, rng, to="exam", n=6, prefix="cd_cand_x", extra=her)
     _open(session, staff, timezone.now() - dt.timedelta(minutes=20))
-    others = list(Registration.objects.filter(session=session).exclude(person__user=she).select_related("person")
+    others = list(Registration.objects.filter(session=session).exclude(pk=mine[0].pk).select_related("person")
                   .order_by("ticket_number"))  # fmt: skip
     for i, reg in enumerate(others[:5]):
         _sit(reg, reg.person.id_number, 0.8, rng, submit=i == 0, upto=None if i == 0 else 12 + 6 * i)

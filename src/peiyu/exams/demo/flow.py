@@ -119,25 +119,29 @@ def advance(
     prefix: str = "",
     extra: Callable[[EvaluationSession], None] | None = None,
 ) -> EvaluationSession:
-    """Take a draft session step by step up to `to` (one of ORDER); `n` candidates register themselves
-    (accounts `prefix01`…)."""
-    admin, target = staff.admin, ORDER.index(to)
-    if target >= 1:
+    """Take the session step by step from its status up to `to` (one of ORDER); `n` candidates register
+    themselves when registration opens (accounts `prefix01`…), then `extra` runs."""
+    admin, target, now = staff.admin, ORDER.index(to), ORDER.index(session.status)
+
+    def due(k: int) -> bool:  # a step from the session's status on, up to the one asked for
+        return now < k <= target
+
+    if due(1):
         steps.session_announce(actor=admin, session=session)
-    if target >= 2:
+    if due(2):
         steps.session_open_registration(actor=admin, session=session)
         candidates(session, staff, rng, n, prefix)
         if extra is not None:
             extra(session)
-    if target >= 3:
+    if due(3):
         steps.session_close_registration(actor=admin, session=session)
-    if target >= 4:
+    if due(4):
         regs.registrations_approve_passing(actor=admin, session=session)
         steps.session_finish_review(actor=admin, session=session)
-    if target >= 5:
+    if due(5):
         rooms(session, staff)
         steps.session_prepare_papers(actor=admin, session=session)
-    if target >= 6:
+    if due(6):
         run = assembly.assemble_session(actor=admin, session=session, seed=f"demo-{session.number}")
         papers.run_seal(actor=admin, run=run)
         steps.session_start_exam(actor=admin, session=session)

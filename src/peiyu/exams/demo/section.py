@@ -54,20 +54,8 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
     conditions_load()
     rng = random.Random(2613)
     listing = chengdu_listing(org)
-    people = {u: account(org, u, name, role) for u, name, role in STAFF}
-    for username, name, _id in EXAMINERS:
-        people[username] = account(org, username, name, "examiner")
-    admin = people["cd_demo_exam_admin"]
-    staff = Staff(admin, people["cd_demo_proctor"], people["cd_demo_supervisor"], orgs["platform"], people)
-    for i, (username, name, first17) in enumerate(EXAMINERS, start=1):
-        from peiyu.core.identifiers import id_with_check
-
-        examiner_services.examiner_create(
-            actor=admin, name=name, id_number=id_with_check(first17), phone=f"1398100{i:04d}",
-            occupations=ELECTRICIAN[0], licence_number=f"KPY510100{i:04d}", licence_level="一级",
-            licence_valid_until="2028-12-31", username=username,
-            employer_name=["国网成都供电公司", "成都市技师学院", "四川电力职业技术学院"][i % 3],
-        )  # fmt: skip
+    staff = exam_staff(org, orgs["platform"])
+    admin, people = staff.admin, staff.people
     site = accepted_site(org, admin, users["cd_official"])
     bank = build_bank(org, people)
     annual_plan(org, admin, listing)
@@ -96,6 +84,24 @@ def build(orgs: dict[str, Org], users: dict[str, User]) -> None:
     hubei.dte_session(orgs, users)
 
 
+def exam_staff(org: Org, platform: Org) -> Staff:
+    """The organisation's exam staff accounts and its examiners, registered by the exam administrator."""
+    from peiyu.core.identifiers import id_with_check
+
+    people = {u: account(org, u, name, role) for u, name, role in STAFF}
+    for username, name, _id in EXAMINERS:
+        people[username] = account(org, username, name, "examiner")
+    admin = people["cd_demo_exam_admin"]
+    for i, (username, name, first17) in enumerate(EXAMINERS, start=1):
+        examiner_services.examiner_create(
+            actor=admin, name=name, id_number=id_with_check(first17), phone=f"1398100{i:04d}",
+            occupations=ELECTRICIAN[0], licence_number=f"KPY510100{i:04d}", licence_level="一级",
+            licence_valid_until="2028-12-31", username=username,
+            employer_name=["国网成都供电公司", "成都市技师学院", "四川电力职业技术学院"][i % 3],
+        )  # fmt: skip
+    return Staff(admin, people["cd_demo_proctor"], people["cd_demo_supervisor"], platform, people)
+
+
 def accepted_site(org: Org, admin: User, official: User) -> ExamSite:
     site = sites.site_create(actor=admin, institution=org, data={
         "name": "武侯科华考点", "address": "成都市武侯区科华北路65号实训大楼", "contact_name": "唐考务",
@@ -107,6 +113,7 @@ def accepted_site(org: Org, admin: User, official: User) -> ExamSite:
         {"kind": "practical", "name": "电工实训考场", "seats": "12", "video_monitoring": True,
          "equipment": "低压配电柜12台、电动机控制实训台12套", "tools": "万用表、兆欧表、电工工具套装",
          "materials": "导线、接触器、按钮、熔断器"},
+        {"kind": "defence", "name": "综合评审室", "seats": "6", "video_monitoring": True},
     ):  # fmt: skip
         sites_rooms.room_save(actor=admin, site=site, data=room)
     sites_rooms.photo_add(actor=admin, site=site, caption="第一机考室全景",
