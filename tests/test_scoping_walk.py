@@ -16,7 +16,14 @@ from peiyu.accounts.services.tokens import api_token_create
 from peiyu.audit.services import audit_record
 from peiyu.config.api import api
 
-from . import scoping_exams_banks, scoping_exams_papers, scoping_exams_sessions, scoping_exams_sites, scoping_training
+from . import (
+    scoping_exams_banks,
+    scoping_exams_evaluation,
+    scoping_exams_papers,
+    scoping_exams_sessions,
+    scoping_exams_sites,
+    scoping_training,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +53,8 @@ def _records(world):
         **(sessions := scoping_exams_sessions.records(world)),
         **scoping_exams_sites.records(world, sessions["exam_session_id"]),
         **scoping_exams_banks.records(world),
-        **scoping_exams_papers.records(world, sessions["exam_session_id"]),
+        **(papers := scoping_exams_papers.records(world, sessions["exam_session_id"])),
+        **scoping_exams_evaluation.records(world, {**sessions, **papers}),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
         "assignment_id": {
@@ -201,6 +209,7 @@ OWNERS = {
     **scoping_exams_sites.OWNERS,
     **scoping_exams_banks.OWNERS,
     **scoping_exams_papers.OWNERS,
+    **scoping_exams_evaluation.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
 # reference data is national and public (CAT-4): not scoped by jurisdiction
@@ -274,6 +283,7 @@ BODIES.update(scoping_exams_sessions.BODIES)
 BODIES.update(scoping_exams_sites.BODIES)
 BODIES.update(scoping_exams_banks.BODIES)
 BODIES.update(scoping_exams_papers.BODIES)
+BODIES.update(scoping_exams_evaluation.BODIES)
 # accounts: the security administrator's and the institution administrator's writes, the bureau's decision
 _REASON = lambda w, c: {"reason": "x"}  # noqa: E731
 BODIES.update(
@@ -467,6 +477,7 @@ PAGE_RECORDS = {
     **scoping_exams_sites.PAGE_RECORDS,
     **scoping_exams_banks.PAGE_RECORDS,
     **scoping_exams_papers.PAGE_RECORDS,
+    **scoping_exams_evaluation.PAGE_RECORDS,
 }
 PAGE_SUBRECORDS = {
     "<int:renewal_id>": "renewal_id",
@@ -476,6 +487,7 @@ PAGE_SUBRECORDS = {
     **scoping_training.PAGE_SUBRECORDS,
     **scoping_exams_sites.PAGE_SUBRECORDS,
     **scoping_exams_banks.PAGE_SUBRECORDS,
+    **scoping_exams_evaluation.PAGE_SUBRECORDS,
 }
 
 
@@ -487,7 +499,9 @@ def test_every_record_page_is_scoped_to_its_city(world, clients):
     for route, _entry in _django_patterns():
         prefix = next((p for p in PAGE_RECORDS if route.startswith(p)), None)
         if prefix is None:
-            if re.search(r"<int:\w+>", route) and route.startswith(("directory/", "training/")):
+            if re.search(r"<int:\w+>", route) and route.startswith(("directory/", "training/", "exams/")):
+                if route.startswith(scoping_exams_evaluation.PAGE_UNSCOPED):
+                    continue
                 raise AssertionError(f"page {route}: add it to PAGE_RECORDS")
             continue
         param = PAGE_RECORDS[prefix]

@@ -190,27 +190,29 @@ def _panel_out(p: Panel) -> dict[str, Any]:
 
 
 @router.post(
-    "/exams/sessions/{session_id}/panels", response={201: PanelOut}, summary="随机抽取考评组（EVL-6）"
+    "/exams/sessions/{exam_session_id}/panels", response={201: PanelOut}, summary="随机抽取考评组（EVL-6）"
 )
-def panel_draw(request: HttpRequest, session_id: PathId, payload: DrawIn) -> Any:
+def panel_draw(request: HttpRequest, exam_session_id: PathId, payload: DrawIn) -> Any:
     actor = _auth(request)
-    session = panel_sel.session_for_panels(actor, session_id)
+    session = panel_sel.session_for_panels(actor, exam_session_id)
     p = panel_svc.panel_draw(actor=actor, session=session, kind=payload.kind, size=payload.size, seed=payload.seed,
                              leader_id=payload.leader_examiner_id)  # fmt: skip
     return 201, _panel_out(p)
 
 
-@router.get("/exams/panels/{panel_id}", response=PanelOut, summary="考评组")
-def panel_get(request: HttpRequest, panel_id: PathId) -> Any:
-    return _panel_out(panel_sel.panel_get_for(_auth(request), panel_id))
+@router.get("/exams/panels/{exam_panel_id}", response=PanelOut, summary="考评组")
+def panel_get(request: HttpRequest, exam_panel_id: PathId) -> Any:
+    return _panel_out(panel_sel.panel_get_for(_auth(request), exam_panel_id))
 
 
 @router.post(
-    "/exams/panels/{panel_id}/redraw", response={201: PanelOut}, summary="重新抽取考评组（原组保留在历史中）"
+    "/exams/panels/{exam_panel_id}/redraw",
+    response={201: PanelOut},
+    summary="重新抽取考评组（原组保留在历史中）",
 )
-def panel_redraw(request: HttpRequest, panel_id: PathId, payload: RedrawIn) -> Any:
+def panel_redraw(request: HttpRequest, exam_panel_id: PathId, payload: RedrawIn) -> Any:
     actor = _auth(request)
-    p = panel_svc.panel_redraw(actor=actor, panel=panel_sel.panel_get_for(actor, panel_id), reason=payload.reason,
+    p = panel_svc.panel_redraw(actor=actor, panel=panel_sel.panel_get_for(actor, exam_panel_id), reason=payload.reason,
                                size=payload.size, seed=payload.seed, leader_id=payload.leader_examiner_id)  # fmt: skip
     return 201, _panel_out(p)
 
@@ -228,10 +230,10 @@ class ScoreOut(Schema):
     score: Decimal = Field(description="本考评员百分制得分")
 
 
-@router.post("/exams/panels/{panel_id}/scores", response=ScoreOut, summary="考评员评分（本组成员）")
-def score_enter(request: HttpRequest, panel_id: PathId, payload: ScoreIn) -> Any:
+@router.post("/exams/panels/{exam_panel_id}/scores", response=ScoreOut, summary="考评员评分（本组成员）")
+def score_enter(request: HttpRequest, exam_panel_id: PathId, payload: ScoreIn) -> Any:
     actor = _auth(request)
-    panel = panel_sel.panel_get_for(actor, panel_id)
+    panel = panel_sel.panel_get_for(actor, exam_panel_id)
     practical.require_member(actor, panel)
     reg = panel_sel.session_candidates(panel.session).filter(pk=payload.registration_id).first()
     if reg is None:
@@ -248,11 +250,11 @@ class ConfirmIn(Schema):
     note: str = Field("", max_length=300)
 
 
-@router.post("/exams/panels/{panel_id}/confirm", response=DecisionOut, summary="考评组长确认本组成绩")
-def panel_confirm(request: HttpRequest, panel_id: PathId, payload: ConfirmIn) -> Any:
+@router.post("/exams/panels/{exam_panel_id}/confirm", response=DecisionOut, summary="考评组长确认本组成绩")
+def panel_confirm(request: HttpRequest, exam_panel_id: PathId, payload: ConfirmIn) -> Any:
     actor = _auth(request)
     c = practical.panel_confirm(
-        actor=actor, panel=panel_sel.panel_get_for(actor, panel_id), note=payload.note
+        actor=actor, panel=panel_sel.panel_get_for(actor, exam_panel_id), note=payload.note
     )
     return decision_out(c.decision)
 
@@ -266,11 +268,13 @@ class ResultsOut(Schema):
 
 
 @router.post(
-    "/exams/sessions/{session_id}/results", response=ResultsOut, summary="计算考生结果（EVL-7，可重复）"
+    "/exams/sessions/{exam_session_id}/results", response=ResultsOut, summary="计算考生结果（EVL-7，可重复）"
 )
-def results_compute(request: HttpRequest, session_id: PathId) -> Any:
+def results_compute(request: HttpRequest, exam_session_id: PathId) -> Any:
     actor = _auth(request)
-    return results_svc.results_compute(actor=actor, session=panel_sel.session_for_panels(actor, session_id))
+    return results_svc.results_compute(
+        actor=actor, session=panel_sel.session_for_panels(actor, exam_session_id)
+    )
 
 
 class AssignIn(Schema):
@@ -302,10 +306,10 @@ def supervision_assign(request: HttpRequest, sitting_id: PathId, payload: Assign
     return 201, _assignment_out(a)
 
 
-@router.post("/exams/supervision/{assignment_id}/check-in", response=AssignmentOut, summary="督导员到岗签到")
-def supervision_check_in(request: HttpRequest, assignment_id: PathId) -> Any:
+@router.post("/exams/supervision/{supervision_id}/check-in", response=AssignmentOut, summary="督导员到岗签到")
+def supervision_check_in(request: HttpRequest, supervision_id: PathId) -> Any:
     actor = _auth(request)
-    a = sup_svc.supervision_check_in(actor=actor, assignment=sup_sel.own_assignment(actor, assignment_id))
+    a = sup_svc.supervision_check_in(actor=actor, assignment=sup_sel.own_assignment(actor, supervision_id))
     return _assignment_out(a)
 
 
@@ -313,9 +317,9 @@ class ReportIn(Schema):
     report: str = Field(max_length=4000)
 
 
-@router.post("/exams/supervision/{assignment_id}/report", response=AssignmentOut, summary="提交督导记录")
-def supervision_report(request: HttpRequest, assignment_id: PathId, payload: ReportIn) -> Any:
+@router.post("/exams/supervision/{supervision_id}/report", response=AssignmentOut, summary="提交督导记录")
+def supervision_report(request: HttpRequest, supervision_id: PathId, payload: ReportIn) -> Any:
     actor = _auth(request)
-    a = sup_svc.supervision_report(actor=actor, assignment=sup_sel.own_assignment(actor, assignment_id),
+    a = sup_svc.supervision_report(actor=actor, assignment=sup_sel.own_assignment(actor, supervision_id),
                                    report=payload.report)  # fmt: skip
     return _assignment_out(a)

@@ -270,18 +270,18 @@ def registration_route(request: Any, registration_id: PathId, body: RouteIn) -> 
     return _detail(request, sel.registration_get_for(request.auth, registration_id))
 
 
-@router.post("/exams/sessions/{session_id}/registrations/approve-passing", response=ApprovedOut,
+@router.post("/exams/sessions/{exam_session_id}/registrations/approve-passing", response=ApprovedOut,
              summary="批量审核通过资格核对全部通过的报名")  # fmt: skip
-def approve_passing(request: Any, session_id: PathId) -> Any:
-    session = sel.managed_session_get(request.auth, session_id)
+def approve_passing(request: Any, exam_session_id: PathId) -> Any:
+    session = sel.managed_session_get(request.auth, exam_session_id)
     rows = svc.registrations_approve_passing(actor=request.auth, session=session)
     return {"approved": len(rows), "ticket_numbers": [r.ticket_number or "" for r in rows]}
 
 
-@router.post("/exams/sessions/{session_id}/registrations/import", response=ImportOut,
+@router.post("/exams/sessions/{exam_session_id}/registrations/import", response=ImportOut,
              summary="用人单位集体报名本单位用工人员（ACT-6）")  # fmt: skip
-def bulk_import(request: Any, session_id: PathId, file: File[UploadedFile]) -> Any:
-    session = sel.managed_session_get(request.auth, session_id)
+def bulk_import(request: Any, exam_session_id: PathId, file: File[UploadedFile]) -> Any:
+    session = sel.managed_session_get(request.auth, exam_session_id)
     imp = imports.bulk_register(
         actor=request.auth, session=session, file_bytes=file.read(), filename=file.name or ""
     )

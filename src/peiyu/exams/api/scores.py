@@ -234,9 +234,9 @@ def _objection_out(request: Any, o: ScoreObjection) -> dict[str, Any]:
     }
 
 
-@router.get("/exams/scores/sessions/{session_id}", response=SessionResultsOut, summary="考核批次成绩")
-def session_results(request: Any, session_id: PathId, q: Query[ResultsQuery]) -> dict[str, Any]:
-    session = selectors.result_session_get_for(request.user, session_id)
+@router.get("/exams/scores/sessions/{exam_session_id}", response=SessionResultsOut, summary="考核批次成绩")
+def session_results(request: Any, exam_session_id: PathId, q: Query[ResultsQuery]) -> dict[str, Any]:
+    session = selectors.result_session_get_for(request.user, exam_session_id)
     notice = selectors.current_notice(session)
     rows = selectors.result_rows(request.user, session, result=q.result, q=q.q)
     return {
@@ -267,12 +267,12 @@ def session_results(request: Any, session_id: PathId, q: Query[ResultsQuery]) ->
 
 
 @router.post(
-    "/exams/scores/sessions/{session_id}/actions",
+    "/exams/scores/sessions/{exam_session_id}/actions",
     response=SessionStateOut,
     summary="成绩公示环节：发布公示、撤回退回复核、公示期满生成证书数据",
 )
-def session_act(request: Any, session_id: PathId, payload: ScoreActionIn) -> dict[str, Any]:
-    session = selectors.result_session_get_for(request.user, session_id)
+def session_act(request: Any, exam_session_id: PathId, payload: ScoreActionIn) -> dict[str, Any]:
+    session = selectors.result_session_get_for(request.user, exam_session_id)
     dispatch(
         services.SCORE_SESSION_ACTIONS,
         payload.action,
@@ -291,12 +291,12 @@ def session_act(request: Any, session_id: PathId, payload: ScoreActionIn) -> dic
 
 
 @router.get(
-    "/exams/scores/sessions/{session_id}/passing-list",
+    "/exams/scores/sessions/{exam_session_id}/passing-list",
     response=PassingListOut,
     summary="合格名单（证书数据，公示期满后生成）",
 )
-def passing_list(request: Any, session_id: PathId) -> dict[str, Any]:
-    plist = selectors.passing_list_visible_to(request.user, session_id)
+def passing_list(request: Any, exam_session_id: PathId) -> dict[str, Any]:
+    plist = selectors.passing_list_visible_to(request.user, exam_session_id)
     return {
         "session": plist.session_id,
         "notice": plist.notice.number,
@@ -317,9 +317,9 @@ def objection_list(request: Any, q: Query[ObjectionQuery]) -> Any:
     return paginate(qs, q, lambda o: _objection_out(request, o))
 
 
-@router.post("/exams/scores/objections/{objection_id}/actions", response=ObjectionOut, summary="处理成绩异议")
-def objection_act(request: Any, objection_id: PathId, payload: ObjectionActionIn) -> dict[str, Any]:
-    obj = selectors.objection_get_for(request.user, objection_id)
+@router.post("/exams/scores/objections/{score_objection_id}/actions", response=ObjectionOut, summary="处理成绩异议")  # fmt: skip
+def objection_act(request: Any, score_objection_id: PathId, payload: ObjectionActionIn) -> dict[str, Any]:
+    obj = selectors.objection_get_for(request.user, score_objection_id)
     dispatch(
         objection_services.OBJECTION_ACTIONS,
         payload.action,
@@ -332,12 +332,12 @@ def objection_act(request: Any, objection_id: PathId, payload: ObjectionActionIn
 
 
 @router.post(
-    "/exams/scores/objections/{objection_id}/remarks",
+    "/exams/scores/objections/{score_objection_id}/remarks",
     response={201: RemarkOut},
     summary="录入复核成绩（已受理复核的异议）",
 )
-def objection_remark(request: Any, objection_id: PathId, payload: RemarkIn) -> Any:
-    obj = selectors.objection_get_for(request.user, objection_id)
+def objection_remark(request: Any, score_objection_id: PathId, payload: RemarkIn) -> Any:
+    obj = selectors.objection_get_for(request.user, score_objection_id)
     m = objection_services.objection_remark(
         actor=request.user, objection=obj, part=payload.part, score=payload.score, note=payload.note
     )

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.identifiers import mask_name
 from peiyu.core.lookups import one_or_404
 
-from ..models import Attempt, Incident, Registration, ResumeRequest, Sitting
+from ..models import Attempt, EvaluationSession, Incident, Registration, ResumeRequest, Sitting
 
 PROCTOR = "exam.proctor"
+SUPERVISE = "exam.supervise"
 IDLE_MINUTES = 5  # the console's default; the proctor may choose another
 
 
@@ -33,6 +34,17 @@ def sittings_proctored_by(actor: Any) -> QuerySet[Sitting]:
 
 def sitting_get_for(actor: Any, sitting_id: Any) -> Sitting:
     return one_or_404(sittings_proctored_by(actor), pk=sitting_id)
+
+
+def sitting_watched_by(actor: Any, sitting_id: Any) -> Sitting:
+    """A theory sitting whose candidates the actor may watch (read only): the proctor's institution's, or
+    one the actor's bureau supervises (exam.supervise of the session's region, once it left the draft)."""
+    supervised = scope_for(actor, SUPERVISE).q(region="session__region_code") & ~Q(
+        session__status=EvaluationSession.Status.DRAFT
+    )
+    own = scope_for(actor, PROCTOR).q(org="session__institution_id")
+    qs = Sitting.objects.filter(own | supervised, kind=Sitting.Kind.THEORY).select_related("session", "room")
+    return one_or_404(qs, pk=sitting_id)
 
 
 def attempt_get_for(actor: Any, attempt_id: Any) -> Attempt:
