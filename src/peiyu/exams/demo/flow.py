@@ -32,7 +32,7 @@ def account(org: Org, username: str, full_name: str, role: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is not None:
         return user
-    from peiyu.demo.data import DEMO_PASSWORD
+    from peiyu.institutions.demo.support import DEMO_PASSWORD
 
     if not _PASSWORD:
         _PASSWORD.append(make_password(DEMO_PASSWORD))
