@@ -80,8 +80,8 @@ def test_demo_gives_every_session_state_and_its_exams_section_is_idempotent(tmp_
     assert attempts["submitted"] == 1 and attempts["in_progress"] >= 3
     assert ResumeRequest.objects.filter(attempt__sitting__session=live, status="pending").count() == 1
     assert SupervisionAssignment.objects.filter(sitting__session=live, checked_in_at__isnull=False).exists()
-    # she sits it herself: her attempt waits, not started (the sitting's opening made one per seat)
-    assert Attempt.objects.get(registration=she).status == "not_started"
+    # she sits it herself: no attempt of hers has started (opening the sitting may prepare one per seat)
+    assert not Attempt.objects.filter(registration=she).exclude(status="not_started").exists()
     # the finished session in notice: results computed, the notice published, one objection open
     noticed = chengdu.get(status="notice")
     assert set(noticed.registrations.values_list("result", flat=True)) <= {"passed", "failed"}
