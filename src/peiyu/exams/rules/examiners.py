@@ -6,10 +6,10 @@ examiner is services.examiners.clean_examiner, the same for the form, the API an
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 from peiyu.core.checks import Check
+from peiyu.core.documents.headers import HeaderSpec
 from peiyu.institutions.rules.experts import split_codes
 from peiyu.institutions.rules.panels import validate_fields
 
@@ -68,35 +68,9 @@ TEMPLATE_EXAMPLE = [
 HEADER_SEARCH_ROWS = 10
 
 
-def _header_key(text: object) -> str:
-    folded = str(text or "").strip().replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s\u3000*＊]+", "", folded).lower()
-
-
-_BY_HEADER = {_header_key(h): f for f, names in COLUMNS.items() for h in names}
-
-
-def find_header(table: list[list[str]]) -> tuple[int, dict[str, int], list[str]]:
-    """(index of the header row, field → column, labels of required columns missing)."""
-    first: tuple[int, dict[str, int], list[str]] | None = None
-    for i, row in enumerate(table[:HEADER_SEARCH_ROWS]):
-        if not any(str(c or "").strip() for c in row):
-            continue
-        positions: dict[str, int] = {}
-        for col, text in enumerate(row):
-            name = _BY_HEADER.get(_header_key(text))
-            if name and name not in positions:
-                positions[name] = col
-        missing = [LABELS[f] for f in REQUIRED if f not in positions]
-        if not missing:
-            return i, positions, []
-        if first is None:
-            first = (i, positions, missing)
-    return first if first is not None else (-1, {}, [LABELS[f] for f in REQUIRED])
-
-
-def row_values(row: list[str], positions: dict[str, int]) -> dict[str, str]:
-    return {f: (str(row[col]).strip() if col < len(row) else "") for f, col in positions.items()}
+_HEADERS = HeaderSpec(COLUMNS, REQUIRED, LABELS, search_rows=HEADER_SEARCH_ROWS)
+find_header = _HEADERS.find  # (header row index, field → column, labels of missing required columns)
+row_values = _HEADERS.values
 
 
 def latest_bar(bars: Iterable[dt.date | None]) -> dt.date | None:

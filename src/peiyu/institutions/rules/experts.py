@@ -7,7 +7,9 @@ each imported row."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+
+from peiyu.core.documents.headers import HeaderSpec
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _SEPARATORS = re.compile(r"[\s,，、;；/]+")
@@ -73,34 +75,6 @@ def split_codes(value: object) -> list[str]:
     return out
 
 
-def _header_key(text: object) -> str:
-    folded = str(text or "").strip().replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s\u3000*＊]+", "", folded).lower()
-
-
-_BY_HEADER = {_header_key(h): field for field, names in COLUMNS.items() for h in names}
-
-
-def find_header(table: Sequence[Sequence[str]]) -> tuple[int, dict[str, int], list[str]]:
-    """(index of the header row, field → column index, labels of required columns missing). The header
-    is the first of the top rows that names every required column; without one, the first non-blank
-    row, with what it lacks."""
-    first: tuple[int, dict[str, int], list[str]] | None = None
-    for i, row in enumerate(table[:HEADER_SEARCH_ROWS]):
-        if not any(str(c or "").strip() for c in row):
-            continue
-        positions: dict[str, int] = {}
-        for col, text in enumerate(row):
-            field = _BY_HEADER.get(_header_key(text))
-            if field and field not in positions:
-                positions[field] = col
-        missing = [LABELS[f] for f in REQUIRED if f not in positions]
-        if not missing:
-            return i, positions, []
-        if first is None:
-            first = (i, positions, missing)
-    return first if first is not None else (-1, {}, [LABELS[f] for f in REQUIRED])
-
-
-def row_values(row: Sequence[str], positions: dict[str, int]) -> dict[str, str]:
-    return {field: (str(row[col]).strip() if col < len(row) else "") for field, col in positions.items()}
+_HEADERS = HeaderSpec(COLUMNS, REQUIRED, LABELS, search_rows=HEADER_SEARCH_ROWS)
+find_header = _HEADERS.find  # (header row index, field → column, labels of missing required columns)
+row_values = _HEADERS.values
