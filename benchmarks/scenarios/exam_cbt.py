@@ -3,7 +3,9 @@
 - `exam-start`: PEIYU_BENCH_EXAM_CANDIDATES (3 000) approved candidates of one session each pass the
   identity check and receive their sealed paper in their own order (POST /api/v1/exams/cbt/start; the
   answer carries the items): each candidate exactly once, spread over the wrk threads, every answer 200;
-  requests/s and p95 against the floor of the same server.
+  requests/s and p95 against the floor. The sitting is opened as `sitting_open` opens it: its
+  candidates' attempts prepared, not started (services.cbt_prepare), so a start is one conditional
+  UPDATE with its log and audit event.
 - `exam-autosave`: the same number of attempts in progress, each device bound to a known secret; each
   request saves one changed answer on top of the revision the client holds (POST
   /api/v1/exams/cbt/answers), cycling through the attempts; every answer 200 (a stale revision would
@@ -13,6 +15,15 @@
   (services.cbt_scoring.session_score_objective), in this process, against the naive loop (each
   attempt read as a model, each item scored with rules.cbt.score_item, the attempt and the
   registration saved one by one) on a sample of PEIYU_BENCH_EXAM_REFERENCE (2 000) papers.
+
+Like with like: start and autosave are driven at the run's `--connections` (32, as the floor), so the
+floor they are compared with is the one every HTTP scenario shares, measured on the same server at
+the same connection count: with 4 sync workers, 32 connections keep every worker busy in both
+measurements (a worker serves one request at a time, the others wait in the listen queue), and
+neither side is starved by having fewer requests in flight than workers. An earlier version drove
+the exam at one connection per core against the floor at 32, which compared two busy workers with
+four. PEIYU_BENCH_EXAM_CONNECTIONS chooses another count; the floor is then measured again at that
+count, so the ratio always compares the same concurrency.
 
 Data is made directly through the models (bulk inserts): a session of a test institution with a sealed
 paper of two forms, an open theory sitting, trainees and approved registrations."""
@@ -32,10 +43,8 @@ from peiyu_bench import Bench, say, scenario
 CANDIDATES = int(os.environ.get("PEIYU_BENCH_EXAM_CANDIDATES", "3000"))
 PAPERS = int(os.environ.get("PEIYU_BENCH_EXAM_PAPERS", "100000"))
 REFERENCE = int(os.environ.get("PEIYU_BENCH_EXAM_REFERENCE", "2000"))
-# concurrent writers: one per core by default, as in `online` — every start and every autosave is a write
-# transaction, SQLite has one writer at a time, and more connections only queue writers on its lock
-# (whose busy handler sleeps); PEIYU_BENCH_EXAM_CONNECTIONS to choose (e.g. on PostgreSQL)
-CONNECTIONS = int(os.environ.get("PEIYU_BENCH_EXAM_CONNECTIONS", "0")) or os.cpu_count() or 2
+# wrk connections of start and autosave: 0 = the run's --connections, the floor's (module docstring)
+CONNECTIONS = int(os.environ.get("PEIYU_BENCH_EXAM_CONNECTIONS", "0"))
 ITEMS = [("single", 60), ("multiple", 10), ("true_false", 20), ("fill", 10)]
 
 
@@ -178,16 +187,33 @@ def _run_lua(b: Bench, lua: str, *, duration: float, connections: int) -> dict[s
     return result
 
 
+def _connections(b: Bench) -> int:
+    return CONNECTIONS or b.args.connections
+
+
+def _floor(b: Bench) -> dict[str, Any]:
+    """The floor at the connection count the exam is driven at (module docstring)."""
+    connections = _connections(b)
+    if connections == b.args.connections:
+        return b.floor()
+    cached = getattr(b, "_exam_floor", None)
+    if cached is None or cached["connections"] != connections:
+        cached = b.wrk("/api/v1/ping", connections=connections)
+        b._exam_floor = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _against_floor(
     b: Bench, figure: dict[str, Any], label: str, max_error_share: float = 0.0
 ) -> dict[str, Any]:
-    floor = b.floor()
+    floor = _floor(b)
     errors = sum(figure["errors"].values())
     if errors > max_error_share * figure["requests"]:
         raise RuntimeError(f"{errors} failed requests of {figure['requests']}: {figure['errors']}")
     ratio = figure["rps"] / floor["rps"] * 100 if floor["rps"] else 0.0
     line = (f"{label}: {figure['rps']:,.0f} req/s, p95 {figure['p95_ms']:.1f} ms ({figure['requests']:,} requests) "
-            f"vs floor {floor['rps']:,.0f} req/s, p95 {floor['p95_ms']:.1f} ms (ratio {ratio:.0f}%)")  # fmt: skip
+            f"vs floor {floor['rps']:,.0f} req/s, p95 {floor['p95_ms']:.1f} ms (ratio {ratio:.0f}%; both at "
+            f"{figure['connections']} connections)")  # fmt: skip
     return {
         "figure": figure,
         "reference": {"name": "floor", **floor},
@@ -201,13 +227,19 @@ def _against_floor(
 )
 def exam_start(b: Bench) -> dict[str, Any]:
     b.reference_data()
+    from peiyu.exams.services.cbt_prepare import attempts_prepare
+
     world = _world(CANDIDATES, "S")
-    b.floor()
+    t0 = time.perf_counter()
+    prepared = attempts_prepare(actor=None, sitting=world["sitting"])  # as sitting_open does
+    say(f"  {prepared:,} attempts prepared (not started) in {time.perf_counter() - t0:.1f} s")
+    _floor(b)
     bodies = [json.dumps({"id_number": num, "ticket_number": ticket}) for num, ticket in world["pairs"]]
-    threads = max(1, min(b.args.wrk_threads, CONNECTIONS))
+    connections = _connections(b)
+    threads = max(1, min(b.args.wrk_threads, connections))
     # one request per candidate: no warm-up (a second start from another client would be a resumption)
     figure = _run_lua(b, _lua_once(bodies, "/api/v1/exams/cbt/start", threads),
-                      duration=max(b.args.duration, 300), connections=CONNECTIONS)  # fmt: skip
+                      duration=max(b.args.duration, 300), connections=connections)  # fmt: skip
     from django.db.models import Max, Min
 
     from peiyu.exams.models import Attempt
@@ -276,14 +308,21 @@ def exam_autosave(b: Bench) -> dict[str, Any]:
                  device_token=hashlib.sha256(secrets_[i].encode()).hexdigest(), devices=1)
          for i, r in enumerate(world["registrations"])], batch_size=2000,
     )  # fmt: skip
-    ids = dict(Attempt.objects.filter(sitting=world["sitting"]).values_list("registration_id", "pk"))
-    cookies = [f"{ids[r.pk]}.{secrets_[i]}" for i, r in enumerate(world["registrations"])]
+    ids = {
+        reg: (pk, paper)
+        for reg, pk, paper in Attempt.objects.filter(sitting=world["sitting"]).values_list(
+            "registration_id", "pk", "paper_id"
+        )
+    }
+    # the cookie the start sets: <attempt>-<form>.<secret>
+    cookies = [f"{ids[r.pk][0]}-{ids[r.pk][1]}.{secrets_[i]}" for i, r in enumerate(world["registrations"])]
     positions = [(str(p), v) for p, v in zip(range(1, 61), "ABCD" * 15, strict=False)]
-    b.floor()
-    threads = max(1, min(b.args.wrk_threads, CONNECTIONS))
+    _floor(b)
+    connections = _connections(b)
+    threads = max(1, min(b.args.wrk_threads, connections))
     # no warm-up run: it would advance the revisions the measured run's counters start from
     figure = _run_lua(b, _autosave_lua(cookies, positions, threads), duration=b.args.duration,
-                      connections=CONNECTIONS)  # fmt: skip
+                      connections=connections)  # fmt: skip
     # a request wrk re-sends on a new connection after its answer was lost arrives with a revision the
     # server has already passed: a 409, as it should be; a few in a thousand are tolerated and counted
     result = _against_floor(b, figure, "autosaves", max_error_share=0.001)

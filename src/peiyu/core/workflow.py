@@ -314,6 +314,44 @@ class Workflow:
                 setattr(obj, key, getattr(row, key))
         return row
 
+    def transition_if(
+        self,
+        obj: models.Model,
+        to: str,
+        *,
+        expected_from: Iterable[str],
+        actor: Any,
+        reason: str = "",
+        changes: Mapping[str, Any] | None = None,
+        audit_extra: Mapping[str, Any] | None = None,
+        before_audit: Callable[[], Any] | None = None,
+    ) -> bool:
+        """`transition` as one conditional UPDATE (`… WHERE pk AND status IN expected_from`) for hot
+        paths, no locked read first: False, nothing written, when the row has left `expected_from`
+        meanwhile; else the log row, `before_audit()` (more inserts, before the audit stream's head
+        is locked) and the audit event, `obj` updated. `obj` carries the status it was read in."""
+        starting = frozenset(expected_from)
+        if not starting or any(to not in self.allowed(s) for s in starting):
+            raise ValueError(f"{self.name}: {sorted(starting)} → {to} is not in the table")
+        changes, current = dict(changes or {}), getattr(obj, self.field)
+        with transaction.atomic():
+            moved = self.model._default_manager.filter(
+                pk=obj.pk, **{f"{self.field}__in": sorted(starting)}
+            ).update(**{self.field: to}, **changes)
+            if not moved:
+                return False
+            TransitionLog.objects.create(subject_type=obj._meta.label_lower, subject_id=str(obj.pk),
+                                         from_status=current, to_status=to, actor=_user(actor), reason=reason)  # fmt: skip
+            if before_audit is not None:
+                before_audit()
+            for key, value in {self.field: to, **changes}.items():
+                setattr(obj, key, value)
+            after = {self.field: to, **{k: _plain(v) for k, v in changes.items()}, **dict(audit_extra or {})}
+            audit_record(
+                actor, self.audit_action(to), obj, before={self.field: current}, after=after, reason=reason
+            )
+        return True
+
     def transition_many(
         self,
         objs: Sequence[models.Model] | models.QuerySet[Any],

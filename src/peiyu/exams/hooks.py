@@ -116,6 +116,7 @@ def _examiners() -> None:
 
 def _cbt() -> None:
     from .services.cbt import attempts_auto_submit_due
+    from .services.cbt_prepare import SITTING_OPENED, prepare_on_open
     from .todos import cbt as todos
 
     register_nav(NavItem("exam_proctor", _("监考台"), "exams:proctor_sittings", "exam.proctor", order=352))
@@ -125,6 +126,7 @@ def _cbt() -> None:
     register_todo("exams.incidents_to_acknowledge", todos.incidents_to_acknowledge)
     register_todo("exams.resumptions_to_decide", todos.resumptions_to_decide)
     register_tick("exams.attempts_auto_submit", attempts_auto_submit_due)
+    register_extension(SITTING_OPENED, "exams.cbt_prepare_attempts", prepare_on_open)
 
 
 def _scores() -> None:

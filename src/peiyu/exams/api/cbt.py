@@ -3,7 +3,7 @@
 The candidate's routes are public (auth=None: no platform account in the room) and identify her by the
 device cookie the identity check sets (HttpOnly): start, the attempt with her items, autosave, a
 leave, submission. They are called by static/exams/cbt.js with the page's CSRF token. The autosave
-answers with the new revision only (no template, two queries). The proctor's, the report recipients'
+answers with the new revision only (no template, one statement). The proctor's, the report recipients'
 and the examiners' routes authenticate as usual."""
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from peiyu.core.schemas import Id, PathId
 
 from ..selectors import incidents as incident_sel
 from ..selectors import proctor as proctor_sel
-from ..selectors.cbt import attempt_for_page
+from ..selectors.cbt import attempt_for_page, candidate_items_json, content_by_id
 from ..services import cbt as services
 from ..services import incidents as incident_services
 from ..services import proctor as proctor_services
+from ..services.cbt_answers import answers_save_for_device
 
 router = Router(tags=["exams"])
 
@@ -99,23 +100,38 @@ def _attempt_out(attempt: Any, now: dt.datetime) -> dict[str, Any]:
 def cbt_start(request: HttpRequest, body: StartIn) -> HttpResponse:
     """The answer is written here as JSON (the AttemptOut shape, times in Beijing time): 3 000
     candidates start within minutes and each gets a hundred items, so the schema's validation of
-    what the selector already shaped is skipped."""
+    what the selector already shaped is skipped, and a first start's items (no responses yet) are
+    joined from the form's JSON fragments (selectors.cbt.candidate_items_json)."""
+    now = timezone.now()
     started = services.cbt_start(
         id_number=body.id_number, ticket_number=body.ticket_number, address=client_address(request),
-        cookie=request.COOKIES.get(services.COOKIE),
+        cookie=request.COOKIES.get(services.COOKIE), now=now,
     )  # fmt: skip
+    attempt = started.attempt
+    items = "[]"
     if started.waiting is not None:
-        out: dict[str, Any] = {"status": started.attempt.status, "waiting": True, "revision": 0, "deadline_at": None,
-                               "seconds_left": 0, "leaves": 0, "items": []}  # fmt: skip
+        out: dict[str, Any] = {"status": attempt.status, "waiting": True, "revision": 0, "deadline_at": None,
+                               "seconds_left": 0, "leaves": 0}  # fmt: skip
     else:
-        out = {**_attempt_out(started.attempt, timezone.now()), "waiting": False}
-        out["deadline_at"] = (
-            timezone.localtime(out["deadline_at"]).isoformat() if out["deadline_at"] else None
+        active = attempt.status in ("in_progress", "suspended")
+        left = (
+            max(0, int((attempt.deadline_at - now).total_seconds())) if active and attempt.deadline_at else 0
         )
-        for item in out["items"]:
-            for option in item["options"]:
-                option.pop("chosen", None)
-    response = HttpResponse(json.dumps(out, ensure_ascii=False), content_type="application/json")
+        out = {"status": attempt.status, "waiting": False, "revision": attempt.revision,
+               "deadline_at": timezone.localtime(attempt.deadline_at).isoformat() if attempt.deadline_at else None,
+               "seconds_left": left, "leaves": attempt.leaves}  # fmt: skip
+        if active and not attempt.answers:
+            items = candidate_items_json(
+                attempt.paper_id, content_by_id(attempt.paper_id, now=now), attempt.shuffle_seed
+            )
+        elif active:
+            shown = attempt_for_page(attempt, now=now)["items"]
+            for item in shown:
+                for option in item["options"]:
+                    option.pop("chosen", None)
+            items = json.dumps(shown, ensure_ascii=False)
+    text = json.dumps(out, ensure_ascii=False)[:-1] + ',"items":' + items + "}"
+    response = HttpResponse(text, content_type="application/json")
     response.set_cookie(services.COOKIE, started.cookie, **services.cookie_options(request.is_secure()))
     return response
 
@@ -128,10 +144,13 @@ def cbt_attempt(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/exams/cbt/answers", auth=None, response=SavedOut, summary="自动保存答案")
 def cbt_answers(request: HttpRequest, body: AnswersIn) -> dict[str, Any]:
+    """One conditional UPDATE, no model read (services.cbt_answers); the attempt is read only to say
+    why a save was refused."""
     now = timezone.now()
-    attempt = services.attempt_for_device(request.COOKIES.get(services.COOKIE), now=now)
-    saved = services.answers_save(attempt=attempt, revision=body.revision, answers=body.answers, now=now)
-    return {"revision": saved.revision, "saved_at": now}
+    revision = answers_save_for_device(
+        request.COOKIES.get(services.COOKIE), revision=body.revision, answers=body.answers, now=now
+    )
+    return {"revision": revision, "saved_at": now}
 
 
 @router.post("/exams/cbt/leaves", auth=None, response=LeaveOut, summary="报告离开考试页面")

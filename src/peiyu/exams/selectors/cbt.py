@@ -6,6 +6,7 @@ without their answers; what the candidate's page and API show of her attempt."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ FINISHED = (Attempt.Status.SUBMITTED, Attempt.Status.AUTO_SUBMITTED, Attempt.Sta
 _lock = threading.Lock()
 _contents: dict[int, dict[str, Any]] = {}
 _keys: dict[int, PaperKey] = {}
+_fragments: dict[int, dict[int, tuple[str, list[str]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,11 @@ def content_by_id(paper_id: int, *, now: dt.datetime) -> dict[str, Any]:
     if cached is not None:
         return cached
     return sealed_content(Paper.objects.get(pk=paper_id), now=now)
+
+
+def content_cached(paper_id: int) -> bool:
+    """Whether this process has read and checked the form already."""
+    return paper_id in _contents
 
 
 def items_by_position(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -99,6 +106,7 @@ def forget_cached_papers() -> None:
     with _lock:
         _contents.clear()
         _keys.clear()
+        _fragments.clear()
 
 
 def candidate_items(content: dict[str, Any], seed: str) -> list[dict[str, Any]]:
@@ -127,6 +135,41 @@ def candidate_items(content: dict[str, Any], seed: str) -> list[dict[str, Any]]:
             }
         )
     return shown
+
+
+def _paper_fragments(paper_id: int, content: dict[str, Any]) -> dict[int, tuple[str, list[str]]]:
+    """Per position: the JSON of what an item shows besides its number and options (position, type,
+    points, stem) and each option's text as JSON — made once per form and process, so a start only
+    joins strings in the candidate's order."""
+    made = _fragments.get(paper_id)
+    if made is not None:
+        return made
+    made = {}
+    for item in content["items"]:
+        head = json.dumps(
+            {"position": int(item["position"]), "type": item["type"], "points": str(item["points"]),
+             "stem": item["stem"]}, ensure_ascii=False,
+        )[1:-1]  # fmt: skip
+        texts = [json.dumps(text, ensure_ascii=False) for text in item.get("options") or []]
+        made[int(item["position"])] = (head, texts if item["type"] in ("single", "multiple") else [])
+    with _lock:
+        _fragments[paper_id] = made
+    return made
+
+
+def candidate_items_json(paper_id: int, content: dict[str, Any], seed: str) -> str:
+    """`candidate_items` without responses, as the JSON list the API sends (the ItemOut shape, with
+    `"response": null`): the same order and option letters, built from per-form fragments."""
+    fragments = _paper_fragments(paper_id, content)
+    parts = []
+    for number, (position, perm) in enumerate(shuffle_plan(content["items"], seed), start=1):
+        head, texts = fragments[position]
+        order = perm or list(range(len(texts)))
+        options = ",".join(
+            f'{{"label":"{LETTERS[i]}","value":"{LETTERS[j]}","text":{texts[j]}}}' for i, j in enumerate(order)
+        ) if texts else ""  # fmt: skip
+        parts.append(f'{{"number":{number},{head},"options":[{options}],"response":null}}')
+    return "[" + ",".join(parts) + "]"
 
 
 def attempt_for_page(attempt: Attempt, *, now: dt.datetime) -> dict[str, Any]:

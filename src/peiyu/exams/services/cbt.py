@@ -4,18 +4,21 @@
   registration whose theory sitting is open — no platform account is needed in the room, the pair is.
   Wrong pairs are counted per address and per ticket number (`GUESS_LIMIT` in `GUESS_WINDOW`), then
   refused, so neither can be guessed; a wrong pair and an unknown ticket fail with the same message.
-- **Start**: the attempt is created with a random shuffle seed (recorded), the form chosen by seat
-  (rules.cbt.form_index), `deadline_at` = min(start + the session's minutes, the sitting's end) kept by
-  the server. The browser is bound by a random secret in an HttpOnly cookie; only its SHA-256 digest is
-  stored (`Attempt.device_token`).
+- **Start**: the attempt prepared when the sitting opened (services.cbt_prepare: form and shuffle seed
+  recorded then) is started by one conditional UPDATE from not started (`Workflow.transition_if`), so
+  a second start of the same attempt finds it moved and becomes a resumption; without a prepared
+  attempt it is created here with a random seed (recorded), the form chosen by seat
+  (rules.cbt.form_index). `deadline_at` = min(start + the session's minutes, the sitting's end), kept by
+  the server. The browser is bound by a random secret in an HttpOnly cookie (`<attempt>-<form>.<secret>`);
+  only its SHA-256 digest is stored (`Attempt.device_token`).
 - **Another device** presenting the right pair gets a pending ResumeRequest and waits; the proctor's
   approval binds it (services.proctor) — the answers stay on the attempt.
-- **Autosave** (`answers_save`): the page sends the changed answers with the revision they are based
-  on; one conditional UPDATE stores them only if the revision is still current and the deadline not
-  passed, so a stale tab never overwrites newer answers. A save is not an audit event per keystroke:
-  the attempt keeps the revision and the last save's time, an AttemptEvent "saving" opens each stretch
-  of saving (the first save, and the first after `SAVE_STRETCH` without one), and the submission's
-  audit event records the final revision and the SM3 digest of the answers submitted.
+- **Autosave** (`answers_save`; the API's `cbt_answers.answers_save_for_device` without reading the
+  attempt): the page sends the changed answers with the revision they are based on; one conditional
+  UPDATE merges them into the stored answers only if the revision is still current, the device and
+  form the bound ones and the deadline not passed, so a stale tab never overwrites newer answers.
+  No audit event per keystroke: an AttemptEvent "saving" opens each stretch of saving (see
+  cbt_answers), and the submission's audit event records the final revision and the answers' SM3.
 - **Leaving the page** (`attempt_leave`) is counted on the attempt and recorded as an AttemptEvent.
 - **Submission** by the candidate, or automatically at the deadline: by the tick
   (`attempts_auto_submit_due`) and on any access after the deadline. Objective items are scored on
@@ -45,8 +48,8 @@ from peiyu.core.errors import Conflict, InvalidInput, NotFound
 
 from ..flows import ATTEMPT_FLOW, RESUME_FLOW
 from ..models import Attempt, AttemptEvent, Paper, Registration, ResumeRequest, Sitting
-from ..rules.cbt import clean_response, deadline_for, form_index
-from ..selectors.cbt import ACTIVE, content_by_id, items_by_position, sealed_content
+from ..rules.cbt import deadline_for, form_index
+from ..selectors.cbt import ACTIVE, sealed_content
 from .cbt_scoring import score_submitted
 
 A = Attempt.Status
@@ -92,14 +95,29 @@ def _new_secret() -> str:
 
 
 def _cookie(attempt: Attempt, secret: str) -> str:
-    return f"{attempt.pk}.{secret}"
+    """`<attempt>-<form>.<secret>`: the form lets an autosave check the answers against the form
+    without reading the attempt first (the UPDATE still requires that form, so a changed one fails)."""
+    return f"{attempt.pk}-{attempt.paper_id}.{secret}"
+
+
+def parse_device_cookie(value: str | None) -> tuple[int, int | None, str] | None:
+    """(attempt id, form id or None, secret) of a device cookie, None when it cannot be one."""
+    head, _, secret = (value or "").partition(".")
+    pk, _, paper = head.partition("-")
+    if (
+        not pk.isdigit()
+        or len(pk) > 18
+        or len(secret) < 20
+        or (paper and not paper.isdigit())
+        or len(paper) > 18
+    ):
+        return None
+    return int(pk), int(paper) if paper else None, secret
 
 
 def parse_cookie(value: str | None) -> tuple[int, str] | None:
-    head, _, secret = (value or "").partition(".")
-    if not head.isdigit() or len(secret) < 20 or len(head) > 18:
-        return None
-    return int(head), secret
+    held = parse_device_cookie(value)
+    return (held[0], held[2]) if held else None
 
 
 def _guesses(*keys: str) -> list[str]:
@@ -126,7 +144,7 @@ def _normalise_id(value: str) -> str:
 def cbt_identify(*, id_number: str, ticket_number: str, address: str = "") -> Registration:
     """The registration the pair names, when it is approved, has a theory sitting that is open, and
     the ID number is the candidate's. Refused alike for a wrong or unknown pair (and counted)."""
-    id_number, ticket = _normalise_id(id_number), "".join(str(ticket_number or "").split()).upper()
+    id_number, ticket = clean_pair(id_number, ticket_number)
     errors: dict[str, list[str]] = {}
     if not id_number:
         errors["id_number"] = ["请输入身份证号码"]
@@ -137,10 +155,19 @@ def cbt_identify(*, id_number: str, ticket_number: str, address: str = "") -> Re
     names = _guesses("ip:" + address, "ticket:" + ticket)
     if _over_limit(names):
         raise InvalidInput(THROTTLED, code="throttled", fields={"ticket_number": [THROTTLED]})
+    return _identified(ticket, id_number, names)
+
+
+def clean_pair(id_number: str, ticket_number: str) -> tuple[str, str]:
+    return _normalise_id(id_number), "".join(str(ticket_number or "").split()).upper()
+
+
+def _identified(ticket: str, id_number: str, names: list[str]) -> Registration:
     # one indexed query: the ticket (unique) and the person's blind index must both match; the person's
     # encrypted fields are never read
     registration = (
-        Registration.objects.select_related("session", "theory_sitting")
+        Registration.objects.select_related("session", "theory_sitting", "attempt", "attempt__paper")
+        .defer("attempt__paper__sealed_content", "attempt__paper__digest")
         .filter(
             ticket_number=ticket[:32],
             status=Registration.Status.APPROVED,
@@ -187,10 +214,24 @@ def cbt_start(
 ) -> Started:
     """Identity check, then: start the attempt (first time), go on with it (the bound device), or ask
     the proctor to let this device go on (another device)."""
+    from .cbt_prepare import start_prepared  # (cbt_prepare builds on this module)
+
     now = now or timezone.now()
+    number, ticket = clean_pair(id_number, ticket_number)
+    if number and ticket and not _over_limit(_guesses("ip:" + address, "ticket:" + ticket)):
+        fast = start_prepared(
+            ticket=ticket, id_index=blind_index(number, ID_PURPOSE), address=address, now=now
+        )
+        if fast is not None:
+            return fast
     registration = cbt_identify(id_number=id_number, ticket_number=ticket_number, address=address)
     sitting = registration.theory_sitting
     assert sitting is not None
+    prepared = getattr(registration, "attempt", None)
+    if prepared is not None and prepared.status == A.NOT_STARTED:
+        started = attempt_start_prepared(prepared, registration, sitting, address=address, now=now)
+        if started is not None:
+            return started
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().filter(registration=registration).first()
         if (
@@ -244,6 +285,36 @@ def cbt_start(
     return Started(attempt, _cookie(attempt, secret))
 
 
+def attempt_start_prepared(
+    attempt: Attempt, registration: Registration, sitting: Sitting, *, address: str, now: dt.datetime
+) -> Started | None:
+    """Start an attempt prepared when the sitting opened (form and seed already recorded): one
+    conditional UPDATE from not started, its transition log, the "started" event and the audit event.
+    None when its form is no longer sealed or another request started it first (the caller then
+    takes the locked path, which chooses a form again or treats this one as a resumption)."""
+    paper = attempt.paper
+    if paper.status not in (Paper.Status.SEALED, Paper.Status.OPENED) or paper.kind != Paper.Kind.THEORY:
+        return None
+    sealed_content(paper, now=now)  # opened only from its time, digest checked (once per process)
+    attempt.sitting = sitting  # with its session: the audit event reads the region without a query
+    secret = _new_secret()
+    changes: dict[str, Any] = {
+        "started_at": now,
+        "deadline_at": deadline_for(now, registration.session.theory_minutes, sitting.ends_at),
+        "last_seen_at": now,
+        "device_token": device_digest(secret),
+        "devices": 1,
+    }
+    moved = ATTEMPT_FLOW.transition_if(
+        attempt, A.IN_PROGRESS, expected_from=[A.NOT_STARTED], actor=None, reason="考生身份核验通过，开始作答",
+        changes=changes, audit_extra={**CANDIDATE, "form": paper.form, "seed": attempt.shuffle_seed},
+        before_audit=lambda: AttemptEvent.objects.create(
+            attempt=attempt, kind="started", at=now, detail={"address": address, "form": paper.form}
+        ),
+    )  # fmt: skip
+    return Started(attempt, _cookie(attempt, secret)) if moved else None
+
+
 def _ask_resume(attempt: Attempt, *, address: str, now: dt.datetime) -> Started:
     secret = _new_secret()
     pending = ResumeRequest.objects.filter(attempt=attempt, status=ResumeRequest.Status.PENDING).first()
@@ -295,53 +366,19 @@ def attempt_for_device(cookie: str | None, *, now: dt.datetime | None = None) ->
 def answers_save(
     *, attempt: Attempt, revision: int, answers: dict[str, Any], now: dt.datetime | None = None
 ) -> Attempt:
-    """Store the changed answers `{position: response}` (None clears one) on top of `revision`."""
+    """Store the changed answers `{position: response}` (None clears one) on top of `revision`
+    (services.cbt_answers: one conditional UPDATE, the stretch's "saving" event)."""
+    from .cbt_answers import answers_clean, save_refused, store_answers
+
     now = now or timezone.now()
-    content = content_by_id(attempt.paper_id, now=now)
-    index = items_by_position(content)
-    merged = dict(attempt.answers or {})
-    errors: dict[str, list[str]] = {}
-    for position, value in (answers or {}).items():
-        item = index.get(str(position))
-        if item is None:
-            errors[str(position)] = ["本试卷没有这道题"]
-            continue
-        try:
-            response = clean_response(item, value)
-        except ValueError as exc:
-            errors[str(position)] = [str(exc)]
-            continue
-        if response is None:
-            merged.pop(str(position), None)
-        else:
-            merged[str(position)] = response
-    if errors:
-        raise InvalidInput("答案未保存：" + "；".join(m[0] for m in errors.values()), fields=errors)
-    updated = Attempt.objects.filter(
-        pk=attempt.pk,
-        revision=revision,
-        status__in=ACTIVE,
-        deadline_at__gt=now,
-        device_token=attempt.device_token,
-    ).update(answers=merged, revision=F("revision") + 1, last_seen_at=now)
-    if not updated:
-        current = Attempt.objects.get(pk=attempt.pk)
-        if current.status in ACTIVE and current.deadline_at and now >= current.deadline_at:
-            attempt_submit(attempt=current, now=now, auto=True)
-            raise Conflict("考试时间已到，答卷已自动提交", code="deadline_passed")
-        if current.status not in ACTIVE:
-            raise Conflict(f"本场考试{current.get_status_display()}，答案不能再修改", code="attempt_finished")
-        if current.device_token != attempt.device_token:
-            raise Conflict("本场考试已在另一台计算机上继续，本机不能再保存", code="device_changed")
-        raise Conflict(
-            "答案已在其他页面更新，请刷新后继续作答",
-            code="stale_revision",
-            details={"revision": current.revision},
-        )
-    if attempt.last_seen_at is None or now - attempt.last_seen_at > SAVE_STRETCH or attempt.revision == 0:
-        AttemptEvent.objects.create(
-            attempt=attempt, kind="saving", at=now, detail={"from_revision": revision}
-        )
+    stored, cleared = answers_clean(attempt.paper_id, answers, now=now)
+    if not store_answers(
+        attempt_id=attempt.pk, paper_id=attempt.paper_id, device=attempt.device_token, revision=revision,
+        stored=stored, cleared=cleared, now=now,
+    ):  # fmt: skip
+        raise save_refused(attempt, device=attempt.device_token, now=now)
+    merged = {k: v for k, v in (attempt.answers or {}).items() if k not in cleared}
+    merged.update(stored)
     attempt.answers, attempt.revision, attempt.last_seen_at = merged, revision + 1, now
     return attempt
 

@@ -28,6 +28,7 @@ from peiyu.core.cleaning import raise_collected
 from peiyu.core.errors import Conflict, InvalidTransition
 from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for
+from peiyu.core.registry import extensions
 
 from ..flows import SITTING_FLOW
 from ..models import EvaluationSession, ExamRoom, Registration, SeatAssignment, Sitting, SupervisionAssignment
@@ -236,6 +237,9 @@ def sitting_open(*, actor: Any, sitting: Sitting) -> Sitting:
                 locked=True,
                 audit_extra={"decision": decision.pk},
             )
+            # the candidates' attempts prepared (services.cbt_prepare)
+            for opened in extensions("exams.sitting_opened"):
+                opened(actor=actor, sitting=row)
         else:
             audit_record(
                 actor, "exam_sitting.open_refused", row, after={"decision": decision.pk, "rules": ["EVL-3"]}
