@@ -72,7 +72,9 @@ def _plans_and_sessions() -> None:
     from .services.sessions_steps import sessions_close_registration_due
     from .todos import sessions as session_todos
 
-    register_nav(NavItem("exam_sessions", _("考核批次"), "exams:session_list", MANAGE_OR_SUPERVISE, order=350))
+    register_nav(
+        NavItem("exam_sessions", _("考核批次"), "exams:session_list", MANAGE_OR_SUPERVISE, order=350)
+    )
     register_nav(NavItem("exam_plans", _("年度评价计划"), "exams:plan_list", MANAGE_OR_SUPERVISE, order=349))
     register_todo("exams.sessions_to_announce", session_todos.sessions_to_announce)
     register_todo("exams.session_reviews_to_finish", session_todos.reviews_to_finish)
@@ -90,7 +92,9 @@ def _registrations() -> None:
                          MANAGE_OR_SUPERVISE, order=360))  # fmt: skip
     register_nav(NavItem("exam_registration_forward", _("推送考核报名"), "exams:registration_forward",
                          "training.manage", order=365))  # fmt: skip
-    register_nav(NavItem("exam_conditions", _("申报条件"), "exams:condition_list", "reference.manage", order=905))
+    register_nav(
+        NavItem("exam_conditions", _("申报条件"), "exams:condition_list", "reference.manage", order=905)
+    )
     register_nav(NavItem("my_exam_registrations", _("考核报名"), "exam_public:registration_list_mine", "person.self",
                          order=405, shown_to=is_trainee))  # fmt: skip
     register_todo("exams.registrations_to_review", todos.review_todos)
