@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from peiyu.core.errors import InvalidInput
+
 __all__ = ["HeaderSpec", "header_key"]
 
 
@@ -57,3 +59,21 @@ class HeaderSpec:
     def values(row: Sequence[object], positions: Mapping[str, int]) -> dict[str, str]:
         """The row's cells by field, stripped; a short row gives empty strings."""
         return {field: (str(row[col]).strip() if col < len(row) else "") for field, col in positions.items()}
+
+    def data_rows(
+        self, table: Sequence[Sequence[object]], *, template: str, noun: str, max_rows: int
+    ) -> tuple[dict[str, int], list[tuple[int, Sequence[object]]]]:
+        """(field → column, the non-blank rows below the header with their 1-based row numbers); a
+        missing required column or more than `max_rows` rows refuses the whole file in Chinese."""
+        at, positions, missing = self.find(table)
+        if missing:
+            where = f"第 {at + 1} 行（表头）" if at >= 0 else "文件"
+            message = f"{where}缺少必填列：{'、'.join(missing)}。请使用{template}"
+            raise InvalidInput(message, code="missing_columns", fields={"file": [message]})
+        rows = [
+            (i + 1, r) for i, r in enumerate(table[at + 1 :], start=at + 1) if any(str(c).strip() for c in r)
+        ]
+        if len(rows) > max_rows:
+            message = f"一次最多导入 {max_rows} 名{noun}，文件有 {len(rows)} 行"
+            raise InvalidInput(message, code="too_many_rows", fields={"file": [message]})
+        return positions, rows

@@ -15,6 +15,7 @@ from peiyu.institutions.rules.panels import validate_fields
 
 __all__ = [
     "COLUMNS",
+    "HEADERS",
     "LABELS",
     "REQUIRED",
     "SOURCE_EVL3",
@@ -68,9 +69,9 @@ TEMPLATE_EXAMPLE = [
 HEADER_SEARCH_ROWS = 10
 
 
-_HEADERS = HeaderSpec(COLUMNS, REQUIRED, LABELS, search_rows=HEADER_SEARCH_ROWS)
-find_header = _HEADERS.find  # (header row index, field → column, labels of missing required columns)
-row_values = _HEADERS.values
+HEADERS = HeaderSpec(COLUMNS, REQUIRED, LABELS, search_rows=HEADER_SEARCH_ROWS)
+find_header = HEADERS.find  # (header row index, field → column, labels of missing required columns)
+row_values = HEADERS.values
 
 
 def latest_bar(bars: Iterable[dt.date | None]) -> dt.date | None:

@@ -85,15 +85,9 @@ def examiners_import(
         raise InvalidInput(
             exc.message, code=exc.code, fields={"file": exc.fields.get("file") or [exc.message]}
         ) from None
-    at, positions, missing = rules.find_header(table)
-    if missing:
-        where = f"第 {at + 1} 行（表头）" if at >= 0 else "文件"
-        message = f"{where}缺少必填列：{'、'.join(missing)}。请使用考评员名单模板"
-        raise InvalidInput(message, code="missing_columns", fields={"file": [message]})
-    rows = [(i + 1, r) for i, r in enumerate(table[at + 1 :], start=at + 1) if any(str(c).strip() for c in r)]
-    if len(rows) > MAX_ROWS:
-        message = f"一次最多导入 {MAX_ROWS} 名考评员，文件有 {len(rows)} 行"
-        raise InvalidInput(message, code="too_many_rows", fields={"file": [message]})
+    positions, rows = rules.HEADERS.data_rows(
+        table, template="考评员名单模板", noun="考评员", max_rows=MAX_ROWS
+    )
     report = ImportReport(file_name=name, rows=len(rows))
     good: list[dict[str, Any]] = []
     seen: dict[str, int] = {}

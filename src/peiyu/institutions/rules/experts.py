@@ -75,6 +75,6 @@ def split_codes(value: object) -> list[str]:
     return out
 
 
-_HEADERS = HeaderSpec(COLUMNS, REQUIRED, LABELS, search_rows=HEADER_SEARCH_ROWS)
-find_header = _HEADERS.find  # (header row index, field → column, labels of missing required columns)
-row_values = _HEADERS.values
+HEADERS = HeaderSpec(COLUMNS, REQUIRED, LABELS, search_rows=HEADER_SEARCH_ROWS)
+find_header = HEADERS.find  # (header row index, field → column, labels of missing required columns)
+row_values = HEADERS.values

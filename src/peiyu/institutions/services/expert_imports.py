@@ -82,15 +82,9 @@ def expert_import(*, actor, uploaded_file, mode: str) -> ExpertImport:
         raise InvalidInput(
             exc.message, code=exc.code, fields={"file": exc.fields.get("file") or [exc.message]}
         ) from None
-    at, positions, missing = expert_rules.find_header(table)
-    if missing:
-        where = f"第 {at + 1} 行（表头）" if at >= 0 else "文件"
-        message = f"{where}缺少必填列：{'、'.join(missing)}。请使用专家名单模板"
-        raise InvalidInput(message, code="missing_columns", fields={"file": [message]})
-    rows = [(i + 1, r) for i, r in enumerate(table[at + 1 :], start=at + 1) if any(str(c).strip() for c in r)]
-    if len(rows) > MAX_ROWS:
-        message = f"一次最多导入 {MAX_ROWS} 名专家，文件有 {len(rows)} 行"
-        raise InvalidInput(message, code="too_many_rows", fields={"file": [message]})
+    positions, rows = expert_rules.HEADERS.data_rows(
+        table, template="专家名单模板", noun="专家", max_rows=MAX_ROWS
+    )
     existing = {
         (normalise_name(n), normalise_name(e))
         for n, e in Expert.objects.filter(pool_owner=owner).values_list("name", "employer_name")
