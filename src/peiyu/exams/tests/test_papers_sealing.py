@@ -66,7 +66,8 @@ def test_altered_sealed_content_is_refused(exams, run):
     paper = paper_seal(actor=exams.users["cd_exam_admin"], paper=_theory(run))
     forget_paper(paper.pk)
     data = json.loads(paper.sealed_content)
-    data["items"][0]["answer"] = "D"
+    first = data["items"][0]
+    first["answer"] = "B" if first["answer"] == "A" else "A"  # always a different answer
     Paper.objects.filter(pk=paper.pk).update(
         sealed_content=json.dumps(data, ensure_ascii=False, sort_keys=True)
     )
