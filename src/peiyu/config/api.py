@@ -306,11 +306,12 @@ def _mount() -> None:
         api.add_router("/", router)
     api.add_router("/audit", audit_router)
     api.add_router("/", catalogs_router)
+    from peiyu.certificates.api.routers import ROUTERS as certificate_routers
     from peiyu.exams.api.routers import ROUTERS as exams_routers
     from peiyu.institutions.api.routers import ROUTERS as institution_routers
     from peiyu.training.api.routers import ROUTERS as training_routers
 
-    for router in [*institution_routers, *training_routers, *exams_routers]:
+    for router in [*institution_routers, *training_routers, *exams_routers, *certificate_routers]:
         api.add_router("/", router)
 
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("peiyu.institutions.urls")),
     path("", include("peiyu.training.urls")),
     path("", include("peiyu.exams.urls")),
+    path("", include("peiyu.certificates.urls")),
     path("", include("peiyu.portal.urls")),
 ]

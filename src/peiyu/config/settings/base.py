@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "peiyu.institutions",
     "peiyu.training",
     "peiyu.exams",
+    "peiyu.certificates",
     "peiyu.portal",
     "peiyu.demo",
 ]

@@ -1,0 +1,7 @@
+"""The certificates API: keys."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["证书"])

@@ -1,0 +1,60 @@
+"""What certificates plugs in: its menu entries, workbench to-dos, `peiyu tick` handlers, demo section,
+background tasks and its contributions to lower apps' extension points (the enrolment's certificate on
+training's pages, ADR 0007 §4). Each area registers its own in its block below."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _  # noqa: F401 - used by the areas' blocks
+
+from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
+    NavItem,
+    register_demo_section,
+    register_extension,
+    register_nav,
+    register_task,
+    register_tick,
+    register_todo,
+)
+
+
+def register() -> None:
+    _keys()
+    _templates()
+    _batches()
+    _certificates()
+    _verification()
+    _invalidations()
+    _wallet()
+    _demo()
+
+
+def _keys() -> None:
+    pass
+
+
+def _templates() -> None:
+    pass
+
+
+def _batches() -> None:
+    pass
+
+
+def _certificates() -> None:
+    pass
+
+
+def _verification() -> None:
+    pass
+
+
+def _invalidations() -> None:
+    pass
+
+
+def _wallet() -> None:
+    pass
+
+
+def _demo() -> None:
+    pass
