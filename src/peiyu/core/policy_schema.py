@@ -56,7 +56,15 @@ PARAMETERS: dict[str, ParamSpec] = {
     "certificate_route": _spec("str", "CRT-3", gettext_noop("证书数据报送与颁发流程")),
     "cert_number_template": _spec("str", "CRT-4", gettext_noop("证书编号格式")),
     "cert_level_codes": _spec("str_list", "CRT-4", gettext_noop("证书编号中的等级代码（与等级一一对应）")),
-    "invalidation_statement_working_days": _spec("int", "CRT-7", gettext_noop("证书无效认定前机构说明情况期限（工作日）")),
+    "invalidation_statement_working_days": _spec(
+        "int", "CRT-7", gettext_noop("证书无效认定前机构说明情况期限（工作日）")
+    ),
+    "title_equivalence_levels": _spec(
+        "str_list", "CRT-6", gettext_noop("可直接认定为相应职称的专业技术等级")
+    ),
+    "title_reference_levels": _spec(
+        "str_list", "CRT-6", gettext_noop("作为申报高级职称评审重要参考的专业技术等级")
+    ),
     "desk_spacing_min_cm": _spec("int", "EVL-1", gettext_noop("理论考场最小桌距（厘米）")),
     "site_review_working_days": _spec("int", "EVL-1", gettext_noop("考点报备受理时限（工作日）")),
     "bank_min_theory_items": _spec("int", "EVL-2", gettext_noop("理论题库最少题量")),

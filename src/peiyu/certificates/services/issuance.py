@@ -93,16 +93,21 @@ def certificates_create(
     decision: Decision | None,
     batch: IssuanceBatch | None = None,
     numbers: Sequence[str] | None = None,
+    replaces: Certificate | None = None,
+    reissue_reason: str = "",
 ) -> list[Certificate]:
     """Create, number, sign and record one certificate per row (module docstring). `plan` numbers them;
     `numbers` (one per row, in order) keeps numbers they already have. `decision` None: one is recorded
-    with the CRT-1/CRT-4 checks and the profile of `programme` in `region_code` on `issued_on`."""
+    with the CRT-1/CRT-4 checks and the profile of `programme` in `region_code` on `issued_on`.
+    `replaces` (one row only): the certificate this one reissues (lost, corrected), with the reason."""
     from .signing import certificates_sign  # H-A's module; imported here so numbering stands alone
 
     if not rows:
         return []
     if numbers is not None and len(numbers) != len(rows):
         raise ValueError("certificates_create: one number per row")
+    if replaces is not None and len(rows) != 1:
+        raise ValueError("certificates_create: a reissue replaces one certificate with one")
     with transaction.atomic():
         if numbers is not None:
             taken = list(numbers)
@@ -145,6 +150,8 @@ def certificates_create(
                 batch=batch,
                 decision=decision,
                 created_by=user,
+                replaces=replaces,
+                reissue_reason=reissue_reason,
             )
             for row, number in zip(rows, taken, strict=True)
         ]
