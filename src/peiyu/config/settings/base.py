@@ -274,3 +274,12 @@ EMAIL_BACKEND = os.environ.get("PEIYU_EMAIL_BACKEND", "django.core.mail.backends
 DEFAULT_FROM_EMAIL = os.environ.get("PEIYU_DEFAULT_FROM_EMAIL", "peiyu@localhost")
 # The bulk account import (xlsx or csv) reads at most this many rows.
 PEIYU_ACCOUNT_IMPORT_MAX_ROWS = int(os.environ.get("PEIYU_ACCOUNT_IMPORT_MAX_ROWS", "500"))
+
+# Public certificate verification (certificates/services/verification.py; docs/operations.md
+# "Certificate verification"): each address (or signed-in user) gets, per window, a budget of lookups
+# that find a certificate and a smaller one of lookups that find none (enumeration makes misses); the
+# bulk API counts numbers per signed-in employer against its own larger budget.
+PEIYU_VERIFY_WINDOW_SECONDS = int(os.environ.get("PEIYU_VERIFY_WINDOW_SECONDS", "600"))
+PEIYU_VERIFY_HITS_PER_WINDOW = int(os.environ.get("PEIYU_VERIFY_HITS_PER_WINDOW", "300"))
+PEIYU_VERIFY_MISSES_PER_WINDOW = int(os.environ.get("PEIYU_VERIFY_MISSES_PER_WINDOW", "20"))
+PEIYU_VERIFY_BULK_PER_WINDOW = int(os.environ.get("PEIYU_VERIFY_BULK_PER_WINDOW", "20000"))
