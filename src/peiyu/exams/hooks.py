@@ -16,6 +16,8 @@ from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
 )
 
 MANAGE_OR_SUPERVISE = "exam.manage|exam.supervise"
+# the menu folds these under one entry for whoever sees several of them (core.registry.NavItem.group)
+EXAM_GROUP = _("考核")
 
 
 def register() -> None:
@@ -36,9 +38,13 @@ def _sites() -> None:
     from .todos import affiliates as affiliate_todos
     from .todos import sites as site_todos
 
-    register_nav(NavItem("exam_sites", _("考核站点"), "exams:site_list", MANAGE_OR_SUPERVISE, order=340))
+    register_nav(
+        NavItem(
+            "exam_sites", _("考核站点"), "exams:site_list", MANAGE_OR_SUPERVISE, group=EXAM_GROUP, order=340
+        )
+    )
     register_nav(NavItem("exam_affiliates", _("关联单位与培训冲突"), "exams:affiliate_list", MANAGE_OR_SUPERVISE,
-                         order=341))  # fmt: skip
+                         group=EXAM_GROUP, order=341))  # fmt: skip
     register_todo("exams.sites_awaiting_acceptance", site_todos.sites_awaiting_acceptance)
     register_todo("exams.sites_to_report_again", site_todos.sites_to_report_again)
     register_todo("exams.training_conflicts", affiliate_todos.flagged_institutions)
@@ -55,6 +61,7 @@ def _banks() -> None:
             _("题库"),
             "exams:bank_list",
             "exam.manage|exam.supervise|exam.bank_write|exam.bank_review|exam.bank_approve",
+            group=EXAM_GROUP,
             order=342,
         )
     )
@@ -65,7 +72,7 @@ def _banks() -> None:
 
 
 def _papers() -> None:
-    register_nav(NavItem("exam_papers", _("试卷管理"), "exams:paper_sessions", MANAGE_OR_SUPERVISE, order=351))  # fmt: skip
+    register_nav(NavItem("exam_papers", _("试卷管理"), "exams:paper_sessions", MANAGE_OR_SUPERVISE, group=EXAM_GROUP, order=352))  # fmt: skip
 
 
 def _plans_and_sessions() -> None:
@@ -73,9 +80,25 @@ def _plans_and_sessions() -> None:
     from .todos import sessions as session_todos
 
     register_nav(
-        NavItem("exam_sessions", _("考核批次"), "exams:session_list", MANAGE_OR_SUPERVISE, order=350)
+        NavItem(
+            "exam_sessions",
+            _("考核批次"),
+            "exams:session_list",
+            MANAGE_OR_SUPERVISE,
+            group=EXAM_GROUP,
+            order=350,
+        )
     )
-    register_nav(NavItem("exam_plans", _("年度评价计划"), "exams:plan_list", MANAGE_OR_SUPERVISE, order=349))
+    register_nav(
+        NavItem(
+            "exam_plans",
+            _("年度评价计划"),
+            "exams:plan_list",
+            MANAGE_OR_SUPERVISE,
+            group=EXAM_GROUP,
+            order=349,
+        )
+    )
     register_todo("exams.sessions_to_announce", session_todos.sessions_to_announce)
     register_todo("exams.session_reviews_to_finish", session_todos.reviews_to_finish)
     register_todo("exams.session_rooms_to_prepare", session_todos.rooms_to_prepare)
@@ -89,9 +112,9 @@ def _registrations() -> None:
     from .todos import registrations as todos
 
     register_nav(NavItem("exam_registrations", _("报名与资格审核"), "exams:registration_sessions",
-                         MANAGE_OR_SUPERVISE, order=360))  # fmt: skip
+                         MANAGE_OR_SUPERVISE, group=EXAM_GROUP, order=351))  # fmt: skip
     register_nav(NavItem("exam_registration_forward", _("推送考核报名"), "exams:registration_forward",
-                         "training.manage", order=365))  # fmt: skip
+                         "training.manage", group=EXAM_GROUP, order=365))  # fmt: skip
     register_nav(
         NavItem("exam_conditions", _("申报条件"), "exams:condition_list", "reference.manage", order=905)
     )
@@ -106,9 +129,9 @@ def _examiners() -> None:
     from .todos import examiners as todos
 
     register_nav(NavItem("exam_examiners", _("考评员"), "exams:examiner_list", MANAGE_OR_SUPERVISE,
-                         order=366))  # fmt: skip
+                         group=EXAM_GROUP, order=366))  # fmt: skip
     register_nav(NavItem("exam_supervisors", _("质量督导员"), "exams:supervisor_list", MANAGE_OR_SUPERVISE,
-                         order=367))  # fmt: skip
+                         group=EXAM_GROUP, order=367))  # fmt: skip
     register_nav(NavItem("my_examiner", _("我的考评"), "exams:examiner_me", "exam.mark", order=368,
                          shown_to=has_examiner_record))  # fmt: skip
     register_nav(NavItem("my_supervision", _("我的督导任务"), "exams:my_supervision", "exam.quality_supervise",
@@ -123,10 +146,23 @@ def _cbt() -> None:
     from .services.cbt_prepare import SITTING_OPENED, prepare_on_open
     from .todos import cbt as todos
 
-    register_nav(NavItem("exam_proctor", _("监考台"), "exams:proctor_sittings", "exam.proctor", order=352))
-    register_nav(NavItem("exam_marking", _("主观题阅卷"), "exams:marking_sessions", "exam.mark", order=353))
+    register_nav(
+        NavItem(
+            "exam_proctor", _("监考台"), "exams:proctor_sittings", "exam.proctor", group=EXAM_GROUP, order=353
+        )
+    )
+    register_nav(
+        NavItem(
+            "exam_marking",
+            _("主观题阅卷"),
+            "exams:marking_sessions",
+            "exam.mark",
+            group=EXAM_GROUP,
+            order=354,
+        )
+    )
     register_nav(NavItem("exam_incidents", _("考务事件"), "exams:incident_list",
-                         "exam.supervise|exam.manage|exam.proctor|supervision.manage", order=354))  # fmt: skip
+                         "exam.supervise|exam.manage|exam.proctor|supervision.manage", group=EXAM_GROUP, order=355))  # fmt: skip
     register_todo("exams.incidents_to_acknowledge", todos.incidents_to_acknowledge)
     register_todo("exams.resumptions_to_decide", todos.resumptions_to_decide)
     register_tick("exams.attempts_auto_submit", attempts_auto_submit_due)
@@ -149,7 +185,14 @@ def _scores() -> None:
         )
     )
     register_nav(
-        NavItem("exam_scores", _("考核成绩"), "exams:score_session_list", MANAGE_OR_SUPERVISE, order=356)
+        NavItem(
+            "exam_scores",
+            _("考核成绩"),
+            "exams:score_session_list",
+            MANAGE_OR_SUPERVISE,
+            group=EXAM_GROUP,
+            order=356,
+        )
     )
     register_todo("exams.scores", score_todos)
     register_tick("exams.score_notices", notices_end_due)
@@ -159,7 +202,14 @@ def _archives() -> None:
     from .todos import archives as archive_todos
 
     register_nav(
-        NavItem("exam_archives", _("考核档案"), "exams:archive_list", MANAGE_OR_SUPERVISE, order=395)
+        NavItem(
+            "exam_archives",
+            _("考核档案"),
+            "exams:archive_list",
+            MANAGE_OR_SUPERVISE,
+            group=EXAM_GROUP,
+            order=395,
+        )
     )
     register_todo("exams.archives_past_retention", archive_todos.records_past_retention)
 

@@ -33,6 +33,12 @@
       bar.classList.toggle("open", open);
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     }
+    // a folded menu group (<details class="nav-group">) closes when the click lands outside it
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      if (!group.contains(target)) {
+        group.removeAttribute("open");
+      }
+    });
   });
 
   // <form data-confirm="撤销后不可恢复，确定撤销？">: irreversible actions ask first; a button may carry
@@ -122,6 +128,9 @@
     if (event.key !== "Escape") {
       return;
     }
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      group.removeAttribute("open");
+    });
     var bar = document.querySelector(".topbar.open");
     if (bar) {
       bar.classList.remove("open");
