@@ -64,7 +64,7 @@ def nav_click(page, label: str) -> None:
     """Follow a menu entry of the top bar, as a user would at any width."""
     open_menu(page)
     link = page.locator("header nav.main-nav a", has_text=label).first
-    group = page.locator("header nav.main-nav details.nav-group", has=link)
+    group = page.locator("header nav.main-nav details.nav-group", has=page.locator("a", has_text=label))
     if group.count() and group.first.get_attribute("open") is None:
         group.first.locator("summary").click()  # the entry is folded in a menu group: unfold it
     link.click()
