@@ -1,0 +1,106 @@
+"""To-dos of the issuance pipeline (CRT-3) on each workbench, overdue from the deadlines stored when each
+step started: the institution's sessions whose certificate data is still to be made, batches to
+submit (by `submit_due`), to correct after a return, to issue (by `issue_due`) and, on the skill
+route, to report to the city; the province's batches to confirm (by `confirm_due`) and to forward;
+the coordination group office's batches to approve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peiyu.core.registry import TodoItem
+
+LIMIT = 200
+
+
+def _item(batch: Any, title: str, kind: str, due: Any = None) -> TodoItem:
+    today = timezone.localdate()
+    return TodoItem(
+        title=title % {"number": batch.number},
+        url=reverse("certificates:batch_detail", args=[batch.pk]),
+        deadline=due,
+        rule="CRT-3",
+        detail=f"{batch.session.title}（{batch.institution.name}）",
+        kind=kind,
+        overdue=bool(due and due < today),
+    )
+
+
+def institution_todos(user: Any) -> list[TodoItem]:
+    from ..models import IssuanceBatch
+    from ..rules.batches import PROVINCE_CG
+    from ..selectors.batches import batches_visible_to, issues_for, sessions_ready
+
+    B = IssuanceBatch.Status
+    items = [
+        TodoItem(
+            title=_("考核批次待生成证书数据：%(title)s") % {"title": s.title},
+            url=reverse("certificates:batch_new") + f"?session={s.pk}",
+            rule="SEC-2",
+            detail=s.number,
+            kind="certificate_batch_new",
+        )
+        for s in sessions_ready(user)
+    ]
+    wanted = [B.DRAFT, B.RETURNED, B.APPROVED, B.ISSUED]
+    for batch in batches_visible_to(user).filter(status__in=wanted).order_by("pk")[:LIMIT]:
+        if not issues_for(user, batch):
+            continue
+        dte = batch.route == PROVINCE_CG
+        if batch.status == B.DRAFT:
+            items.append(
+                _item(
+                    batch, _("证书数据待报送省级：%(number)s"), "certificate_batch_submit", batch.submit_due
+                )
+                if dte
+                else _item(batch, _("证书待颁发：%(number)s"), "certificate_batch_issue")
+            )
+        elif batch.status == B.RETURNED:
+            items.append(_item(batch, _("证书数据被退回待更正：%(number)s"), "certificate_batch_returned",
+                               batch.submit_due))  # fmt: skip
+        elif batch.status == B.APPROVED:
+            items.append(_item(batch, _("证书数据已审核通过，待颁发证书：%(number)s"), "certificate_batch_issue",
+                               batch.issue_due))  # fmt: skip
+        elif not dte:
+            items.append(_item(batch, _("证书已颁发，待报市级：%(number)s"), "certificate_batch_report"))
+    return items
+
+
+def province_todos(user: Any) -> list[TodoItem]:
+    from ..models import IssuanceBatch
+    from ..selectors.batches import batches_visible_to, confirms_for
+
+    B = IssuanceBatch.Status
+    items: list[TodoItem] = []
+    rows = (
+        batches_visible_to(user).filter(status__in=[B.SUBMITTED, B.CONFIRMED]).order_by("confirm_due", "pk")
+    )
+    for batch in rows[:LIMIT]:
+        if not confirms_for(user, batch):
+            continue
+        if batch.status == B.SUBMITTED:
+            items.append(_item(batch, _("证书数据待省级确认：%(number)s"), "certificate_batch_confirm",
+                               batch.confirm_due))  # fmt: skip
+        else:
+            items.append(
+                _item(batch, _("证书数据待转报协调小组办公室：%(number)s"), "certificate_batch_forward")
+            )
+    return items
+
+
+def office_todos(user: Any) -> list[TodoItem]:
+    from ..models import IssuanceBatch
+    from ..selectors.batches import approves_for, batches_visible_to
+
+    rows = (
+        batches_visible_to(user).filter(status=IssuanceBatch.Status.FORWARDED).order_by("forwarded_at", "pk")
+    )
+    return [
+        _item(batch, _("证书数据待审核：%(number)s"), "certificate_batch_approve")
+        for batch in rows[:LIMIT]
+        if approves_for(user, batch)
+    ]
