@@ -45,14 +45,16 @@ PAGE_RECORDS = {
     "training/trainees/<int:pk>/": "trainee_id",
     "training/enrolments/<int:pk>/": "enrolment_id",
     "training/my/enrolments/<int:pk>/": "enrolment_id",
-    "training/certificates/<int:pk>/": "certificate_id",
+    # a moved training certificate's old addresses (ADR 0007 §4): the page redirects, the PDF is served
+    "training/certificates/<int:legacy_id>": "certificate_id",
     "training/reports/<int:pk>/": "report_id",
 }
-PAGE_SUBRECORDS = {"<int:plan_pk>": "plan_id"}
+PAGE_SUBRECORDS = {"<int:plan_pk>": "plan_id", "<int:legacy_id>": "certificate_id"}
 
 
 def records(world, listings: dict[str, int]) -> dict[str, dict[str, int]]:
     """`listings`: the walk's training listing of each city (dte, 人工智能工程技术人员, 初级)."""
+    from peiyu.certificates.models import Certificate
     from peiyu.institutions.models import Listing
     from peiyu.training.models import (
         Anomaly,
@@ -60,7 +62,6 @@ def records(world, listings: dict[str, int]) -> dict[str, dict[str, int]]:
         Enrolment,
         RosterImport,
         Trainee,
-        TrainingCertificate,
         TrainingClass,
         TrainingPlan,
         TrainingReport,
@@ -121,11 +122,15 @@ def records(world, listings: dict[str, int]) -> dict[str, dict[str, int]]:
         ).pk
         out["trainee_id"][city] = trainee.pk
         out["enrolment_id"][city] = done.pk
-        out["certificate_id"][city] = TrainingCertificate.objects.create(
-            number=f"PXWALK{city}", verify_token=f"walk-{city}", enrolment=done, trainee=trainee, institution=org,
-            holder_name=trainee.name, occupation_code=plan.occupation_code, occupation_name=plan.occupation_name,
-            level="初级", hours=16, ce_hours=16, ce_year=today.year, issued_on=today,
-        ).pk  # fmt: skip
+        legacy_id = 900 + n  # the id it had as a training.TrainingCertificate
+        Certificate.objects.create(
+            kind="training", number=f"PXWALK{city}", verify_token=f"walk-{city}", holder=trainee,
+            holder_name=trainee.name, holder_id_index=trainee.id_index, institution=org, issuer_name=org.name,
+            region_code=completed.region_id, programme="dte", occupation_code=plan.occupation_code,
+            occupation_name=plan.occupation_name, level="初级", issued_on=today, source_kind="enrolment",
+            source_id=done.pk, details={"hours": 16, "ce_hours": 16, "ce_year": today.year, "legacy_id": legacy_id},
+        )  # fmt: skip
+        out["certificate_id"][city] = legacy_id
         out["report_id"][city] = TrainingReport.objects.create(klass=completed).pk
     return out
 
@@ -167,7 +172,6 @@ BODIES = {
         "status": "explained",
         "resolution": "x",
     },
-    ("post", "/api/v1/training/certificates/{certificate_id}/revoke"): lambda w, c: {"reason": "x"},
     ("post", "/api/v1/training/reports/{report_id}/submit"): lambda w, c: {"narrative": "x"},
     ("post", "/api/v1/training/enrolments/{enrolment_id}/evaluation"): lambda w, c: {
         "content": 5,

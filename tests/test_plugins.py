@@ -62,7 +62,6 @@ EXPECTED = {
             "training_teachers",
             "training_classes",
             "training_reports",
-            "training_certificates",
             "training_anomalies",
             "platform_keys",
             "my_enrolments",

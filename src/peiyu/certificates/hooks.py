@@ -25,6 +25,7 @@ def register() -> None:
     _verification()
     _invalidations()
     _wallet()
+    _training()
     _demo()
 
 
@@ -54,6 +55,19 @@ def _invalidations() -> None:
 
 def _wallet() -> None:
     pass
+
+
+def _training() -> None:
+    """Training certificates moved here (ADR 0007 §4): training's pages read and issue them through
+    its extension points; the certificates moved by migration 0002 are signed by the tick."""
+    from peiyu.training.selectors.completion import CERTIFICATE_ISSUE_POINT, CERTIFICATE_POINT
+
+    from .selectors.certificates_training import enrolment_certificates
+    from .services.certificates_training import training_certificates_issued, training_moved_sign
+
+    register_extension(CERTIFICATE_POINT, "certificates.training", enrolment_certificates)
+    register_extension(CERTIFICATE_ISSUE_POINT, "certificates.training", training_certificates_issued)
+    register_tick("certificates.training_moved_sign", training_moved_sign)
 
 
 def _demo() -> None:

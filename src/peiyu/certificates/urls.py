@@ -4,9 +4,18 @@
 
 from django.urls import include, path
 
-from .views import batches, certificates, invalidations, keys, templates, verification, wallet
+from .views import (
+    batches,
+    certificates,
+    certificates_training,
+    invalidations,
+    keys,
+    templates,
+    verification,
+    wallet,
+)
 
-AREAS = (keys, templates, batches, certificates, verification, invalidations, wallet)
+AREAS = (keys, templates, batches, certificates, certificates_training, verification, invalidations, wallet)
 
 certificate_patterns = ([p for area in AREAS for p in area.urlpatterns], "certificates")
 public_patterns = ([p for area in AREAS for p in area.public_urlpatterns], "cert_public")
@@ -14,4 +23,6 @@ public_patterns = ([p for area in AREAS for p in area.public_urlpatterns], "cert
 urlpatterns = [
     path("certificates/", include(certificate_patterns)),
     path("", include(public_patterns)),
+    # training certificates' addresses from before the move (ADR 0007 §4), with their old URL names
+    *certificates_training.legacy_urlpatterns,
 ]

@@ -17,7 +17,6 @@ from .models import (
     Enrolment,
     Inspection,
     RosterImport,
-    TrainingCertificate,
     TrainingClass,
     TrainingPlan,
     TrainingReport,
@@ -100,14 +99,6 @@ ANOMALY_FLOW = Workflow(
 )
 
 INSPECTION_FLOW = Workflow(Inspection, {}, name="inspection", field="result")
-
-T = TrainingCertificate.Status
-CERTIFICATE_FLOW = Workflow(
-    TrainingCertificate,
-    {T.VALID: {T.REVOKED}},
-    name="training_certificate",
-    actions=[Action("revoke", T.REVOKED, _("撤销"))],
-)
 
 RP = TrainingReport.Status
 REPORT_FLOW = Workflow(

@@ -42,15 +42,6 @@ def register() -> None:
     )
     register_nav(
         NavItem(
-            "training_certificates",
-            _("培训合格证书"),
-            "training:certificate_list",
-            MANAGE_OR_SUPERVISE,
-            order=325,
-        )
-    )
-    register_nav(
-        NavItem(
             "training_anomalies",
             _("考勤异常"),
             "training:anomaly_list",

@@ -26,12 +26,13 @@ def _counts():
 def test_demo_builds_every_training_state_and_is_idempotent(tmp_path, settings):
     from peiyu.accounts.models import User
     from peiyu.core.registry import todo_for
+    from peiyu.training.selectors.completion import enrolment_certificates
     from peiyu.training.models import (
         Anomaly,
+        Enrolment,
         Attendance,
         OnlineRecord,
         RosterImport,
-        TrainingCertificate,
         TrainingClass,
         TrainingReport,
     )
@@ -52,7 +53,8 @@ def test_demo_builds_every_training_state_and_is_idempotent(tmp_path, settings):
     imp = RosterImport.objects.get()
     assert (imp.status, imp.total_rows, imp.rejected_rows, imp.enrolled) == ("done", 300, 3, 297)
     assert set(Anomaly.objects.values_list("kind", flat=True)) == set(Anomaly.Kind.values)
-    assert TrainingCertificate.objects.filter(trainee__user__username="trainee_zhang").exists()
+    zhang = Enrolment.objects.filter(trainee__user__username="trainee_zhang").values_list("pk", flat=True)
+    assert enrolment_certificates(zhang)  # issued by the certificates service (ADR 0007 §4)
     overdue = TrainingReport.objects.get(status="draft", due_on__isnull=False)
     for username in ("hb_official", "wh_official", "inst_wh_admin"):
         items = todo_for(User.objects.get(username=username))

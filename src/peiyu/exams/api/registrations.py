@@ -217,7 +217,7 @@ def registration_preview(request: Any, registration_id: PathId, body: FactsIn) -
         raise NotFound()
     s = reg.session
     facts = rf.clean_facts(_facts(body), programme=s.programme, today=timezone.localdate())
-    facts["training_certificate"] = reg.training_certificate_id is not None
+    facts["training_certificate"] = bool(reg.training_certificate_number)
     results = evaluate_all(sel.alternatives_for(s.programme, s.occupation_code, s.level), facts,
                            programme=s.programme, on=timezone.localdate())  # fmt: skip
     return {"holds": any(r.ok for r in results), "alternatives": [r.as_dict() for r in results]}

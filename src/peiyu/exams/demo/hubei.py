@@ -27,6 +27,7 @@ FACTS = {"education": "本科", "related_major": "1", "years_in_trade": "2"}
 def dte_session(orgs: dict[str, Org], users: dict[str, User]) -> None:
     from peiyu.institutions.demo.listings import listing_on_record
     from peiyu.training.models import TrainingClass
+    from peiyu.training.selectors.completion import enrolment_certificates
     from peiyu.training.services.certificates import certificates_issue
 
     klass = TrainingClass.objects.filter(plan__institution=orgs["inst_wh_cloud"], plan__occupation_code=AI[0],
@@ -34,8 +35,9 @@ def dte_session(orgs: dict[str, Org], users: dict[str, User]) -> None:
     if klass is None:
         return  # training's demo has no Hubei class to forward from
     trainer = users["inst_wh_admin"]
-    certs = list(klass.certificates.all()) if hasattr(klass, "certificates") else []
-    certs = certs or certificates_issue(actor=trainer, klass=klass)
+    certificates_issue(actor=trainer, klass=klass)  # those not issued yet (the certificates service)
+    issued = enrolment_certificates(klass.enrolments.values_list("pk", flat=True))
+    certs = sorted((c for c in issued.values() if c["valid"]), key=lambda c: c["number"])
     org = orgs["inst_wh_eval"]
     admin = account(org, "inst_wh_eval_admin", "鄂评价", "institution_admin")
     listing = listing_on_record(org, kind="evaluation", occupation=AI, policy="hubei-dte",
@@ -62,7 +64,7 @@ def dte_session(orgs: dict[str, Org], users: dict[str, User]) -> None:
     steps.session_open_registration(actor=admin, session=session)
     for cert in certs:
         registration_forward(
-            actor=trainer, session=session, certificate_id=cert.pk, facts=FACTS, commitment_collected=True
+            actor=trainer, session=session, certificate_id=cert["id"], facts=FACTS, commitment_collected=True
         )
     steps.session_close_registration(actor=admin, session=session)
     regs.registrations_approve_passing(actor=admin, session=session)

@@ -111,9 +111,13 @@ class Registration(TimeStamped):
         related_name="+",
         verbose_name=_("培训机构"),
     )
-    training_certificate = models.ForeignKey(
-        "training.TrainingCertificate", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    # the training certificate a training institution forwarded her with (003 §4(4)): its enrolment and
+    # its number (the certificates app keeps the certificate; its validity is read through training's
+    # extension point `enrolment.certificate`)
+    training_enrolment = models.ForeignKey(
+        "training.Enrolment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    training_certificate_number = models.CharField(_("培训合格证书编号"), max_length=40, blank=True)
     # the facts the conditions are evaluated with: {"education": …, "years_in_trade": …,
     # "lower_level": …, "lower_level_on": "YYYY-MM-DD", "degree_major": …, "title": …, "competition": …}
     facts = models.JSONField(_("申报信息"), default=dict)

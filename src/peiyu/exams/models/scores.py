@@ -170,7 +170,7 @@ class PassingList(models.Model):
     "id_index": blind index of the ID number, "occupation_code", "occupation_name", "level",
     "direction", "theory": "82.0" | null, "theory_exempt": bool, "practical": …, "review": … | null,
     "result": "passed", "ticket_number": …, "training_certificate": number | null,
-    "training_certificate_id": id | null}. `exam_on` is the last day of the exam (the latest of its
+    "training_enrolment": id | null}. `exam_on` is the last day of the exam (the latest of its
     theory, practical and review days): for DTE the certificate data is due `cert_submit_days` after
     it (CRT-3)."""
 

@@ -7,6 +7,7 @@ the public check of an admission ticket by its QR reference."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -15,7 +16,11 @@ from django.utils import timezone
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.errors import NotFound
 from peiyu.core.lookups import one_or_404
-from peiyu.training.selectors.completion import certificates_visible_to, trainee_of
+from peiyu.training.selectors.completion import (
+    enrolment_certificates,
+    enrolments_certified_visible_to,
+    trainee_of,
+)
 
 from ..flows import REGISTRATION_FLOW
 from ..models import ApplicationCondition, EvaluationSession, Registration
@@ -181,22 +186,45 @@ def condition_get(condition_id: Any) -> ApplicationCondition:
 # --- DTE forwarding and tickets --------------------------------------------------------------------------
 
 
-def forwardable_certificates(actor: Any, session: EvaluationSession) -> QuerySet[Any]:
+@dataclass
+class ForwardableCertificate:
+    """A valid training certificate a training institution may forward with its holder (003 §4(4)): the
+    certificate as training's extension point gives it (kept by the certificates app) and its enrolment."""
+
+    pk: int
+    number: str
+    status: str
+    level: str
+    occupation_code: str
+    holder_name: str
+    institution_id: int
+    enrolment: Any
+    shown_name: str = ""
+
+
+def forwardable_certificates(actor: Any, session: EvaluationSession) -> list[ForwardableCertificate]:
     """The valid training certificates of the session's occupation and level from completed classes of
-    the actor's own training institution (read through training's selectors, 003 §4(4))."""
-    orgs = sorted(scope_for(actor, "training.manage").org_ids)
-    return (
-        certificates_visible_to(actor)
-        .filter(
-            institution_id__in=orgs,
-            status="valid",
-            occupation_code=session.occupation_code,
-            level=session.level,
-            enrolment__klass__status="completed",
+    the actor's own training institution, of people not already registered for the session (read through
+    training's selectors, 003 §4(4)), by holder and number."""
+    orgs = scope_for(actor, "training.manage").org_ids
+    enrolments = [
+        e
+        for e in enrolments_certified_visible_to(
+            actor, occupation_code=session.occupation_code, level=session.level
+        ).exclude(trainee__exam_registrations__session=session, trainee__exam_registrations__status__in=ACTIVE)
+        if e.klass.plan.institution_id in orgs
+    ]
+    certificates = enrolment_certificates([e.pk for e in enrolments])
+    found = [
+        ForwardableCertificate(
+            pk=c["id"], number=c["number"], status=c["status"], level=c["level"],
+            occupation_code=c["occupation_code"], holder_name=c["holder_name"],
+            institution_id=c["institution_id"], enrolment=e,
         )
-        .exclude(trainee__exam_registrations__session=session, trainee__exam_registrations__status__in=ACTIVE)
-        .order_by("holder_name", "number")
-    )
+        for e in enrolments
+        if (c := certificates.get(e.pk)) is not None and c["valid"] and c["institution_id"] in orgs
+    ]  # fmt: skip
+    return sorted(found, key=lambda c: (c.holder_name, c.number))
 
 
 def own_person(user: Any) -> Any:

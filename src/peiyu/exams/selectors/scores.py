@@ -79,7 +79,7 @@ def candidates(session: EvaluationSession) -> QuerySet[Registration]:
     """The approved candidates of a session, in ticket order."""
     return (
         Registration.objects.filter(session=session, status=Registration.Status.APPROVED)
-        .select_related("person", "training_certificate")
+        .select_related("person")
         .order_by("ticket_number", "id")
     )
 

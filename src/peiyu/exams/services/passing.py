@@ -46,7 +46,6 @@ def passing_rows(session: EvaluationSession) -> list[dict[str, Any]]:
     """The certificate data of the session's passed candidates, in ticket order."""
     rows = []
     for r in candidates(session).filter(result=Registration.Result.PASSED):
-        cert = r.training_certificate
         rows.append(
             {
                 "registration": r.pk,
@@ -64,8 +63,8 @@ def passing_rows(session: EvaluationSession) -> list[dict[str, Any]]:
                 "review": _score(r.review_score),
                 "result": str(r.result),
                 "ticket_number": r.ticket_number,
-                "training_certificate": cert.number if cert else None,
-                "training_certificate_id": cert.pk if cert else None,
+                "training_certificate": r.training_certificate_number or None,
+                "training_enrolment": r.training_enrolment_id,
             }
         )
     return rows

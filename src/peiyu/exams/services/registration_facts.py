@@ -95,7 +95,7 @@ def commitment_digest(text: str) -> str:
 def evaluation_facts(registration: Registration) -> dict[str, Any]:
     """The stated facts plus what the platform knows: a linked training certificate (DTE)."""
     return dict(registration.facts or {}) | {
-        "training_certificate": registration.training_certificate_id is not None
+        "training_certificate": bool(registration.training_certificate_number)
     }
 
 
@@ -124,7 +124,7 @@ def eligibility_checks(registration: Registration, on: dt.date) -> list[Check]:
         rr.eligibility(conditions_result(registration, on), route_result(registration)),
         rr.commitment_check(signed=registration.commitment_signed_at is not None),
     ]
-    if registration.session.programme == "dte" and registration.training_certificate_id is None:
+    if registration.session.programme == "dte" and not registration.training_certificate_number:
         checks.append(Check("EVL-8", False, "数字技术工程师考生须持有培训合格证书并由培训机构推送", {}, "003 四（四）",
                             blocking=True))  # fmt: skip
     return checks

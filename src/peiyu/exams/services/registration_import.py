@@ -187,7 +187,7 @@ def registration_forward(*, actor: Any, session: EvaluationSession, certificate_
     require(actor, "training.manage")
     if session.programme != "dte":
         raise Conflict("只有数字技术工程师考核由培训机构推送报名", code="not_dte", rules=["EVL-8"])
-    cert = forwardable_certificates(actor, session).filter(pk=certificate_id).first()
+    cert = next((c for c in forwardable_certificates(actor, session) if str(c.pk) == str(certificate_id)), None)
     if cert is None:
         raise NotFound("培训合格证书不存在，或不是本机构颁发的本职业本等级有效证书")
     if not commitment_collected:
@@ -207,10 +207,12 @@ def registration_forward(*, actor: Any, session: EvaluationSession, certificate_
         with transaction.atomic():
             locked = session_locked(session)
             refuse_failed([*open_checks(locked), cert_check], code="forward_refused")
-            if Registration.objects.filter(session=locked, person=cert.trainee, status__in=ACTIVE).exists():
+            person = cert.enrolment.trainee
+            if Registration.objects.filter(session=locked, person=person, status__in=ACTIVE).exists():
                 raise duplicate_error()
-            reg = Registration(session=locked, person=cert.trainee, source=Registration.Source.TRAINING, facts=clean,
-                               training_org=cert.institution, training_certificate=cert, commitment_signed_at=now,
+            reg = Registration(session=locked, person=person, source=Registration.Source.TRAINING, facts=clean,
+                               training_org_id=cert.institution_id, training_enrolment=cert.enrolment,
+                               training_certificate_number=cert.number, commitment_signed_at=now,
                                status=R.SUBMITTED, submitted_at=now, created_by=actor)  # fmt: skip
             reg.commitment_digest = rf.commitment_digest(rf.commitment_text(reg))
             checks = [cert_check, *rf.eligibility_checks(reg, timezone.localdate())]

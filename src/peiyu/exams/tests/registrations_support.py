@@ -63,7 +63,9 @@ def xlsx(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
 def dte_world(world: Any) -> tuple[EvaluationSession, list[Any]]:
     """A Hubei AI 初级 session open for registration and two certified trainees of a completed class of
     the Hubei training institution (and one whose certificate is revoked)."""
-    from peiyu.training.models import Enrolment, TrainingCertificate, TrainingClass, TrainingPlan
+    from peiyu.certificates.models import Certificate
+    from peiyu.core.identifiers import mask_id_number
+    from peiyu.training.models import Enrolment, TrainingClass, TrainingPlan
 
     conditions_load()
     s = f.session(world, status="registration", listing_key="hb_ai", level="初级")
@@ -85,9 +87,11 @@ def dte_world(world: Any) -> tuple[EvaluationSession, list[Any]]:
                                          ("孙撤销", "42010219970303004")]):  # fmt: skip
         person = f.person(name, first17)
         e = Enrolment.objects.create(klass=klass, trainee=person, source="institution", status="completed")
-        certs.append(TrainingCertificate.objects.create(
-            number=f"PX2026420100{i:06d}", verify_token=f"tok{i}".ljust(43, "x"), enrolment=e, trainee=person,
-            institution=org, holder_name=name, occupation_code=lst.occupation_code, occupation_name=lst.occupation_name,
-            level="初级", hours=120, ce_hours=120, ce_year=2026, issued_on=dt.date(2026, 2, 1),
-            status="revoked" if i == 2 else "valid"))  # fmt: skip
+        certs.append(Certificate.objects.create(  # a training certificate (kept by the certificates app)
+            kind="training", number=f"PX2026420100{i:06d}", verify_token=f"tok{i}".ljust(43, "x"), holder=person,
+            holder_name=name, holder_id_masked=mask_id_number(person.id_number), holder_id_index=person.id_index,
+            institution=org, issuer_name=org.name, region_code=org.region_id, programme="dte",
+            occupation_code=lst.occupation_code, occupation_name=lst.occupation_name, level="初级",
+            issued_on=dt.date(2026, 2, 1), details={"hours": 120, "ce_hours": 120, "ce_year": 2026},
+            source_kind="enrolment", source_id=e.pk, status="invalidated" if i == 2 else "valid"))  # fmt: skip
     return s, certs

@@ -92,7 +92,7 @@ def test_demo_gives_every_session_state_and_its_exams_section_is_idempotent(tmp_
     dte = EvaluationSession.objects.get(programme="dte")
     forwarded = dte.registrations.all()
     assert forwarded.exists() and set(forwarded.values_list("source", flat=True)) == {"training"}
-    assert all(r.training_certificate_id for r in forwarded)
+    assert all(r.training_enrolment_id and r.training_certificate_number.startswith("PX") for r in forwarded)
 
     before = _counts()
     orgs = {k: Org.objects.get(name=n, kind=kind) for k, n, kind, *_ in ORGS}

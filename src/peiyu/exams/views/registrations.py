@@ -49,7 +49,7 @@ def _live(reg: Registration, facts: dict[str, Any]) -> dict[str, Any]:
         clean = rf.clean_facts(facts, programme=s.programme, today=timezone.localdate())
     except InvalidInput:
         clean = {k: v for k, v in facts.items() if k not in ("lower_level_on", "years_in_trade") and v}
-    clean["training_certificate"] = reg.training_certificate_id is not None
+    clean["training_certificate"] = bool(reg.training_certificate_number)
     alternatives = sel.alternatives_for(s.programme, s.occupation_code, s.level)
     results = evaluate_all(alternatives, clean, programme=s.programme, on=timezone.localdate())
     return {"results": results, "holds": any(r.ok for r in results), "route": reg.get_route_display(),

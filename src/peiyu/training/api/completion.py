@@ -1,13 +1,12 @@
 """API of completion (TRN-4, TRN-6, TRN-7, TRN-11, TRN-12): the same services as the pages. Every lookup
-goes through the actor's scoped selectors, so out of scope and missing are both 404. Public: the
-certificate verification by number (holder's name masked, no ID number).
+goes through the actor's scoped selectors, so out of scope and missing are both 404. Certificates are
+issued through the certificates app (ADR 0007 §4); their reads, verification and invalidation are its API.
 
 No `from __future__ import annotations` here: ninja must see the real types."""
 
 import datetime as dt
 from typing import Annotated, Any
 
-from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -18,8 +17,8 @@ from peiyu.core.schemas import DecisionOut, PathId, decision_out
 
 from ..models import Enrolment
 from ..selectors import completion as sel
-from ..selectors.actions import certificate_allowed_actions, report_allowed_actions
-from ..selectors.scope import holders_shown
+from ..selectors.actions import report_allowed_actions
+from ..selectors.scope import certificate_holders_shown
 from ..services import completion as svc
 from ..services import evaluations as eval_svc
 from ..services import reports as report_svc
@@ -68,34 +67,6 @@ class CertificateOut(Schema):
     pdf_url: str
 
 
-class CertificateDetailOut(CertificateOut):
-    allowed_actions: list[str] = Field(description="当前用户现在可办理的操作（工作流表与管辖范围）")
-
-
-class CertificatePublicOut(Schema):
-    number: str
-    status: str
-    status_label: str
-    valid: bool
-    holder: str
-    occupation: str
-    direction: str
-    level: str
-    hours: int
-    ce_hours: int
-    ce_year: int
-    institution: str
-    issued_on: dt.date
-
-
-class VerifyQuery(Schema):
-    number: str = Field(..., min_length=1, max_length=32)
-
-
-class RevokeIn(Schema):
-    reason: Annotated[str, Reason("撤销原因")]
-
-
 class ReportOut(Schema):
     id: int
     class_id: int
@@ -139,33 +110,16 @@ class EvaluationOut(Schema):
     comment: str
 
 
-def _cert(request, c, holder: str) -> dict:
-    """`holder` is the holder's name as the actor may see it (selectors.scope.holders_shown)."""
+def _cert(request, c: dict, holder: str) -> dict:
+    """A certificate as the certificates app gives it to training (selectors.completion.CERTIFICATE_POINT)."""
     return {
-        "id": c.pk,
-        "number": c.number,
-        "status": c.status,
+        **{k: c[k] for k in ("id", "number", "status", "occupation_code", "occupation_name", "direction")},
+        **{k: c[k] for k in ("level", "hours", "ce_hours", "ce_year", "issued_on", "institution")},
         "holder_name": holder,
-        "occupation_code": c.occupation_code,
-        "occupation_name": c.occupation_name,
-        "direction": c.direction,
-        "level": c.level,
-        "hours": c.hours,
-        "ce_hours": c.ce_hours,
-        "ce_year": c.ce_year,
-        "issued_on": c.issued_on,
-        "institution": c.institution.name,
-        "enrolment_id": c.enrolment_id,
-        "verify_url": request.build_absolute_uri(
-            reverse("training_certificate_verify", args=[c.verify_token])
-        ),
-        "pdf_url": request.build_absolute_uri(reverse("training:certificate_pdf", args=[c.pk])),
+        "enrolment_id": c["enrolment_id"],
+        "verify_url": request.build_absolute_uri(c["verify_url"]),
+        "pdf_url": request.build_absolute_uri(c["pdf_url"]),
     }
-
-
-def _cert_detail(request, c) -> dict:
-    holder = holders_shown(request.auth, [c], what="certificate")[0]
-    return {**_cert(request, c, holder), "allowed_actions": certificate_allowed_actions(request.auth, c)}
 
 
 def _report_detail(request, r) -> dict:
@@ -224,40 +178,9 @@ def class_complete(request, class_id: PathId, body: CompleteIn):
 def certificates_issue(request, class_id: PathId):
     klass = sel.completion_class_get_for(request.auth, class_id)
     certs = svc.certificates_issue(actor=request.auth, klass=klass)
-    holders = holders_shown(request.auth, certs, what="certificates_issued")
+    holders = certificate_holders_shown(request.auth, certs, what="certificates_issued")
     issued = [_cert(request, c, h) for c, h in zip(certs, holders, strict=True)]
     return {"items": issued, "count": len(issued)}
-
-
-@router.get(
-    "/training/certificates/verify",
-    auth=None,
-    response=CertificatePublicOut,
-    summary="培训合格证书核验（公开）",
-)
-def certificate_verify(request, q: Query[VerifyQuery]):
-    try:
-        cert = sel.certificate_public(number=q.number)
-    except NotFound as exc:
-        raise NotFound("未找到该证书") from exc
-    return sel.certificate_public_view(cert)
-
-
-@router.get("/training/certificates/{certificate_id}", response=CertificateDetailOut, summary="培训合格证书")
-def certificate_get(request, certificate_id: PathId):
-    return _cert_detail(request, sel.certificate_get_for(request.auth, certificate_id))
-
-
-@router.post(
-    "/training/certificates/{certificate_id}/revoke",
-    response=CertificateDetailOut,
-    summary="撤销培训合格证书",
-)
-def certificate_revoke(request, certificate_id: PathId, body: RevokeIn):
-    cert = sel.certificate_get_for(request.auth, certificate_id)
-    return _cert_detail(
-        request, svc.certificate_revoke(actor=request.auth, certificate=cert, reason=body.reason)
-    )
 
 
 @router.get("/training/reports", response=Page[ReportOut], summary="培训情况报告")

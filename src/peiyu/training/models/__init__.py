@@ -8,7 +8,7 @@ people, one per ID number: the number is SM4-encrypted and found through its key
 
 from .attendance import Anomaly, AnomalyScan, Attendance, TrainingSession
 from .classes import Inspection, TrainingClass
-from .completion import TraineeEvaluation, TrainingCertificate, TrainingReport
+from .completion import TraineeEvaluation, TrainingReport
 from .online import OnlineBatch, OnlineRecord, PlatformKey
 from .plans import CertType, Teacher, TitleLevel, TrainingPlan
 from .trainees import Enrolment, RosterImport, Trainee
@@ -28,7 +28,6 @@ __all__ = [
     "TitleLevel",
     "Trainee",
     "TraineeEvaluation",
-    "TrainingCertificate",
     "TrainingClass",
     "TrainingPlan",
     "TrainingReport",

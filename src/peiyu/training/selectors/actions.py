@@ -15,7 +15,6 @@ from peiyu.core.workflow import Action, Workflow
 
 from ..flows import (
     ANOMALY_FLOW,
-    CERTIFICATE_FLOW,
     CLASS_FLOW,
     ENROLMENT_FLOW,
     MANAGE,
@@ -23,10 +22,9 @@ from ..flows import (
     REPORT_FLOW,
     SUPERVISE,
 )
-from ..models import Anomaly, Enrolment, TrainingCertificate, TrainingClass, TrainingPlan, TrainingReport
+from ..models import Anomaly, Enrolment, TrainingClass, TrainingPlan, TrainingReport
 from ..rules.process import needs_opening
 from .classes import may_decide_opening, may_inspect
-from .completion import certificate_can_revoke
 from .scope import manages_class
 
 
@@ -117,11 +115,6 @@ def anomaly_allowed_actions(actor, anomaly: Anomaly) -> list[str]:
     return allowed_actions(
         ANOMALY_FLOW, anomaly, manages=role == "institution", supervises=role == "official", also=also
     )
-
-
-def certificate_allowed_actions(actor, certificate: TrainingCertificate) -> list[str]:
-    can = certificate_can_revoke(actor, certificate)
-    return allowed_actions(CERTIFICATE_FLOW, certificate, manages=can, supervises=can)
 
 
 def report_allowed_actions(actor, report: TrainingReport) -> list[str]:

@@ -16,11 +16,10 @@ from peiyu.accounts.masking import MASKED
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.documents.xlsx import XlsxWriter
 from peiyu.core.errors import NotFound
-from peiyu.core.identifiers import mask_name
 from peiyu.core.lookups import one_or_404
+from peiyu.core.registry import extensions
 
-from ..flows import CERTIFICATE_FLOW
-from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingCertificate, TrainingClass, TrainingReport
+from ..models import Enrolment, Trainee, TraineeEvaluation, TrainingClass, TrainingReport
 from .classes import class_get_for, classes_visible_to
 from .scope import class_disclosure, class_q
 from .scope import manages_class as manages_class  # re-exported for the completion views
@@ -56,82 +55,78 @@ def report_get_for(actor, report_id) -> TrainingReport:
     return one_or_404(reports_visible_to(actor), pk=report_id)
 
 
-# --- certificates -----------------------------------------------------------------------------------------
+# --- certificates (issued and kept by the certificates app, ADR 0007 §4) -----------------------------------
+
+# Extension points the certificates app contributes to from its hooks (core.registry.register_extension):
+# CERTIFICATE_POINT: fn(enrolment_ids) → {enrolment_id: certificate} for the enrolments that have a
+#   training certificate, each a dict with id, number, status ("valid", "invalidated", "superseded"),
+#   valid, status_label, issued_on, hours, ce_hours, ce_year, holder_name, occupation_code,
+#   occupation_name, direction, level, institution (the issuer's name), institution_id, region_code,
+#   enrolment_id, url (its page), pdf_url, verify_url (the public verification path) — what training's
+#   pages, reports, archive and API show of it;
+# CERTIFICATE_ISSUE_POINT: fn(actor=, klass=) → the certificates issued (the same dicts) to the class's
+#   completed trainees that have none yet (training's completion page and API issue through it).
+CERTIFICATE_POINT = "enrolment.certificate"
+CERTIFICATE_ISSUE_POINT = "class.certificates_issue"
 
 
-def certificates_visible_to(actor) -> QuerySet[TrainingCertificate]:
-    q = class_q(actor, "enrolment__klass__")
-    if getattr(actor, "is_authenticated", False):
-        q |= Q(trainee__user_id=actor.pk)
-    return TrainingCertificate.objects.filter(q).select_related("institution", "trainee", "enrolment__klass")
-
-
-def certificate_get_for(actor, certificate_id) -> TrainingCertificate:
-    return one_or_404(certificates_visible_to(actor), pk=certificate_id)
-
-
-def certificates_filtered(actor, *, q: str = "", status: str = "") -> QuerySet[TrainingCertificate]:
-    """The certificates the actor may see, by number, holder or class number (`q`) and status."""
-    qs = certificates_visible_to(actor)
-    q = (q or "").strip()[:40]
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q) | Q(holder_name__icontains=q) | Q(enrolment__klass__number__icontains=q)
-        )
-    if status in TrainingCertificate.Status.values:
-        qs = qs.filter(status=status)
-    return qs.order_by("-issued_on", "-pk")
-
-
-def certificate_can_revoke(actor, certificate: TrainingCertificate) -> bool:
-    """Its institution (training.manage), or an official supervising the class's region."""
-    if certificate.institution_id in scope_for(actor, "training.manage").org_ids:
-        return True
-    return scope_for(actor, "training.supervise").covers_region(certificate.enrolment.klass.region_id)
-
-
-def certificate_public(*, token: str | None = None, number: str | None = None) -> TrainingCertificate:
-    """Public verification by QR token or by number; anything else is NotFound (no hint which)."""
-    qs = TrainingCertificate.objects.select_related("institution")
-    token, number = (token or "").strip(), (number or "").strip().upper()
-    if token and len(token) <= 64:
-        found = qs.filter(verify_token=token).first()
-    elif number and len(number) <= 32:
-        found = qs.filter(number=number).first()
-    else:
-        found = None
-    if found is None:
-        raise NotFound("未找到该证书")
+def enrolment_certificates(enrolment_ids) -> dict[int, dict[str, Any]]:
+    """The training certificates of these enrolments, from every contributor (none: no certificates)."""
+    ids = [int(i) for i in enrolment_ids]
+    found: dict[int, dict[str, Any]] = {}
+    if not ids:
+        return found
+    for fn in extensions(CERTIFICATE_POINT):
+        found.update(fn(ids))
     return found
 
 
-def certificate_public_view(cert: TrainingCertificate) -> dict[str, Any]:
-    """What anyone may see of a certificate: the holder's name partly masked, never the ID number."""
-    revoked = cert.status == TrainingCertificate.Status.REVOKED
-    return {
-        "number": cert.number,
-        "status": cert.status,
-        "status_label": cert.get_status_display(),
-        "valid": cert.status == TrainingCertificate.Status.VALID,
-        "holder": mask_name(cert.holder_name),
-        "occupation": cert.occupation_name,
-        "direction": cert.direction,
-        "level": cert.level,
-        "hours": cert.hours,
-        "ce_hours": cert.ce_hours,
-        "ce_year": cert.ce_year,
-        "institution": cert.institution.name,
-        "issued_on": cert.issued_on,
-        # a revoked certificate says when and why, so a verifier need not ask the institution
-        "revoked_reason": cert.revoked_reason if revoked else "",
-        "revoked_at": _revoked_at(cert) if revoked else None,
-    }
+def enrolment_certificate(enrolment_id) -> dict[str, Any] | None:
+    return enrolment_certificates([enrolment_id]).get(int(enrolment_id))
 
 
-def _revoked_at(cert: TrainingCertificate):
-    """When the certificate was revoked: its transition to 已撤销 in the workflow log."""
-    entry = CERTIFICATE_FLOW.history(cert).filter(to_status=TrainingCertificate.Status.REVOKED).last()
-    return entry.at if entry else None
+def enrolments_completed_uncertified(klass: TrainingClass) -> list[Enrolment]:
+    """The class's completed enrolments that have no training certificate yet, by name (the order of
+    issuing): what the certificates app issues for (TRN-6)."""
+    completed = list(
+        Enrolment.objects.filter(klass=klass, status=Enrolment.Status.COMPLETED)
+        .select_related("trainee")
+        .order_by("trainee__name", "pk")
+    )
+    have = enrolment_certificates([e.pk for e in completed])
+    return [e for e in completed if e.pk not in have]
+
+
+def enrolment_for_certificate(enrolment_id) -> Enrolment | None:
+    """An enrolment with its trainee, class, plan and institution (a certificate's source), unscoped:
+    the caller has already found the certificate in scope."""
+    return (
+        Enrolment.objects.select_related("trainee", "klass", "klass__plan", "klass__plan__institution")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+
+
+def enrolment_ids_visible_to(actor) -> QuerySet[Enrolment, Any]:
+    """The ids of the enrolments in classes the actor may see (a subquery): whose training certificates
+    the actor may read, besides their own (trainee_of)."""
+    return Enrolment.objects.filter(class_q(actor, "klass__")).values("pk")
+
+
+def enrolments_certified_visible_to(actor, *, occupation_code: str, level: str) -> QuerySet[Enrolment]:
+    """The completed enrolments of classes the actor may see, of one occupation and level: the candidates
+    whose training certificates another app (exams) may take (whether one is valid: enrolment_certificates)."""
+    return (
+        Enrolment.objects.filter(
+            class_q(actor, "klass__"),
+            status=Enrolment.Status.COMPLETED,
+            klass__status=TrainingClass.Status.COMPLETED,
+            klass__plan__occupation_code=occupation_code,
+            klass__plan__level=level,
+        )
+        .select_related("trainee", "klass", "klass__plan", "klass__plan__institution")
+        .order_by("-klass__ends_on", "trainee__name", "pk")
+    )
 
 
 # --- the trainee's own -------------------------------------------------------------------------------------
@@ -178,19 +173,20 @@ def trainee_archive(actor, trainee_id) -> dict[str, Any]:
         qs = qs.filter(class_q(actor, "klass__"))
     enrolments = list(
         qs.select_related(
-            "klass", "klass__plan", "klass__plan__institution", "klass__region", "certificate", "evaluation"
+            "klass", "klass__plan", "klass__plan__institution", "klass__region", "evaluation"
         ).order_by("klass__starts_on", "pk")
     )
+    certificates = enrolment_certificates([e.pk for e in enrolments])
     if not self_view and not enrolments:
         raise NotFound()
     # the person sees their own name and their ID number masked (the page is shown on phones in public);
     # anyone else as the first class they may see allows (DESIGN §7)
     shown = MASKED if self_view else class_disclosure(actor, enrolments[0].klass, what="trainee_archive")
-    rows = [_archive_row(e) for e in enrolments]
+    rows = [_archive_row(e, certificates.get(e.pk)) for e in enrolments]
     ce: dict[int, int] = {}
     for r in rows:
         c = r["certificate"]
-        if c and c["status"] == TrainingCertificate.Status.VALID:
+        if c and c["valid"]:
             ce[c["ce_year"]] = ce.get(c["ce_year"], 0) + c["ce_hours"]
     return {
         "trainee": {
@@ -221,9 +217,8 @@ def _int(value) -> int:
         return -1
 
 
-def _archive_row(e: Enrolment) -> dict[str, Any]:
+def _archive_row(e: Enrolment, cert: dict[str, Any] | None) -> dict[str, Any]:
     k, p = e.klass, e.klass.plan
-    cert = getattr(e, "certificate", None)
     ev = getattr(e, "evaluation", None)
     return {
         "enrolment_id": e.pk,
@@ -246,18 +241,7 @@ def _archive_row(e: Enrolment) -> dict[str, Any]:
         "online_hours": _minutes_to_hours(e.online_minutes),
         "score": None if e.exam_score is None else str(e.exam_score),
         "completed_at": e.completed_at,
-        "certificate": None
-        if cert is None
-        else {
-            "id": cert.pk,
-            "number": cert.number,
-            "status": cert.status,
-            "status_label": cert.get_status_display(),
-            "issued_on": cert.issued_on,
-            "hours": cert.hours,
-            "ce_hours": cert.ce_hours,
-            "ce_year": cert.ce_year,
-        },
+        "certificate": cert,
         "evaluation": None
         if ev is None
         else {

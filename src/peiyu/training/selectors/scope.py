@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from peiyu.accounts.masking import OWN, Disclosure, personal_view, personal_views
+from peiyu.accounts.masking import Disclosure, personal_view, personal_views
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.lookups import one_or_404
 
@@ -73,17 +73,9 @@ def class_disclosure(actor, klass: TrainingClass, *, what: str, count: int | Non
     )
 
 
-def holders_shown(actor, certificates: list, *, what: str) -> list[str]:
-    """The holders' names of training certificates as the actor may see them (DESIGN §7): the trainee's
-    own in full; others in full where the actor may view the class's people in full (one audit event
-    for the list), masked elsewhere."""
-    user_id = getattr(actor, "pk", None)
-    own = [user_id is not None and c.trainee.user_id == user_id for c in certificates]
-    others = [c for c, mine in zip(certificates, own, strict=True) if not mine]
-    shown = iter(
-        personal_views(actor, [(c.enrolment.klass.region_id, c.institution_id) for c in others], what=what)
-    )
-    return [
-        OWN.name(c.holder_name) if mine else next(shown).name(c.holder_name)
-        for c, mine in zip(certificates, own, strict=True)
-    ]
+def certificate_holders_shown(actor, certificates: list[dict], *, what: str) -> list[str]:
+    """The holders' names of training certificates (as selectors.completion.CERTIFICATE_POINT gives
+    them) as the actor may see them (DESIGN §7): in full where the actor may view the class's people in
+    full (one audit event for the list), masked elsewhere."""
+    shown = personal_views(actor, [(c["region_code"], c["institution_id"]) for c in certificates], what=what)
+    return [view.name(c["holder_name"]) for c, view in zip(certificates, shown, strict=True)]

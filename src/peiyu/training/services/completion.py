@@ -3,7 +3,7 @@ decision. Each enrolled trainee who did the required hours (online credited up t
 and passed the exam is completed; every other is failed. One Decision per class (kind
 "class_completion") keeps the pass mark, each trainee's outcome with its facts and the policy stamp.
 Completing the class also opens its training report, due `training_report_days` later where the
-profile sets it. Certificates: `services.certificates` (re-exported here)."""
+profile sets it. Certificates: `services.certificates` (re-exported here; the certificates app issues them)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from peiyu.core.policy import policy_for
 from ..flows import CLASS_FLOW, ENROLMENT_FLOW
 from ..models import Enrolment, Trainee, TrainingClass
 from ..rules import completion as cr
-from .certificates import certificate_revoke, certificates_issue  # noqa: F401 - part of this area's API
+from ..selectors.completion import enrolment_certificates
+from .certificates import certificates_issue  # noqa: F401 - part of this area's API
 from .locking import class_locked
 from .reports import report_create
 
@@ -289,14 +290,23 @@ def completion_rows(klass: TrainingClass) -> dict[str, Any]:
     ratio = _ratio(policy)
     profile_mark = policy.get("pass_score")
     rows = []
-    for e in (
+    enrolments = list(
         klass.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("trainee", "certificate")
+        .select_related("trainee")
         .order_by("trainee__name", "pk")
-    ):
+    )
+    certificates = enrolment_certificates([e.pk for e in enrolments])
+    for e in enrolments:
         h = cr.hours(e.offline_minutes, e.online_minutes, klass.plan.total_hours, ratio)
         rows.append(
-            {"enrolment": e, "trainee": e.trainee, "hours": h, "facts": h.facts(), "eligible": h.complete}
+            {
+                "enrolment": e,
+                "trainee": e.trainee,
+                "hours": h,
+                "facts": h.facts(),
+                "eligible": h.complete,
+                "certificate": certificates.get(e.pk),
+            }
         )
     return {
         "rows": rows,

@@ -23,7 +23,7 @@ from peiyu.core.models import Decision
 
 from ..flows import REPORT_FLOW
 from ..models import Enrolment, TrainingClass, TrainingReport
-from ..selectors.completion import report_get_for
+from ..selectors.completion import enrolment_certificates, report_get_for
 
 NARRATIVE_MAX = 20000
 SOURCE = "003 四（三）"
@@ -46,16 +46,17 @@ def report_generate(klass: TrainingClass) -> dict[str, Any]:
     plan = klass.plan
     enrolments = list(
         Enrolment.objects.filter(klass=klass)
-        .select_related("trainee", "certificate")
+        .select_related("trainee")
         .order_by("trainee__name", "pk")
     )
+    issued = enrolment_certificates([e.pk for e in enrolments])
     counts = {s: 0 for s in Enrolment.Status.values}
     offline = online = 0
     trainees = []
     certificates = 0
     for e in enrolments:
         counts[e.status] += 1
-        cert = getattr(e, "certificate", None)
+        cert = issued.get(e.pk)
         if e.status != Enrolment.Status.WITHDRAWN:
             offline += e.offline_minutes
             online += e.online_minutes
@@ -71,7 +72,7 @@ def report_generate(klass: TrainingClass) -> dict[str, Any]:
                 "offline_hours": _hours(e.offline_minutes),
                 "online_hours": _hours(e.online_minutes),
                 "score": None if e.exam_score is None else str(e.exam_score),
-                "certificate": cert.number if cert else "",
+                "certificate": cert["number"] if cert else "",
             }
         )
     examined = counts["completed"] + counts["failed"]

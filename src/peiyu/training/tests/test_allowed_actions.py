@@ -59,11 +59,7 @@ def test_a_class_detail_follows_the_table_the_certificate_type_and_the_deciding_
     assert page.context["allowed_actions"] == ["start", "cancel"] and page.context["can"]["start"]
 
 
-def test_certificates_and_reports(training, login_as):
-    cert = _row(training, sel.CERTIFICATE_FLOW, "valid")
-    for user in (training.sy_inst_admin, training.sy_official):
-        assert _get(login_as, user, f"/certificates/{cert.pk}").json()["allowed_actions"] == ["revoke"]
-    assert _get(login_as, training.dl_official, f"/certificates/{cert.pk}").status_code == 404
+def test_reports(training, login_as):
     report = _row(training, sel.REPORT_FLOW, "draft")
     assert _get(login_as, training.sy_inst_admin, f"/reports/{report.pk}").json()["allowed_actions"] == [
         "submit"
@@ -84,7 +80,7 @@ def test_anomalies_the_institution_explains_an_open_one_the_official_explains_or
     assert sel.anomaly_allowed_actions(training.sy_official, a) == []
 
 
-def test_a_trainee_sees_no_verbs_on_the_class_plan_certificate_or_report(training):
+def test_a_trainee_sees_no_verbs_on_the_class_plan_or_report(training):
     student = f.trainee_user(training, "stu_aa")
     t = f.trainee("学员甲", user=student)
     klass = f.klass(f.plan(training))
@@ -92,7 +88,6 @@ def test_a_trainee_sees_no_verbs_on_the_class_plan_certificate_or_report(trainin
     assert sel.class_allowed_actions(student, klass) == []
     assert sel.plan_allowed_actions(student, klass.plan) == []
     assert sel.report_allowed_actions(student, _row(training, sel.REPORT_FLOW, "draft")) == []
-    assert sel.certificate_allowed_actions(student, _row(training, sel.CERTIFICATE_FLOW, "valid")) == []
     assert sel.enrolment_allowed_actions(student, e) == ["withdraw"]  # their own enrolment
 
 

@@ -2,7 +2,7 @@
 a suspended or removed entry issues none (SUP-7, 000 第二十条 / 001 第三十一条), an entry out of its validity
 period none (DIR-1, 000 第五条 / 001 第十四条) — each refusal a stored decision of the class citing its rule
 and the profile version, audited, on the page and in the API alike; a terminated entry still issues what its
-finished classes earned (DIR-6)."""
+finished classes earned (DIR-6). Training's page and API issue through the certificates service (ADR 0007 §4)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from peiyu.audit.models import AuditEvent
 from peiyu.core.errors import RuleViolation
 from peiyu.core.models import Decision
 from peiyu.institutions.models import Listing
-from peiyu.training.models import TrainingCertificate
+from peiyu.training.selectors.completion import enrolment_certificates
 from peiyu.training.services import completion as svc
 from peiyu.training.services.completion import completion_policy
 
-from .test_certificates import completed_class
+from .certificates_support import completed_class
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_an_entry_that_does_not_allow_it_refuses_issuing_as_a_stored_decision(
         svc.certificates_issue(actor=training.sy_inst_admin, klass=klass)
     assert exc.value.rules == [rule] and exc.value.code == "certificates_refused"
     assert entry.number in exc.value.message and words in exc.value.message
-    assert not TrainingCertificate.objects.filter(enrolment__klass=klass).exists()
+    assert not enrolment_certificates(klass.enrolments.values_list("pk", flat=True))
     refusal = _refusals(klass).get()
     assert refusal.outcome == "refused" and refusal.rules == [rule]
     in_force = completion_policy(klass)
@@ -82,7 +82,7 @@ def test_once_reinstated_the_same_class_is_issued_its_certificates(training):
     _entry(training, status=Listing.Status.ACTIVE)
     certs = svc.certificates_issue(actor=training.sy_inst_admin, klass=klass)
     assert len(certs) == 2
-    issued = certs[0].decision
+    issued = _refusals(klass).order_by("pk").last()
     assert issued.outcome == "issued" and issued.policy_version is not None
     entry_check = next(c for c in issued.checks if c["rule"] == "DIR-1")
     assert entry_check["ok"] and entry_check["source"] == "000 第五条"
@@ -105,7 +105,7 @@ def test_the_page_and_the_api_show_the_refusal_with_its_rule(training, login_as)
     api = client.post(f"/api/v1/training/classes/{klass.pk}/certificates")
     body = api.json()
     assert api.status_code == 400 and body["code"] == "certificates_refused" and body["rules"] == ["SUP-7"]
-    assert not TrainingCertificate.objects.filter(enrolment__klass=klass).exists()
+    assert not enrolment_certificates(klass.enrolments.values_list("pk", flat=True))
     assert _refusals(klass).count() == 2  # each attempt is a decision of its own
 
 

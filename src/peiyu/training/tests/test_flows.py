@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import secrets
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,13 +21,11 @@ from peiyu.training.models import (
     Enrolment,
     Inspection,
     RosterImport,
-    TrainingCertificate,
     TrainingClass,
     TrainingPlan,
     TrainingReport,
 )
 from peiyu.training.services import anomalies as anomaly_svc
-from peiyu.training.services import certificates as cert_svc
 from peiyu.training.services import classes as class_svc
 from peiyu.training.services import plans as plan_svc
 from peiyu.training.services import reports as report_svc
@@ -51,7 +48,6 @@ TABLES = {
     "roster_import": flows.ROSTER_IMPORT_FLOW,
     "anomaly": flows.ANOMALY_FLOW,
     "inspection": flows.INSPECTION_FLOW,
-    "training_certificate": flows.CERTIFICATE_FLOW,
     "training_report": flows.REPORT_FLOW,
 }
 
@@ -87,24 +83,6 @@ def _row(world, flow: Workflow, status: str):
         )
     if model is Anomaly:
         return Anomaly.objects.create(klass=k, kind="overlap", key=f"k{next(_n)}", status=status)
-    if model is TrainingCertificate:
-        e = f.enrol(k, f.trainee())
-        return TrainingCertificate.objects.create(
-            number=f"PXT{next(_n):08d}",
-            verify_token=secrets.token_urlsafe(32),
-            enrolment=e,
-            trainee=e.trainee,
-            institution=k.plan.institution,
-            holder_name=e.trainee.name,
-            occupation_code=k.plan.occupation_code,
-            occupation_name=k.plan.occupation_name,
-            level=k.plan.level,
-            hours=100,
-            ce_hours=100,
-            ce_year=2026,
-            issued_on=dt.date(2026, 3, 2),
-            status=status,
-        )
     if model is TrainingReport:
         return TrainingReport.objects.create(klass=k, status=status)
     raise AssertionError(model)
@@ -155,7 +133,6 @@ FORBIDDEN = [
     ("roster_import", "done", "failed"),
     ("anomaly", "confirmed", "explained"),
     ("inspection", "passed", "issues"),
-    ("training_certificate", "revoked", "valid"),
     ("training_report", "submitted", "draft"),
 ]
 
@@ -234,7 +211,7 @@ def test_a_plan_created_and_withdrawn_and_an_enrolment_withdrawn(training):
     assert _actions(e) == ["enrolment.created", "enrolment.withdrawn"]
 
 
-def test_an_anomaly_explained_then_confirmed_and_a_certificate_revoked(training):
+def test_an_anomaly_explained_then_confirmed(training):
     k = _klass(training)
     a = Anomaly.objects.create(klass=k, kind="overlap", key="svc-1")
     anomaly_svc.anomaly_resolve(
@@ -243,10 +220,6 @@ def test_an_anomaly_explained_then_confirmed_and_a_certificate_revoked(training)
     anomaly_svc.anomaly_resolve(actor=training.sy_official, anomaly=a, status="confirmed", resolution="属实")
     assert _moves_of(a) == [("open", "explained"), ("explained", "confirmed")]
     assert _actions(a) == ["anomaly.explained", "anomaly.confirmed"]
-    cert = _row(training, flows.CERTIFICATE_FLOW, "valid")
-    cert_svc.certificate_revoke(actor=training.sy_official, certificate=cert, reason="材料造假")
-    assert _moves_of(cert) == [("valid", "revoked")]
-    assert _actions(cert) == ["training_certificate.revoked"]
 
 
 def test_a_report_submitted_through_the_service(training):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peiyu.core.errors import DomainError
 from peiyu.core.http import XLSX, attachment
 
-from ..models import TrainingCertificate, TrainingClass, TrainingReport
+from ..models import TrainingClass, TrainingReport
 from ..selectors import completion as sel
 from ..selectors.actions import class_allowed_actions, report_allowed_actions
 from ..services import completion as svc
@@ -40,8 +40,10 @@ def _completion_page(request, klass: TrainingClass, *, errors=None, values=None,
         e = row["enrolment"]
         row["value"] = values.get(key, "" if e.exam_score is None else str(e.exam_score))
     manage = sel.manages_class(request.user, klass)
-    issued = TrainingCertificate.objects.filter(enrolment__klass=klass).count()
-    to_issue = klass.enrolments.filter(status="completed", certificate__isnull=True).count()
+    issued = sum(1 for row in data["rows"] if row["certificate"])
+    to_issue = sum(
+        1 for row in data["rows"] if row["enrolment"].status == "completed" and not row["certificate"]
+    )
     return render(
         request,
         "training/completion_class.html",
