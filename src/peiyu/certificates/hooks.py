@@ -42,7 +42,10 @@ def _batches() -> None:
 
 
 def _certificates() -> None:
-    pass
+    register_nav(
+        NavItem("certificates", _("证书查询"), "certificates:certificate_list", "certificate.issue|certificate.view",
+                order=390)
+    )  # fmt: skip
 
 
 def _verification() -> None:
@@ -50,11 +53,23 @@ def _verification() -> None:
 
 
 def _invalidations() -> None:
-    pass
+    from .todos import invalidations as todos
+
+    register_nav(
+        NavItem("certificate_invalidations", _("证书无效认定"), "certificates:invalidation_list",
+                "certificate.invalidate", order=391)
+    )  # fmt: skip
+    register_todo("certificates.invalidation_statements_due", todos.statements_due)
+    register_todo("certificates.invalidation_decisions_due", todos.decisions_due)
 
 
 def _wallet() -> None:
-    pass
+    from .selectors.certificates import has_certificates
+
+    register_nav(
+        NavItem("my_certificates", _("我的证书"), "certificates:wallet", "person.self", order=406,
+                shown_to=has_certificates)
+    )  # fmt: skip
 
 
 def _training() -> None:

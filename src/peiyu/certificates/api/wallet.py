@@ -1,7 +1,72 @@
-"""The certificates API: wallet."""
+"""The holder's wallet over the API: the signed-in person's own certificates of every kind, each with its
+status, what replaced it, and the title statement of a Hubei DTE level certificate (CRT-6).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: ninja must see the real types."""
 
-from ninja import Router
+import datetime as dt
+from typing import Any
 
-router = Router(tags=["证书"])
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from peiyu.core.pagination import Page, PageQuery, paginate
+
+from ..selectors import wallet as sel
+
+router = Router(tags=["我的证书"])
+
+
+class TitleOut(Schema):
+    kind: str = Field(description="equivalence 直接认定为相应职称、reference 高级职称评审的重要参考")
+    text: str
+    rule: str
+
+
+class WalletCardOut(Schema):
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    occupation_code: str
+    occupation_name: str
+    direction: str
+    level: str
+    issuer: str
+    issued_on: dt.date
+    invalidated_on: dt.date | None
+    invalid_cause: str = Field(description="宣布无效的原因类别")
+    replaced_by: str = Field(description="换发后的新证书编号")
+    title: TitleOut | None = Field(description="职称贯通（CRT-6）")
+    payload: str = Field(description="二维码中的签名载荷")
+
+
+def _out(card: sel.WalletCard) -> dict[str, Any]:
+    c = card.cert
+    return {
+        "id": c.pk,
+        "number": c.number,
+        "kind": c.kind,
+        "kind_label": str(c.get_kind_display()),
+        "status": c.status,
+        "status_label": str(c.get_status_display()),
+        "occupation_code": c.occupation_code,
+        "occupation_name": c.occupation_name,
+        "direction": c.direction,
+        "level": c.level,
+        "issuer": c.issuer_name,
+        "issued_on": c.issued_on,
+        "invalidated_on": c.invalidated_on,
+        "invalid_cause": card.invalid_cause,
+        "replaced_by": card.successor,
+        "title": {"kind": card.title.kind, "text": card.title.text, "rule": card.title.rule}
+        if card.title
+        else None,
+        "payload": c.payload,
+    }
+
+
+@router.get("/certificates/wallet", response=Page[WalletCardOut], summary="我的证书")
+def wallet(request: Any, q: Query[PageQuery]) -> Any:
+    return paginate(sel.wallet_cards(request.user), q, _out)
