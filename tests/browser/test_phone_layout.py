@@ -188,14 +188,16 @@ def test_key_pages_fit_a_phone_and_a_desktop_and_the_menu_toggles(page, live_ser
         _check(tab, screenshots, size, "verification")
         context.close()
 
-    # a revoked certificate: the status large, with when and why
-    from peiyu.training.services.certificates import certificate_revoke
+    # a certificate revoked before it moved to the certificates app (ADR 0007 §4): the status large,
+    # with when and why
+    from peiyu.certificates.models import Certificate
 
-    certificate_revoke(actor=world.fz_inst_admin, certificate=cert, reason="学员身份信息核查有误")
+    Certificate.objects.filter(pk=cert.pk).update(status="invalidated", details={
+        **cert.details, "revoked_reason": "学员身份信息核查有误", "revoked_at": "2026-03-05T10:00:00+08:00"})  # fmt: skip
     context = page.context.browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
     tab = context.new_page()
     tab.goto(f"{base}/verify/training/{cert.verify_token}/")
-    assert "已撤销" in tab.locator("main .status-large.fail").inner_text()
+    assert "已宣布无效" in tab.locator("main .status-large.fail").inner_text()
     revocation = tab.locator("#revocation").inner_text()
     assert "学员身份信息核查有误" in revocation
     assert re.search(r"撤销时间\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}", revocation), revocation

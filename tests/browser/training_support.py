@@ -269,7 +269,7 @@ def certified_class(world, platform: OnlinePlatform, person: dict):
     """A Fuzhou class taken to its end through the services: plan filed, class announced and started,
     `person` registered and enrolled by the institution, the offline course, 40 online hours pushed,
     score 88, class completed (pass mark 60) and the certificate issued. Returns (class, certificate)."""
-    from peiyu.training.models import TrainingCertificate
+    from peiyu.certificates.models import Certificate
     from peiyu.training.services import certificates as cert_svc
     from peiyu.training.services import classes as class_svc
     from peiyu.training.services import completion as completion_svc
@@ -324,7 +324,7 @@ def certified_class(world, platform: OnlinePlatform, person: dict):
     completion_svc.scores_record(actor=admin, klass=klass, scores={enrolment.pk: "88"})
     completion_svc.class_complete(actor=admin, klass=klass, pass_mark="60")
     cert_svc.certificates_issue(actor=admin, klass=klass)
-    return klass, TrainingCertificate.objects.get(enrolment=enrolment)
+    return klass, Certificate.objects.get(kind="training", source_id=enrolment.pk)  # kept by certificates
 
 
 # --- in the browser ---------------------------------------------------------------------------------------------
