@@ -1,6 +1,7 @@
 """Append-only audit trail (DESIGN §6, SEC-2 全程留痕). Each row carries SM3(previous hash + row) within
-its stream; a stream is a province (or "national"), so provinces append in parallel while each chain
-stays strictly ordered by `seq`. Database triggers refuse UPDATE and DELETE; the chain shows it when
+its stream; a stream is a province (or "national") split into lanes by object ("510000", "510000.3";
+audit.services.stream_for, ADR 0015), so provinces and objects append in parallel while each chain
+stays strictly ordered by `seq` and one object's events stay in one chain. Database triggers refuse UPDATE and DELETE; the chain shows it when
 someone with enough privilege gets round them."""
 
 from typing import Any, NoReturn

@@ -33,4 +33,6 @@ def audit_event_get_for(actor: Any, event_id: Any) -> AuditEvent:
 def audit_events_of(object_type: str, object_id: object) -> QuerySet[AuditEvent]:
     """The events recorded about one object, oldest first. Not scoped: the caller has already found the
     object through its own scoped selector (an object's history is shown to those who may see it)."""
-    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("seq", "id")
+    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by(
+        "at", "id"
+    )  # one lane per object, but older events may sit in the province lane (ADR 0015)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -36,8 +38,23 @@ def _default(o: Any) -> Any:
     return str(o)
 
 
-def _stream_for(region_code: str) -> str:
-    return region_code[:2] + "0000" if region_code else NATIONAL_STREAM
+def stream_for(region_code: str, object_type: str = "", object_id: str = "") -> str:
+    """The chain an event joins: its province (or "national"), split into `PEIYU_AUDIT_LANES` lanes by
+    the object it is about, so one object's events stay in one chain, in order, while appends about
+    different objects of one province do not wait for each other's lock (ADR 0015). One lane: the
+    stream is the province itself, as before lanes existed."""
+    province = region_code[:2] + "0000" if region_code else NATIONAL_STREAM
+    lanes = settings.PEIYU_AUDIT_LANES
+    if lanes <= 1 or not object_type:
+        return province
+    lane = zlib.crc32(f"{object_type}:{object_id}".encode()) % lanes
+    return province if lane == 0 else f"{province}.{lane}"
+
+
+def province_streams(region_code: str) -> list[str]:
+    """Every lane of a province's stream (what a bulk writer locks, in this order, before appending)."""
+    province = region_code[:2] + "0000" if region_code else NATIONAL_STREAM
+    return [province] + [f"{province}.{lane}" for lane in range(1, max(settings.PEIYU_AUDIT_LANES, 1))]
 
 
 def audit_record(
@@ -54,7 +71,9 @@ def audit_record(
     The region decides the stream: the object's region when it has one, else the actor's."""
     if region_code is None:
         region_code = _region_of(obj) or _region_of(actor) or ""
-    stream = _stream_for(region_code)
+    object_type = obj._meta.label_lower if isinstance(obj, models.Model) else ""
+    object_id = str(obj.pk) if isinstance(obj, models.Model) else ""
+    stream = stream_for(region_code, object_type, object_id)
     at = timezone.now()
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(stream=stream).first()
@@ -72,8 +91,8 @@ def audit_record(
             "org_id": getattr(getattr(actor, "primary_org", None), "pk", None),
             "region_code": region_code,
             "action": action,
-            "object_type": obj._meta.label_lower if isinstance(obj, models.Model) else "",
-            "object_id": str(obj.pk) if isinstance(obj, models.Model) else "",
+            "object_type": object_type,
+            "object_id": object_id,
             "object_repr": str(obj)[:200] if obj is not None else "",
             "before": _jsonable(before),
             "after": _jsonable(after),

@@ -30,6 +30,7 @@ from django.utils import timezone
 from peiyu.accounts.models import Org, Role, RoleAssignment, User
 from peiyu.audit.chain import GENESIS, row_hash
 from peiyu.audit.models import AuditEvent, AuditHead
+from peiyu.audit.services import province_streams, stream_for
 from peiyu.core.bulk import insert_rows, reserve_ids
 
 from .scale_names import org_name, person_name, phone_number, place_weights, places, uscc_for
@@ -166,7 +167,7 @@ def event_row(
     at: dt.datetime, region_code: str, action: str, obj_type: str, obj_id: int, obj_repr: str, after
 ) -> dict:
     return {
-        "stream": region_code[:2] + "0000",
+        "stream": stream_for(region_code, obj_type, str(obj_id)),
         "at": at,
         "actor_id": None,
         "actor_repr": SYSTEM_ACTOR,
@@ -229,7 +230,7 @@ def generate(
         chosen = rng.choices(spots, cum_weights=weights, k=n)
         with transaction.atomic():
             chain = Chain(events_t)
-            chain.lock({p.province for p in chosen})
+            chain.lock({s for p in chosen for s in province_streams(p.province)})
             org_ids = orgs_t.reserve_ids(n)
             orgs: list[dict[str, Any]] = []
             for i, (place, pk) in enumerate(zip(chosen, org_ids, strict=True)):

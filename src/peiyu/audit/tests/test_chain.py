@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from peiyu.audit.chain import GENESIS, sm3_hex
 from peiyu.audit.models import AuditEvent
-from peiyu.audit.services import audit_record
+from peiyu.audit.services import audit_record, stream_for
 from peiyu.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,9 +37,24 @@ def test_sm3_matches_the_standard_test_vector():
 
 def test_events_form_a_chain_per_province_stream(world):
     events = _events(world, 3)
-    assert [e.stream for e in events] == ["210000"] * 3
+    lane = stream_for("210000", "accounts.org", str(world.orgs["sy"].pk))
+    assert lane.split(".")[0] == "210000"
+    assert [e.stream for e in events] == [lane] * 3  # one object's events: one chain, in order
     assert events[0].seq + 1 == events[1].seq
     assert events[1].prev_hash == events[0].hash
+    assert verify_chain().ok
+
+
+def test_a_provinces_objects_spread_over_lanes_each_a_chain_of_its_own(world, settings):
+    users = list(world.users.values())[:12]
+    events = [
+        audit_record(None, "test.event", u, after={"i": i}, region_code="210102") for i, u in enumerate(users)
+    ]
+    lanes = {e.stream for e in events}
+    assert len(lanes) > 1 and all(s.split(".")[0] == "210000" for s in lanes)
+    assert verify_chain().ok
+    settings.PEIYU_AUDIT_LANES = 1  # one lane: the province itself
+    assert audit_record(None, "test.event", users[0], region_code="210102").stream == "210000"
     assert verify_chain().ok
 
 
@@ -61,7 +76,7 @@ def test_verify_names_the_first_edited_row(world):
     _raw("UPDATE audit_auditevent SET reason = 'forged too' WHERE id = %s", [events[4].pk])
     result = verify_chain()
     assert not result.ok
-    brk = next(b for b in result.breaks if b.stream == "210000")
+    brk = next(b for b in result.breaks if b.stream == events[0].stream)
     assert (brk.event_id, brk.seq, brk.problem) == (events[3].pk, events[3].seq, "edited")
 
 

@@ -222,6 +222,9 @@ DEVELOPMENT_SM4_KEYS = "dev1:00112233445566778899aabbccddeeff"  # refused in pro
 DEVELOPMENT_BLIND_INDEX_KEY = "development-blind-index-key"  # refused in production
 PEIYU_SM4_KEYS = os.environ.get("PEIYU_SM4_KEYS", DEVELOPMENT_SM4_KEYS)
 PEIYU_BLIND_INDEX_KEY = os.environ.get("PEIYU_BLIND_INDEX_KEY", DEVELOPMENT_BLIND_INDEX_KEY)
+# audit chains per province are split into this many lanes by object (ADR 0015): appends about
+# different objects do not queue on one lock; each lane is a hash chain of its own
+PEIYU_AUDIT_LANES = int(os.environ.get("PEIYU_AUDIT_LANES", "8"))
 
 # --- i18n ------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
