@@ -23,7 +23,7 @@ def test_portal_home_links_verification_announcements_notices_objections_and_reg
     page = client.get("/").content.decode()
     links = page[page.index('id="quick-links"') :]
     for url in (
-        "/verify/training/",
+        "/verify/",
         "/announcements/",
         "/notices/",
         "/objections/track/",
