@@ -96,7 +96,8 @@ def batch_return(*, actor: Any, batch: IssuanceBatch, reason: str) -> IssuanceBa
     the office while it approves."""
     reason = clean_reason(reason, label="退回原因")
     _require_route(batch, rules.PROVINCE_CG)
-    if batch.status == B.SUBMITTED:
+    current = IssuanceBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()
+    if current == B.SUBMITTED:  # with the province; else the office (the move below checks it again)
         _require_province(actor, batch)
         level = "province"
     else:
