@@ -4,7 +4,7 @@ training's pages, ADR 0007 §4). Each area registers its own in its block below.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401 - used by the areas' blocks
+from django.utils.translation import gettext_lazy as _
 
 from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
     NavItem,
@@ -38,7 +38,15 @@ def _templates() -> None:
 
 
 def _batches() -> None:
-    pass
+    from . import tasks
+    from .todos import batches as todos
+
+    register_nav(NavItem("certificate_batches", _("证书数据报送"), "certificates:batch_list",
+                         "certificate.issue|certificate.confirm|certificate.approve|certificate.view", order=396))  # fmt: skip
+    register_todo("certificates.batches_institution", todos.institution_todos)
+    register_todo("certificates.batches_province", todos.province_todos)
+    register_todo("certificates.batches_office", todos.office_todos)
+    register_task(tasks.batch_issue_task)
 
 
 def _certificates() -> None:
