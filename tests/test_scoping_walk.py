@@ -17,6 +17,7 @@ from peiyu.audit.services import audit_record
 from peiyu.config.api import api
 
 from . import (
+    scoping_certificates_batches,
     scoping_certificates_certificates,
     scoping_exams_banks,
     scoping_exams_evaluation,
@@ -55,7 +56,10 @@ def _records(world):
         **scoping_exams_sites.records(world, sessions["exam_session_id"]),
         **scoping_exams_banks.records(world),
         **(papers := scoping_exams_papers.records(world, sessions["exam_session_id"])),
-        **scoping_exams_evaluation.records(world, {**sessions, **papers}),
+        **(evaluation := scoping_exams_evaluation.records(world, {**sessions, **papers})),
+        **scoping_certificates_batches.records(
+            world, sessions["exam_session_id"], evaluation["registration_id"]
+        ),
         **scoping_certificates_certificates.records(world),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
@@ -213,6 +217,7 @@ OWNERS = {
     **scoping_exams_papers.OWNERS,
     **scoping_exams_evaluation.OWNERS,
     **scoping_certificates_certificates.OWNERS,
+    **scoping_certificates_batches.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
 # reference data is national and public (CAT-4): not scoped by jurisdiction
@@ -288,6 +293,7 @@ BODIES.update(scoping_exams_banks.BODIES)
 BODIES.update(scoping_exams_papers.BODIES)
 BODIES.update(scoping_exams_evaluation.BODIES)
 BODIES.update(scoping_certificates_certificates.BODIES)
+BODIES.update(scoping_certificates_batches.BODIES)
 # accounts: the security administrator's and the institution administrator's writes, the bureau's decision
 _REASON = lambda w, c: {"reason": "x"}  # noqa: E731
 BODIES.update(
@@ -483,6 +489,7 @@ PAGE_RECORDS = {
     **scoping_exams_papers.PAGE_RECORDS,
     **scoping_exams_evaluation.PAGE_RECORDS,
     **scoping_certificates_certificates.PAGE_RECORDS,
+    **scoping_certificates_batches.PAGE_RECORDS,
 }
 PAGE_SUBRECORDS = {
     "<int:renewal_id>": "renewal_id",
@@ -494,6 +501,7 @@ PAGE_SUBRECORDS = {
     **scoping_exams_banks.PAGE_SUBRECORDS,
     **scoping_exams_evaluation.PAGE_SUBRECORDS,
     **scoping_certificates_certificates.PAGE_SUBRECORDS,
+    **scoping_certificates_batches.PAGE_SUBRECORDS,
 }
 
 
