@@ -197,3 +197,23 @@ def test_the_api_opens_states_and_decides_through_the_same_services(exams, login
     assert login_as(exams.sy_official).get(f"/api/v1/certificates/invalidations/{pk}").status_code == 404
     listed = hb.get("/api/v1/certificates/invalidations", {"status": "decided"}).json()
     assert listed["count"] == 1
+
+
+def test_a_declaration_shows_at_once_in_the_published_status_list(
+    exams, cert, client, django_capture_on_commit_callbacks
+):
+    from peiyu.certificates.rules.verification import bitstring_decode, list_position
+
+    number, bit = list_position(cert.status_index)
+
+    def is_set(encoded: str) -> bool:  # W3C Bitstring Status List: bit 0 is the first byte's leftmost
+        return bool((bitstring_decode(encoded)[bit // 8] >> (7 - bit % 8)) & 1)
+
+    before = client.get(f"/certificates/status/{number}").json()["credentialSubject"]["encodedList"]
+    assert client.get(f"/certificates/status/{number}").json()["credentialSubject"]["encodedList"] == before
+    inv = _open(exams, cert)
+    svc.invalidation_state(actor=exams.cd_social1_admin, invalidation=inv, statement="说明")
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.invalidation_decide(actor=exams.cd_official, invalidation=inv)
+    after = client.get(f"/certificates/status/{number}").json()["credentialSubject"]["encodedList"]
+    assert not is_set(before) and is_set(after)
