@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from peiyu.core.registry import (  # noqa: F401 - used by the areas' blocks
+from peiyu.core.registry import (
     NavItem,
     register_demo_section,
     register_extension,
@@ -94,4 +94,6 @@ def _training() -> None:
 
 
 def _demo() -> None:
-    pass
+    from .demo.batches import build_batches
+
+    register_demo_section("certificates", build_batches)
