@@ -6,9 +6,10 @@ signs the status lists."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from peiyu.accounts.models import Org
@@ -117,10 +118,19 @@ def certificates_sign(certs: Sequence[Certificate], *, actor: Any = None) -> Non
             key = keys.get(cert.institution_id)
             if key is None:
                 key = keys[cert.institution_id] = signing_key_for(cert.institution, actor=actor)
-            private = key.private_key
             cert.key = key
-            cert.payload = payload_encode(payload_fields(cert, key), lambda b, p=private: sm2.sign(p, b))
-        Certificate.objects.bulk_update(certs, ["key", "payload", "status_index"], batch_size=500)
+            cert.payload = payload_encode(payload_fields(cert, key), partial(sm2.sign, key.private_key))
+        _write_signatures(certs)
+
+
+def _write_signatures(certs: Sequence[Certificate]) -> None:
+    """One prepared UPDATE run for every row (bulk_update's CASE expressions cost 3 ms a row to build)."""
+    table = connection.ops.quote_name(Certificate._meta.db_table)
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"UPDATE {table} SET key_id = %s, payload = %s, status_index = %s WHERE id = %s",  # noqa: S608 - quoted name
+            [(c.key_id, c.payload, c.status_index, c.pk) for c in certs],
+        )
 
 
 def public_keys() -> dict[str, dict[str, Any]]:

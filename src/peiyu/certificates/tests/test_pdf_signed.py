@@ -14,7 +14,9 @@ from reportlab.lib.rl_accel import escapePDF
 from peiyu.certificates.models import Certificate
 from peiyu.certificates.services import keys as key_svc
 from peiyu.certificates.services.pdf import certificate_pdf, pdf_check
+from peiyu.certificates.services.pdf_page import QR_SCALE
 from peiyu.certificates.services.signing import certificates_sign, signing_key_for
+from peiyu.core.documents.qr_fast import qr_modules
 from peiyu.exams.tests import factories
 
 URL = "https://peiyu.example.cn/v/"
@@ -71,8 +73,19 @@ def test_the_page_names_the_holder_the_facts_the_issuer_and_carries_seal_and_qr(
     for ch in cert.issuer_name:  # the seal writes the issuer's name around, one character at a time
         assert _cid(ch) in page
     assert "职业技能等级证书 ".encode("utf-16-be").hex().upper().encode() in pdf  # the document title
-    size = segno.make(URL + cert.payload, error="m", mode="byte", micro=False).symbol_size(border=0)[0]
-    assert f"{size + 1} {size + 1} 1 1 re".encode() in page  # the QR's bottom-right dark module, drawn
+    # the QR: an inline image of one bit a pixel, light = 1, QR_SCALE pixels a module, quiet zone of 2 modules
+    found = re.search(rb"BI /W (\d+) /H \d+ /BPC 1 /CS /G /I false /F /AHx ID\n([0-9a-f]+)>\nEI", page)
+    width, data = int(found.group(1)), bytes.fromhex(found.group(2).decode())
+    size, modules = qr_modules(URL + cert.payload)
+    row_bytes, k = (width + 7) // 8, QR_SCALE
+    assert width == (size + 4) * k
+    for r in range(size):
+        row = int.from_bytes(data[((r + 2) * k) * row_bytes : ((r + 2) * k + 1) * row_bytes], "big")
+        for c in range(size):
+            dark = not (row >> (row_bytes * 8 - 1 - (c + 2) * k)) & 1
+            assert dark == bool(modules[r * size + c])
+    code = segno.make(URL + cert.payload, error="m", mode="byte", mask=4, boost_error=False, micro=False)
+    assert modules == b"".join(bytes(row) for row in code.matrix)
 
 
 @pytest.mark.parametrize(

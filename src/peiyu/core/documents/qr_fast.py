@@ -148,3 +148,23 @@ def qr_runs(text: str) -> tuple[int, list[tuple[int, int, int]]]:
 def _row_runs(modules: bytes, size: int) -> list[re.Match[bytes]]:
     """The dark runs of each row (a run never continues onto the next row: rows are matched apart)."""
     return [m for row in range(0, size * size, size) for m in _RUN.finditer(modules, row, row + size)]
+
+
+def qr_bitmap(text: str, *, border: int = 2, scale: int = 1) -> tuple[int, bytes]:
+    """(width in pixels, the rows packed 1 bit a pixel, most significant bit first, each row padded to a
+    whole byte) of the code of `text` with a quiet zone of `border` modules, each module `scale` × `scale`
+    pixels, 1 = light: a DeviceGray image of one bit per sample, drawn as a PDF inline image in one
+    operation (viewers smooth a small image they enlarge a lot; a few pixels a module keeps edges sharp)."""
+    size, modules = qr_modules(text)
+    width = (size + 2 * border) * scale
+    row_bytes = (width + 7) // 8
+    pad = "1" * (row_bytes * 8 - width)
+    quiet_row = int("1" * width + pad, 2).to_bytes(row_bytes, "big")
+    edge = "1" * (border * scale)
+    light, dark = "1" * scale, "0" * scale
+    out = bytearray(quiet_row * (border * scale))
+    for row in range(0, size * size, size):
+        bits = "".join(dark if m else light for m in modules[row : row + size])
+        out += int(edge + bits + edge + pad, 2).to_bytes(row_bytes, "big") * scale
+    out += quiet_row * (border * scale)
+    return width, bytes(out)
