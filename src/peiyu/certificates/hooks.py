@@ -30,11 +30,15 @@ def register() -> None:
 
 
 def _keys() -> None:
-    pass
+    register_nav(NavItem("certificate_keys", _("签名密钥"), "certificates:key_list", "certificate.keys", order=397))
 
 
 def _templates() -> None:
-    pass
+    from .todos import templates as todos
+
+    register_nav(NavItem("certificate_templates", _("证书样式"), "certificates:template_list",
+                         "certificate.issue|certificate.confirm", order=398))  # fmt: skip
+    register_todo("certificates.templates_held", todos.templates_held)
 
 
 def _batches() -> None:
