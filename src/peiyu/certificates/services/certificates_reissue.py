@@ -126,5 +126,4 @@ def certificate_reissue(
             audit_extra={"replaced_by": new.number, "kind": kind, "corrected": sorted(changed)},
         )
         transaction.on_commit(status_list_changed)
-    certificate.status = old.status
     return new
