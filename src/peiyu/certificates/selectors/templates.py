@@ -50,9 +50,14 @@ def can_decide(actor: Any, template: CertificateTemplate) -> bool:
     )
 
 
+def may_decide(actor: Any) -> bool:
+    """Whether `actor` is an official who may decide held templates somewhere."""
+    return any(has_capability(actor, cap) and scope_for(actor, cap).region_prefixes for cap in DECIDE)
+
+
 def templates_held_for(actor: Any) -> QuerySet[CertificateTemplate]:
     """Held templates an official of the issuer's province may decide."""
-    if not any(has_capability(actor, cap) for cap in DECIDE):
+    if not may_decide(actor):
         return CertificateTemplate.objects.none()
     return (
         CertificateTemplate.objects.filter(status=CertificateTemplate.Status.HELD)

@@ -29,7 +29,7 @@ FIELDS = ("kind", "title", "body", "seal_text")
 def template_list(request: HttpRequest) -> HttpResponse:
     institutions = sel.managed_institutions(request.user)
     held = list(sel.templates_held_for(request.user))
-    if not institutions and not held and not sel.templates_visible_to(request.user).exists():
+    if not institutions and not sel.may_decide(request.user):
         raise Http404(_("没有可查看的证书样式"))
     templates = list(sel.templates_visible_to(request.user).filter(institution__in=institutions))
     return render(
