@@ -99,5 +99,8 @@ def _training() -> None:
 
 def _demo() -> None:
     from .demo.batches import build_batches
+    from .demo.invalidations import build_invalidations
 
     register_demo_section("certificates", build_batches)
+    # invalidation and reissue work on the certificates the pipeline's demo issued: after it
+    register_demo_section("certificates_invalidations", build_invalidations)
