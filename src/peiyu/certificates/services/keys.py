@@ -63,7 +63,9 @@ def key_revoke(*, actor: Any, key: SigningKey, reason: str) -> SigningKey:
         raise Http404("签名密钥不存在")
     reason = _reason(reason)
     with transaction.atomic():
-        locked = SigningKey.objects.select_for_update().select_related("institution").get(pk=key.pk)
+        locked = (
+            SigningKey.objects.select_for_update(of=("self",)).select_related("institution").get(pk=key.pk)
+        )
         if locked.status == K.REVOKED:
             raise Conflict("该密钥已吊销", code="key_already_revoked")
         was_active = locked.status == K.ACTIVE

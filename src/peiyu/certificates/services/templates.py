@@ -116,7 +116,9 @@ def template_activate(*, actor: Any, template: CertificateTemplate) -> Certifica
     fields: dict[str, list[str]] = {}
     with transaction.atomic():
         locked = (
-            CertificateTemplate.objects.select_for_update().select_related("institution").get(pk=template.pk)
+            CertificateTemplate.objects.select_for_update(of=("self",))
+            .select_related("institution")
+            .get(pk=template.pk)
         )
         if locked.status != T.DRAFT:
             raise Conflict(
@@ -176,7 +178,9 @@ def template_decide(
         raise InvalidInput("请填写决定理由", fields={"reason": ["请填写决定理由"]})
     with transaction.atomic():
         locked = (
-            CertificateTemplate.objects.select_for_update().select_related("institution").get(pk=template.pk)
+            CertificateTemplate.objects.select_for_update(of=("self",))
+            .select_related("institution")
+            .get(pk=template.pk)
         )
         if locked.status != T.HELD:
             raise Conflict("该证书样式已有决定", code="template_not_held")

@@ -4,8 +4,10 @@ encrypted; each certificate gets its signed payload and a status-list position t
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 
 from peiyu.audit.models import AuditEvent
 from peiyu.certificates.models import Certificate, SigningKey
@@ -93,3 +95,47 @@ def test_status_positions_are_unique_and_never_reused(exams):
     assert len(set(indexes)) == 3 and indexes == sorted(indexes)
     assert status_indexes_take(2)[0] == indexes[-1] + 1
     assert status_indexes_take(1)[0] == indexes[-1] + 3
+
+
+def _at_once(fn, n: int = 4) -> None:
+    barrier = threading.Barrier(n)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            fn()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_status_positions_taken_at_once_never_collide():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    taken: list[int] = []
+
+    def take() -> None:
+        for _ in range(5):
+            with transaction.atomic():
+                taken.extend(status_indexes_take(10))
+
+    _at_once(take)
+    assert len(taken) == 200 and len(set(taken)) == 200 and set(taken) == set(range(1, 201))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_issuers_first_key_created_at_once_is_one_key(exams):
+    if connection.vendor != "postgresql":
+        pytest.skip("the unique constraint race needs PostgreSQL")
+    org = exams.orgs["cd_social1"]
+    got: list[int] = []
+    _at_once(lambda: got.append(signing_key_for(org).pk))
+    assert len(set(got)) == 1 and SigningKey.objects.filter(institution=org).count() == 1
