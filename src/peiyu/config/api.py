@@ -299,9 +299,14 @@ def _mount() -> None:
     from peiyu.accounts.api.routers import ROUTERS as accounts_routers
     from peiyu.audit.api import router as audit_router
     from peiyu.catalogs.api import router as catalogs_router
+    from peiyu.certificates.api.routers import FIRST as certificate_first
     from peiyu.core.api import router as core_router
 
     api.add_router("/", core_router)
+    # public certificate verification takes national-scale traffic: its routes are tried first (Django
+    # matches URL patterns in order, and the API has some hundreds)
+    for router in certificate_first:
+        api.add_router("/", router)
     for router in accounts_routers:
         api.add_router("/", router)
     api.add_router("/audit", audit_router)

@@ -1,6 +1,17 @@
-"""The certificates API routers, one module per area, listed by name (mounted at /api/v1/ by config.api)."""
+"""The certificates API routers, one module per area, listed by name (mounted at /api/v1/ by config.api).
+FIRST are mounted before every other app's routes: public verification takes national-scale traffic and
+Django tries URL patterns in order."""
 
-from . import batches, certificates, certificates_training, invalidations, keys, templates, verification, wallet
+from . import (
+    batches,
+    certificates,
+    certificates_training,
+    invalidations,
+    keys,
+    templates,
+    verification,
+    wallet,
+)
 
 ROUTERS = [
     keys.router,
@@ -8,7 +19,7 @@ ROUTERS = [
     batches.router,
     certificates.router,
     certificates_training.router,
-    verification.router,
     invalidations.router,
     wallet.router,
 ]
+FIRST = [verification.router]

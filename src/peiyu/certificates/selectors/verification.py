@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import lru_cache
 from typing import Any
+
+from django.db import connection
 
 from peiyu.core.crypto import blind_index, constant_time_equals
 
@@ -43,13 +46,48 @@ ANSWER_FIELDS = (
 REISSUE_CHAIN_MAX = 20
 
 
+@lru_cache(maxsize=1)
+def _by_number_sql() -> tuple[str, tuple[str, ...]]:
+    """The lookup by number as one SQL text (the national-scale path: no ORM compilation per request;
+    table and column names from the model's meta, the number a parameter)."""
+    wanted = {Certificate._meta.get_field(name).attname for name in ANSWER_FIELDS}
+    # in the model's field order: Model.from_db takes the values of the fields it is given in that order
+    fields = [f for f in Certificate._meta.concrete_fields if f.attname in wanted]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    table, number = qn(Certificate._meta.db_table), qn(Certificate._meta.get_field("number").column)
+    sql = f"SELECT {columns} FROM {table} WHERE {number} = %s LIMIT 1"  # noqa: S608 - names from meta
+    return sql, tuple(f.attname for f in fields)
+
+
 def certificate_by_number(number: str | None) -> Certificate | None:
-    """The certificate of that number (typed in any width or case), or None."""
+    """The certificate of that number (typed in any width or case), or None: one indexed query of the
+    columns an answer shows (the instance holds only those)."""
     wanted = normalise_number(number)
     if not wanted:
         return None
-    rows = list(Certificate.objects.filter(number=wanted).order_by().only(*ANSWER_FIELDS)[:1])
-    return rows[0] if rows else None
+    sql, attnames = _by_number_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [wanted])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    converters = _converters()
+    values = [
+        convert(v) if convert is not None and v is not None else v
+        for convert, v in zip(converters, row, strict=True)
+    ]
+    return Certificate.from_db(connection.alias, list(attnames), values)
+
+
+@lru_cache(maxsize=1)
+def _converters() -> tuple[Any, ...]:
+    """What the backend needs to turn a raw value into the field's Python value (a date on SQLite)."""
+    out: list[Any] = []
+    attnames = _by_number_sql()[1]
+    for field in (f for f in Certificate._meta.concrete_fields if f.attname in attnames):
+        out.append((lambda v, f=field: f.to_python(v)) if field.get_internal_type() == "DateField" else None)
+    return tuple(out)
 
 
 def certificate_by_token(token: str | None) -> Certificate | None:

@@ -6,13 +6,15 @@ Credential 2.0.
 Budgets: per fixed window (`PEIYU_VERIFY_WINDOW_SECONDS`), each address — or signed-in user — may make
 `PEIYU_VERIFY_HITS_PER_WINDOW` lookups that find a certificate and `PEIYU_VERIFY_MISSES_PER_WINDOW` that
 find none (guessing numbers makes misses; an employer checking real certificates makes hits). Both are
-counted in ONE shared counter per window (misses in the high bits), so a lookup costs one atomic
-increment. Past either budget every lookup is refused until the window ends, with the time to retry.
-The bulk API counts numbers per employer against `PEIYU_VERIFY_BULK_PER_WINDOW` and is audited."""
+counted in ONE shared counter per window (misses in the high bits); a miss is written at once, hits in
+groups from each process, so the hot path rarely writes. Past either budget every lookup is refused
+until the window ends, with the time to retry. The bulk API counts numbers per employer against
+`PEIYU_VERIFY_BULK_PER_WINDOW` and is audited."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,12 +93,56 @@ def _count(name: str, delta: int, ttl: int) -> int:
         return int(cache.incr(name, delta))
 
 
+@dataclass
+class _Tally:
+    """This process's view of one counter: its value when last written, and hits not written yet."""
+
+    shared: int = 0
+    pending: int = 0
+    written_at: float = 0.0
+
+
+_tallies: dict[str, _Tally] = {}
+_tallies_window = [0]
+_tallies_lock = threading.Lock()
+HITS_PER_WRITE = 16  # hits kept in the process before one increment of the shared counter
+WRITE_SECONDS = 1.0  # … or after this long
+TALLIES_MAX = 50_000
+
+
+def _tally(name: str, window: int, *, found: bool, ttl: int) -> int:
+    """The counter's value after this lookup. A miss is written at once; hits are written in groups
+    (every HITS_PER_WRITE, or WRITE_SECONDS), so the hot path of an employer's checks costs a shared
+    write only now and then — across the server's processes a budget of hits may overshoot by a few
+    groups, never the budget of misses."""
+    now = time.monotonic()
+    with _tallies_lock:
+        if _tallies_window[0] != window or len(_tallies) > TALLIES_MAX:
+            _tallies.clear()
+            _tallies_window[0] = window
+        tally = _tallies.setdefault(name, _Tally())
+        tally.pending += 1 if found else 0
+        if found and tally.pending < HITS_PER_WRITE and now - tally.written_at < WRITE_SECONDS:
+            return tally.shared + tally.pending
+        delta, tally.pending = tally.pending + (0 if found else MISS), 0
+    value = _count(name, delta, ttl)
+    with _tallies_lock:
+        tally.shared, tally.written_at = value, now
+    return value + tally.pending
+
+
+def lookup_tallies_forget() -> None:
+    """Drop this process's unwritten hits (tests clear the shared cache between cases)."""
+    with _tallies_lock:
+        _tallies.clear()
+
+
 def lookup_counted(who: str, *, found: bool) -> None:
     """Count one lookup of `who` ("ip:…" or "user:…"); Throttled when this window's budget of hits or
     of misses is spent (this lookup's answer is then withheld too)."""
     window, left = _window()
     name = f"peiyu:verify:{window}:{sm3_hex(who.encode())[:24]}"
-    value = _count(name, 1 if found else MISS, left + 5)
+    value = _tally(name, window, found=found, ttl=left + 5)
     hits, misses = value & (MISS - 1), value >> 32
     if hits > settings.PEIYU_VERIFY_HITS_PER_WINDOW or misses > settings.PEIYU_VERIFY_MISSES_PER_WINDOW:
         raise _throttled(left, "查询")

@@ -149,3 +149,25 @@ def test_hits_have_a_budget_too(exams, client, settings):
     settings.PEIYU_VERIFY_HITS_PER_WINDOW = 2
     cert, _ = issue(exams)
     assert [_page(client, cert.number).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_an_uploaded_pdf_is_authentic_or_tampered_and_the_register_is_shown_by_its_number(exams, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from peiyu.certificates.services.pdf import certificate_pdf
+
+    cert, _ = issue(exams)
+    url = reverse("cert_public:verify_qr", args=[cert.payload])
+    data = certificate_pdf(cert, verify_url=f"https://peiyu.example.cn{url}")
+    upload = reverse("cert_public:verify_pdf")
+    genuine = client.post(upload, {"file": SimpleUploadedFile("c.pdf", data, "application/pdf")})
+    page = _text(genuine)
+    assert genuine.status_code == 200 and "PDF 签名有效" in page and cert.number in page and "李*红" in page
+    at = data.index(b"/Contents") if b"/Contents" in data else len(data) // 3
+    edited = data[:at] + (b"X" if data[at : at + 1] != b"X" else b"Y") + data[at + 1 :]
+    tampered = client.post(upload, {"file": SimpleUploadedFile("c.pdf", edited, "application/pdf")})
+    page = _text(tampered)
+    assert "PDF 已被改动或不是签发的原件" in page and cert.number in page and "有效" in page
+    junk = client.post(upload, {"file": SimpleUploadedFile("c.pdf", b"hello", "application/pdf")})
+    assert "无法识别" in _text(junk) and "不是 PDF 文件" in _text(junk)
+    assert client.post(upload, {}).status_code == 400

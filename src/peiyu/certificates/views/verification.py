@@ -7,12 +7,13 @@ keys, status lists, Verifiable Credentials, the offline verifier — are in veri
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peiyu.core.middleware import client_ip
@@ -27,6 +28,11 @@ PDF_MAX_BYTES = 20 * 1024 * 1024
 MODES = ("number", "identity", "pdf")
 
 
+@lru_cache(maxsize=1)
+def _vc_url() -> str:
+    return reverse("cert_public:certificate_vc_by_number")
+
+
 def _who(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -37,6 +43,7 @@ def _who(request: HttpRequest) -> str:
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("mode", "number")
     context.setdefault("values", {})
+    context["vc_url"] = _vc_url()
     response = render(request, TEMPLATE, context, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"

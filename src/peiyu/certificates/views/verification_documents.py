@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -89,7 +89,10 @@ def certificate_vc(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def certificate_vc_by_number(request: HttpRequest) -> HttpResponse:
     """The verification page's download: a lookup by number, counted against the visitor's budget."""
-    cert = sel.certificate_by_number(request.GET.get("number", "")[:64])
+    number = request.GET.get("number", "").strip()[:64]
+    if not number:
+        return HttpResponseRedirect(reverse("cert_public:verify"))
+    cert = sel.certificate_by_number(number)
     user = getattr(request, "user", None)
     who = f"user:{user.pk}" if user is not None and user.is_authenticated else "ip:" + client_ip(request)
     try:

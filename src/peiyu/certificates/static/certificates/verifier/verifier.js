@@ -82,23 +82,29 @@
     return result;
   }
 
-  function cell(row, text) { var td = document.createElement("td"); td.textContent = text; row.appendChild(td); }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
 
   function show(results) {
-    var body = $("results-body");
-    body.textContent = "";
+    var list = $("results-body");
+    list.textContent = "";
     results.forEach(function (r) {
-      var tr = document.createElement("tr");
-      tr.className = r.ok ? "ok" : "fail";
       var c = r.claims || {};
-      cell(tr, r.ok ? "✔ 有效" : "✘ 无效");
-      cell(tr, c.n || "—");
-      cell(tr, KIND[c.t] || c.t || "—");
-      cell(tr, c.o || "—");
-      cell(tr, c.l || "—");
-      cell(tr, c.d || "—");
-      cell(tr, r.text);
-      body.appendChild(tr);
+      var item = el("li", r.ok ? "ok" : "fail");
+      var head = el("p", "verdict");
+      head.appendChild(el("strong", "", r.ok ? "✔ 有效" : "✘ 无效"));
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(el("span", "number", c.n || "—"));
+      item.appendChild(head);
+      if (c.n) {
+        item.appendChild(el("p", "claims", [KIND[c.t] || c.t, "职业编码 " + c.o, c.l, "发证日期 " + c.d].join(" · ")));
+      }
+      item.appendChild(el("p", "why", r.text));
+      list.appendChild(item);
     });
     $("results").hidden = results.length === 0;
     var bad = results.filter(function (r) { return !r.ok; }).length;
