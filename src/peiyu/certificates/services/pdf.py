@@ -3,7 +3,7 @@ holder, photo (or a frame saying 照片), occupation, direction, level, number, 
 certificates the hours and the continuing-education line; the issuer's own seal drawn from its name; a QR
 code of the signed payload's URL — and an SM2 signature of the whole file appended after its %%EOF:
 
-    <the PDF as reportlab writes it, ending "%%EOF\\n">
+    <the PDF, ending "%%EOF\\n">
     %PEIYU-SIGNATURE 1 SM2-SM3
     %number <certificate number>
     %key <key id>
@@ -13,13 +13,14 @@ code of the signed payload's URL — and an SM2 signature of the whole file appe
 The signature (SM3 with the default user ID, the certificate's key) covers every byte before "%sig ".
 PDF readers ignore comments and find the last %%EOF, so the file opens as any PDF; editing any byte of
 it — a name, a level, the block itself — or appending an incremental update makes `pdf_check` fail.
-The bytes are deterministic (reportlab's invariant mode, a deterministic-nonce signature): the same
-certificate renders to the same file every time. The printed page is this page: a print carries the
+The bytes are deterministic (no dates, the file /ID from the content, a deterministic-nonce signature):
+the same certificate renders to the same file every time. The printed page is this page: a print carries the
 same QR, so paper and file have the same force.
 
-Fast (benchmark cert-pdf): what is the same on every certificate of a kind (frame, title, labels) and
-of an issuer (the seal) is drawn once per process into a content-stream fragment and copied into each
-page; only the holder's facts and the QR are drawn per certificate."""
+Fast (benchmark cert-pdf): the page's constant parts are drawn once per process (services/pdf_page.py);
+the objects every file shares (fonts, page, page tree, catalogue) are taken once from a reportlab
+document, and a certificate's file is its own content stream and document information put into them with
+a fresh cross-reference table. Format, algorithms and why: ADR 0013."""
 
 from __future__ import annotations
 
@@ -217,6 +218,8 @@ def certificate_pdf(cert: Certificate, *, verify_url: str, photo: bytes | None =
     signed first. `verify_url` is the QR's content, `<site>/v/<payload>`."""
     if cert.key_id is None:
         certificates_sign([cert])
+        if verify_url.endswith("/v/"):  # the caller built the URL from the empty payload of the unsigned row
+            verify_url += cert.payload
     key = cert.key
     assert key is not None  # signed above
     pdf = render(cert, wording_for(cert.institution_id, cert.kind), verify_url=verify_url, photo=photo)

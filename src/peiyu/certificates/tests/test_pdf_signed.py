@@ -3,6 +3,7 @@ embedded SM2 signature so that any edit of the file shows as tampered."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 
@@ -146,3 +147,17 @@ def _admin(world, org):
     from tests.personas import _user
 
     return _user(world, "cd_social1_admin", org, "institution_admin")
+
+
+# a 543-byte JPEG (CPython's test image imghdrdata/python.jpg, PSF licence)
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/2wBDAQMDAwQDBAgEBAgQCwkLEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBD/wAARCAAQABADASIAAhEBAxEB/8QAFgABAQEAAAAAAAAAAAAAAAAABwQF/8QAJBAAAQQBBAICAwAAAAAAAAAAAQIDBAYFBwgSExEiABQJMTL/xAAVAQEBAAAAAAAAAAAAAAAAAAAABv/EACMRAAECBQMFAAAAAAAAAAAAAAECEQMEBQYhABIxFRZhgeH/2gAMAwEAAhEDEQA/ABSm0mobc8HmExLUlRzzEWPkJWW+ulrsaUVAseUgslSlH9LKuPryIKuWPZdskzXmm3fX5m2nF4GlVxx/HOpx4ks51+MiU/Iaad7UcUo4tILoS4kqcWkezS0hO/HvuRp0rO6hWnWO1UisZVuFi4GFeyEpmGepa5S5SWVPuciFKRFLgSrwetnyPIB+Vb4N9mKhQMzo5po9XLdDs9d6ZVix2VEhiL9kuNPxw2gEKcDQ/rs8AuA8VAe0vdl7VOYn+27flGAUgmITjbhSmCg3BYlyeWDkMolvw4KOp1KM6iCNvngZHwetf//Z"
+)
+
+
+def test_a_photo_is_placed_in_its_frame_and_the_file_still_verifies(exams):
+    cert = _cert(exams)
+    pdf = certificate_pdf(cert, verify_url=URL + cert.payload, photo=JPEG)
+    assert pdf_check(pdf).ok and certificate_pdf(cert, verify_url=URL + cert.payload, photo=JPEG) == pdf
+    assert b"/Subtype /Image" in pdf and b"/DCTDecode" in pdf
+    assert _cid("照片") not in pdf and _cid("王小明") in pdf
