@@ -138,10 +138,10 @@ def verify_identity(request: HttpRequest, payload: IdentityIn) -> Any:
 )
 def verify_qr(request: HttpRequest, payload: QrIn) -> Any:
     text = payload_of(payload.payload)
-    keys, revoked = sel.key_material(sel.published_keys())
+    keys, revoked = sel.key_material(svc.published_keys())
     verdict = payload_verify(text, keys, revoked=revoked)
     if verdict.verdict is Verdict.UNKNOWN_KEY:
-        keys, revoked = sel.key_material(sel.published_keys(fresh=True))
+        keys, revoked = sel.key_material(svc.published_keys(fresh=True))
         verdict = payload_verify(text, keys, revoked=revoked)
     answer: dict[str, Any] = {
         "signature_valid": verdict.ok,

@@ -1,7 +1,7 @@
 """Public verification reads (CRT-5, CRT-8; ADR 0014): a certificate by its number (one indexed query of
 the few columns the answer shows), by name + ID number + number (the ID's blind index compared, never
 decrypted), the answer the public sees, and what the published formats need (the invalid positions of
-one status list, the published keys).
+one status list, the published keys as payload_verify takes them).
 
 The answer never holds an ID number; the masked one only when the visitor typed the full one. A
 certificate that is not found, and one whose name or ID number do not match, give the same answer."""
@@ -9,7 +9,6 @@ certificate that is not found, and one whose name or ID number do not match, giv
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import lru_cache
 from typing import Any
 
@@ -50,9 +49,8 @@ REISSUE_CHAIN_MAX = 20
 def _by_number_sql() -> tuple[str, tuple[str, ...]]:
     """The lookup by number as one SQL text (the national-scale path: no ORM compilation per request;
     table and column names from the model's meta, the number a parameter)."""
-    wanted = {Certificate._meta.get_field(name).attname for name in ANSWER_FIELDS}
     # in the model's field order: Model.from_db takes the values of the fields it is given in that order
-    fields = [f for f in Certificate._meta.concrete_fields if f.attname in wanted]
+    fields = [f for f in Certificate._meta.concrete_fields if f.name in ANSWER_FIELDS]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     table, number = qn(Certificate._meta.db_table), qn(Certificate._meta.get_field("number").column)
@@ -211,22 +209,6 @@ def status_list_exists(list_number: int) -> bool:
 
 
 # --- the published keys -----------------------------------------------------------------------------------
-
-_KEYS_SECONDS = 30.0
-_keys_cache: dict[str, Any] = {"at": 0.0, "keys": None}
-
-
-def published_keys(*, fresh: bool = False) -> dict[str, dict[str, Any]]:
-    """`services.signing.public_keys()`, kept in this process for half a minute (keys change when an
-    issuer signs for the first time or rotates; an unknown key id is looked up again at once)."""
-    from ..services.signing import public_keys
-
-    now = time.monotonic()
-    if fresh or _keys_cache["keys"] is None or now - _keys_cache["at"] > _KEYS_SECONDS:
-        _keys_cache["keys"] = public_keys()
-        _keys_cache["at"] = now
-    keys: dict[str, dict[str, Any]] = _keys_cache["keys"]
-    return keys
 
 
 def key_material(keys: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, dt.date]]:

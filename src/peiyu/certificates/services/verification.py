@@ -43,7 +43,7 @@ from ..rules.verification import (
     same_name,
 )
 from ..selectors import verification as sel
-from .signing import platform_key, signing_key_for
+from .signing import platform_key, public_keys, signing_key_for
 
 VERIFY_BULK = "certificate.verify_bulk"
 MISS = 1 << 32  # one miss in the shared counter (hits count in the low 32 bits)
@@ -211,6 +211,23 @@ def certificates_verify_bulk(*, actor: Any, items: Sequence[BulkItem]) -> list[d
     return answers
 
 
+# --- the published keys ---
+
+_KEYS_SECONDS = 30.0
+_keys_cache: dict[str, Any] = {"at": 0.0, "keys": None}
+
+
+def published_keys(*, fresh: bool = False) -> dict[str, dict[str, Any]]:
+    """`signing.public_keys()`, kept in this process for half a minute (keys change when an
+    issuer signs for the first time or rotates; an unknown key id is looked up again at once)."""
+    now = time.monotonic()
+    if fresh or _keys_cache["keys"] is None or now - _keys_cache["at"] > _KEYS_SECONDS:
+        _keys_cache["keys"] = public_keys()
+        _keys_cache["at"] = now
+    keys: dict[str, dict[str, Any]] = _keys_cache["keys"]
+    return keys
+
+
 # --- signed documents ---------------------------------------------------------------------------------------
 
 
@@ -240,7 +257,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 def keys_document() -> dict[str, Any]:
     """The published keys (`/certificates/keys.json`): every key that ever signed, with its status and
     dates; what the offline verifier loads."""
-    keys = sel.published_keys(fresh=True)
+    keys = published_keys(fresh=True)
     return {
         "publisher": "培育平台",
         "algorithm": "SM2（GB/T 32918.2），杂凑 SM3，默认用户标识 1234567812345678",

@@ -106,10 +106,10 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify_qr(request: HttpRequest, payload: str) -> HttpResponse:
     """The QR code's URL: the payload's SM2 signature against the published keys, then the register."""
-    keys, revoked = sel.key_material(sel.published_keys())
+    keys, revoked = sel.key_material(svc.published_keys())
     verdict = payload_verify(payload, keys, revoked=revoked)
     if verdict.verdict is Verdict.UNKNOWN_KEY:  # a key made since this process last read them
-        keys, revoked = sel.key_material(sel.published_keys(fresh=True))
+        keys, revoked = sel.key_material(svc.published_keys(fresh=True))
         verdict = payload_verify(payload, keys, revoked=revoked)
     if not verdict.ok or verdict.payload is None:
         # forged or damaged: shown as such, nothing looked up (a forgery must not borrow a real record)
