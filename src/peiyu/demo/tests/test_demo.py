@@ -26,16 +26,16 @@ def _counts():
 def test_demo_builds_every_training_state_and_is_idempotent(tmp_path, settings):
     from peiyu.accounts.models import User
     from peiyu.core.registry import todo_for
-    from peiyu.training.selectors.completion import enrolment_certificates
     from peiyu.training.models import (
         Anomaly,
-        Enrolment,
         Attendance,
+        Enrolment,
         OnlineRecord,
         RosterImport,
         TrainingClass,
         TrainingReport,
     )
+    from peiyu.training.selectors.completion import enrolment_certificates
 
     settings.VAR_DIR = tmp_path
     out = io.StringIO()

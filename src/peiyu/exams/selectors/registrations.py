@@ -211,7 +211,9 @@ def forwardable_certificates(actor: Any, session: EvaluationSession) -> list[For
         e
         for e in enrolments_certified_visible_to(
             actor, occupation_code=session.occupation_code, level=session.level
-        ).exclude(trainee__exam_registrations__session=session, trainee__exam_registrations__status__in=ACTIVE)
+        ).exclude(
+            trainee__exam_registrations__session=session, trainee__exam_registrations__status__in=ACTIVE
+        )
         if e.klass.plan.institution_id in orgs
     ]
     certificates = enrolment_certificates([e.pk for e in enrolments])

@@ -187,7 +187,9 @@ def registration_forward(*, actor: Any, session: EvaluationSession, certificate_
     require(actor, "training.manage")
     if session.programme != "dte":
         raise Conflict("只有数字技术工程师考核由培训机构推送报名", code="not_dte", rules=["EVL-8"])
-    cert = next((c for c in forwardable_certificates(actor, session) if str(c.pk) == str(certificate_id)), None)
+    cert = next(
+        (c for c in forwardable_certificates(actor, session) if str(c.pk) == str(certificate_id)), None
+    )
     if cert is None:
         raise NotFound("培训合格证书不存在，或不是本机构颁发的本职业本等级有效证书")
     if not commitment_collected:

@@ -105,7 +105,10 @@ def test_a_training_institution_forwards_a_certified_trainee_with_the_certificat
     reg = imports.registration_forward(actor=exams.users["hb_train_admin"], session=session, certificate_id=certs[0].pk,
                                        facts=FACTS, commitment_collected=True)  # fmt: skip
     assert (
-        reg.status == "submitted" and reg.training_certificate_number == certs[0].number and reg.training_enrolment_id == certs[0].source_id and reg.source == "training"
+        reg.status == "submitted"
+        and reg.training_certificate_number == certs[0].number
+        and reg.training_enrolment_id == certs[0].source_id
+        and reg.source == "training"
     )
     assert reg.training_org_id == exams.orgs["hb_train"].pk
     assert any(c["source"] == "003 四（四）" and c["ok"] for c in reg.decision.checks)

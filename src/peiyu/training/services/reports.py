@@ -45,9 +45,7 @@ def report_generate(klass: TrainingClass) -> dict[str, Any]:
     """The report's figures and trainee list, from the class's records as they are now."""
     plan = klass.plan
     enrolments = list(
-        Enrolment.objects.filter(klass=klass)
-        .select_related("trainee")
-        .order_by("trainee__name", "pk")
+        Enrolment.objects.filter(klass=klass).select_related("trainee").order_by("trainee__name", "pk")
     )
     issued = enrolment_certificates([e.pk for e in enrolments])
     counts = {s: 0 for s in Enrolment.Status.values}
