@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from peiyu.core.middleware import client_ip
@@ -115,7 +116,8 @@ def verify_qr(request: HttpRequest, payload: str) -> HttpResponse:
         # forged or damaged: shown as such, nothing looked up (a forgery must not borrow a real record)
         return _page(request, {"forged": verdict, "mode": "number"}, status=200)
     cert = sel.certificate_by_number(verdict.payload.number)
-    differences = sel.matches_payload(cert, verdict.payload) if cert is not None else []
+    # the register's field names (Chinese msgids already in the catalog), in the page's language
+    differences = [gettext(d) for d in sel.matches_payload(cert, verdict.payload)] if cert is not None else []
     return _answer(
         request,
         cert,
