@@ -19,6 +19,7 @@ from peiyu.config.api import api
 from . import (
     scoping_certificates_batches,
     scoping_certificates_certificates,
+    scoping_certificates_keys,
     scoping_exams_banks,
     scoping_exams_evaluation,
     scoping_exams_papers,
@@ -61,6 +62,7 @@ def _records(world):
             world, sessions["exam_session_id"], evaluation["registration_id"]
         ),
         **scoping_certificates_certificates.records(world),
+        **scoping_certificates_keys.records(world),
         "org_id": {"shenyang": world.orgs["inst_sy"].pk, "dalian": world.orgs["inst_dl"].pk},
         "user_id": {"shenyang": world.sy_inst_admin.pk, "dalian": world.dl_inst_admin.pk},
         "assignment_id": {
@@ -218,6 +220,7 @@ OWNERS = {
     **scoping_exams_evaluation.OWNERS,
     **scoping_certificates_certificates.OWNERS,
     **scoping_certificates_batches.OWNERS,
+    **scoping_certificates_keys.OWNERS,
 }
 EXTRA_CLIENTS = ["ln_official", "hb_official"]
 # reference data is national and public (CAT-4): not scoped by jurisdiction
@@ -294,6 +297,7 @@ BODIES.update(scoping_exams_papers.BODIES)
 BODIES.update(scoping_exams_evaluation.BODIES)
 BODIES.update(scoping_certificates_certificates.BODIES)
 BODIES.update(scoping_certificates_batches.BODIES)
+BODIES.update(scoping_certificates_keys.BODIES)
 # accounts: the security administrator's and the institution administrator's writes, the bureau's decision
 _REASON = lambda w, c: {"reason": "x"}  # noqa: E731
 BODIES.update(
@@ -490,6 +494,7 @@ PAGE_RECORDS = {
     **scoping_exams_evaluation.PAGE_RECORDS,
     **scoping_certificates_certificates.PAGE_RECORDS,
     **scoping_certificates_batches.PAGE_RECORDS,
+    **scoping_certificates_keys.PAGE_RECORDS,
 }
 PAGE_SUBRECORDS = {
     "<int:renewal_id>": "renewal_id",
