@@ -86,7 +86,8 @@ class ReissueIn(Schema):
     direction: str = Field("", description="更正后的职业方向（更正换发）")
 
 
-def _out(c: Certificate, h: sel.HolderShown) -> dict[str, Any]:
+def certificate_basics(c: Certificate) -> dict[str, Any]:
+    """What every API answer about a certificate carries (the records and the holder's wallet)."""
     return {
         "id": c.pk,
         "number": c.number,
@@ -94,8 +95,6 @@ def _out(c: Certificate, h: sel.HolderShown) -> dict[str, Any]:
         "kind_label": str(c.get_kind_display()),
         "status": c.status,
         "status_label": str(c.get_status_display()),
-        "holder_name": h.name,
-        "holder_id_number": h.id_number,
         "occupation_code": c.occupation_code,
         "occupation_name": c.occupation_name,
         "direction": c.direction,
@@ -104,6 +103,10 @@ def _out(c: Certificate, h: sel.HolderShown) -> dict[str, Any]:
         "issued_on": c.issued_on,
         "invalidated_on": c.invalidated_on,
     }
+
+
+def _out(c: Certificate, h: sel.HolderShown) -> dict[str, Any]:
+    return {**certificate_basics(c), "holder_name": h.name, "holder_id_number": h.id_number}
 
 
 def _filters(q: CertificateQuery) -> sel.CertificateFilters:

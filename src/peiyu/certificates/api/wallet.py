@@ -12,6 +12,7 @@ from pydantic import Field
 from peiyu.core.pagination import Page, PageQuery, paginate
 
 from ..selectors import wallet as sel
+from .certificates import certificate_basics
 
 router = Router(tags=["我的证书"])
 
@@ -43,27 +44,14 @@ class WalletCardOut(Schema):
 
 
 def _out(card: sel.WalletCard) -> dict[str, Any]:
-    c = card.cert
     return {
-        "id": c.pk,
-        "number": c.number,
-        "kind": c.kind,
-        "kind_label": str(c.get_kind_display()),
-        "status": c.status,
-        "status_label": str(c.get_status_display()),
-        "occupation_code": c.occupation_code,
-        "occupation_name": c.occupation_name,
-        "direction": c.direction,
-        "level": c.level,
-        "issuer": c.issuer_name,
-        "issued_on": c.issued_on,
-        "invalidated_on": c.invalidated_on,
+        **certificate_basics(card.cert),
         "invalid_cause": card.invalid_cause,
         "replaced_by": card.successor,
         "title": {"kind": card.title.kind, "text": card.title.text, "rule": card.title.rule}
         if card.title
         else None,
-        "payload": c.payload,
+        "payload": card.cert.payload,
     }
 
 
