@@ -104,3 +104,27 @@ def _demo() -> None:
     register_demo_section("certificates", build_batches)
     # invalidation and reissue work on the certificates the pipeline's demo issued: after it
     register_demo_section("certificates_invalidations", build_invalidations)
+    # journeys 8, 9, 14: a Hubei certificate invalidated and one reissued, the holder's account; after both
+    _demo_journeys()
+
+
+def _demo_journeys() -> None:
+    from django.utils.functional import lazy
+
+    from peiyu.core.registry import DemoLogin, register_demo_accounts
+
+    from .demo.journeys import HOLDER, build_journeys, holder_text, numbers_text
+    from .demo.tampered import build_tampered
+
+    register_demo_section("certificates_journeys", build_journeys)
+    # a demo certificate's PDF and a tampered copy to try on the verification page, in var/demo/
+    register_demo_section("certificates_tampered", build_tampered)
+    register_demo_accounts("certificates", [
+        DemoLogin("inst_wh_eval_admin", (14,), "湖北数智技能评价中心：在时限内报送合格名单（证书数据），审核通过后批量颁发电子证书，对无效认定作出情况说明"),
+        DemoLogin("hb_official", (14,), "湖北省人社厅：在时限内确认证书数据（可退回个别考生）并报送协调小组办公室，认定证书无效"),
+        DemoLogin("cg_official", (14,), "协调小组办公室：审核省级报送的证书数据（可部分退回）"),
+        DemoLogin(HOLDER, (8, 14), lazy(holder_text, str)()),
+        DemoLogin("inst_cd_employer_admin", (9,), lazy(lambda: "用人单位：" + numbers_text()
+                  + "；批量核验接口 POST /api/v1/certificates/verify/bulk（在“API 令牌”中创建令牌）", str)()),
+        DemoLogin("exam_cand_li", (8,), "考生：成绩公示结束、机构颁发后，在“我的证书”中查看职业技能等级证书"),
+    ])  # fmt: skip

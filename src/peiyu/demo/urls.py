@@ -6,4 +6,5 @@ app_name = "demo"
 
 urlpatterns = [
     path("accounts/", views.demo_accounts, name="accounts"),
+    path("certificates/<str:which>.pdf", views.demo_certificate_pdf, name="certificate_pdf"),
 ]

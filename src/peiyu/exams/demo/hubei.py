@@ -1,7 +1,8 @@
 """The Hubei DTE session (人工智能工程技术人员 初级) of 湖北数智技能评价中心, at a site the Wuhan bureau
 accepted, whose candidates 武汉云启 forwarded from its completed training class (003 §4(4)): the
-class's certificates issued through training's service, each trainee forwarded with her certificate
-checked, approved with tickets — the start of journey 14."""
+class's certificates issued through training's service; its trainees forwarded with their certificates
+checked to six sessions taken through the exam to their frozen passing lists (hubei_exam) — the input
+of journey 14's certificate pipeline."""
 
 from __future__ import annotations
 
@@ -12,16 +13,12 @@ from django.utils import timezone
 
 from peiyu.accounts.models import Org, User
 
-from ..services import registrations as regs
-from ..services import sessions_steps as steps
 from ..services import sites, sites_rooms
-from ..services.registration_import import registration_forward
-from ..services.sessions import session_create
+from . import hubei_exam
 from .flow import account
-from .support import AI, session_form
+from .support import AI
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-FACTS = {"education": "本科", "related_major": "1", "years_in_trade": "2"}
 
 
 def dte_session(orgs: dict[str, Org], users: dict[str, User]) -> None:
@@ -57,14 +54,4 @@ def dte_session(orgs: dict[str, Org], users: dict[str, User]) -> None:
                           upload=SimpleUploadedFile("考试室.jpg", JPEG, content_type="image/jpeg"))  # fmt: skip
     site = sites.site_accept(actor=users["wh_official"], site=sites.site_report(actor=admin, site=site),
                              reason="视频监控与座位间距符合要求。")  # fmt: skip
-    form = session_form(listing, site, None, "2026年人工智能工程技术人员（初级）专业技术等级考核（武汉第一批）",
-                        days=10, level="初级", announcement="面向完成人工智能工程技术人员（初级）培训并取得培训合格证书的人员，由培训机构统一推送报名。")  # fmt: skip
-    session = session_create(actor=admin, institution=org, data=form)
-    steps.session_announce(actor=admin, session=session)
-    steps.session_open_registration(actor=admin, session=session)
-    for cert in certs:
-        registration_forward(
-            actor=trainer, session=session, certificate_id=cert["id"], facts=FACTS, commitment_collected=True
-        )
-    steps.session_close_registration(actor=admin, session=session)
-    regs.registrations_approve_passing(actor=admin, session=session)
+    hubei_exam.finalised_sessions(org, admin, trainer, site, listing, orgs["platform"], certs)

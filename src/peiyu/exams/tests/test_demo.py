@@ -1,7 +1,7 @@
 """`peiyu demo`'s evaluation section (issue 13 point 12): sessions in every state of EVL-5's flow reached
 through the services, candidates in the middle of the theory exam with one resumption waiting, a session
-in notice with an objection open, a bank at the profile's minimum approved by three people, a Hubei DTE
-session forwarded from a completed training class, journey 13's accounts printed — and the section run
+in notice with an objection open, a bank at the profile's minimum approved by three people, Hubei DTE
+sessions forwarded from a completed training class and taken to their passing lists, journey 13's accounts printed — and the section run
 again changes nothing. (One `peiyu demo` run for both checks: each run takes about a minute.)"""
 
 from __future__ import annotations
@@ -74,7 +74,11 @@ def test_demo_gives_every_session_state_and_its_exams_section_is_idempotent(tmp_
     assert items.filter(item_type="practical").count() >= int(policy.get("bank_min_practical_sets"))
     first = items.select_related("written_by").first()
     assert first is not None and len({first.written_by_id, first.reviewed_by_id, first.approved_by_id}) == 3
-    assert Decision.objects.filter(kind="item_approve", outcome="done").count() == items.count()
+    approvals = Decision.objects.filter(kind="item_approve", outcome="done")
+    assert (
+        approvals.filter(subject_id__in=[str(pk) for pk in items.values_list("pk", flat=True)]).count()
+        == items.count()
+    )
     # the theory exam under way: started, answering, one waiting for the proctor, one submitted
     attempts = Counter(Attempt.objects.filter(sitting__session=live).values_list("status", flat=True))
     assert attempts["submitted"] == 1 and attempts["in_progress"] >= 3
@@ -88,11 +92,15 @@ def test_demo_gives_every_session_state_and_its_exams_section_is_idempotent(tmp_
     assert noticed.panels.filter(kind="practical", confirmation__isnull=False).exists()
     assert ScoreNotice.objects.filter(session=noticed, status="published").exists()
     assert ScoreObjection.objects.filter(registration__session=noticed, status="open").count() == 1
-    # Hubei DTE: every candidate forwarded by the training institution with her certificate
-    dte = EvaluationSession.objects.get(programme="dte")
-    forwarded = dte.registrations.all()
+    # Hubei DTE: every candidate forwarded by the training institution with her certificate, six
+    # sessions taken through the exam (a drawn practical panel confirmed) to their frozen passing lists
+    dte = EvaluationSession.objects.filter(programme="dte")
+    forwarded = Registration.objects.filter(session__in=dte)
     assert forwarded.exists() and set(forwarded.values_list("source", flat=True)) == {"training"}
     assert all(r.training_enrolment_id and r.training_certificate_number.startswith("PX") for r in forwarded)
+    assert dte.count() == 6 and set(dte.values_list("status", flat=True)) == {"certificates"}
+    assert all(s.panels.filter(kind="practical", confirmation__isnull=False).exists() for s in dte)
+    assert Counter(forwarded.values_list("result", flat=True)) == {"passed": 16, "failed": 1}
 
     before = _counts()
     orgs = {k: Org.objects.get(name=n, kind=kind) for k, n, kind, *_ in ORGS}
