@@ -200,7 +200,7 @@ def test_key_pages_fit_a_phone_and_a_desktop_and_the_menu_toggles(page, live_ser
     assert "已宣布无效" in tab.locator("main .status-large.fail").inner_text()
     revocation = tab.locator("#revocation").inner_text()
     assert "学员身份信息核查有误" in revocation
-    assert re.search(r"撤销时间\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}", revocation), revocation
+    assert re.search(r"失效时间\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}", revocation), revocation
     _check(tab, screenshots, "phone", "verification-revoked")
     context.close()
 

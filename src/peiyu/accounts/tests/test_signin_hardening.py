@@ -177,11 +177,18 @@ INLINE = re.compile(
 )
 
 
+# files the site hands out as downloads (Content-Disposition: attachment), opened from disk with no
+# network and so carrying their scripts inline; never rendered as a page of the site
+DOWNLOADED_DOCUMENTS = {"certificates/verification_offline_file.html"}
+
+
 def test_no_template_has_inline_script_or_style():
     """The policy allows no inline script, style attribute, event handler or javascript: link."""
     offenders = []
     for folder in TEMPLATE_DIRS:
         for template in folder.rglob("*.html"):
+            if template.relative_to(folder).as_posix() in DOWNLOADED_DOCUMENTS:
+                continue
             for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
                 if INLINE.search(line):
                     offenders.append(f"{template.relative_to(REPO)}:{number}")

@@ -13,7 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from peiyu.audit.models import AuditEvent
+from peiyu.audit.chain import GENESIS
+from peiyu.audit.models import AuditEvent, AuditHead
+from peiyu.audit.services import province_streams
 from peiyu.core.errors import Conflict, InvalidInput, NotFound
 from peiyu.core.models import TransitionLog
 from peiyu.exams.flows import ATTEMPT_FLOW
@@ -180,6 +182,8 @@ def test_once_the_form_is_open_in_this_process_a_start_reads_one_row_and_writes_
     _start(exam, 0)  # seat 01: opens form A in this process (the ordinary path reads and checks it)
     reg = exam.candidates[2][0]  # seat 03: form A too
     prepared = Attempt.objects.get(registration=reg)
+    for stream in province_streams(exam.session.region_code):  # every lane of the audit chain in use
+        AuditHead.objects.get_or_create(stream=stream, defaults={"seq": 0, "hash": GENESIS})
     with CaptureQueriesContext(connection) as queries:
         started = _start(exam, 2)
     reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
