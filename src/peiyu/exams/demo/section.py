@@ -3,8 +3,8 @@ organisation filed for 电工 by the directory's demo (成都市数字技能评�
 examiners, an exam site accepted by the city, a 电工 四级 bank meeting the profile's minimum (imported,
 reviewed and approved by three people), the published annual plan, and sessions in every state of
 EVL-5's flow — one with candidates in the middle of the theory exam, one whose scores are in notice with
-an objection open — and a Hubei DTE session whose candidates the training institution forwarded from its
-completed class.
+an objection open — and six Hubei DTE sessions whose candidates the training institution forwarded from
+its completed class, each taken through the exam to its frozen passing list (hubei_exam.py).
 
 Everything goes through the services on today's date; where an exam must be under way now or over
 already, its times are moved ("demo history", support.exam_now). Idempotent: built once."""
