@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from peiyu.accounts.models import Org, User
 
-from ..models import Certificate
+from ..models import Certificate, Invalidation
 from ..services.pdf import certificate_pdf
 
 GENUINE_NAME = "demo-certificate-genuine.pdf"
@@ -31,9 +31,15 @@ _TJ = re.compile(rb"\(((?:[^()\\]|\\[0-7]{3}|\\.)*)\) Tj")
 
 
 def demo_certificate() -> Certificate | None:
-    """A valid, signed certificate of the demo: a Hubei level certificate if there is one."""
-    found = Certificate.objects.filter(status=Certificate.Status.VALID, replaces=None).exclude(payload="")
-    return found.filter(kind="level").order_by("pk").first() or found.filter(kind="skill").order_by("pk").first()
+    """A valid, signed certificate of the demo without a finding: a Hubei level certificate if there is one."""
+    found = (
+        Certificate.objects.filter(status=Certificate.Status.VALID, replaces=None)
+        .exclude(payload="")
+        .exclude(pk__in=Invalidation.objects.values("certificate_id"))  # none with a finding open
+    )
+    return (
+        found.filter(kind="level").order_by("pk").first() or found.filter(kind="skill").order_by("pk").first()
+    )
 
 
 def genuine_pdf(cert: Certificate, base: str) -> bytes:
