@@ -21,7 +21,7 @@ def test_a_number_answers_what_the_page_shows_without_sign_in(exams, client):
     assert body["holder"] == "李*红" and body["holder_id_masked"] == ""
     assert body["issuer"] == "成都市数字技能评价服务中心" and body["level"] == "四级"
     assert body["issued_on"] == "2026-04-20"
-    missing = client.get(f"{API}/S000051000001202649999999")
+    missing = client.get(f"{API}/S0000510000012649999999")
     assert missing.status_code == 404 and missing.json()["message"] == "未找到该证书"
 
 
@@ -58,8 +58,8 @@ def test_the_qr_payload_is_verified_before_anything_is_looked_up(exams, client):
 
 def test_the_public_budget_answers_429_with_when_to_retry(exams, client, settings):
     settings.PEIYU_VERIFY_MISSES_PER_WINDOW = 1
-    assert client.get(f"{API}/S000051000001202649999998").status_code == 404
-    refused = client.get(f"{API}/S000051000001202649999999")
+    assert client.get(f"{API}/S0000510000012649999998").status_code == 404
+    refused = client.get(f"{API}/S0000510000012649999999")
     assert refused.status_code == 429
     body = refused.json()
     assert body["code"] == "throttled" and "后再试" in body["message"] and body["rules"] == ["CRT-5"]
@@ -72,7 +72,7 @@ def test_an_employer_checks_a_list_in_one_request_and_it_is_audited(exams, login
     items = [
         {"number": certs[0].number, "name": "李小红"},
         {"number": certs[1].number.lower(), "name": "王敏"},
-        {"number": "S000051000001202649999999"},
+        {"number": "S0000510000012649999999"},
         {"number": certs[2].number},
     ]
     response = employer.post(f"{API}/bulk", {"items": items}, content_type="application/json")

@@ -35,7 +35,7 @@ def issue(
     *,
     org: str = "cd_social1",
     level: str = "四级",
-    prefix: str = "S0000510000012026",
+    prefix: str = "S00005100000126",
     actor: str = "cd_exam_admin",
 ) -> list[Certificate]:
     """Skill certificates for new people of those names, numbered `prefix` + level code + 6 digits."""
