@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from tests.browser.journey_support import nav_click
+
 from .training_support import log_in, messages_of, shooter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +38,7 @@ def test_provincial_official_publishes_a_call_the_portal_shows_on_a_phone(page, 
 
     device = TOTPDevice.objects.create(user=world.ln_official, name="手机认证器", confirmed=True)
     log_in(page, base, "ln_official", PASSWORD, device=device)
-    page.locator("header nav.main-nav a", has_text="申报通知管理").click()
+    nav_click(page, "申报通知管理")
     page.wait_for_url(re.compile(r"/directory/calls/$"))
     page.locator("main a", has_text="起草申报通知").click()
     page.wait_for_url(re.compile(r"/directory/calls/new/$"))

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from tests.browser.journey_support import nav_click
+
 from .training_support import log_in as _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,7 +76,7 @@ def test_institution_applies_and_city_official_recommends(page, live_server, scr
 
     # --- journey 1: the institution applies ------------------------------------------------------------
     _log_in(page, base, "sy_inst_admin", PASSWORD)
-    page.locator("header nav.main-nav a", has_text="机构申报").click()
+    nav_click(page, "机构申报")
     page.wait_for_url(re.compile(r"/directory/applications/$"))
     assert page.locator("main h1").first.inner_text().strip() == "机构申报"
     shot("01-applications")
@@ -185,7 +187,7 @@ def test_institution_applies_and_city_official_recommends(page, live_server, scr
     assert call.deadline.isoformat() in todo.locator("td").nth(2).inner_text()
     shot("06-official-todo")
     # the review workbench before recommending: what the letter link offers while the step is open
-    page.locator("header nav.main-nav a", has_text="申报审核").click()
+    nav_click(page, "申报审核")
     page.wait_for_url(re.compile(r"/directory/review/$"))
     letter_url = f"/directory/calls/{CALL}/recommendation-letter.pdf"
     assert page.locator("main a", has_text=org.name).count() == 1
@@ -212,7 +214,7 @@ def test_institution_applies_and_city_official_recommends(page, live_server, scr
     assert app.step == "province_expert_review" and app.recommendation_reason.startswith("该单位")
 
     # the batch's recommendation letter, from the review workbench
-    page.locator("header nav.main-nav a", has_text="申报审核").click()
+    nav_click(page, "申报审核")
     page.wait_for_url(re.compile(r"/directory/review/$"))
     shot("09-review-queue")
     letter = page.locator(f"main a[href$='{letter_url}']")

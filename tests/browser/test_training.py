@@ -19,6 +19,7 @@ import re
 
 import pytest
 
+from tests.browser.journey_support import nav_click
 from tests.browser.training_support import (
     OnlinePlatform,
     fill_plan,
@@ -61,7 +62,7 @@ def test_a_fuzhou_class_runs_from_plan_to_certificates_and_report(page, live_ser
 
     # --- 1. the plan: 41 % online refused on filing (TRN-4), 40 % filed ------------------------------------
     log_in(page, base, "fz_inst_admin", PASSWORD)
-    page.locator("header nav.main-nav a", has_text="培训计划").click()
+    nav_click(page, "培训计划")
     page.wait_for_url(re.compile(r"/training/plans/$"))
     page.locator("main a", has_text="新建培训计划").first.click()
     page.wait_for_url(re.compile(r"/training/plans/new/$"))
@@ -286,7 +287,7 @@ def test_a_fuzhou_class_runs_from_plan_to_certificates_and_report(page, live_ser
 
     device = TOTPDevice.objects.create(user=world.fz_official, name="手机认证器", confirmed=True)
     log_in(page, base, "fz_official", PASSWORD, device=device)
-    page.locator("header nav.main-nav a", has_text="培训情况报告").click()
+    nav_click(page, "培训情况报告")
     page.wait_for_url(re.compile(r"/training/reports/$"))
     listed = page.locator("main table.list tbody tr", has_text=klass.number)
     assert (
@@ -332,7 +333,7 @@ def test_a_trainee_registers_finds_their_certificate_and_anyone_verifies_it(page
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert "注册成功" in messages_of(page), messages_of(page)
     log_in(page, base, "sima_wj", PASSWORD)
-    page.locator("header nav.main-nav a", has_text="我的培训").click()
+    nav_click(page, "我的培训")
     page.wait_for_url(re.compile(r"/training/my/$"))
     row = page.locator("main table.list tbody tr", has_text=klass.number)
     assert row.count() == 1, page.locator("main").inner_text()

@@ -16,6 +16,9 @@ from peiyu.core.registry import (
     register_todo,
 )
 
+# the menu folds these under one entry for whoever sees several of them (core.registry.NavItem.group)
+CERTIFICATE_GROUP = _("证书")
+
 
 def register() -> None:
     _keys()
@@ -30,14 +33,23 @@ def register() -> None:
 
 
 def _keys() -> None:
-    register_nav(NavItem("certificate_keys", _("签名密钥"), "certificates:key_list", "certificate.keys", order=397))
+    register_nav(
+        NavItem(
+            "certificate_keys",
+            _("签名密钥"),
+            "certificates:key_list",
+            "certificate.keys",
+            group=CERTIFICATE_GROUP,
+            order=397,
+        )
+    )
 
 
 def _templates() -> None:
     from .todos import templates as todos
 
     register_nav(NavItem("certificate_templates", _("证书样式"), "certificates:template_list",
-                         "certificate.issue|certificate.confirm", order=398))  # fmt: skip
+                         "certificate.issue|certificate.confirm", group=CERTIFICATE_GROUP, order=398))  # fmt: skip
     register_todo("certificates.templates_held", todos.templates_held)
 
 
@@ -46,7 +58,7 @@ def _batches() -> None:
     from .todos import batches as todos
 
     register_nav(NavItem("certificate_batches", _("证书数据报送"), "certificates:batch_list",
-                         "certificate.issue|certificate.confirm|certificate.approve|certificate.view", order=396))  # fmt: skip
+                         "certificate.issue|certificate.confirm|certificate.approve|certificate.view", group=CERTIFICATE_GROUP, order=396))  # fmt: skip
     register_todo("certificates.batches_institution", todos.institution_todos)
     register_todo("certificates.batches_province", todos.province_todos)
     register_todo("certificates.batches_office", todos.office_todos)
@@ -56,7 +68,7 @@ def _batches() -> None:
 def _certificates() -> None:
     register_nav(
         NavItem("certificates", _("证书查询"), "certificates:certificate_list", "certificate.issue|certificate.view",
-                order=390)
+                group=CERTIFICATE_GROUP, order=390)
     )  # fmt: skip
 
 
@@ -69,7 +81,7 @@ def _invalidations() -> None:
 
     register_nav(
         NavItem("certificate_invalidations", _("证书无效认定"), "certificates:invalidation_list",
-                "certificate.invalidate", order=391)
+                "certificate.invalidate", group=CERTIFICATE_GROUP, order=391)
     )  # fmt: skip
     register_todo("certificates.invalidation_statements_due", todos.statements_due)
     register_todo("certificates.invalidation_decisions_due", todos.decisions_due)

@@ -15,6 +15,9 @@ from peiyu.core.registry import (
     register_todo,
 )
 
+# the menu folds these under one entry for whoever sees several of them (core.registry.NavItem.group)
+DIRECTORY_GROUP = _("机构遴选")
+
 
 def register() -> None:
     from . import signals, tick_handlers, todos
@@ -25,18 +28,50 @@ def register() -> None:
     from .selectors.scope import REVIEW_CAPS
 
     register_nav(
-        NavItem("applications", _("机构申报"), "directory:application_list", "application.submit", order=200)
+        NavItem(
+            "applications",
+            _("机构申报"),
+            "directory:application_list",
+            "application.submit",
+            group=DIRECTORY_GROUP,
+            order=200,
+        )
     )
-    register_nav(NavItem("calls", _("申报通知管理"), "directory:call_list", "call.manage", order=205))
-    register_nav(NavItem("review", _("申报审核"), "directory:review_queue", "|".join(REVIEW_CAPS), order=210))
     register_nav(
         NavItem(
-            "listings", _("机构目录管理"), "directory:listing_list", "listing.view|listing.manage", order=220
+            "calls", _("申报通知管理"), "directory:call_list", "call.manage", group=DIRECTORY_GROUP, order=205
+        )
+    )
+    register_nav(
+        NavItem(
+            "review",
+            _("申报审核"),
+            "directory:review_queue",
+            "|".join(REVIEW_CAPS),
+            group=DIRECTORY_GROUP,
+            order=210,
+        )
+    )
+    register_nav(
+        NavItem(
+            "listings",
+            _("机构目录管理"),
+            "directory:listing_list",
+            "listing.view|listing.manage",
+            group=DIRECTORY_GROUP,
+            order=220,
         )
     )
     register_nav(NavItem("expert", _("专家评议"), "directory:expert_assignments", "expert.review", order=230))
     register_nav(
-        NavItem("expert_pool", _("专家库"), "directory:expert_list", "|".join(POOL_CAPABILITIES), order=232)
+        NavItem(
+            "expert_pool",
+            _("专家库"),
+            "directory:expert_list",
+            "|".join(POOL_CAPABILITIES),
+            group=DIRECTORY_GROUP,
+            order=232,
+        )
     )
     register_nav(
         NavItem(

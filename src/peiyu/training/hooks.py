@@ -15,6 +15,9 @@ from peiyu.core.registry import (
     register_todo,
 )
 
+# the menu folds these under one entry for whoever sees several of them (core.registry.NavItem.group)
+TRAINING_GROUP = _("培训")
+
 MANAGE_OR_SUPERVISE = "training.manage|training.supervise"
 
 
@@ -29,16 +32,44 @@ def register() -> None:
     from .todos import attendance, classes, completion
 
     register_nav(
-        NavItem("training_plans", _("培训计划"), "training:plan_list", MANAGE_OR_SUPERVISE, order=300)
+        NavItem(
+            "training_plans",
+            _("培训计划"),
+            "training:plan_list",
+            MANAGE_OR_SUPERVISE,
+            group=TRAINING_GROUP,
+            order=300,
+        )
     )
     register_nav(
-        NavItem("training_teachers", _("师资"), "training:teacher_list", "training.manage", order=305)
+        NavItem(
+            "training_teachers",
+            _("师资"),
+            "training:teacher_list",
+            "training.manage",
+            group=TRAINING_GROUP,
+            order=305,
+        )
     )
     register_nav(
-        NavItem("training_classes", _("培训班"), "training:class_list", MANAGE_OR_SUPERVISE, order=310)
+        NavItem(
+            "training_classes",
+            _("培训班"),
+            "training:class_list",
+            MANAGE_OR_SUPERVISE,
+            group=TRAINING_GROUP,
+            order=310,
+        )
     )
     register_nav(
-        NavItem("training_reports", _("培训情况报告"), "training:report_list", MANAGE_OR_SUPERVISE, order=320)
+        NavItem(
+            "training_reports",
+            _("培训情况报告"),
+            "training:report_list",
+            MANAGE_OR_SUPERVISE,
+            group=TRAINING_GROUP,
+            order=320,
+        )
     )
     register_nav(
         NavItem(
@@ -46,6 +77,7 @@ def register() -> None:
             _("考勤异常"),
             "training:anomaly_list",
             "training.supervise|training.manage",
+            group=TRAINING_GROUP,
             order=330,
         )
     )
