@@ -28,6 +28,7 @@ W, H = PAGE
 RED = colors.HexColor("#b3261e")
 FRAME = colors.HexColor("#9a2a1c")
 QR_SIZE = 36 * mm
+PHOTO_BOTTOM = H - 118 * mm  # the photo frame: 30 × 40 mm, its lower edge here
 QR_SCALE = 4  # pixels a module: viewers smooth a 1-pixel-a-module image they enlarge, and blur its edges
 CE_LINE = (
     "计入{year}年度继续教育学时{hours}学时（全国有效）"  # TRN-7, as training's own certificate prints it
@@ -73,7 +74,7 @@ def _frame(title: str) -> str:
         c.drawString(W - 112 * mm, H - 28 * mm, "证书编号：")
         c.setStrokeColor(colors.HexColor("#888888"))
         c.setLineWidth(0.6)
-        c.rect(30 * mm, H - 118 * mm, 30 * mm, 40 * mm)  # the photo's place
+        c.rect(30 * mm, PHOTO_BOTTOM, 30 * mm, 40 * mm)  # the photo's place
         c.setFont(font, 8)
         c.drawCentredString(W - 26 * mm - QR_SIZE / 2, 19 * mm, "扫码核验证书真伪")
         c.restoreState()
@@ -125,7 +126,7 @@ def qr_ops(data: str, x: float, y: float, size: float) -> str:
 
 
 def _photo(c: Any, photo: bytes | None) -> None:
-    x, y, w, h = 30 * mm, H - 118 * mm, 30 * mm, 40 * mm
+    x, y, w, h = 30 * mm, PHOTO_BOTTOM, 30 * mm, 40 * mm
     if photo:
         from reportlab.lib.utils import ImageReader
 
@@ -183,13 +184,13 @@ def page_canvas(
     occupation = cert.occupation_name + (f"（{cert.direction}）" if cert.direction else "")
     body = body_text(wording.body, name=cert.holder_name, occupation=occupation, level=cert.level)
     c.setFont(font, 13)
-    y -= 2 * mm
-    for line in _wrap(c, body, font, 13, W - 100 * mm):
-        c.drawString(40 * mm, y, line)
+    y = min(y - 2 * mm, PHOTO_BOTTOM - 8 * mm)  # the sentence starts below the photo, never across it
+    for line in _wrap(c, body, font, 13, W - 60 * mm):
+        c.drawString(30 * mm, y, line)
         y -= 8 * mm
     if cert.kind == Certificate.Kind.TRAINING and cert.details.get("ce_year"):
         hours = cert.details.get("ce_hours") or cert.details.get("hours")
-        c.drawString(40 * mm, y, CE_LINE.format(year=cert.details["ce_year"], hours=hours))
+        c.drawString(30 * mm, y, CE_LINE.format(year=cert.details["ce_year"], hours=hours))
     c.setFont(font, 14)
     c.drawRightString(W - 70 * mm, 44 * mm, f"发证机构：{cert.issuer_name}")
     c.drawRightString(W - 70 * mm, 34 * mm, f"发证日期：{cn_date(cert.issued_on)}")
