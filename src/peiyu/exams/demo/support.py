@@ -83,7 +83,17 @@ def session_form(listing: Any, site: Any, bank: Any, title: str, *, days: int, *
 def exam_now(session: EvaluationSession, starts: dt.datetime, *, minutes: int = 90) -> None:
     """Demo history: the session's theory exam (its sittings, sealed forms) at `starts`, the practical
     and review the same day — so the exam can be sat now, or was this morning."""
+    # every sitting on one Beijing day, whatever the hour the demo is built at: the theory no earlier
+    # than today's midnight, the practical after it or, late in the evening, before it
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    starts = max(starts, midnight)
     day = timezone.localdate(starts)
+    later = starts + dt.timedelta(minutes=minutes + 30)
+    other = (later, later + dt.timedelta(minutes=240))
+    if timezone.localdate(other[1]) != day:
+        other = (starts - dt.timedelta(minutes=270), starts - dt.timedelta(minutes=30))
+    if other[0] < midnight:  # a short evening: the practical is squeezed into the morning
+        other = (midnight, max(midnight + dt.timedelta(minutes=1), other[1]))
     EvaluationSession.objects.filter(pk=session.pk).update(
         theory_starts_at=starts, practical_on=day, review_on=day if session.review_on else None
     )
@@ -91,8 +101,7 @@ def exam_now(session: EvaluationSession, starts: dt.datetime, *, minutes: int = 
         starts_at=starts, ends_at=starts + dt.timedelta(minutes=minutes)
     )
     Sitting.objects.filter(session=session).exclude(kind="theory").update(
-        starts_at=starts + dt.timedelta(minutes=minutes + 30),
-        ends_at=starts + dt.timedelta(minutes=minutes + 270),
+        starts_at=other[0], ends_at=other[1]
     )
     Paper.objects.filter(session=session).exclude(opens_at=None).update(opens_at=starts)
     audit_record(None, "demo.exam_moved", session, after={"theory_starts_at": starts.isoformat()})
