@@ -96,10 +96,11 @@ def _run_and_roll_back(**kwargs) -> list[tuple]:
                 .order_by("username")
                 .values_list("username", "full_name", "primary_org__uscc", "password")
             )
-            # Keys come from sequences, which PostgreSQL does not roll back, so compare what they name.
+            # Keys come from sequences, which PostgreSQL does not roll back, so compare what they name;
+            # an event's lane of the audit chain follows its object's key (ADR 0015), so not the lane either
             rows += list(
-                AuditEvent.objects.order_by("stream", "seq").values_list(
-                    "stream", "seq", "action", "object_repr", "at"
+                AuditEvent.objects.order_by("at", "action", "object_repr").values_list(
+                    "region_code", "action", "object_repr", "at"
                 )
             )
             raise Rollback
