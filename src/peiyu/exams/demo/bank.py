@@ -14,7 +14,7 @@ from ..models import Item, QuestionBank
 from ..services import banks as bank_services
 from ..services import items as item_services
 from ..services.item_import import bank_import
-from .support import ELECTRICIAN, items_xlsx
+from .support import ELECTRICIAN, ItemWording, item_row, items_xlsx
 
 RESPONSIBLES = {
     "writing": "宋命题（命题组组长）",
@@ -28,39 +28,21 @@ AREA_TOPICS = {
     "B": ["安全电压", "触电急救", "接地与接零", "停电作业", "验电挂牌", "绝缘用具", "电气防火", "漏电保护"],
     "C": ["照明电路", "电动机控制", "配电柜安装", "PLC基础", "变频器", "电缆敷设", "故障排查", "接触器"],
 }
-TYPE_WORD = {"single": "单项选择题", "multiple": "多项选择题", "true_false": "判断题", "short": "简答题"}
+
+
+WORDS = ItemWording(
+    single="关于本知识点，下列说法正确的是（  ）。",
+    multiple="下列各项中，符合操作规程的有（  ）。",
+    true_false="{topic}相关规定要求作业前必须确认安全措施到位。",
+    short="简述{topic}的操作要点。",
+    short_answer="{topic}的操作要点……",
+    practical_stem="{topic}安装与调试（第{n}套）",
+    practical=("安全操作|40；接线正确|40；通电试验|20", "60", "配电板、开关、灯具、万用表", "100"),
+)
 
 
 def _row(item_type: str, area: str, difficulty: int, n: int) -> list[Any]:
-    topic = AREA_TOPICS[area][n % len(AREA_TOPICS[area])]
-    options = ["", "", "", "", "", ""]
-    answer, criteria, points = "", "", "1"
-    stem = f"【{topic}】第{n}题："
-    if item_type == "single":
-        stem += "关于本知识点，下列说法正确的是（  ）。"
-        options[:4] = [f"{topic}说法{c}" for c in "甲乙丙丁"]
-        answer = "ABCD"[n % 4]
-    elif item_type == "multiple":
-        stem += "下列各项中，符合操作规程的有（  ）。"
-        options[:4] = [f"{topic}做法{c}" for c in "甲乙丙丁"]
-        answer, points = ("AC" if n % 2 else "BD"), "2"
-    elif item_type == "true_false":
-        stem += f"{topic}相关规定要求作业前必须确认安全措施到位。"
-        answer = "对" if n % 2 else "错"
-    elif item_type == "short":
-        stem += f"简述{topic}的操作要点。"
-        answer, criteria, points = f"{topic}的操作要点……", "要点完整|3；表述规范|2", "5"
-    minutes = materials = ""
-    if item_type == "practical":
-        stem = f"{topic}安装与调试（第{n}套）"
-        criteria, minutes, materials, points = (
-            "安全操作|40；接线正确|40；通电试验|20",
-            "60",
-            "配电板、开关、灯具、万用表",
-            "100",
-        )
-    return [TYPE_WORD.get(item_type, "实操试题"), area, str(difficulty), stem, *options, answer, criteria, minutes,
-            materials, points, ""]  # fmt: skip
+    return item_row(WORDS, AREA_TOPICS, item_type, area, difficulty, n)
 
 
 def _rows(bank: QuestionBank, theory: int, practical: int) -> list[list[Any]]:

@@ -31,10 +31,9 @@ from ..services import sessions_steps as steps
 from ..services.item_import import bank_import
 from ..services.registration_import import registration_forward
 from ..services.sessions import session_create
-from .bank import TYPE_WORD
 from .exam import _open, _sit, mark
 from .flow import Staff, account, advance, check_in
-from .support import AI, items_xlsx, session_form
+from .support import AI, ItemWording, item_row, items_xlsx, session_form
 
 FACTS = {"education": "本科", "related_major": "1", "years_in_trade": "2"}
 STAFF = [
@@ -62,32 +61,19 @@ SIZES = (5, 2, 3, 2, 2, 3)
 ORDINALS = "一二三四五六"
 
 
+WORDS = ItemWording(
+    single="关于该知识点，下列说法正确的是（  ）。",
+    multiple="下列做法中，符合规范的有（  ）。",
+    true_false="{topic}相关工作应当遵守国家标准和数据安全要求。",
+    short="简述{topic}的主要步骤。",
+    short_answer="{topic}的主要步骤……",
+    practical_stem="{topic}模型训练与部署（第{n}套）",
+    practical=("数据处理|30；模型训练|40；部署与测试|30", "90", "GPU 工作站、训练数据集", "100"),
+)
+
+
 def _row(item_type: str, area: str, difficulty: int, n: int) -> list[Any]:
-    topic = TOPICS[area][n % len(TOPICS[area])]
-    options = ["", "", "", "", "", ""]
-    answer, criteria, points, minutes, materials = "", "", "1", "", ""
-    stem = f"【{topic}】第{n}题："
-    if item_type == "single":
-        stem += "关于该知识点，下列说法正确的是（  ）。"
-        options[:4] = [f"{topic}说法{c}" for c in "甲乙丙丁"]
-        answer = "ABCD"[n % 4]
-    elif item_type == "multiple":
-        stem += "下列做法中，符合规范的有（  ）。"
-        options[:4] = [f"{topic}做法{c}" for c in "甲乙丙丁"]
-        answer, points = ("AC" if n % 2 else "BD"), "2"
-    elif item_type == "true_false":
-        stem += f"{topic}相关工作应当遵守国家标准和数据安全要求。"
-        answer = "对" if n % 2 else "错"
-    elif item_type == "short":
-        stem += f"简述{topic}的主要步骤。"
-        answer, criteria, points = f"{topic}的主要步骤……", "要点完整|3；表述规范|2", "5"
-    else:
-        stem = f"{topic}模型训练与部署（第{n}套）"
-        criteria, minutes, materials, points = (
-            "数据处理|30；模型训练|40；部署与测试|30", "90", "GPU 工作站、训练数据集", "100",
-        )  # fmt: skip
-    return [TYPE_WORD.get(item_type, "实操试题"), area, str(difficulty), stem, *options, answer, criteria, minutes,
-            materials, points, ""]  # fmt: skip
+    return item_row(WORDS, TOPICS, item_type, area, difficulty, n)
 
 
 def _bank(org: Org, admin: User, people: dict[str, User]) -> QuestionBank:

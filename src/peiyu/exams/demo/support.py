@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -16,7 +17,7 @@ from peiyu.accounts.models import Org, User
 from peiyu.audit.services import audit_record
 from peiyu.core.identifiers import id_with_check
 
-from ..models import EvaluationSession, Paper, Sitting
+from ..models import EvaluationSession, ItemType, Paper, Sitting
 
 ELECTRICIAN = ("6-31-01-03", "电工")
 AI = ("2-02-38-01", "人工智能工程技术人员")
@@ -121,3 +122,45 @@ def items_xlsx(rows: list[list[Any]]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class ItemWording:
+    """An occupation's words for generated demo items (the bank import's row layout, item_import.HEADER):
+    `{topic}` and `{n}` are filled in; `practical` is (criteria, minutes, materials, points)."""
+
+    single: str
+    multiple: str
+    true_false: str
+    short: str
+    short_answer: str
+    practical_stem: str
+    practical: tuple[str, str, str, str]
+
+
+def item_row(words: ItemWording, topics: dict[str, list[str]], item_type: str, area: str, difficulty: int,
+             n: int) -> list[Any]:  # fmt: skip
+    """One generated item of the import layout, its answer varied by `n`."""
+    topic = topics[area][n % len(topics[area])]
+    options = ["", "", "", "", "", ""]
+    answer, criteria, points, minutes, materials = "", "", "1", "", ""
+    stem = f"【{topic}】第{n}题："
+    if item_type == "single":
+        stem += words.single
+        options[:4] = [f"{topic}说法{c}" for c in "甲乙丙丁"]
+        answer = "ABCD"[n % 4]
+    elif item_type == "multiple":
+        stem += words.multiple
+        options[:4] = [f"{topic}做法{c}" for c in "甲乙丙丁"]
+        answer, points = ("AC" if n % 2 else "BD"), "2"
+    elif item_type == "true_false":
+        stem += words.true_false.format(topic=topic)
+        answer = "对" if n % 2 else "错"
+    elif item_type == "short":
+        stem += words.short.format(topic=topic)
+        answer, criteria, points = words.short_answer.format(topic=topic), "要点完整|3；表述规范|2", "5"
+    else:
+        stem = words.practical_stem.format(topic=topic, n=n)
+        criteria, minutes, materials, points = words.practical
+    return [str(ItemType(item_type).label), area, str(difficulty), stem, *options, answer, criteria, minutes,
+            materials, points, ""]  # fmt: skip
