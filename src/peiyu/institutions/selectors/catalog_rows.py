@@ -156,10 +156,12 @@ def _rows(values: list[tuple], today: dt.date) -> list[CatalogRow]:
 
 # --- region names ----------------------------------------------------------------------------------------
 
-# Region names are reference data that almost never change (GB/T 2260 renames): each process keeps
-# the names it has read for REGION_NAMES_TTL seconds, so a page after the first asks for none.
+# Region names are reference data that almost never change (GB/T 2260 renames): each process reads
+# all of them (some 3 000 short rows, one query) and keeps them for REGION_NAMES_TTL seconds, so a
+# page asks for none; a code it does not know yet (a region added since) is looked up alone.
 REGION_NAMES_TTL = 300.0
 _region_names: dict[str, str] = {}
+_full_names: dict[str, str] = {}
 _region_names_loaded = 0.0
 _region_lock = threading.Lock()
 
@@ -167,10 +169,14 @@ _region_lock = threading.Lock()
 def _names_of(codes: set[str]) -> dict[str, str]:
     global _region_names_loaded
     now = time.monotonic()
-    with _region_lock:
-        if now - _region_names_loaded > REGION_NAMES_TTL:
+    if now - _region_names_loaded > REGION_NAMES_TTL:
+        every = dict(Region.objects.values_list("code", "name"))
+        with _region_lock:
             _region_names.clear()
+            _full_names.clear()
+            _region_names.update(every)
             _region_names_loaded = now
+    with _region_lock:
         missing = [c for c in codes if c and c not in _region_names]
     if missing:
         found: dict[str, str] = {}
@@ -188,6 +194,9 @@ def _names_of(codes: set[str]) -> dict[str, str]:
 def region_full_names(codes: set[str]) -> dict[str, str]:
     """'辽宁省沈阳市和平区' for 210102: province, city (unless a placeholder such as 市辖区) and
     district names; the code itself when the region is unknown."""
+    known = _full_names
+    if time.monotonic() - _region_names_loaded <= REGION_NAMES_TTL and all(c in known for c in codes if c):
+        return {c: known[c] for c in codes if c}
     codes = {c for c in codes if c}
     parts: dict[str, tuple[str, ...]] = {}
     for code in codes:
@@ -197,9 +206,9 @@ def region_full_names(codes: set[str]) -> dict[str, str]:
     out = {}
     for code, chain in parts.items():
         if not names.get(code):
-            out[code] = code
+            out[code] = code  # not kept: a region added later gets its name
             continue
-        out[code] = "".join(
+        out[code] = known[code] = "".join(
             names[c]
             for c in chain
             if names.get(c) and (c == code or names[c] not in PLACEHOLDER_REGION_NAMES)
@@ -212,4 +221,5 @@ def forget_region_names() -> None:
     global _region_names_loaded
     with _region_lock:
         _region_names.clear()
+        _full_names.clear()
         _region_names_loaded = 0.0

@@ -78,8 +78,12 @@ def _where(
     then checked newest first."""
     sqlite = connection.vendor == "sqlite"
     prefix = region_prefix(f.region) if f.region else ""
+    # An occupation within a region: the (occupation_code, region_id, status) index holds every
+    # match (a few hundred at most), newest first after sorting them; on SQLite the programme and
+    # kind are then only asked for when given, or SQLite would take the status index instead.
+    by_occupation_region = bool(f.occupation and f.region and not f.terms)
     # with keywords on SQLite the keyword index drives the page (catalog_search): plain conditions
-    walk = sqlite and not for_count and len(prefix) == 2 and not f.terms
+    walk = sqlite and not for_count and len(prefix) == 2 and not f.terms and not by_occupation_region
     c = {k: "+" + v for k, v in _Sql().col.items()} if walk else _Sql().col
     parts: list[str] = []
     params: list[Any] = []
@@ -100,9 +104,10 @@ def _where(
     # With a kind or an occupation, every programme (and kind) is spelt out so the (status,
     # programme, kind, occupation_code) index is used down to the last column given (an IN list
     # per column).
-    if f.programme or f.kind or f.occupation:
+    spelt_out = not (sqlite and by_occupation_region)
+    if f.programme or (spelt_out and (f.kind or f.occupation)):
         among("programme", [f.programme] if f.programme else PROGRAMME_LABELS)
-    if f.kind or f.occupation:
+    if f.kind or (spelt_out and f.occupation):
         among("kind", [f.kind] if f.kind else KIND_LABELS)
     if f.occupation:
         among("occupation_code", [f.occupation])
@@ -111,7 +116,7 @@ def _where(
         bounds = [prefix.ljust(6, "0"), prefix.ljust(6, "9")]
         in_region = f"{c['region_id']} >= %s AND {c['region_id']} <= %s"
         alone = len(parts) == 1 and f.status != VALID and not (f.level or f.terms)
-        if alone or walk or for_count or not sqlite or f.terms:
+        if alone or walk or for_count or not sqlite or f.terms or by_occupation_region:
             parts.append(in_region)
             params += bounds
         else:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from peiyu.core.cache import public_response_cache
 from peiyu.core.documents.xlsx import XLSX_CONTENT_TYPE, XlsxWriter
 from peiyu.core.errors import InvalidInput
+from peiyu.core.frames import framed
 
 from ..selectors import catalog as selectors
 
@@ -279,10 +280,10 @@ def catalog_list(request):
             f'<p class="muted">{t["intro"]}</p>\n{_form_html(filters, errors, base)}\n'
             f'<div id="catalog-results" aria-live="polite">{results}</div>'
         )
-        response = render(
+        response = framed(
             request,
             "institutions/catalog_list.html",
-            {"content": mark_safe(content)},  # noqa: S308 - built above from escaped values and labels
+            content=mark_safe(content),  # noqa: S308 - built above from escaped values and labels
         )
     response["Vary"] = "HX-Request, Cookie"
     return response
@@ -303,9 +304,11 @@ def _stylesheet() -> str:
 @public_response_cache(selectors.CATALOG_GENERATION)
 def catalog_detail(request, number: str):
     entry = selectors.catalog_get_public(number)  # NotFound → 404 by the error middleware
-    return render(
-        request, "institutions/catalog_detail.html", {"entry": entry, "today": timezone.localdate()}
+    content = render_to_string(
+        "institutions/catalog_detail_content.html", {"entry": entry, "today": timezone.localdate()}
     )
+    title = f"{entry.institution_name} · {_('培训评价机构目录')}"
+    return framed(request, "institutions/catalog_detail.html", content=content, title=title)
 
 
 EXPORT_HEADERS = (
