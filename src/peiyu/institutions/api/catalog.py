@@ -6,6 +6,7 @@ models are plain pydantic models validating plain dicts: ninja's Schema resolves
 through Django-aware getters, which cost more than the whole search on this hot path."""
 
 import datetime as dt
+import json
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
@@ -125,6 +126,40 @@ def _json(model: type[BaseModel], body: dict) -> HttpResponse:
     return HttpResponse(model.model_validate(body).model_dump_json(), content_type="application/json")
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _listing_json(r) -> dict:
+    """A listing as CatalogListingOut publishes it, as JSON-ready values (dates as ISO text)."""
+    return {
+        "number": r.number,
+        "institution_name": r.institution_name,
+        "programme": r.programme,
+        "programme_label": r.programme_label,
+        "kind": r.kind,
+        "kind_label": r.kind_label,
+        "institution_type": r.institution_type,
+        "occupation_code": r.occupation_code,
+        "occupation_name": r.occupation_name,
+        "levels": r.levels,
+        "region_code": r.region_code,
+        "region_name": r.region_name,
+        "catalog_region_code": r.catalog_region_code,
+        "catalog_region_name": r.catalog_region_name,
+        "status": r.status,
+        "status_label": r.status_label,
+        "valid": r.valid,
+        "valid_from": r.valid_from.isoformat(),
+        "valid_until": r.valid_until.isoformat(),
+        "filing_code": r.filing_code,
+        "reapply_banned_until": _day(r.reapply_banned_until),
+    }
+
+
 def _listing_out(r) -> dict:
     return {
         "number": r.number,
@@ -157,15 +192,18 @@ def catalog_listings(request, query: Query[CatalogQuery]):
     params = query.dict()
     limit, offset = params.pop("limit"), params.pop("offset")
     page = selectors.catalog_search(**params, page_size=limit, offset=offset)
+    # Written directly in CatalogPageOut's shape (the published schema; the tests validate answers
+    # against it): the selector has already shaped every value, and validating twenty listings with
+    # pydantic before writing them cost a quarter of this route's work beyond the floor.
     body = {
-        "items": [_listing_out(r) for r in page.rows],
+        "items": [_listing_json(r) for r in page.rows],
         "count": page.total,
         "count_capped": page.total_capped,
         "has_next": page.has_next,
         "limit": limit,
         "offset": offset,
     }
-    return _json(CatalogPageOut, body)
+    return HttpResponse(_encode(body), content_type="application/json")
 
 
 @router.get(

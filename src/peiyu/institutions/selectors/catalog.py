@@ -25,9 +25,7 @@ from django.utils import timezone
 
 from peiyu.core.cache import Generation
 from peiyu.core.errors import InvalidInput, NotFound
-from peiyu.core.models import TransitionLog
 
-from ..models import Listing, ListingPeriod
 from ..rules.listings import search_text
 from .catalog_choices import catalog_filter_choices, forget_memos
 from .catalog_export import EXPORT_CAP, CatalogExport, catalog_export_rows
@@ -41,7 +39,7 @@ from .catalog_filters import (
 )
 from .catalog_index import common_keywords, sqlite_match
 from .catalog_rows import ROW_COLUMNS, CatalogRow, _rows, labels, region_full_names
-from .catalog_sql import _count, _fetch, _Sql, _where
+from .catalog_sql import _count, _entry, _fetch, _Sql, _where
 
 # Bumped by every write the catalog shows (institutions.signals); the public pages and API answers
 # cached for anonymous visitors are keyed by it (core.cache.public_response_cache).
@@ -267,28 +265,13 @@ def catalog_get_public(number: str, *, today: dt.date | None = None) -> CatalogE
     """A shown listing by its catalog number; unknown and removed both raise NotFound."""
     today = today or timezone.localdate()
     number = str(number or "").strip()
-    extra = ("status_reason", "period", "address", "contact_name", "contact_phone")
-    found = list(
-        Listing.objects.order_by()
-        .filter(number=number, status__in=SHOWN_STATUSES)
-        .values_list(*ROW_COLUMNS, *extra)[:1]
-    )
-    if not number or not found:
+    found = _entry(number) if number else None
+    if found is None:
         raise NotFound("目录中没有该条目", code="listing_not_found")
-    values = found[0]
+    values, periods, changes = found
     row = _rows([values[: len(ROW_COLUMNS)]], today)[0]
     status_reason, period, address, contact_name, contact_phone = values[len(ROW_COLUMNS) :]
-    periods = list(
-        ListingPeriod.objects.filter(listing_id=row.id)
-        .order_by("number")
-        .values_list("number", "valid_from", "valid_until")
-    )
-    history = [
-        HistoryItem(*h)
-        for h in TransitionLog.objects.filter(subject_type=Listing._meta.label_lower, subject_id=str(row.id))
-        .order_by("at", "id")
-        .values_list("at", "from_status", "to_status", "reason")
-    ]
+    history = [HistoryItem(*h) for h in changes]
     return CatalogEntry(row, status_reason, period, address, contact_name, contact_phone, periods, history)
 
 

@@ -1,4 +1,5 @@
-"""The catalog's hand-written SQL: the WHERE clause of a search and the count of its matches."""
+"""The catalog's hand-written SQL: the WHERE clause of a search, the count of its matches, and the
+statements of one listing's public page."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from peiyu.core.models import TransitionLog
 from peiyu.core.policy import region_prefix
 
-from ..models import Listing
+from ..models import Listing, ListingPeriod
 from .catalog_choices import choices_memo
 from .catalog_filters import (
     KIND_LABELS,
@@ -151,3 +155,64 @@ def _count(where: str, params: list[Any], limit: int) -> int:
     sql = _Sql()
     inner = f"SELECT 1 FROM {sql.table} WHERE {where} LIMIT %s"  # noqa: S608 - quoted names, bound values
     return _fetch(f"SELECT COUNT(*) FROM ({inner}) matched", [*params, limit])[0][0]  # noqa: S608
+
+
+# --- one listing -----------------------------------------------------------------------------------------
+
+ENTRY_COLUMNS = ("status_reason", "period", "address", "contact_name", "contact_phone")
+_entry_sql: dict[str, tuple[str, str, str]] = {}
+
+
+def _entry_statements() -> tuple[str, str, str]:
+    """The three statements of a listing's public page (the listing, its periods, its status
+    history), written once per database vendor: the ORM compiled them on every request."""
+    made = _entry_sql.get(connection.vendor)
+    if made is None:
+        qn, sql = connection.ops.quote_name, _Sql()
+        period, log = ListingPeriod._meta, TransitionLog._meta
+        pc = {f.attname: qn(f.column) for f in period.concrete_fields}
+        lc = {f.attname: qn(f.column) for f in log.concrete_fields}
+        marks = ", ".join(["%s"] * len(SHOWN_STATUSES))
+        extra = ", ".join(sql.col[name] for name in ENTRY_COLUMNS)
+        made = _entry_sql[connection.vendor] = (
+            f"SELECT {sql.row_columns}, {extra} FROM {sql.table} "  # noqa: S608 - quoted names, bound values
+            f"WHERE {sql.col['number']} = %s AND {sql.col['status']} IN ({marks}) LIMIT 1",
+            f"SELECT {pc['number']}, {pc['valid_from']}, {pc['valid_until']} FROM {qn(period.db_table)} "  # noqa: S608
+            f"WHERE {pc['listing_id']} = %s ORDER BY {pc['number']}",
+            f"SELECT {lc['at']}, {lc['from_status']}, {lc['to_status']}, {lc['reason']} "  # noqa: S608
+            f"FROM {qn(log.db_table)} WHERE {lc['subject_type']} = %s AND {lc['subject_id']} = %s "
+            f"ORDER BY {lc['at']}, {lc['id']}",
+        )
+    return made
+
+
+def _as_datetime(value: Any) -> dt.datetime:
+    """A stored aware datetime as the ORM gives it (SQLite returns UTC text)."""
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(f"not a datetime: {value!r}")
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+def _as_day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _entry(number: str) -> tuple[tuple, list[tuple[int, dt.date, dt.date]], list[tuple]] | None:
+    """A shown listing's ROW_COLUMNS + ENTRY_COLUMNS values, its periods (number, from, until) and
+    its status changes (at, from, to, reason) oldest first; None when no shown listing has that
+    number."""
+    listing_sql, periods_sql, history_sql = _entry_statements()
+    with connection.cursor() as cursor:
+        cursor.execute(listing_sql, [number, *SHOWN_STATUSES])
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        listing_id = found[0]
+        cursor.execute(periods_sql, [listing_id])
+        periods = [(n, _as_day(a), _as_day(b)) for n, a, b in cursor.fetchall()]
+        cursor.execute(history_sql, [Listing._meta.label_lower, str(listing_id)])
+        history = [(_as_datetime(at), *rest) for at, *rest in cursor.fetchall()]
+    return found, periods, history
