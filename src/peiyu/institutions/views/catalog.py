@@ -6,6 +6,7 @@ table without reloading the page; without JavaScript the same GET form and links
 
 from __future__ import annotations
 
+import re
 from html import escape as esc
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import get_script_prefix, path, reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.safestring import mark_safe
@@ -115,23 +116,41 @@ def _rows_html(rows, base: str) -> str:
     to, ban = t["to"], t["ban"]
     # each cell names its column (data-label), which a phone shows beside the value (table.stack)
     n, i, c, o, lv, rg, pd, st = (f' data-label="{t[h]}"' for h in HEADS)
+    e = _escaped
     out = []
     for r in rows:
         state = "is-valid" if r.valid else "not-valid"
-        badge = f"catalog-status status-{esc(r.status)}" + (" valid" if r.valid else "")
+        badge = f"catalog-status status-{e(r.status)}" + (" valid" if r.valid else "")
+        number = r.number
+        href = number if _PLAIN.fullmatch(number) else quote(number)
         out.append(
             f'<tr class="{state}">'
-            f'<td{n} class="nowrap"><a href="{base}{quote(r.number)}/">{esc(r.number)}</a></td>'
+            f'<td{n} class="nowrap"><a href="{base}{href}/">{esc(number)}</a></td>'
             f"<td{i}>{esc(r.institution_name)}</td>"
-            f'<td{c}>{esc(r.kind_label)}<br><small class="muted">{esc(r.programme_label)}</small></td>'
-            f'<td{o}>{esc(r.occupation_name)}<br><small class="muted nowrap">{esc(r.occupation_code)}</small></td>'
-            f"<td{lv}>{esc(r.levels_text)}</td>"
-            f"<td{rg}>{esc(r.region_name)}</td>"
+            f'<td{c}>{e(r.kind_label)}<br><small class="muted">{e(r.programme_label)}</small></td>'
+            f'<td{o}>{e(r.occupation_name)}<br><small class="muted nowrap">{e(r.occupation_code)}</small></td>'
+            f"<td{lv}>{e(r.levels_text)}</td>"
+            f"<td{rg}>{e(r.region_name)}</td>"
             f'<td{pd} class="dates">{r.valid_from.isoformat()} {to} {r.valid_until.isoformat()}</td>'
-            f'<td{st}><span class="{badge}">{esc(r.display_status)}</span>{_ban_html(r, ban)}</td>'
+            f'<td{st}><span class="{badge}">{e(r.display_status)}</span>'
+            f"{_ban_html(r, ban) if r.reapply_banned_until else ''}</td>"
             "</tr>"
         )
     return "\n".join(out)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")  # what quote() leaves as it is
+_escaped_values: dict[str, str] = {}
+
+
+def _escaped(value: str) -> str:
+    """esc() of a value repeated across rows (labels, occupations, levels, region names), kept."""
+    done = _escaped_values.get(value)
+    if done is None:
+        done = esc(value)
+        if len(_escaped_values) < 20_000:
+            _escaped_values[value] = done
+    return done
 
 
 # --- the list page, built in Python ------------------------------------------------------------------------
@@ -268,8 +287,8 @@ def catalog_list(request):
     filters, errors = _filters(request)
     page = selectors.catalog_search(**filters.as_params(), page=_page_number(request))
     query = urlencode(filters.as_params())
-    base = esc(reverse("catalog:list"))
-    export_url = reverse("catalog:export") + ("?" + query if query else "")
+    base, export = _urls()
+    export_url = export + ("?" + query if query else "")
     results = _results_html(page, base, query + "&" if query else "", export_url)
     if getattr(request, "htmx", False) and not request.htmx.history_restore_request:
         response = HttpResponse(results)
@@ -287,6 +306,18 @@ def catalog_list(request):
         )
     response["Vary"] = "HX-Request, Cookie"
     return response
+
+
+_reversed: dict[str, tuple[str, str]] = {}
+
+
+def _urls() -> tuple[str, str]:
+    """The list's address (escaped) and the export's, reversed once per script prefix."""
+    prefix = get_script_prefix()
+    urls = _reversed.get(prefix)
+    if urls is None:
+        urls = _reversed[prefix] = (esc(reverse("catalog:list")), reverse("catalog:export"))
+    return urls
 
 
 _stylesheets: dict[str, str] = {}
