@@ -10,8 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+
+from peiyu.core.bulk import insert_one
+from peiyu.core.sql import prepared_cursor
 
 from .chain import GENESIS, row_hash
 from .context import current_ip
@@ -75,14 +78,19 @@ def audit_record(
     object_id = str(obj.pk) if isinstance(obj, models.Model) else ""
     stream = stream_for(region_code, object_type, object_id)
     at = timezone.now()
-    with transaction.atomic():
-        head = AuditHead.objects.select_for_update().filter(stream=stream).first()
+    # no savepoint: an error here fails the caller's whole transaction, as it must (the event exists
+    # exactly when the change does); statements made once (core.bulk), not compiled per event
+    with transaction.atomic(savepoint=False), prepared_cursor() as cur:
+        cur.execute(_head_sql(), [stream])
+        head = cur.fetchone()
         if head is None:
             AuditHead.objects.get_or_create(stream=stream, defaults={"seq": 0, "hash": GENESIS})
-            head = AuditHead.objects.select_for_update().get(stream=stream)
+            cur.execute(_head_sql(), [stream])
+            head = cur.fetchone()
+        seq, prev_hash = int(head[0]) + 1, str(head[1])
         row = {
             "stream": stream,
-            "seq": head.seq + 1,
+            "seq": seq,
             "at": at,
             "actor_id": getattr(actor, "pk", None),
             "actor_repr": (getattr(actor, "username", "") or "system")[:150]
@@ -99,10 +107,23 @@ def audit_record(
             "reason": reason or "",
             "ip": current_ip() or "",
         }
-        digest = row_hash(head.hash, row)
-        event = AuditEvent.objects.create(prev_hash=head.hash, hash=digest, **row)
-        AuditHead.objects.filter(stream=stream).update(seq=row["seq"], hash=digest)
+        digest = row_hash(prev_hash, row)
+        event = insert_one(AuditEvent, prev_hash=prev_hash, hash=digest, **row)
+        cur.execute(_head_update_sql(), [seq, digest, stream])
     return event
+
+
+def _head_sql() -> str:
+    """The stream's head, locked until the transaction ends (SQLite: the IMMEDIATE transaction already
+    holds the database's one write lock)."""
+    qn = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return f"SELECT {qn('seq')}, {qn('hash')} FROM {qn(AuditHead._meta.db_table)} WHERE {qn('stream')} = %s{lock}"  # noqa: S608 - quoted names, bound values
+
+
+def _head_update_sql() -> str:
+    qn = connection.ops.quote_name
+    return f"UPDATE {qn(AuditHead._meta.db_table)} SET {qn('seq')} = %s, {qn('hash')} = %s WHERE {qn('stream')} = %s"  # noqa: S608 - quoted names, bound values
 
 
 def _region_of(obj: Any) -> str:

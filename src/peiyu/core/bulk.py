@@ -5,10 +5,15 @@ models' meta; values go as parameters, never into the SQL text."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.signals import post_save
+
+from .sql import prepared_cursor
+
+M = TypeVar("M", bound=Model)
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -53,3 +58,57 @@ def reserve_ids(model: type[Model], n: int) -> list[int] | None:
             first = cur.fetchone()[0] + 1
             return list(range(first, first + n))
     return None
+
+
+_INSERTS: dict[tuple[str, str, bool], tuple[str, list[Any]]] = {}
+
+
+def _insert_statement(model: type[Model]) -> tuple[str, list[Any]]:
+    """The INSERT of every concrete field but an automatic primary key, made once per model and
+    connection vendor (with RETURNING where the database has it)."""
+    returning = bool(connection.features.can_return_columns_from_insert)
+    key = (model._meta.label_lower, connection.vendor, returning)
+    made = _INSERTS.get(key)
+    if made is None:
+        qn = connection.ops.quote_name
+        meta = model._meta
+        auto = _returned_pk(model)
+        fields = [f for f in meta.local_concrete_fields if f is not auto]
+        sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 - quoted names, bound values
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        if returning and auto is not None:
+            sql += f" RETURNING {qn(auto.column)}"
+        made = _INSERTS[key] = (sql, fields)
+    return made
+
+
+def _returned_pk(model: type[Model]) -> Any:
+    """The model's primary key when the database makes it (an auto field), else None."""
+    pk = model._meta.pk
+    return pk if pk is not None and getattr(pk, "db_returning", False) else None
+
+
+def insert_one(model: type[M], **values: Any) -> M:
+    """`model.objects.create(**values)` for the hot paths that write a few rows per request (an exam
+    start's log, event and audit rows): the same instance, defaults and `pre_save` of every field
+    (auto_now, …) and the same `post_save` signal, but one INSERT statement made once per model (and
+    planned once per connection, core.sql) instead of a query compiled per call. No `save()` override
+    of the model runs: use it only for models without one that matters (the audit trail's append-only
+    guard is for updates)."""
+    obj = model(**values)
+    sql, fields = _insert_statement(model)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with prepared_cursor() as cur:
+        cur.execute(sql, params)
+        auto = _returned_pk(model)
+        if auto is not None:
+            pk = cur.fetchone()[0] if " RETURNING " in sql else cur.lastrowid
+            setattr(obj, auto.attname, pk)
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    if post_save.has_listeners(model):
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False,
+                       using=connection.alias)  # fmt: skip
+    return obj

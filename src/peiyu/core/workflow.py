@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from peiyu.audit.services import audit_record
 
-from .bulk import insert_rows
+from .bulk import insert_one, insert_rows
 from .errors import InvalidTransition
 from .models import TransitionLog
 from .workflow_batch import BatchMoves
@@ -335,14 +335,16 @@ class Workflow(BatchMoves):
         if not starting or any(to not in self.allowed(s) for s in starting):
             raise ValueError(f"{self.name}: {sorted(starting)} → {to} is not in the table")
         changes, current = dict(changes or {}), getattr(obj, self.field)
-        with transaction.atomic():
+        # no savepoint (nothing to undo when the UPDATE finds no row; an error fails the caller's
+        # transaction), the log row through core.bulk.insert_one: a hot path's statements only
+        with transaction.atomic(savepoint=False):
             moved = self.model._default_manager.filter(
                 pk=obj.pk, **{f"{self.field}__in": sorted(starting)}
             ).update(**{self.field: to}, **changes)
             if not moved:
                 return False
-            TransitionLog.objects.create(subject_type=obj._meta.label_lower, subject_id=str(obj.pk),
-                                         from_status=current, to_status=to, actor=_user(actor), reason=reason)  # fmt: skip
+            insert_one(TransitionLog, subject_type=obj._meta.label_lower, subject_id=str(obj.pk),
+                       from_status=current, to_status=to, actor=_user(actor), reason=reason)  # fmt: skip
             if before_audit is not None:
                 before_audit()
             for key, value in {self.field: to, **changes}.items():

@@ -25,6 +25,8 @@ _lock = threading.Lock()
 _contents: dict[int, dict[str, Any]] = {}
 _keys: dict[int, PaperKey] = {}
 _fragments: dict[int, dict[int, tuple[str, list[str]]]] = {}
+# per form: each item's options as JSON in each order a candidate was shown (at most 4! = 24 per item)
+_options_shown: dict[int, dict[tuple[int, tuple[int, ...]], str]] = {}
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def forget_cached_papers() -> None:
         _contents.clear()
         _keys.clear()
         _fragments.clear()
+        _options_shown.clear()
 
 
 def candidate_items(content: dict[str, Any], seed: str) -> list[dict[str, Any]]:
@@ -161,13 +164,17 @@ def candidate_items_json(paper_id: int, content: dict[str, Any], seed: str) -> s
     """`candidate_items` without responses, as the JSON list the API sends (the ItemOut shape, with
     `"response": null`): the same order and option letters, built from per-form fragments."""
     fragments = _paper_fragments(paper_id, content)
+    shown = _options_shown.setdefault(paper_id, {})  # (position, order) → its options' JSON, per form
     parts = []
     for number, (position, perm) in enumerate(shuffle_plan(content["items"], seed), start=1):
         head, texts = fragments[position]
-        order = perm or list(range(len(texts)))
-        options = ",".join(
-            f'{{"label":"{LETTERS[i]}","value":"{LETTERS[j]}","text":{texts[j]}}}' for i, j in enumerate(order)
-        ) if texts else ""  # fmt: skip
+        key = (position, tuple(perm))
+        options = shown.get(key)
+        if options is None:
+            order = perm or list(range(len(texts)))
+            options = shown[key] = ",".join(
+                f'{{"label":"{LETTERS[i]}","value":"{LETTERS[j]}","text":{texts[j]}}}' for i, j in enumerate(order)
+            ) if texts else ""  # fmt: skip
         parts.append(f'{{"number":{number},{head},"options":[{options}],"response":null}}')
     return "[" + ",".join(parts) + "]"
 

@@ -43,12 +43,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from peiyu.audit.services import audit_record
+from peiyu.core.bulk import insert_one
 from peiyu.core.crypto import blind_index, sm3_hex
 from peiyu.core.errors import Conflict, InvalidInput, NotFound
 
 from ..flows import ATTEMPT_FLOW, RESUME_FLOW
 from ..models import Attempt, AttemptEvent, Paper, Registration, ResumeRequest, Sitting
 from ..rules.cbt import deadline_for, form_index
+from ..rules.papers import new_seed
 from ..selectors.cbt import ACTIVE, sealed_content
 from .cbt_scoring import score_submitted
 
@@ -257,7 +259,7 @@ def cbt_start(
         secret = _new_secret()
         changes: dict[str, Any] = {
             "paper": paper,
-            "shuffle_seed": secrets.token_hex(16),
+            "shuffle_seed": new_seed(),
             "started_at": now,
             "deadline_at": deadline_for(now, registration.session.theory_minutes, sitting.ends_at),
             "last_seen_at": now,
@@ -308,8 +310,8 @@ def attempt_start_prepared(
     moved = ATTEMPT_FLOW.transition_if(
         attempt, A.IN_PROGRESS, expected_from=[A.NOT_STARTED], actor=None, reason="考生身份核验通过，开始作答",
         changes=changes, audit_extra={**CANDIDATE, "form": paper.form, "seed": attempt.shuffle_seed},
-        before_audit=lambda: AttemptEvent.objects.create(
-            attempt=attempt, kind="started", at=now, detail={"address": address, "form": paper.form}
+        before_audit=lambda: insert_one(
+            AttemptEvent, attempt=attempt, kind="started", at=now, detail={"address": address, "form": paper.form}
         ),
     )  # fmt: skip
     return Started(attempt, _cookie(attempt, secret)) if moved else None

@@ -17,16 +17,18 @@ sitting not open, a second start) goes to the ordinary, locked path, which also 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from peiyu.core.sql import prepared_cursor
+
 from ..flows import ATTEMPT_FLOW
 from ..models import Attempt, EvaluationSession, Paper, Registration, Sitting
 from ..rules.cbt import form_index
+from ..rules.papers import new_seed
 from ..selectors.cbt import content_cached
 from .cbt import Started, attempt_start_prepared
 
@@ -68,7 +70,7 @@ def attempts_prepare(*, actor: Any, sitting: Sitting, now: dt.datetime | None = 
                     registration=r,
                     sitting=sitting,
                     paper=papers[form_index(r.seat, r.pk, len(papers))],
-                    shuffle_seed=secrets.token_hex(16),
+                    shuffle_seed=new_seed(),
                     status=Attempt.Status.NOT_STARTED,
                 )
                 for r in candidates
@@ -118,7 +120,7 @@ def _aware(value: Any) -> dt.datetime | None:
 
 def start_prepared(*, ticket: str, id_index: str, address: str, now: dt.datetime) -> Started | None:
     """The start of a prepared attempt (module docstring), or None for the ordinary path."""
-    with connection.cursor() as cur:
+    with prepared_cursor() as cur:  # six tables joined: planned once per connection (core.sql)
         cur.execute(_sql(), [ticket[:32], Registration.Status.APPROVED, id_index])
         row = cur.fetchone()
     if row is None:

@@ -52,7 +52,11 @@ def _answers_for(attempt, *, right=True):
 def test_the_pair_of_id_number_and_ticket_starts_the_attempt_with_seed_form_and_server_deadline(exam):
     started = _start(exam)
     a = started.attempt
-    assert a.status == Attempt.Status.IN_PROGRESS and len(a.shuffle_seed) == 32
+    assert (
+        a.status == Attempt.Status.IN_PROGRESS
+        and a.shuffle_seed.startswith("2.")
+        and len(a.shuffle_seed) == 34
+    )
     assert a.deadline_at == min(a.started_at + dt.timedelta(minutes=90), exam.sitting.ends_at)
     assert a.deadline_at == exam.sitting.ends_at  # started a minute late: no extra time
     assert a.devices == 1 and a.device_token == cbt.device_digest(started.cookie.split(".", 1)[1])

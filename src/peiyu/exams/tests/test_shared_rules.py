@@ -69,3 +69,38 @@ def test_a_candidates_order_is_reproducible_from_the_seed_and_maps_back_to_the_f
     _position, perm = one[0]
     shown_correct = "ABCD"[perm.index(0)]  # the form's option A, wherever it is shown
     assert to_form_answer(shown_correct, perm) == "A"
+
+
+def test_every_recorded_seed_keeps_giving_the_order_its_candidate_saw():
+    """A seed recorded before the stream way existed draws as it always did; a `2.` seed draws from its
+    SHAKE-256 stream. Both pinned: changing either would show a resumed or archived exam in another
+    order than the candidate's."""
+    from peiyu.exams.rules.papers import new_seed, shuffle_plan
+
+    items = [{"position": i, "type": "single", "options": ["a", "b", "c", "d"]} for i in range(1, 6)]
+    items += [{"position": 6, "type": "true_false"}, {"position": 7, "type": "true_false"}]
+    assert shuffle_plan(items, "s1") == [
+        (1, [1, 2, 3, 0]), (5, [0, 2, 1, 3]), (2, [0, 3, 1, 2]), (4, [2, 1, 3, 0]), (3, [1, 2, 3, 0]), (6, []), (7, []),
+    ]  # fmt: skip
+    assert shuffle_plan(items, "2.00112233445566778899aabbccddeeff") == [
+        (1, [1, 3, 0, 2]), (4, [0, 1, 2, 3]), (5, [0, 3, 2, 1]), (3, [2, 1, 3, 0]), (2, [2, 1, 3, 0]), (6, []), (7, []),
+    ]  # fmt: skip
+    seed = new_seed()
+    assert seed.startswith("2.") and len(seed) == 34
+    plan = shuffle_plan(items, seed)
+    assert plan == shuffle_plan(items, seed)
+    assert sorted(p for p, _ in plan[:5]) == [1, 2, 3, 4, 5] and [p for p, _ in plan[5:]] in ([6, 7], [7, 6])
+    assert all(sorted(perm) == [0, 1, 2, 3] for _, perm in plan[:5])
+
+
+def test_the_stream_order_spreads_every_item_over_every_place():
+    """Over many seeds each item of a block is shown in each place about equally often."""
+    from collections import Counter
+
+    from peiyu.exams.rules.papers import shuffle_plan
+
+    items = [{"position": i, "type": "single", "options": ["a", "b", "c", "d"]} for i in range(1, 5)]
+    first = Counter(shuffle_plan(items, f"2.{n:032x}")[0][0] for n in range(4000))
+    shown_a = Counter(shuffle_plan(items, f"2.{n:032x}")[0][1].index(0) for n in range(4000))
+    assert all(800 < first[p] < 1200 for p in range(1, 5)), first
+    assert all(800 < shown_a[i] < 1200 for i in range(4)), shown_a
