@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection
 
 from peiyu.core.crypto import blind_index, constant_time_equals
+from peiyu.core.sql import prepared_cursor
 
 from ..models import Certificate, Invalidation
 from ..rules.verification import LIST_BITS, mask_holder_name, normalise_number, same_name
@@ -65,7 +66,7 @@ def certificate_by_number(number: str | None) -> Certificate | None:
     if not wanted:
         return None
     sql, attnames = _by_number_sql()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # a unique key: one plan fits every number (core.sql, ADR 0016)
         cursor.execute(sql, [wanted])
         row = cursor.fetchone()
     if row is None:
