@@ -12,11 +12,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from peiyu.core.frames import framed
 from peiyu.core.middleware import client_ip
 
 from ..rules.payload import Verdict, payload_verify
@@ -24,7 +26,8 @@ from ..selectors import verification as sel
 from ..services import verification as svc
 from .verification_documents import document_urlpatterns
 
-TEMPLATE = "certificates/verification_page.html"
+TEMPLATE = "certificates/verification_page.html"  # the frame (base.html), kept per language: core.frames
+BODY = "certificates/verification_body.html"
 PDF_MAX_BYTES = 20 * 1024 * 1024
 MODES = ("number", "identity", "pdf")
 
@@ -45,7 +48,8 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
     context.setdefault("mode", "number")
     context.setdefault("values", {})
     context["vc_url"] = _vc_url()
-    response = render(request, TEMPLATE, context, status=status)
+    body = render_to_string(BODY, context, request=request)
+    response = framed(request, TEMPLATE, content=mark_safe(body), status=status)  # noqa: S308 - a rendered template
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
