@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from peiyu.core.errors import Conflict, InvalidInput, NotFound
+from peiyu.core.sql import prepared_cursor
 
 from ..models import Attempt, AttemptEvent
 from ..rules.cbt import clean_response
@@ -81,7 +82,7 @@ def store_answers(
              f"AND deadline_at > %s")  # fmt: skip
     match = [attempt_id, paper_id, revision, device, *_ACTIVE, at]
     opens = "(last_seen_at IS NULL OR last_seen_at < %s OR revision = 0)"
-    with connection.cursor() as cur:
+    with prepared_cursor() as cur:  # the same text every save: planned once per connection (core.sql)
         if connection.vendor == "postgresql":
             cur.execute(
                 f"WITH before AS (SELECT id FROM {table} WHERE {where} AND {opens}), "  # noqa: S608 - quoted names, bound values
