@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.core.models import TimeStamped
 
@@ -25,7 +26,7 @@ class Certificate(TimeStamped):
         SKILL = "skill", _("职业技能等级证书")
 
     class Status(models.TextChoices):
-        VALID = "valid", _("有效")
+        VALID = "valid", pgettext_lazy("certificate status", "有效")  # "Valid", not a listing's "Active"
         INVALIDATED = "invalidated", _("已宣布无效")
         SUPERSEDED = "superseded", _("已换发")
 

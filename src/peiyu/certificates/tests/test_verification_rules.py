@@ -104,3 +104,16 @@ def test_the_published_keys_file_gives_public_keys_and_revocation_dates():
 def test_a_scanned_url_gives_its_payload():
     assert payload_of("https://peiyu.example.cn/v/abc.def?x=1#y") == "abc.def"
     assert payload_of(" abc.def ") == "abc.def"
+
+
+def test_a_valid_certificate_reads_valid_in_english_while_a_listing_stays_active():
+    from django.utils import translation
+
+    from peiyu.certificates.models import Certificate
+    from peiyu.institutions.models import Listing
+
+    with translation.override("en"):
+        assert str(Certificate.Status.VALID.label) == "Valid"
+        assert str(Listing.Status.ACTIVE.label) == "Active"
+    with translation.override("zh-hans"):
+        assert str(Certificate.Status.VALID.label) == "有效"
