@@ -136,26 +136,9 @@ def _day(value: dt.date | None) -> str | None:
 def _listing_json(r) -> dict:
     """A listing as CatalogListingOut publishes it, as JSON-ready values (dates as ISO text)."""
     return {
-        "number": r.number,
-        "institution_name": r.institution_name,
-        "programme": r.programme,
-        "programme_label": r.programme_label,
-        "kind": r.kind,
-        "kind_label": r.kind_label,
-        "institution_type": r.institution_type,
-        "occupation_code": r.occupation_code,
-        "occupation_name": r.occupation_name,
-        "levels": r.levels,
-        "region_code": r.region_code,
-        "region_name": r.region_name,
-        "catalog_region_code": r.catalog_region_code,
-        "catalog_region_name": r.catalog_region_name,
-        "status": r.status,
-        "status_label": r.status_label,
-        "valid": r.valid,
+        **_listing_out(r),
         "valid_from": r.valid_from.isoformat(),
         "valid_until": r.valid_until.isoformat(),
-        "filing_code": r.filing_code,
         "reapply_banned_until": _day(r.reapply_banned_until),
     }
 
