@@ -1,4 +1,5 @@
-"""Rules of papers: each candidate's order of items and options, shuffled reproducibly from the seed
+"""Rules of papers for the computer-based theory exam (EVL-6): each candidate's order of items and
+options, shuffled reproducibly from the seed
 recorded on the attempt (the same seed always gives the same order, so a resumed or re-checked exam shows
 what the candidate saw).
 
