@@ -1,7 +1,6 @@
 """Rules of papers for the computer-based theory exam (EVL-6): each candidate's order of items and
-options, shuffled reproducibly from the seed
-recorded on the attempt (the same seed always gives the same order, so a resumed or re-checked exam shows
-what the candidate saw).
+options, shuffled reproducibly from the seed recorded on the attempt (the same seed always gives the
+same order, so a resumed or re-checked exam shows what the candidate saw).
 
 Two ways of drawing the order, told apart by the seed itself so that every recorded seed keeps giving
 the order its candidate saw:
