@@ -20,6 +20,7 @@ from ninja.utils import check_csrf
 
 from peiyu.core.errors import DomainError, PermissionDenied
 from peiyu.core.renderers import LocalTimeJSONRenderer
+from peiyu.core.routing import nested
 from peiyu.core.schemas import ErrorOut, error_body
 
 logger = logging.getLogger("peiyu.api")
@@ -91,6 +92,10 @@ class PeiyuAPI(NinjaAPI):
     """The NinjaAPI whose OpenAPI spec declares, for every operation, the error responses it can
     give (400/401/403/404/409, each an `ErrorOut`): in one place, not per route. A public operation
     (no authentication) does not declare 401."""
+
+    def _get_urls(self) -> list[Any]:
+        # grouped by leading segment: a path is resolved in a few steps, not against every operation
+        return nested(super()._get_urls())
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

@@ -184,6 +184,19 @@ def registrations_list(request: Any, filters: Query[RegistrationQuery]) -> Any:
     return {"items": [_row(r, _shown(request, r)) for r in rows], "count": page["count"]}
 
 
+# before "/exams/registrations/{registration_id}": the first path that matches answers, and that one
+# would take "forward" for an id (and refuse the POST)
+@router.post("/exams/registrations/forward", response={201: RegistrationDetailOut},
+             summary="培训机构推送持证学员报名（数字技术工程师，003 四（四））")  # fmt: skip
+def registration_forward(request: Any, body: ForwardIn) -> Any:
+    session = sel.dte_sessions_open().filter(pk=body.session_id).first()
+    if session is None:
+        raise NotFound("考核批次不存在或未在报名")
+    reg = imports.registration_forward(actor=request.auth, session=session, certificate_id=body.certificate_id,
+                                       facts=_facts(body.facts), commitment_collected=body.commitment_collected)  # fmt: skip
+    return 201, _detail(request, sel.registration_get_for(request.auth, reg.pk))
+
+
 @router.get("/exams/registrations/{registration_id}", response=RegistrationDetailOut, summary="报名详情")
 def registration_get(request: Any, registration_id: PathId) -> Any:
     return _detail(request, sel.registration_get_for(request.auth, registration_id))
@@ -292,17 +305,6 @@ def bulk_import(request: Any, exam_session_id: PathId, file: File[UploadedFile])
         "created": imp.created,
         "errors": imp.errors,
     }
-
-
-@router.post("/exams/registrations/forward", response={201: RegistrationDetailOut},
-             summary="培训机构推送持证学员报名（数字技术工程师，003 四（四））")  # fmt: skip
-def registration_forward(request: Any, body: ForwardIn) -> Any:
-    session = sel.dte_sessions_open().filter(pk=body.session_id).first()
-    if session is None:
-        raise NotFound("考核批次不存在或未在报名")
-    reg = imports.registration_forward(actor=request.auth, session=session, certificate_id=body.certificate_id,
-                                       facts=_facts(body.facts), commitment_collected=body.commitment_collected)  # fmt: skip
-    return 201, _detail(request, sel.registration_get_for(request.auth, reg.pk))
 
 
 @router.get("/exams/registrations/{registration_id}/ticket", summary="下载准考证（PDF）",

@@ -117,6 +117,21 @@ def test_a_training_institution_forwards_a_certified_trainee_with_the_certificat
                                      facts=FACTS, commitment_collected=True)  # fmt: skip
 
 
+def test_the_api_forwards_a_certified_trainee(exams, login_as):
+    session, certs = dte_world(exams)
+    c = login_as(exams.users["hb_train_admin"])
+    body = {
+        "session_id": session.pk,
+        "certificate_id": certs[0].pk,
+        "facts": FACTS,
+        "commitment_collected": True,
+    }
+    made = c.post("/api/v1/exams/registrations/forward", body, content_type="application/json")
+    assert made.status_code == 201, made.content  # not taken for the detail of a registration "forward"
+    reg = Registration.objects.get(pk=made.json()["id"])
+    assert reg.source == "training" and reg.training_certificate_number == certs[0].number
+
+
 def test_forwarding_refuses_a_revoked_certificate_unmet_conditions_and_no_commitment(exams):
     session, certs = dte_world(exams)
     admin = exams.users["hb_train_admin"]

@@ -82,9 +82,16 @@ class Listing(TimeStamped):
         ordering = ["programme", "kind", "occupation_code", "institution_name"]
         indexes = [
             models.Index(fields=["status", "programme", "kind", "occupation_code"]),
-            models.Index(fields=["region", "status"]),
-            # the catalog's commonest search: one occupation in one province or city
-            models.Index(fields=["occupation_code", "region", "status"]),
+            # The catalog's searches by region, and by occupation within a region (its commonest): the
+            # matches' ids (and the columns still checked) are in the index itself, so PostgreSQL
+            # sorts a page's ids from the index alone, reading no table row it does not show
+            # (ADR 0010). SQLite's indexes hold the id already (the rowid); INCLUDE is PostgreSQL's.
+            models.Index(fields=["region", "status"], include=["id"], name="listing_region_status"),
+            models.Index(
+                fields=["occupation_code", "region", "status"],
+                include=["programme", "kind", "id"],
+                name="listing_occupation_region",
+            ),
             models.Index(fields=["institution", "occupation_code", "kind"]),
         ]
         constraints = [

@@ -136,17 +136,20 @@ def _gram_shares() -> tuple[dict[str, float], float]:
     return _stats["freq"], _stats["floor"]
 
 
-def common_keywords(terms: list[str], share: float) -> bool:
-    """PostgreSQL: every gram every term needs is held by at least `share` of the listings, by the
-    statistics of the last ANALYZE (a run's prefix counts as rare); False when there are none."""
+def keyword_share(terms: list[str]) -> float:
+    """PostgreSQL: the share of the listings holding every gram every term needs, at most — the least
+    common gram's share by the statistics of the last ANALYZE; 0.0 when a gram is rarer than the
+    statistics keep, a term has a run of letters or digits (its prefix counts as rare), or there are
+    no statistics."""
     freq, _floor = _gram_shares()
-    if not freq:
-        return False
+    least = 1.0
     for term in terms:
         pairs, runs = _needs(term)
-        if runs or any(freq.get(gram, 0.0) < share for gram in pairs):
-            return False
-    return True
+        if runs:
+            return 0.0
+        for gram in pairs:
+            least = min(least, freq.get(gram, 0.0))
+    return least if freq else 0.0
 
 
 def _quoted(lexeme: str) -> str:
@@ -244,6 +247,28 @@ PG_DROP = [
     "DROP FUNCTION IF EXISTS peiyu_listing_grams_set()",
     "DROP FUNCTION IF EXISTS peiyu_listing_grams(text)",
 ]
+
+
+# PostgreSQL: a province's and a city's listings newest first (catalog._recent_page walks them for a
+# common keyword within a region). The expressions are those the search writes (REGION_WALK).
+REGION_WALK = {2: "listing_province_newest", 4: "listing_city_newest"}  # prefix length → index
+PG_REGION_WALK_CREATE = [
+    f"CREATE INDEX IF NOT EXISTS {name} ON institutions_listing ((substr(region_id, 1, {n})), id)"
+    for n, name in REGION_WALK.items()
+]
+PG_REGION_WALK_DROP = [f"DROP INDEX IF EXISTS {name}" for name in REGION_WALK.values()]
+
+
+def create_region_walk(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in PG_REGION_WALK_CREATE:
+            schema_editor.execute(sql, params=None)
+
+
+def drop_region_walk(schema_editor) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in PG_REGION_WALK_DROP:
+            schema_editor.execute(sql, params=None)
 
 
 def keep_triggers(sender: Any = None, using: str = "default", **kwargs: Any) -> None:

@@ -215,7 +215,9 @@ def test_on_postgresql_common_keywords_from_the_newest_listings_give_what_the_sc
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
-def test_on_postgresql_a_common_keyword_within_a_region_goes_straight_to_the_index(many, monkeypatch):
+def test_on_postgresql_a_common_keyword_within_a_province_reads_the_province_newest_first(many, monkeypatch):
+    from collections import Counter
+
     from peiyu.institutions.selectors import catalog as catalog_module
 
     with connection.cursor() as cursor:
@@ -225,13 +227,26 @@ def test_on_postgresql_a_common_keyword_within_a_region_goes_straight_to_the_ind
     real = catalog_module._recent_page
     monkeypatch.setattr(catalog_module, "RECENT_WINDOW", 200)
     monkeypatch.setattr(catalog_module, "_recent_page", lambda *a: used.append(a) or real(*a))
-    catalog_search(q="有限公司", page_size=5)
-    assert used  # without a region the newest listings are read first
+    shown = Listing.objects.filter(status__in=sel.SHOWN_STATUSES, search_text__contains="有限公司")
+    codes = Counter(code for code in shown.values_list("region_id", flat=True))
+    province = Counter({code[:2]: 0 for code in codes})
+    for code, n in codes.items():
+        province[code[:2]] += n
+    region = province.most_common(1)[0][0] + "0000"
+    for offset in (0, 3):
+        page = catalog_search(q="有限公司", region=region, page_size=3, offset=offset)
+        assert [r.number for r in page.rows] == scanned("有限公司", region=region)[offset : offset + 3]
+    assert used  # the province's newest listings were read first (its own index, REGION_WALK)
+    with connection.cursor() as cursor:  # … walked newest first, never read whole and sorted
+        where = "substr(region_id, 1, 2) = %s ORDER BY id DESC LIMIT 50"
+        cursor.execute(f"EXPLAIN SELECT * FROM institutions_listing WHERE {where}", [region[:2]])
+        assert "listing_province_newest" in " ".join(row[0] for row in cursor.fetchall())
     used.clear()
-    region = Listing.objects.order_by("-id").values_list("region_id", flat=True)[0][:2] + "0000"
-    page = catalog_search(q="有限公司", region=region, page_size=5)
-    assert not used
-    assert [r.number for r in page.rows] == scanned("有限公司", region=region)[:5]
+    district = codes.most_common(1)[0][0]
+    assert not district.endswith("00")  # the generated listings sit in districts
+    page = catalog_search(q="有限公司", region=district, page_size=3)
+    assert not used  # a district has no such index: its few listings come from the keyword index
+    assert [r.number for r in page.rows] == scanned("有限公司", region=district)[:3]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds a table to change it")
