@@ -64,10 +64,11 @@ class Certificate(TimeStamped):
         related_name="certificates",
     )
 
-    # signature (CRT-4): the compact signed payload the QR carries, the key that signed it
+    # signature (CRT-4): the compact signed payload the QR carries, the key that signed it. The PDF
+    # carries its own signature (services.pdf) and is rendered the same on every download, so no digest
+    # of it is stored: its QR's address depends on the site that serves it.
     key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     payload = models.TextField(_("签名载荷"), blank=True)
-    pdf_digest = models.CharField(_("PDF 摘要"), max_length=64, blank=True)
     # position in the published status list (W3C Bitstring Status List): set once at issue
     status_index = models.BigIntegerField(null=True, blank=True, unique=True)
 

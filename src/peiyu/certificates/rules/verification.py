@@ -22,7 +22,7 @@ import datetime as dt
 import gzip
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 RULE = "CRT-5"
@@ -89,6 +89,37 @@ def bitstring_encode(bits_set: Iterable[int], size: int = LIST_BITS) -> str:
         raw[bit >> 3] |= 0x80 >> (bit & 7)
     compressed = gzip.compress(bytes(raw), compresslevel=9, mtime=0)  # mtime 0: the same list, the same bytes
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+
+
+# The second list of each range (statusPurpose "message", W3C Bitstring Status List v1.0 §2.1): two bits
+# per certificate, so a verifier reading lists tells an invalidated certificate from one superseded by its
+# reissue — the revocation list sets one bit for both (neither is valid).
+STATUS_SIZE = 2
+STATUS_VALUES = {"valid": 0, "invalidated": 1, "superseded": 2}  # a certificate's status → its entry
+STATUS_MESSAGES = (("0x0", "有效"), ("0x1", "已宣布无效"), ("0x2", "已换发，由新证书取代"))
+
+
+def status_values_encode(
+    values: Mapping[int, int], *, size: int = STATUS_SIZE, entries: int = LIST_BITS
+) -> str:
+    """The `encodedList` of a list of `size`-bit entries, entry i holding values[i] (0 when absent),
+    most significant bit first."""
+    bits: list[int] = []
+    for entry, value in values.items():
+        if not 0 <= entry < entries:
+            raise ValueError(f"entry {entry} is outside the list")
+        if not 0 <= value < 1 << size:
+            raise ValueError(f"{value} does not fit in {size} bits")
+        bits += [entry * size + j for j in range(size) if value >> (size - 1 - j) & 1]
+    return bitstring_encode(bits, size=entries * size)
+
+
+def status_value_at(bitstring: bytes, entry: int, *, size: int = STATUS_SIZE) -> int:
+    """The value of entry `entry` of a list of `size`-bit entries."""
+    value = 0
+    for j in range(size):
+        value = value << 1 | bit_is_set(bitstring, entry * size + j)
+    return value
 
 
 def bitstring_decode(encoded: str) -> bytes:

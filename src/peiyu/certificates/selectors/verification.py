@@ -188,17 +188,17 @@ def matches_payload(cert: Certificate, claims: Any) -> list[str]:
 # --- the published status list ----------------------------------------------------------------------------
 
 
-def status_list_bits(list_number: int) -> list[int]:
-    """The positions set in one status list: the certificates of its range that are no longer valid
-    (one query over the range of the unique status_index; run when the list is rebuilt)."""
+def status_list_entries(list_number: int) -> dict[int, str]:
+    """Position within the list → status, for the certificates of one list's range that are no longer
+    valid (one query over the range of the unique status_index; run when a list is rebuilt)."""
     low = list_number * LIST_BITS
     rows = (
         Certificate.objects.filter(status_index__gte=low, status_index__lt=low + LIST_BITS)
         .exclude(status=C.VALID)
         .order_by()
-        .values_list("status_index", flat=True)
+        .values_list("status_index", "status")
     )
-    return sorted(i - low for i in rows if i is not None)
+    return {i - low: status for i, status in rows if i is not None}
 
 
 def status_list_exists(list_number: int) -> bool:

@@ -33,6 +33,7 @@ from ..selectors.certificates import may_invalidate, open_invalidation
 V = Invalidation.Status
 C = Certificate.Status
 SUBJECT = "certificates.invalidation"
+EVALUATED = "registration"  # a certificate made from an evaluation's result (Certificate.source_kind)
 STATEMENT_DAYS = "invalidation_statement_working_days"
 
 
@@ -58,6 +59,9 @@ def invalidation_open(
         errors["cause"] = ["请选择无效情形"]
     if scope not in Invalidation.Scope.values:
         errors["scope"] = ["请选择认定范围"]
+    elif scope == Invalidation.Scope.SCORE and certificate.source_kind != EVALUATED:
+        # 001 Art. 29 speaks of the evaluated candidates' scores: a training certificate has none here
+        errors["scope"] = ["培训证书不涉及评价成绩，请选择“证书无效”（CRT-7）"]
     text = collect(errors, "finding", clean_reason, finding, label="查实情况") or ""
     raise_collected(errors, "请检查填写的内容")
     refuse_failed([check_finding_basis(cause=cause, finding=text)], code="invalidation_refused")
@@ -147,6 +151,17 @@ def invalidation_decide(*, actor: Any, invalidation: Invalidation, reason: str =
             expected_from={C.VALID},
             audit_extra={"invalidation": locked.pk, "cause": locked.cause, "scope": locked.scope},
         )
+        if locked.scope == Invalidation.Scope.SCORE:
+            # the score itself is void too: the candidate's result in the session says so, with this
+            # decision (and no certificate can be made from it again)
+            from peiyu.exams.services.results import result_void
+
+            result_void(
+                actor=actor,
+                registration_id=cert.source_id,
+                decision=decision,
+                reason=f"评价成绩宣布无效：{locked.get_cause_display()}（证书 {cert.number}）",
+            )
         transaction.on_commit(status_list_changed)
     _refresh(invalidation, locked)
     return locked

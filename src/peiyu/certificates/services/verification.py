@@ -36,11 +36,15 @@ from ..models import Certificate
 from ..rules.verification import (
     BULK_MAX,
     RULE,
+    STATUS_MESSAGES,
+    STATUS_SIZE,
+    STATUS_VALUES,
     bitstring_encode,
     jcs,
     list_position,
     normalise_number,
     same_name,
+    status_values_encode,
 )
 from ..selectors import verification as sel
 from .signing import platform_key, public_keys, signing_key_for
@@ -49,7 +53,7 @@ VERIFY_BULK = "certificate.verify_bulk"
 MISS = 1 << 32  # one miss in the shared counter (hits count in the low 32 bits)
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 CRYPTOSUITE = "peiyu-sm2-sm3-jcs-2026"  # platform-specific (ADR 0014), not a registered W3C suite
-STATUS_PURPOSE = "revocation"
+REVOCATION, MESSAGE = "revocation", "message"  # the two status lists of each range (statusPurpose)
 _LIST_CACHE_SECONDS = 600
 STATUS_LISTS = Generation("certificate-status-lists")
 
@@ -287,17 +291,32 @@ def status_list_forget() -> None:
     STATUS_LISTS.bump()
 
 
-def status_list_credential(list_number: int, *, list_url: str, keys_url: str) -> dict[str, Any] | None:
+def status_list_credential(
+    list_number: int, *, list_url: str, keys_url: str, purpose: str = REVOCATION
+) -> dict[str, Any] | None:
     """The signed status list credential of one list, None when no certificate has a position in it.
-    Kept per list under the status generation (bumped by status_list_forget, so a declaration shows at
-    once) and for at most `_LIST_CACHE_SECONDS` (a write that bypassed the services shows by then);
-    rebuilding is one query of the list's invalid positions, a GZIP and one signature."""
-    name = f"peiyu:cert-status-list:{STATUS_LISTS.current()}:{list_number}:{sm3_hex(list_url.encode())[:16]}"
+    `purpose` REVOCATION: one bit per certificate, set when it is no longer valid (invalidated or
+    superseded); MESSAGE: STATUS_SIZE bits per certificate, its status as STATUS_VALUES (the entries'
+    meanings are in each certificate's credentialStatus, STATUS_MESSAGES). Kept per list and purpose
+    under the status generation (bumped by status_list_forget, so a declaration shows at once) and for
+    at most `_LIST_CACHE_SECONDS` (a write that bypassed the services shows by then); rebuilding is one
+    query of the list's positions that are no longer valid, a GZIP and one signature."""
+    if purpose not in (REVOCATION, MESSAGE):
+        raise ValueError(purpose)
+    name = (
+        f"peiyu:cert-status-list:{STATUS_LISTS.current()}:{list_number}:{purpose}:"
+        f"{sm3_hex(list_url.encode())[:16]}"
+    )
     kept = cache.get(name)
     if kept is not None:
         return dict(kept)
     if not sel.status_list_exists(list_number):
         return None
+    entries = sel.status_list_entries(list_number)
+    if purpose == REVOCATION:
+        encoded = bitstring_encode(sorted(entries))
+    else:
+        encoded = status_values_encode({i: STATUS_VALUES[status] for i, status in entries.items()})
     key = platform_key()
     document: dict[str, Any] = {
         "@context": [CREDENTIALS_V2],
@@ -308,8 +327,8 @@ def status_list_credential(list_number: int, *, list_url: str, keys_url: str) ->
         "credentialSubject": {
             "id": f"{list_url}#list",
             "type": "BitstringStatusList",
-            "statusPurpose": STATUS_PURPOSE,
-            "encodedList": bitstring_encode(sel.status_list_bits(list_number)),
+            "statusPurpose": purpose,
+            "encodedList": encoded,
         },
     }
     document["proof"] = _proof(document, private_hex=key.private_key, key_id=key.key_id, keys_url=keys_url)
@@ -320,7 +339,8 @@ def status_list_credential(list_number: int, *, list_url: str, keys_url: str) ->
 def certificate_vc(cert: Certificate, *, page_url: str, list_url_of: Any, keys_url: str) -> dict[str, Any]:
     """The certificate as a W3C Verifiable Credential 2.0 (JSON): what the public answer shows (the
     holder's name masked, never an ID number), its place in the status list, signed by the issuer's
-    active key. `list_url_of(n)` is the URL of status list n."""
+    active key. `list_url_of(n, purpose)` is the URL of status list n of that purpose: the credential
+    names both lists of its range, the revocation list and the two-bit status list."""
     institution = Org.objects.only("name", "uscc").get(pk=cert.institution_id)
     view = sel.verification_view(cert)
     validity = dt.datetime.combine(cert.issued_on, dt.time(), tzinfo=timezone.get_default_timezone())
@@ -353,14 +373,25 @@ def certificate_vc(cert: Certificate, *, page_url: str, list_url_of: Any, keys_u
     }
     if cert.status_index is not None:
         list_number, bit = list_position(cert.status_index)
-        list_url = list_url_of(list_number)
-        document["credentialStatus"] = {
-            "id": f"{list_url}#{bit}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": STATUS_PURPOSE,
-            "statusListIndex": str(bit),
-            "statusListCredential": list_url,
-        }
+        revocation, message = list_url_of(list_number, REVOCATION), list_url_of(list_number, MESSAGE)
+        document["credentialStatus"] = [
+            {
+                "id": f"{revocation}#{bit}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": REVOCATION,
+                "statusListIndex": str(bit),
+                "statusListCredential": revocation,
+            },
+            {
+                "id": f"{message}#{bit}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": MESSAGE,
+                "statusListIndex": str(bit),
+                "statusListCredential": message,
+                "statusSize": STATUS_SIZE,
+                "statusMessage": [{"status": value, "message": text} for value, text in STATUS_MESSAGES],
+            },
+        ]
     key = signing_key_for(institution)
     document["proof"] = _proof(document, private_hex=key.private_key, key_id=key.key_id, keys_url=keys_url)
     return document

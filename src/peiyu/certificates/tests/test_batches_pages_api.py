@@ -59,6 +59,7 @@ def test_the_dte_route_through_the_pages(session, exams, login_as):
     assert inst.post(url, {"action": "issue"}).status_code == 302
     progress = inst.get(reverse("certificates:batch_progress", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert "已颁发证书 2 / 2 本" in progress.content.decode() and "hx-get" not in progress.content.decode()
+    assert progress["HX-Refresh"] == "true"  # the poll that sees the end reloads the page with the numbers
     assert Certificate.objects.filter(batch=batch).count() == 2
 
 
@@ -71,6 +72,10 @@ def test_issuing_shows_progress_that_polls_while_running(session, exams, login_a
         .content.decode()
     )
     assert 'hx-trigger="every 2s"' in html and "已完成 1 / 3 本" in html
+    polled = login_as(exams.hb_eval_admin).get(
+        reverse("certificates:batch_progress", args=[batch.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert "已完成 1 / 3 本" in polled.content.decode() and "HX-Refresh" not in polled
 
 
 def test_another_provinces_official_gets_404_on_pages_and_api(session, exams, login_as):

@@ -75,7 +75,7 @@ def test_the_decision_waits_for_the_institutions_statement(exams, cert):
 def test_the_institution_states_the_facts_and_the_official_declares_the_certificate_invalid_at_once(
     exams, cert
 ):
-    inv = _open(exams, cert, scope="score")
+    inv = _open(exams, cert)
     assert sel.invalidation_allowed_actions(exams.cd_social1_admin, inv) == ["state"]
     with pytest.raises(NotFound):
         svc.invalidation_state(actor=exams.hb_eval_admin, invalidation=inv, statement="x")
@@ -96,6 +96,45 @@ def test_the_institution_states_the_facts_and_the_official_declares_the_certific
     assert AuditEvent.objects.filter(action="certificate.invalidated", object_id=str(cert.pk)).exists()
     with pytest.raises(Conflict):
         svc.invalidation_dismiss(actor=exams.cd_official, invalidation=inv, reason="x")
+
+
+def test_a_score_declared_invalid_voids_the_candidates_result_in_the_session_too(exams):
+    from peiyu.exams.models import Registration
+    from peiyu.exams.tests import factories as f
+
+    who = person("赵小红", "51010719920202002", user=holder_account(exams, "zhao"))
+    reg = f.registration(f.session(exams, status="certificates"), who, result="passed")
+    scored = issue(exams, who, source_id=reg.pk)
+    other = issue(exams, person("钱小兵", "51010719930303003"), source_id=f.registration(reg.session, f.person(
+        "钱小兵", "51010719930303011"), result="passed").pk)  # fmt: skip
+    inv = _open(exams, scored, scope="score")
+    svc.invalidation_state(actor=exams.cd_social1_admin, invalidation=inv, statement="经核查，该考生确有舞弊")
+    svc.invalidation_decide(actor=exams.cd_official, invalidation=inv, reason="依据第二十九条第二项")
+    inv.refresh_from_db()
+    reg.refresh_from_db()
+    assert reg.result == Registration.Result.VOIDED  # 成绩无效, not only the certificate
+    assert reg.result_decision_id == inv.decision_id and sorted(reg.result_decision.rules) == [
+        "CRT-7",
+        "SUP-8",
+    ]
+    assert TransitionLog.objects.filter(subject_type="exams.registration", subject_id=str(reg.pk),
+                                        to_status="voided").exists()  # fmt: skip
+    assert Certificate.objects.get(pk=scored.pk).status == Certificate.Status.INVALIDATED
+    # the whole certificate only: the score stands
+    inv2 = _open(exams, other, scope="certificate")
+    svc.invalidation_state(actor=exams.cd_social1_admin, invalidation=inv2, statement="证书数据有误")
+    svc.invalidation_decide(actor=exams.cd_official, invalidation=inv2)
+    assert Registration.objects.get(pk=other.source_id).result == Registration.Result.PASSED
+
+
+def test_a_training_certificate_has_no_evaluation_score_to_declare_invalid(exams):
+    from .certificates_support import TRAINING
+
+    training = issue(exams, person("孙小梅", "42010219940404004"), spec=TRAINING)
+    with pytest.raises(InvalidInput) as exc:
+        svc.invalidation_open(actor=exams.hb_official, certificate=training, cause="cheating", scope="score",
+                              finding="结业考核中代考")  # fmt: skip
+    assert "证书无效" in exc.value.fields["scope"][0]
 
 
 def test_without_a_statement_the_official_may_decide_once_the_deadline_has_passed(exams, cert, time_machine):
@@ -181,7 +220,7 @@ def test_the_api_opens_states_and_decides_through_the_same_services(exams, login
     cert = issue(exams, person("周一鸣", "42010619920301012"), spec=DTE)
     hb, inst = login_as(exams.hb_official), login_as(exams.hb_eval_admin)
     r = hb.post(f"/api/v1/certificates/records/{cert.pk}/invalidations",
-                {"cause": "forged_materials", "scope": "score", "finding": "学历证明系伪造"}, content_type="application/json")  # fmt: skip
+                {"cause": "forged_materials", "scope": "certificate", "finding": "学历证明系伪造"}, content_type="application/json")  # fmt: skip
     assert r.status_code == 201, r.content
     pk = r.json()["id"]
     assert r.json()["allowed_actions"] == ["dismiss"]

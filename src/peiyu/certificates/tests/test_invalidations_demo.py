@@ -30,5 +30,13 @@ def test_the_demo_shows_certificates_invalidated_awaiting_a_statement_or_a_decis
     assert Certificate.objects.filter(status="superseded", replaced_by__isnull=False).count() == 1
     build_invalidations(exams.orgs, users)
     assert Invalidation.objects.count() == 3
+    # the open finding on a score, decided as an official would: the candidate's result is void too
+    from peiyu.certificates.services.invalidations import invalidation_decide, invalidation_state
+    from peiyu.exams.models import Registration
+
+    on_score = Invalidation.objects.get(scope="score")
+    invalidation_state(actor=exams.cd_social1_admin, invalidation=on_score, statement="评分记录已补正说明")
+    invalidation_decide(actor=exams.cd_official, invalidation=on_score)
+    assert Registration.objects.get(pk=on_score.certificate.source_id).result == "voided"
     names = [s.name for s in demo_sections()]
     assert names.index("certificates_invalidations") > names.index("certificates")

@@ -14,11 +14,21 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from peiyu.certificates.rules.verification import LIST_BITS, bit_is_set, bitstring_decode, jcs, list_position
+from peiyu.certificates.rules.verification import (
+    LIST_BITS,
+    STATUS_SIZE,
+    STATUS_VALUES,
+    bit_is_set,
+    bitstring_decode,
+    jcs,
+    list_position,
+    status_value_at,
+    status_values_encode,
+)
 from peiyu.certificates.services.verification import status_list_forget
 from peiyu.core import sm2
 
-from .verification_support import invalidate, issue
+from .verification_support import invalidate, issue, reissue
 
 pytestmark = pytest.mark.django_db
 HERE = Path(__file__).resolve().parents[1]
@@ -39,6 +49,46 @@ def _proof_verifies(document: dict, keys: dict) -> bool:
     assert value.startswith("u") and proof["cryptosuite"] == "peiyu-sm2-sm3-jcs-2026"
     signature = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
     return sm2.verify(keys[key_id]["public_key"], jcs(unsigned), signature)
+
+
+def test_the_second_status_list_tells_an_invalidated_certificate_from_a_superseded_one(
+    exams, client, django_capture_on_commit_callbacks
+):
+    cert, other = issue(exams)
+    number, bit = list_position(cert.status_index)
+    other_bit = list_position(other.status_index)[1]
+    url = reverse("cert_public:status_messages", args=[number])
+    doc = client.get(url).json()
+    assert doc["credentialSubject"]["statusPurpose"] == "message" and _proof_verifies(doc, _keys(client))
+    entries = bitstring_decode(doc["credentialSubject"]["encodedList"])
+    assert len(entries) * 8 == LIST_BITS * STATUS_SIZE
+    assert status_value_at(entries, bit) == status_value_at(entries, other_bit) == 0  # both valid
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate(exams, cert)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = reissue(exams, other)
+    entries = bitstring_decode(client.get(url).json()["credentialSubject"]["encodedList"])
+    assert status_value_at(entries, bit) == STATUS_VALUES["invalidated"] == 1
+    assert status_value_at(entries, other_bit) == STATUS_VALUES["superseded"] == 2
+    new_number, new_bit = list_position(new.status_index)
+    if new_number == number:
+        assert status_value_at(entries, new_bit) == 0  # the reissued certificate is valid
+    revocation = bitstring_decode(
+        client.get(reverse("cert_public:status_list", args=[number])).json()["credentialSubject"][
+            "encodedList"
+        ]
+    )
+    assert bit_is_set(revocation, bit) and bit_is_set(revocation, other_bit)  # neither is valid any more
+    assert client.get(reverse("cert_public:status_messages", args=[number + 1])).status_code == 404
+
+
+def test_two_bit_entries_round_trip_most_significant_bit_first():
+    encoded = status_values_encode({0: 1, 1: 2, 5: 3, LIST_BITS - 1: 2})
+    raw = bitstring_decode(encoded)
+    assert raw[0] == 0b0110_0000 and raw[1] == 0b0011_0000  # entries 0–3, then 4–7
+    assert [status_value_at(raw, i) for i in (0, 1, 2, 5, LIST_BITS - 1)] == [1, 2, 0, 3, 2]
+    with pytest.raises(ValueError):
+        status_values_encode({0: 4})
 
 
 def test_the_published_keys_list_every_issuer_key_with_its_status_and_never_a_private_key(exams, client):
@@ -99,9 +149,14 @@ def test_a_certificate_is_a_verifiable_credential_with_its_status_entry_and_the_
     subject = vc["credentialSubject"]
     assert subject["name"] == "李*红" and subject["certificate"]["number"] == cert.number
     number, bit = list_position(cert.status_index)
-    status = vc["credentialStatus"]
+    status, message = vc["credentialStatus"]
     assert status["type"] == "BitstringStatusListEntry" and status["statusListIndex"] == str(bit)
+    assert status["statusPurpose"] == "revocation"
     assert status["statusListCredential"].endswith(reverse("cert_public:status_list", args=[number]))
+    assert message["statusPurpose"] == "message" and message["statusSize"] == 2
+    assert message["statusListIndex"] == str(bit)
+    assert message["statusListCredential"].endswith(reverse("cert_public:status_messages", args=[number]))
+    assert [m["status"] for m in message["statusMessage"]] == ["0x0", "0x1", "0x2"]
     assert _proof_verifies(vc, _keys(client))
     text = response.content.decode()
     assert "李小红" not in text and cert.id_number not in text and cert.holder_id_masked not in text

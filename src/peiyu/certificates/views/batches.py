@@ -126,10 +126,15 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The issuing progress (htmx polls it every two seconds while the batch is issuing)."""
+    """The issuing progress (htmx polls it every two seconds while the batch is issuing). Once issuing
+    has ended, the poll reloads the whole page: its status, actions, steps and every candidate's
+    certificate number changed with it, not only the progress."""
     batch = sel.batch_get_for(request.user, pk)
     ctx = {"batch": batch, "running": batch.status == IssuanceBatch.Status.ISSUING}
-    return render(request, "certificates/batches_progress.html", ctx)
+    response = render(request, "certificates/batches_progress.html", ctx)
+    if not ctx["running"] and request.headers.get("HX-Request") == "true":
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _returns(request: HttpRequest) -> dict[str, str]:

@@ -43,7 +43,14 @@ def _keys_url(request: HttpRequest) -> str:
 
 
 def _list_url_of(request: HttpRequest) -> Any:
-    return lambda n: request.build_absolute_uri(reverse("cert_public:status_list", args=[n]))
+    """(list number, purpose) → the list's URL: /certificates/status/<n> (revocation) and
+    /certificates/status/<n>/message (two bits per certificate: valid, invalidated, superseded)."""
+
+    def url(n: int, purpose: str = svc.REVOCATION) -> str:
+        name = "cert_public:status_list" if purpose == svc.REVOCATION else "cert_public:status_messages"
+        return request.build_absolute_uri(reverse(name, args=[n]))
+
+    return url
 
 
 @login_not_required
@@ -54,9 +61,12 @@ def keys(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def status_list(request: HttpRequest, list_number: int) -> HttpResponse:
+def status_list(request: HttpRequest, list_number: int, purpose: str = svc.REVOCATION) -> HttpResponse:
     document = svc.status_list_credential(
-        list_number, list_url=_list_url_of(request)(list_number), keys_url=_keys_url(request)
+        list_number,
+        list_url=_list_url_of(request)(list_number, purpose),
+        keys_url=_keys_url(request),
+        purpose=purpose,
     )
     if document is None:
         raise Http404("没有这个状态列表")
@@ -143,4 +153,10 @@ document_urlpatterns: list[URLPattern] = [
     path("verify/vc/<str:token>.json", certificate_vc, name="certificate_vc"),
     path("certificates/keys.json", keys, name="keys"),
     path("certificates/status/<int:list_number>", status_list, name="status_list"),
+    path(
+        "certificates/status/<int:list_number>/message",
+        status_list,
+        {"purpose": svc.MESSAGE},
+        name="status_messages",
+    ),
 ]

@@ -93,3 +93,20 @@ def results_compute(*, actor: Any, session: EvaluationSession) -> dict[str, int]
         audit_record(actor, "exam_result.computed", locked, after={**counts, "pass_score": pass_score,
                                                                    "review_required": required})  # fmt: skip
     return counts
+
+
+def result_void(*, actor: Any, registration_id: int, decision: Decision, reason: str) -> Registration:
+    """A candidate's evaluation result declared invalid by an official's finding (CRT-7, seed 001
+    Art. 29: 宣布有关参评人员……评价成绩部分或全部无效): the result becomes 成绩无效 with the finding's
+    decision, through the result's transition table (logged and audited). The caller — the certificates'
+    invalidation, which holds the capability and the jurisdiction — runs it inside its own transaction;
+    nothing recomputes a voided result back (notices_results.result_recompute)."""
+    locked = Registration.objects.select_for_update().filter(pk=registration_id).first()
+    if locked is None:
+        raise Conflict("找不到这张证书所依据的评价成绩", code="result_not_found")
+    if locked.result == R.VOIDED:
+        return locked
+    RESULT_FLOW.transition(
+        locked, R.VOIDED, actor=actor, reason=reason, changes={"result_decision": decision}, locked=True
+    )
+    return locked
