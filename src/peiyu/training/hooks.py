@@ -107,6 +107,9 @@ def register() -> None:
             "my_training", _("我的培训"), "training:my_training", "person.self", order=400, shown_to=trainee
         )
     )
+    register_nav(
+        NavItem("my_photo", _("证件照"), "training:my_photo", "person.self", order=402, shown_to=trainee)
+    )
 
     register_todo("training_class_openings", classes.opening_todos)
     register_todo("training_class_late_start", classes.late_start_todos)

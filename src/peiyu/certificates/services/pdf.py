@@ -214,8 +214,14 @@ def render(cert: Certificate, wording: Wording, *, verify_url: str, photo: bytes
 
 def certificate_pdf(cert: Certificate, *, verify_url: str, photo: bytes | None = None) -> bytes:
     """The signed PDF of `cert`, any kind (module docstring): the same bytes every time for the same
-    certificate. A certificate not yet signed (a moved training certificate before its signing run) is
-    signed first. `verify_url` is the QR's content, `<site>/v/<payload>`."""
+    certificate and photo. The photo is the holder's ID photo (training.selectors.trainees.person_photo)
+    unless one is given; without one the page shows the photo's frame. A certificate not yet signed (a
+    moved training certificate before its signing run) is signed first. `verify_url` is the QR's
+    content, `<site>/v/<payload>`."""
+    if photo is None:
+        from peiyu.training.selectors.trainees import person_photo
+
+        photo = person_photo(cert.holder_id)
     if cert.key_id is None:
         certificates_sign([cert])
         if verify_url.endswith("/v/"):  # the caller built the URL from the empty payload of the unsigned row

@@ -161,3 +161,24 @@ def test_a_photo_is_placed_in_its_frame_and_the_file_still_verifies(exams):
     assert pdf_check(pdf).ok and certificate_pdf(cert, verify_url=URL + cert.payload, photo=JPEG) == pdf
     assert b"/Subtype /Image" in pdf and b"/DCTDecode" in pdf
     assert _cid("照片") not in pdf and _cid("王小明") in pdf
+
+
+def test_the_holders_own_id_photo_is_printed_when_they_have_uploaded_one(exams):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from peiyu.training.services.photos import person_photo_set
+    from peiyu.training.tests.completion_factories import trainee_user
+
+    cert = _cert(exams)
+    without = certificate_pdf(cert, verify_url=URL + cert.payload)
+    assert _cid("照片") in without and b"/Subtype /Image" not in without  # the frame, waiting for one
+    cert.holder.user = trainee_user(exams, "wang_holder")
+    cert.holder.save(update_fields=["user"])
+    raw = io.BytesIO()
+    Image.new("RGB", (450, 600), (20, 90, 160)).save(raw, format="JPEG")
+    person_photo_set(actor=cert.holder.user, upload=SimpleUploadedFile("me.jpg", raw.getvalue()))
+    pdf = certificate_pdf(cert, verify_url=URL + cert.payload)
+    assert b"/Subtype /Image" in pdf and _cid("照片") not in pdf and pdf_check(pdf).ok

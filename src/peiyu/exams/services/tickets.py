@@ -16,13 +16,14 @@ from typing import Any
 
 from django.utils import timezone
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
+from reportlab.platypus import Image, Spacer
 
 from peiyu.audit.services import audit_record
 from peiyu.core.documents.pdf import NOTE, PLAIN, TITLE, WIDTH, build_pdf, cn_date, grid, para
 from peiyu.core.documents.qr import QRCode
 from peiyu.core.errors import Conflict
 from peiyu.core.identifiers import mask_id_number
+from peiyu.training.selectors.trainees import person_photo
 
 from ..models import EvaluationSession, Registration
 
@@ -93,12 +94,18 @@ def ticket_rows(registration: Registration) -> list[tuple[str, str]]:
 
 
 def ticket_pdf(registration: Registration, *, verify_url: str, actor: Any = None) -> bytes:
-    """One A4 page: title, the photo box, the lines of `ticket_rows`, the QR code to `verify_url` (the
+    """One A4 page: title, the candidate's ID photo (or the box to paste one in), the lines of `ticket_rows`, the QR code to `verify_url` (the
     public check page of the ticket's token) and the rules for candidates. Audited as a download."""
     if registration.status != Registration.Status.APPROVED or not registration.ticket_number:
         raise Conflict("报名审核通过后才能下载准考证", code="ticket_not_issued")
     rows = ticket_rows(registration)
-    photo = grid([[para("照片\n（请粘贴近期免冠\n彩色照片一张）", NOTE)]], [30 * mm], min_heights=[40 * mm])
+    picture = person_photo(registration.person_id)  # the candidate's own ID photo, when uploaded
+    box: Any = (
+        Image(io.BytesIO(picture), width=30 * mm, height=40 * mm, kind="proportional")
+        if picture
+        else para("照片\n（请粘贴近期免冠\n彩色照片一张）", NOTE)
+    )
+    photo = grid([[box]], [30 * mm], min_heights=[40 * mm])
     lines = grid([[para(label), para(value)] for label, value in rows], [30 * mm, WIDTH - 30 * mm - 36 * mm])
     top = grid([[lines, photo]], [WIDTH - 34 * mm, 34 * mm], ruled=False,
                extra=[("VALIGN", (0, 0), (-1, -1), "TOP")])  # fmt: skip

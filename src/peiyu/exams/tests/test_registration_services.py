@@ -279,3 +279,16 @@ def test_the_ticket_pdf_carries_the_ticket_and_the_public_check_shows_it_masked(
     )
     assert client.get("/exam/tickets/verify/nonsense/").status_code == 404
     assert reg.submitted_at <= timezone.now()
+    assert b"/Subtype /Image" not in pdf  # no photo yet: the box to paste one in
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from peiyu.training.services.photos import person_photo_set
+
+    raw = io.BytesIO()
+    Image.new("RGB", (300, 400), (30, 30, 200)).save(raw, format="JPEG")
+    person_photo_set(actor=_u, upload=SimpleUploadedFile("me.jpg", raw.getvalue()))
+    with_photo = ticket_pdf(reg, verify_url="https://example.org/exam/tickets/verify/abc/")
+    assert b"/Subtype /Image" in with_photo  # the candidate's own ID photo

@@ -2,13 +2,16 @@
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from peiyu.accounts.masking import Disclosure
+from peiyu.accounts.services.access import require
 from peiyu.core.cleaning_adapters import MobilePhoneStr, OptionalPersonNameStr
+from peiyu.core.errors import NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -16,9 +19,11 @@ from ..flows import ROSTER_IMPORT_FLOW
 from ..models import Enrolment, RosterImport
 from ..rules.eligibility import age_on
 from ..selectors import trainees as sel
+from ..selectors.completion import trainee_of
 from ..selectors.scope import class_disclosure
 from ..services import roster_import as imports
 from ..services import trainees as services
+from ..services.photos import PERSON_SELF, person_photo_set
 
 router = Router(tags=["training"])
 
@@ -163,3 +168,27 @@ def roster_import(request, class_id: PathId, mode: Form[str], file: File[Uploade
 @router.get("/training/roster-imports/{import_id}", response=ImportOut)
 def roster_import_status(request, import_id: PathId):
     return _import_out(sel.roster_import_get_for(request.auth, import_id))
+
+
+class PhotoOut(Schema):
+    width: int
+    height: int
+    sha256: str
+
+
+@router.post("/training/me/photo", response={201: PhotoOut}, summary="上传本人证件照（用于证书和准考证）")
+def my_photo_set(request, photo: File[UploadedFile]):
+    kept = person_photo_set(actor=request.auth, upload=photo)
+    return Status(201, {"width": kept.width, "height": kept.height, "sha256": kept.sha256})
+
+
+@router.get("/training/me/photo", summary="本人证件照（JPEG）", response={200: None})
+def my_photo_get(request):
+    require(request.auth, PERSON_SELF)
+    trainee = trainee_of(request.auth)
+    content = sel.person_photo(trainee.pk) if trainee is not None else None
+    if content is None:
+        raise NotFound("尚未上传证件照", code="photo_not_found")
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

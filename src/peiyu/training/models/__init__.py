@@ -11,7 +11,7 @@ from .classes import Inspection, TrainingClass
 from .completion import TraineeEvaluation, TrainingReport
 from .online import OnlineBatch, OnlineRecord, PlatformKey
 from .plans import CertType, Teacher, TitleLevel, TrainingPlan
-from .trainees import Enrolment, RosterImport, Trainee
+from .trainees import Enrolment, PersonPhoto, RosterImport, Trainee
 
 __all__ = [
     "Anomaly",
@@ -22,6 +22,7 @@ __all__ = [
     "Inspection",
     "OnlineBatch",
     "OnlineRecord",
+    "PersonPhoto",
     "PlatformKey",
     "RosterImport",
     "Teacher",

@@ -43,6 +43,26 @@ class Trainee(TimeStamped):
         return self.name
 
 
+class PersonPhoto(models.Model):
+    """A person's ID photo (证件照) for certificates and admission tickets: uploaded by the person,
+    kept as a small JPEG without metadata (services.photos), SM4-encrypted as other personal data."""
+
+    trainee = models.OneToOneField(Trainee, on_delete=models.PROTECT, related_name="photo")
+    content = EncryptedTextField(_("照片"))  # base64 of the JPEG
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("证件照")
+        verbose_name_plural = _("证件照")
+
+    def __str__(self) -> str:
+        return f"{self.trainee_id} {self.width}×{self.height}"
+
+
 class Enrolment(TimeStamped):
     """A trainee in a class (报名/入班)."""
 

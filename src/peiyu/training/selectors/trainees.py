@@ -4,13 +4,15 @@ themself. Out of scope is 404."""
 
 from __future__ import annotations
 
+import base64
+
 from django.db.models import Q, QuerySet
 
 from peiyu.accounts.scoping import holds_role
 from peiyu.core.errors import NotFound
 from peiyu.core.lookups import one_or_404
 
-from ..models import Enrolment, RosterImport, Trainee, TrainingClass
+from ..models import Enrolment, PersonPhoto, RosterImport, Trainee, TrainingClass
 from .classes import class_get_for, classes_visible_to
 from .scope import _training_scope, manages_class
 
@@ -106,3 +108,13 @@ def is_trainee(user) -> bool:
         known = holds_role(user, TRAINEE_ROLE) or Trainee.objects.filter(user_id=user.pk).exists()
         user._peiyu_is_trainee = known
     return known
+
+
+def person_photo(trainee_id: int | None) -> bytes | None:
+    """The person's ID photo (a JPEG, services.photos), None when they have none. For the person's own
+    pages and for documents made about them (certificates, admission tickets): the caller has scoped the
+    person."""
+    if trainee_id is None:
+        return None
+    content = PersonPhoto.objects.filter(trainee_id=trainee_id).values_list("content", flat=True).first()
+    return base64.b64decode(content) if content else None

@@ -26,6 +26,7 @@ from ..selectors.classes import announcements_public
 from ..selectors.scope import class_disclosure
 from ..services import roster_import as imports
 from ..services import trainees as services
+from . import photos
 
 ROSTER_LIMIT = 500
 PERSON_FIELDS = ("name", "id_number", "phone", "employer", "education", "category")
@@ -214,6 +215,7 @@ urlpatterns = [
     path("roster-imports/<int:pk>/report/", roster_import_report, name="roster_import_report"),
     path("enrolments/<int:pk>/withdraw/", enrolment_withdraw, name="enrolment_withdraw"),
     path("my/enrolments/", my_enrolments, name="my_enrolments"),
+    *photos.urlpatterns,
 ]
 
 public_urlpatterns = [
