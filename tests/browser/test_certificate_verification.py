@@ -127,6 +127,17 @@ def test_the_offline_verifier_checks_core_sm2_signatures_in_the_browser_without_
     assert "姓名与证书持有人不符" in page.locator("#results-body li").first.inner_text()
     shot("name-390")
 
+    # the tool switches to English on the spot, results and all, and back
+    page.locator("#language-switch").click()
+    assert page.inner_text("h1") == "Offline certificate verifier"
+    assert "key loaded (included in the download" in page.inner_text("#keys-status")
+    first = page.locator("#results-body li").first.inner_text()
+    assert first.startswith("✘ Not valid") and "the name is not the holder's" in first
+    assert page.locator("#language-switch").inner_text() == "中文"
+    shot("english-390")
+    page.locator("#language-switch").click()
+    assert page.inner_text("h1") == "证书离线核验工具"
+
 
 def test_the_downloaded_verifier_works_from_a_file_with_no_server(page, live_server, screenshots, tmp_path):
     from django.test import Client
