@@ -3,7 +3,8 @@ page never scrolls sideways (wide tables scroll inside themselves), the menu col
 the phone and opens and closes with it, and an irreversible action asks before it is sent.
 
 Pages: the portal home, sign-in, an official's to-do list, an application's detail with its checks (each
-citing its source document by title), the trainee's check-in, my training, and certificate verification."""
+citing its source document by title), the trainee's check-in, my training, the ID photo, and certificate
+verification."""
 
 from __future__ import annotations
 
@@ -105,6 +106,16 @@ def _check(page, screenshots, size: str, name: str) -> None:
     _menu_toggles(page, f"{name} at {size}")
 
 
+def _photo() -> dict:
+    import io
+
+    from PIL import Image
+
+    raw = io.BytesIO()
+    Image.new("RGB", (900, 1200), (60, 120, 200)).save(raw, format="JPEG")
+    return {"name": "selfie.jpg", "mimeType": "image/jpeg", "buffer": raw.getvalue()}
+
+
 def test_key_pages_fit_a_phone_and_a_desktop_and_the_menu_toggles(page, live_server, screenshots):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -180,6 +191,12 @@ def test_key_pages_fit_a_phone_and_a_desktop_and_the_menu_toggles(page, live_ser
         tab.goto(f"{base}/training/my/")
         assert tab.locator("main table.list tbody tr", has_text=klass.title).is_visible()
         _check(tab, screenshots, size, "my-training")
+        # the ID photo printed on certificates: chosen from the phone's camera roll, kept and shown
+        tab.goto(f"{base}/training/my/photo/")
+        tab.set_input_files("#f-photo", files=[_photo()])
+        tab.get_by_role("button", name="保存").click()
+        assert tab.locator("img.id-photo").is_visible()
+        _check(tab, screenshots, size, "my-photo")
         _log_out(tab)
 
         tab.goto(f"{base}/verify/training/{cert.verify_token}/")
