@@ -11,7 +11,6 @@ from pydantic import Field
 from peiyu.accounts.masking import Disclosure
 from peiyu.accounts.services.access import require
 from peiyu.core.cleaning_adapters import MobilePhoneStr, OptionalPersonNameStr
-from peiyu.core.errors import NotFound
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -19,7 +18,6 @@ from ..flows import ROSTER_IMPORT_FLOW
 from ..models import Enrolment, RosterImport
 from ..rules.eligibility import age_on
 from ..selectors import trainees as sel
-from ..selectors.completion import trainee_of
 from ..selectors.scope import class_disclosure
 from ..services import roster_import as imports
 from ..services import trainees as services
@@ -185,10 +183,6 @@ def my_photo_set(request, photo: File[UploadedFile]):
 @router.get("/training/me/photo", summary="本人证件照（JPEG）", response={200: None})
 def my_photo_get(request):
     require(request.auth, PERSON_SELF)
-    trainee = trainee_of(request.auth)
-    content = sel.person_photo(trainee.pk) if trainee is not None else None
-    if content is None:
-        raise NotFound("尚未上传证件照", code="photo_not_found")
-    response = HttpResponse(content, content_type="image/jpeg")
+    response = HttpResponse(sel.own_photo(request.auth), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,6 +5,7 @@ themself. Out of scope is 404."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -118,3 +119,14 @@ def person_photo(trainee_id: int | None) -> bytes | None:
         return None
     content = PersonPhoto.objects.filter(trainee_id=trainee_id).values_list("content", flat=True).first()
     return base64.b64decode(content) if content else None
+
+
+def own_photo(user: Any) -> bytes:
+    """The signed-in person's own ID photo; NotFound when they have none (or no person record)."""
+    from .completion import trainee_of
+
+    trainee = trainee_of(user)
+    content = person_photo(trainee.pk) if trainee is not None else None
+    if content is None:
+        raise NotFound("尚未上传证件照", code="photo_not_found")
+    return content

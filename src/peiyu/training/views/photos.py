@@ -4,7 +4,7 @@ only ever the signed-in person's own (services.photos). Included by `views.train
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from peiyu.accounts.scoping import capabilities_of
 from peiyu.core.errors import DomainError, PermissionDenied
 
 from ..selectors.completion import trainee_of
-from ..selectors.trainees import person_photo
+from ..selectors.trainees import own_photo, person_photo
 from ..services import photos as svc
 
 
@@ -49,11 +49,8 @@ def my_photo(request):
 
 @require_GET
 def my_photo_image(request):
-    trainee = _person(request)
-    content = person_photo(trainee.pk) if trainee is not None else None
-    if content is None:
-        raise Http404(_("尚未上传证件照"))
-    response = HttpResponse(content, content_type="image/jpeg")
+    _person(request)
+    response = HttpResponse(own_photo(request.user), content_type="image/jpeg")  # NotFound: 404
     response["Cache-Control"] = "private, no-store"
     return response
 
