@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from peiyu.audit.models import AuditEvent
 from peiyu.core.errors import Conflict, InvalidInput, NotFound
@@ -226,3 +227,42 @@ def test_the_proctor_voids_an_attempt_with_a_reason(exam):
     assert Attempt.objects.get(pk=a.pk).status == Attempt.Status.VOIDED
     with pytest.raises(Conflict):
         _start(exam)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_an_autosave_finds_its_attempt_by_key_even_before_the_forms_have_statistics(exam):
+    """A session's forms are new while its exam runs: the save must not read every attempt of a form."""
+    from peiyu.core.sql import prepared_cursor
+    from peiyu.exams.services import cbt_answers
+
+    started = [_start(exam, i) for i in range(3)]
+    a = cbt.attempt_for_device(started[0].cookie)
+    statements: list[tuple[str, list]] = []
+    real = prepared_cursor
+
+    class Explaining:
+        def __enter__(self):
+            self.inner = real()
+            cur = self.inner.__enter__()
+            execute = cur.execute
+
+            def explain(sql, params=()):
+                statements.append((sql, list(params)))
+                return execute(sql, params)
+
+            cur.execute = explain
+            return cur
+
+        def __exit__(self, *exc):
+            return self.inner.__exit__(*exc)
+
+    cbt_answers.prepared_cursor = Explaining
+    try:
+        cbt.answers_save(attempt=a, revision=0, answers={})
+    finally:
+        cbt_answers.prepared_cursor = real
+    [(sql, params)] = statements
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "exams_attempt_pkey" in plan and "paper_id_" not in plan, plan
