@@ -19,7 +19,7 @@ from peiyu.audit.services import audit_record
 from peiyu.core.attachments import check_upload
 from peiyu.core.errors import InvalidInput, NotFound
 
-from ..models import PersonPhoto
+from ..models import PersonPhoto, Trainee
 from ..selectors.completion import trainee_of
 
 PERSON_SELF = "person.self"
@@ -83,7 +83,10 @@ def person_photo_set(*, actor: Any, upload: Any) -> PersonPhoto:
         "uploaded_by": actor,
     }
     with transaction.atomic():
-        photo = PersonPhoto.objects.select_for_update().filter(trainee=trainee).first()
+        # the person's row is the lock: two first uploads at once (two tabs, a double tap) would
+        # otherwise both find no photo and both create one
+        Trainee.objects.select_for_update().filter(pk=trainee.pk).values_list("pk", flat=True).get()
+        photo = PersonPhoto.objects.filter(trainee=trainee).first()
         before = {"sha256": photo.sha256} if photo is not None else None
         if photo is None:
             photo = PersonPhoto.objects.create(trainee=trainee, **values)

@@ -119,3 +119,33 @@ def test_the_page_and_the_api_take_the_photo_through_the_same_service(me, login_
     assert api.status_code == 201 and api.json()["width"] == 360
     got = c.get("/api/v1/training/me/photo")
     assert got.status_code == 200 and got.content == person_photo(me.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_uploads_at_once_leave_one_photo_and_no_error(world):
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself")
+    user = f.trainee_user(world, "twice")
+    f.trainee("钱二", user=user)
+    errors: list[Exception] = []
+    gate = threading.Barrier(2)
+
+    def upload() -> None:
+        from django.db import connections
+
+        try:
+            gate.wait()
+            person_photo_set(actor=user, upload=_upload(_image()))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and PersonPhoto.objects.filter(trainee__user=user).count() == 1
