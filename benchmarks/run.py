@@ -124,6 +124,8 @@ class Bench:
             os.environ.pop(name, None)
         if args.database_url:
             env["DATABASE_URL"] = args.database_url
+        if args.redis_url:  # the production path's cache (lookup budgets, sessions, the response cache)
+            env["REDIS_URL"] = args.redis_url
         os.environ.update(env)
 
     # -- Django in this process (data set-up for the scenarios) --
@@ -504,6 +506,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--no-verify", dest="verify", action="store_false", help="skip verify_chain() after generate"
     )
     p.add_argument("--database-url", default="", help="benchmark this database instead of a fresh SQLite one")
+    p.add_argument(
+        "--redis-url", default="", help="give the server and set-up this Redis as their cache (REDIS_URL)"
+    )
     p.add_argument("--keep", action="store_true", help="keep the temporary var dir (database, server log)")
     p.add_argument(
         "--no-save", dest="save", action="store_false", help="do not write results/<timestamp>.json"
@@ -546,7 +551,10 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        "options": {k: v for k, v in vars(args).items() if k not in ("list", "database_url")},
+        "options": {
+            **{k: v for k, v in vars(args).items() if k not in ("list", "database_url", "redis_url")},
+            "redis": bool(args.redis_url),
+        },
         "scenarios": {},
     }
     say(f"peiyu benchmarks · {run['commit'][:12]} · {os.cpu_count()} cores · {', '.join(names)}")
