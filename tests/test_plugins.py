@@ -66,6 +66,7 @@ EXPECTED = {
             "platform_keys",
             "my_enrolments",
             "my_training",
+            "my_photo",
         },
         "todo": {
             "training_class_openings",
