@@ -77,10 +77,34 @@ def _holder_account(cert: Certificate) -> None:
     person = cert.holder
     if person is None or person.user_id is not None or User.objects.filter(username=HOLDER).exists():
         return
-    trainee_self_register(
+    user, _person = trainee_self_register(
         data={"username": HOLDER, "password": DEMO_PASSWORD, "name": person.name, "id_number": person.id_number,
               "phone": "13971000088"}
     )  # fmt: skip
+    # her ID photo, as she would upload it (a drawn silhouette stands in for a real face in the demo)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from peiyu.training.services.photos import person_photo_set
+
+    person_photo_set(
+        actor=user, upload=SimpleUploadedFile("证件照.jpg", _silhouette(), content_type="image/jpeg")
+    )
+
+
+def _silhouette() -> bytes:
+    """A plain ID-photo stand-in: head and shoulders in grey on the light blue of an ID photo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 480), (67, 142, 219))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((110, 90, 250, 250), fill=(225, 225, 228))  # the head
+    draw.ellipse((40, 270, 320, 560), fill=(60, 64, 72))  # the shoulders, in a dark jacket
+    draw.polygon([(180, 280), (150, 330), (180, 400), (210, 330)], fill=(245, 245, 245))  # the collar
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
 
 
 def demo_numbers() -> dict[str, str]:

@@ -79,6 +79,10 @@ def test_demo_gives_certificates_in_every_state_verifiable_from_the_portal(tmp_p
     wallet = client.get("/certificates/wallet/").content.decode()
     assert reissued.number in wallet and reissued.replaces.number in wallet
     assert "培训合格证书" in wallet
+    photo = client.get("/training/my/photo.jpg")  # her ID photo, printed on her certificates
+    assert photo.status_code == 200 and photo.content.startswith(b"\xff\xd8")
+    pdf = client.get(f"/certificates/wallet/{reissued.pk}/certificate.pdf")
+    assert pdf.status_code == 200 and b"/Subtype /Image" in pdf.content
 
     before = _counts()
     call_command("demo", no_serve=True, stdout=io.StringIO())
