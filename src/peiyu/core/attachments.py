@@ -65,3 +65,14 @@ def check_upload(uploaded: Any, *, field: str = "file") -> CheckedFile:
         digest.update(chunk)
     uploaded.seek(0)
     return CheckedFile(name=name, content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+
+
+def check_image_upload(uploaded: Any, *, field: str = "photo") -> CheckedFile:
+    """`check_upload`, and only a JPEG or a PNG (photos of sites, a person's ID photo)."""
+    checked = check_upload(uploaded, field=field)
+    if checked.content_type not in IMAGE_TYPES:
+        raise InvalidInput("照片仅支持 JPG、PNG 图片", fields={field: ["照片仅支持 JPG、PNG 图片"]})
+    return checked

@@ -23,3 +23,12 @@ def attachment(content: bytes, filename: str, content_type: str, fallback: str) 
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def private_inline(content: bytes, content_type: str) -> HttpResponse:
+    """A file shown in the page (an image), for the signed-in user alone: never cached, never sniffed."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Length"] = str(len(content))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -9,14 +9,13 @@ from typing import Any
 
 from django.db import transaction
 
-from peiyu.core.attachments import check_upload
+from peiyu.core.attachments import check_image_upload
 from peiyu.core.cleaning import clean_text, collect
 from peiyu.core.errors import InvalidInput, NotFound
 
 from ..models import ExamRoom, ExamSite, SitePhoto
 from .sites import lock_for_change, mark_changed, require_manage
 
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 SEATS_MAX = 2000
 SPACING_MAX_CM = 1000
 
@@ -104,9 +103,7 @@ def photo_add(
     require_manage(actor, site)
     if upload is None:
         raise InvalidInput("请选择照片", fields={"photo": ["请选择照片"]})
-    checked = check_upload(upload, field="photo")
-    if checked.content_type not in IMAGE_TYPES:
-        raise InvalidInput("照片仅支持 JPG、PNG 图片", fields={"photo": ["照片仅支持 JPG、PNG 图片"]})
+    checked = check_image_upload(upload, field="photo")
     text = clean_text(caption, max_length=200, label="说明", field="caption")
     with transaction.atomic():
         locked = lock_for_change(actor, site)

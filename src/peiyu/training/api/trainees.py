@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -11,6 +10,7 @@ from pydantic import Field
 from peiyu.accounts.masking import Disclosure
 from peiyu.accounts.services.access import require
 from peiyu.core.cleaning_adapters import MobilePhoneStr, OptionalPersonNameStr
+from peiyu.core.http import private_inline
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.schemas import Id, PathId
 
@@ -183,6 +183,4 @@ def my_photo_set(request, photo: File[UploadedFile]):
 @router.get("/training/me/photo", summary="本人证件照（JPEG）", response={200: None})
 def my_photo_get(request):
     require(request.auth, PERSON_SELF)
-    response = HttpResponse(sel.own_photo(request.auth), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_inline(sel.own_photo(request.auth), "image/jpeg")

@@ -1,6 +1,6 @@
 """A person's ID photo (证件照), shown on their certificates (CRT-4: holder, photo, …) and admission
 tickets. The person uploads it (a trainee's or candidate's own account). What is kept is not the file as
-sent: it is read as an image (a JPEG or PNG by its first bytes, as every upload), turned upright by its
+sent: it is read as an image (a JPEG or PNG by its first bytes: core.attachments.check_image_upload), turned upright by its
 EXIF orientation, fitted within PHOTO_BOX pixels, and saved again as a JPEG — so no camera metadata (the
 place a phone took it, its serial number) is stored, and a certificate's file stays small. The JPEG is
 SM4-encrypted like the ID number; its SHA-256 and the upload are in the audit trail."""
@@ -16,14 +16,13 @@ from django.db import transaction
 
 from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
-from peiyu.core.attachments import check_upload
+from peiyu.core.attachments import check_image_upload
 from peiyu.core.errors import InvalidInput, NotFound
 
 from ..models import PersonPhoto, Trainee
 from ..selectors.completion import trainee_of
 
 PERSON_SELF = "person.self"
-IMAGE_TYPES = ("image/jpeg", "image/png")
 PHOTO_MAX_BYTES = 10 * 1024 * 1024  # what a phone's camera gives, before it is made small
 PHOTO_MIN = (150, 200)  # width, height: smaller is not recognisable on a printed certificate
 PHOTO_BOX = (360, 480)  # kept within (3:4, 1-inch photo at 300 dpi is 295 × 413)
@@ -69,9 +68,7 @@ def person_photo_set(*, actor: Any, upload: Any) -> PersonPhoto:
         raise _refuse("请选择照片")
     if int(getattr(upload, "size", 0) or 0) > PHOTO_MAX_BYTES:
         raise _refuse(f"照片超过 {PHOTO_MAX_BYTES // 1048576} MB，请换一张较小的照片")
-    checked = check_upload(upload, field="photo")
-    if checked.content_type not in IMAGE_TYPES:
-        raise _refuse("照片仅支持 JPG、PNG 格式")
+    checked = check_image_upload(upload, field="photo")
     upload.seek(0)
     jpeg, width, height = normalised_jpeg(upload.read())
     digest = hashlib.sha256(jpeg).hexdigest()

@@ -4,7 +4,7 @@ only ever the signed-in person's own (services.photos). Included by `views.train
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from peiyu.accounts.scoping import capabilities_of
 from peiyu.core.errors import DomainError, PermissionDenied
+from peiyu.core.http import private_inline
 
 from ..selectors.completion import trainee_of
 from ..selectors.trainees import own_photo, person_photo
@@ -50,9 +51,7 @@ def my_photo(request):
 @require_GET
 def my_photo_image(request):
     _person(request)
-    response = HttpResponse(own_photo(request.user), content_type="image/jpeg")  # NotFound: 404
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_inline(own_photo(request.user), "image/jpeg")  # NotFound: 404
 
 
 urlpatterns = [
