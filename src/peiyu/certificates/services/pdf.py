@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from peiyu.core import sm2
 from peiyu.core.documents.pdf import PDF_CONTENT_TYPE
+from peiyu.training.selectors.trainees import person_photo
 
 from ..models import Certificate, SigningKey
 from ..rules.templates import Wording
@@ -219,8 +220,6 @@ def certificate_pdf(cert: Certificate, *, verify_url: str, photo: bytes | None =
     moved training certificate before its signing run) is signed first. `verify_url` is the QR's
     content, `<site>/v/<payload>`."""
     if photo is None:
-        from peiyu.training.selectors.trainees import person_photo
-
         photo = person_photo(cert.holder_id)
     if cert.key_id is None:
         certificates_sign([cert])

@@ -15,6 +15,7 @@ from peiyu.core.lookups import one_or_404
 
 from ..models import Enrolment, PersonPhoto, RosterImport, Trainee, TrainingClass
 from .classes import class_get_for, classes_visible_to
+from .completion import trainee_of
 from .scope import _training_scope, manages_class
 
 TRAINEE_ROLE = "trainee"  # the 学员 role (accounts/roles.yaml) a self-registered trainee's account holds
@@ -123,8 +124,6 @@ def person_photo(trainee_id: int | None) -> bytes | None:
 
 def own_photo(user: Any) -> bytes:
     """The signed-in person's own ID photo; NotFound when they have none (or no person record)."""
-    from .completion import trainee_of
-
     trainee = trainee_of(user)
     content = person_photo(trainee.pk) if trainee is not None else None
     if content is None:
