@@ -39,6 +39,15 @@ SCOPE_MEANINGS = {
 }
 
 
+EVALUATED = "registration"  # a certificate made from an evaluation's result (Certificate.source_kind)
+
+
+def scopes_for(source_kind: str) -> list[str]:
+    """The scopes a finding on a certificate may take (CRT-7): the evaluation score only where the
+    certificate rests on one (001 Art. 29: 参评人员……评价成绩) — a training certificate has none."""
+    return ["certificate", "score"] if source_kind == EVALUATED else ["certificate"]
+
+
 def check_statement_before_decision(*, stated: bool, statement_due: dt.date | None, today: dt.date) -> Check:
     """CRT-7: the institution first states the facts; without a statement, only once its deadline passed."""
     if stated:

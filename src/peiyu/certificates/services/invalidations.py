@@ -27,13 +27,12 @@ from peiyu.core.policy import Policy, policy_for
 
 from ..flows import CERTIFICATE_FLOW, INVALIDATE, INVALIDATION_FLOW, ISSUE
 from ..models import Certificate, Invalidation
-from ..rules.invalidations import RULES, check_finding_basis, check_statement_before_decision
+from ..rules.invalidations import RULES, check_finding_basis, check_statement_before_decision, scopes_for
 from ..selectors.certificates import may_invalidate, open_invalidation
 
 V = Invalidation.Status
 C = Certificate.Status
 SUBJECT = "certificates.invalidation"
-EVALUATED = "registration"  # a certificate made from an evaluation's result (Certificate.source_kind)
 STATEMENT_DAYS = "invalidation_statement_working_days"
 
 
@@ -59,8 +58,7 @@ def invalidation_open(
         errors["cause"] = ["请选择无效情形"]
     if scope not in Invalidation.Scope.values:
         errors["scope"] = ["请选择认定范围"]
-    elif scope == Invalidation.Scope.SCORE and certificate.source_kind != EVALUATED:
-        # 001 Art. 29 speaks of the evaluated candidates' scores: a training certificate has none here
+    elif scope not in scopes_for(certificate.source_kind):
         errors["scope"] = ["培训证书不涉及评价成绩，请选择“证书无效”（CRT-7）"]
     text = collect(errors, "finding", clean_reason, finding, label="查实情况") or ""
     raise_collected(errors, "请检查填写的内容")

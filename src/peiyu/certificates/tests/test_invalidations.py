@@ -127,7 +127,7 @@ def test_a_score_declared_invalid_voids_the_candidates_result_in_the_session_too
     assert Registration.objects.get(pk=other.source_id).result == Registration.Result.PASSED
 
 
-def test_a_training_certificate_has_no_evaluation_score_to_declare_invalid(exams):
+def test_a_training_certificate_has_no_evaluation_score_to_declare_invalid(exams, login_as):
     from .certificates_support import TRAINING
 
     training = issue(exams, person("孙小梅", "42010219940404004"), spec=TRAINING)
@@ -135,6 +135,8 @@ def test_a_training_certificate_has_no_evaluation_score_to_declare_invalid(exams
         svc.invalidation_open(actor=exams.hb_official, certificate=training, cause="cheating", scope="score",
                               finding="结业考核中代考")  # fmt: skip
     assert "证书无效" in exc.value.fields["scope"][0]
+    form = login_as(exams.hb_official).get(f"/certificates/{training.pk}/invalidate/").content.decode()
+    assert 'value="certificate"' in form and 'name="scope" value="score"' not in form  # not offered
 
 
 def test_without_a_statement_the_official_may_decide_once_the_deadline_has_passed(exams, cert, time_machine):

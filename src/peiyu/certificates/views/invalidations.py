@@ -21,7 +21,7 @@ from peiyu.core.errors import DomainError
 
 from ..flows import INVALIDATION_FLOW
 from ..models import Invalidation
-from ..rules.invalidations import CAUSE_MEANINGS, SCOPE_MEANINGS
+from ..rules.invalidations import CAUSE_MEANINGS, SCOPE_MEANINGS, scopes_for
 from ..selectors import certificates as cert_sel
 from ..selectors import invalidations as sel
 from ..services import invalidations as svc
@@ -73,7 +73,11 @@ def invalidation_open(request: HttpRequest, cert_id: int) -> HttpResponse:
         {
             "c": cert,
             "causes": [(value, label, CAUSE_MEANINGS[value]) for value, label in Invalidation.Cause.choices],
-            "scopes": [(value, label, SCOPE_MEANINGS[value]) for value, label in Invalidation.Scope.choices],
+            "scopes": [
+                (value, label, SCOPE_MEANINGS[value])
+                for value, label in Invalidation.Scope.choices
+                if value in scopes_for(cert.source_kind)
+            ],
             "post": request.POST if request.method == "POST" else {},
             "errors": errors,
         },
