@@ -113,6 +113,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off (prepare_threshold None), and then psycopg
+    # ignores even an explicit `execute(..., prepare=True)`. The hot paths' statements
+    # (core.sql.prepared_cursor, ADR 0016) are prepared once per connection; every other query goes
+    # through Django's client-side binding cursor, which psycopg never prepares, so the threshold
+    # only has to be out of reach for it to mean "explicitly prepared statements only".
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

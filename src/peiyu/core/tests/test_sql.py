@@ -1,0 +1,56 @@
+"""core.sql.prepared_cursor: hot-path statements prepared once per connection (ADR 0016)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from peiyu.core.sql import prepared_cursor
+
+pytestmark = pytest.mark.django_db
+
+STATEMENT = "SELECT COUNT(*) FROM django_content_type WHERE app_label = %s"
+
+
+def _run(label: str) -> int:
+    with prepared_cursor() as cur:
+        cur.execute(STATEMENT, [label])
+        return int(cur.fetchone()[0])
+
+
+def test_a_prepared_cursor_answers_like_the_ordinary_cursor():
+    with connection.cursor() as cur:
+        cur.execute(STATEMENT, ["core"])
+        expected = cur.fetchone()[0]
+    assert _run("core") == expected
+    assert _run("no_such_app") == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_hot_path_statements_are_prepared_once_per_connection_on_postgresql():
+    """Django turns psycopg's prepared statements off by default, and psycopg then ignores an explicit
+    `prepare=True`: the statement would be parsed and planned on every execution (settings: the
+    connection's prepare_threshold)."""
+    for label in ("core", "accounts", "audit", "core"):
+        _run(label)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement = %s",
+            [STATEMENT.replace("%s", "$1")],
+        )
+        rows = cur.fetchall()
+    assert len(rows) == 1, "the statement was not prepared on the server"
+    assert rows[0][0] == 4  # one statement, planned from its prepared form on each of the four runs
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_django_queries_are_still_bound_by_the_client_and_never_prepared():
+    from peiyu.accounts.models import Region
+
+    for _ in range(8):
+        list(Region.objects.filter(code="510000").values_list("name", flat=True))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_region%"]
+        )
+        assert cur.fetchone()[0] == 0
