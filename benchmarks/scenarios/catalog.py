@@ -222,7 +222,12 @@ def catalog_uncached_scenario(b) -> dict[str, Any]:
         f"(ratio {mix['ratio_pct']:.0f}%); page alone {fmt_http(pages['figure'])} "
         f"({pages['ratio_pct']:.0f}%); {b.args.listings:,} listings on {connection.vendor}"
     )
-    return {"figure": figure, "reference": mix["reference"], "ratio_pct": mix["ratio_pct"], "line": line}
+    result = {"figure": figure, "reference": mix["reference"], "ratio_pct": mix["ratio_pct"], "line": line}
+    if "rounds" in mix:
+        line += "; rounds: mix " + ", ".join(f"{r['ratio_pct']:.0f}%" for r in mix["rounds"])
+        line += ", page " + ", ".join(f"{r['ratio_pct']:.0f}%" for r in pages["rounds"])
+        result.update(line=line, rounds={"mix": mix["rounds"], "page": pages["rounds"]})
+    return result
 
 
 def _timed(func, repeat: int) -> tuple[float, float]:

@@ -73,9 +73,14 @@ def _numbers(b: Bench, count: int) -> list[str]:
     return numbers
 
 
-def _judge(r: dict[str, Any], floor: dict[str, Any]) -> str:
-    ratio = r["rps"] / floor["rps"] * 100 if floor["rps"] else 0.0
-    return f"{fmt_http(r)}, p99 {r['p99_ms']:.1f} ms, {sum(r['errors'].values())} errors ({ratio:.0f}% of the floor)"
+def _judge(measured: dict[str, Any]) -> str:
+    r, floor = measured["figure"], measured["reference"]
+    rounds = measured.get("rounds")
+    each = (", rounds " + ", ".join(f"{x['ratio_pct']:.0f}%" for x in rounds)) if rounds else ""
+    return (
+        f"{fmt_http(r)}, p99 {r['p99_ms']:.1f} ms, {sum(r['errors'].values())} errors "
+        f"({measured['ratio_pct']:.0f}% of the floor {floor['rps']:,.0f} req/s{each})"
+    )
 
 
 @scenario(
@@ -102,7 +107,7 @@ def cert_verify(b: Bench) -> dict[str, Any]:
 
     register = Certificate.objects.count()
     line = (
-        f"API {_judge(api['figure'], floor)}; page {_judge(page['figure'], floor)}; vs floor {fmt_http(floor)}, "
+        f"API {_judge(api)}; page {_judge(page)}; floor {fmt_http(floor)}, "
         f"p99 {floor['p99_ms']:.1f} ms ({register:,} certificates, {len(numbers):,} random numbers, "
         f"{connection.vendor})"
     )
@@ -116,6 +121,7 @@ def cert_verify(b: Bench) -> dict[str, Any]:
         "reference": api["reference"],
         "ratio_pct": api["ratio_pct"],
         "page_ratio_pct": page["ratio_pct"],
+        **({"rounds": {"api": api["rounds"], "page": page["rounds"]}} if "rounds" in api else {}),
         "line": line,
     }
 
