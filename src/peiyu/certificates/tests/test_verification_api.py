@@ -25,6 +25,20 @@ def test_a_number_answers_what_the_page_shows_without_sign_in(exams, client):
     assert missing.status_code == 404 and missing.json()["message"] == "未找到该证书"
 
 
+def test_a_number_answers_in_the_published_schema_with_every_field(exams, client):
+    """The answer is written directly (core.schemas.validated_json), not through ninja's response
+    handling: it must still be exactly what the published schema says."""
+    from peiyu.certificates.api.verification import VerificationOut
+
+    cert, _ = issue(exams)
+    response = client.get(f"{API}/{cert.number}")
+    body = response.json()
+    assert response["Content-Type"] == "application/json"
+    assert set(body) == set(VerificationOut.model_fields)
+    assert VerificationOut.model_validate(body).model_dump(mode="json") == body
+    assert body["invalidated_on"] is None and body["replaced_by"] == "" and body["signed"] is True
+
+
 def test_name_id_number_and_number_answer_with_the_masked_id_number(exams, client):
     cert, _ = issue(exams)
     ok = client.post(

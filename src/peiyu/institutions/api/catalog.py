@@ -14,6 +14,7 @@ from ninja.decorators import decorate_view
 from pydantic import BaseModel, Field
 
 from peiyu.core.cache import public_response_cache
+from peiyu.core.schemas import validated_json
 
 from ..selectors import catalog as selectors
 
@@ -119,13 +120,6 @@ class CatalogListingDetailOut(CatalogListingOut):
     history: list[CatalogHistoryOut]
 
 
-def _json(model: type[BaseModel], body: dict) -> HttpResponse:
-    """The body validated against its published model and written by pydantic's own serializer:
-    on this public hot path ninja's generic response handling (validate, dump, encode dates through
-    the JSON encoder's fallback) cost several times more."""
-    return HttpResponse(model.model_validate(body).model_dump_json(), content_type="application/json")
-
-
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -215,4 +209,4 @@ def catalog_listing(request, number: str):
             for h in entry.history
         ],
     )
-    return _json(CatalogListingDetailOut, body)
+    return validated_json(CatalogListingDetailOut, body)
