@@ -45,12 +45,12 @@ def test_hot_path_statements_are_prepared_once_per_connection_on_postgresql():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
 def test_django_queries_are_still_bound_by_the_client_and_never_prepared():
-    from peiyu.accounts.models import Region
+    from peiyu.core.models import TransitionLog
 
     for _ in range(8):
-        list(Region.objects.filter(code="510000").values_list("name", flat=True))
+        list(TransitionLog.objects.filter(subject_type="core.none").values_list("reason", flat=True))
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_region%"]
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%core_transitionlog%"]
         )
         assert cur.fetchone()[0] == 0
