@@ -312,8 +312,8 @@ class Bench:
         adjacent measurements is the one that says something about this code."""
         rounds = max(1, self.args.rounds)
         measured: list[tuple[float, dict[str, Any], dict[str, Any]]] = []
-        for index in range(rounds):
-            if index:
+        for _ in range(rounds):
+            if rounds > 1:
                 self._floor = None  # the floor again, just before this round's figure
             floor = self.floor()
             figure = self.wrk(paths)

@@ -337,7 +337,7 @@ def exam_autosave(b: Bench) -> dict[str, Any]:
     threads = max(1, min(b.args.wrk_threads, connections))
     rounds: list[dict[str, Any]] = []
     for index in range(max(1, b.args.rounds)):
-        if index:  # the floor again, just before this round (benchmarks/README: --rounds)
+        if index or b.args.rounds > 1:  # the floor again, just before this round (README: --rounds)
             b._floor = None
             b._exam_floor = None  # type: ignore[attr-defined]
         _floor(b)
