@@ -1,9 +1,9 @@
 """A person's ID photo (证件照), shown on their certificates (CRT-4: holder, photo, …) and admission
 tickets. The person uploads it (a trainee's or candidate's own account). What is kept is not the file as
-sent: it is read as an image (a JPEG or PNG by its first bytes: core.attachments.check_image_upload), turned upright by its
-EXIF orientation, fitted within PHOTO_BOX pixels, and saved again as a JPEG — so no camera metadata (the
-place a phone took it, its serial number) is stored, and a certificate's file stays small. The JPEG is
-SM4-encrypted like the ID number; its SHA-256 and the upload are in the audit trail."""
+sent: it is read as an image (a JPEG or PNG by its first bytes: core.attachments.check_image_upload),
+turned upright by its EXIF orientation, fitted within PHOTO_BOX pixels, and saved again as a JPEG — so no
+camera metadata (the place a phone took it, its serial number) is stored, and a certificate's file stays
+small. The JPEG is SM4-encrypted like the ID number; its SHA-256 and the upload are in the audit trail."""
 
 from __future__ import annotations
 
