@@ -310,8 +310,8 @@ class Bench:
         the round with the median ratio is reported (every round's figures are kept in the result): on
         a shared machine the load of neighbours drifts between two measurements, and a ratio taken from
         adjacent measurements is the one that says something about this code."""
+        results: list[dict[str, Any]] = []
         rounds = max(1, self.args.rounds)
-        measured: list[tuple[float, dict[str, Any], dict[str, Any]]] = []
         for _ in range(rounds):
             if rounds > 1:
                 self._floor = None  # the floor again, just before this round's figure
@@ -320,23 +320,14 @@ class Bench:
             errors = sum(figure["errors"].values())
             if errors > max_error_share * max(figure["requests"], 1):
                 raise RuntimeError(f"{errors} failed requests of {figure['requests']}: {figure['errors']}")
-            measured.append((figure["rps"] / floor["rps"] * 100 if floor["rps"] else 0.0, figure, floor))
-        ratio, figure, floor = sorted(measured, key=lambda m: m[0])[len(measured) // 2]
-        line = f"{fmt_http(figure)} vs floor {fmt_http(floor)} (ratio {ratio:.0f}%)"
-        if rounds > 1:
-            line += f"; median of {rounds} rounds, ratios " + ", ".join(f"{m[0]:.0f}%" for m in measured)
-        result: dict[str, Any] = {
-            "figure": figure,
-            "reference": {"name": "floor", **floor},
-            "ratio_pct": round(ratio, 1),
-            "line": line,
-        }
-        if rounds > 1:
-            result["rounds"] = [
-                {"ratio_pct": round(r, 1), "rps": f["rps"], "p95_ms": f["p95_ms"], "floor_rps": fl["rps"]}
-                for r, f, fl in measured
-            ]
-        return result
+            ratio = figure["rps"] / floor["rps"] * 100 if floor["rps"] else 0.0
+            results.append({
+                "figure": figure,
+                "reference": {"name": "floor", **floor},
+                "ratio_pct": round(ratio, 1),
+                "line": f"{fmt_http(figure)} vs floor {fmt_http(floor)} (ratio {ratio:.0f}%)",
+            })  # fmt: skip
+        return median_round(results)
 
     def close(self) -> None:
         self.stop_server()
@@ -357,6 +348,21 @@ def free_port() -> int:
 
 
 # --- the scenarios -------------------------------------------------------------------------------------
+
+
+def median_round(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Of one scenario's rounds (`--rounds`, each a result with its own floor), the one with the median
+    ratio; with more than one, its line names every round's ratio and `rounds` keeps their figures."""
+    result = sorted(results, key=lambda r: r["ratio_pct"])[len(results) // 2]
+    if len(results) > 1:
+        result["line"] += f"; median of {len(results)} rounds, ratios " + ", ".join(
+            f"{r['ratio_pct']:.0f}%" for r in results
+        )
+        result["rounds"] = [
+            {"ratio_pct": r["ratio_pct"], "rps": r["figure"]["rps"], "p95_ms": r["figure"]["p95_ms"],
+             "floor_rps": r["reference"]["rps"]} for r in results
+        ]  # fmt: skip
+    return result
 
 
 @scenario("floor", "GET /api/v1/ping: the trivial endpoint every HTTP figure is compared with")

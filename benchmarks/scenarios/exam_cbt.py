@@ -40,7 +40,7 @@ import random
 import time
 from typing import Any
 
-from peiyu_bench import Bench, say, scenario
+from peiyu_bench import Bench, median_round, say, scenario
 
 CANDIDATES = int(os.environ.get("PEIYU_BENCH_EXAM_CANDIDATES", "3000"))
 PAPERS = int(os.environ.get("PEIYU_BENCH_EXAM_PAPERS", "100000"))
@@ -336,8 +336,8 @@ def exam_autosave(b: Bench) -> dict[str, Any]:
     connections = _connections(b)
     threads = max(1, min(b.args.wrk_threads, connections))
     rounds: list[dict[str, Any]] = []
-    for index in range(max(1, b.args.rounds)):
-        if index or b.args.rounds > 1:  # the floor again, just before this round (README: --rounds)
+    for _ in range(max(1, b.args.rounds)):
+        if b.args.rounds > 1:  # the floor again, just before this round (README: --rounds)
             b._floor = None
             b._exam_floor = None  # type: ignore[attr-defined]
         _floor(b)
@@ -348,17 +348,8 @@ def exam_autosave(b: Bench) -> dict[str, Any]:
         # a request wrk re-sends on a new connection after its answer was lost arrives with a revision
         # the server has already passed: a 409, as it should be; a few in a thousand are tolerated
         rounds.append(_against_floor(b, figure, "autosaves", max_error_share=0.001))
-    result = sorted(rounds, key=lambda r: r["ratio_pct"])[len(rounds) // 2]
-    result["line"] += f"; {result['figure']['errors']['status']} refused as stale"
-    if len(rounds) > 1:
-        result["line"] += f"; median of {len(rounds)} rounds, ratios " + ", ".join(
-            f"{r['ratio_pct']:.0f}%" for r in rounds
-        )
-        result["rounds"] = [
-            {"ratio_pct": r["ratio_pct"], "rps": r["figure"]["rps"], "p95_ms": r["figure"]["p95_ms"],
-             "floor_rps": r["reference"]["rps"]} for r in rounds
-        ]  # fmt: skip
-    return result
+        rounds[-1]["line"] += f"; {figure['errors']['status']} refused as stale"
+    return median_round(rounds)
 
 
 @scenario("exam-scoring", "theory scoring: 100 000 submitted papers by the bulk scorer vs the naive loop")
