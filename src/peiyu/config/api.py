@@ -306,11 +306,12 @@ def _mount() -> None:
     from peiyu.catalogs.api import router as catalogs_router
     from peiyu.certificates.api.routers import FIRST as certificate_first
     from peiyu.core.api import router as core_router
+    from peiyu.exams.api.routers import FIRST as exams_first
 
     api.add_router("/", core_router)
-    # public certificate verification takes national-scale traffic: its routes are tried first (Django
-    # matches URL patterns in order, and the API has some hundreds)
-    for router in certificate_first:
+    # public certificate verification and the candidates' exam routes take the heaviest traffic: their
+    # routes are tried first (Django matches URL patterns in order, and the API has some hundreds)
+    for router in [*certificate_first, *exams_first]:
         api.add_router("/", router)
     for router in accounts_routers:
         api.add_router("/", router)

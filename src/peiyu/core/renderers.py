@@ -10,14 +10,21 @@ from django.utils import timezone
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-__all__ = ["LocalTimeJSONEncoder", "LocalTimeJSONRenderer"]
+__all__ = ["LocalTimeJSONEncoder", "LocalTimeJSONRenderer", "local_iso"]
+
+
+def local_iso(value: dt.datetime) -> str:
+    """An aware datetime as the API writes it: in the platform's time zone (settings.TIME_ZONE; no
+    request activates another), to the second (or the millisecond when it has a fraction) — also for
+    the hot paths that write their answer themselves."""
+    local = value.astimezone(timezone.get_default_timezone())
+    return local.isoformat(timespec="seconds" if not local.microsecond else "milliseconds")
 
 
 class LocalTimeJSONEncoder(NinjaJSONEncoder):
     def default(self, o: Any) -> Any:
         if isinstance(o, dt.datetime) and timezone.is_aware(o):
-            o = timezone.localtime(o)
-            return o.isoformat(timespec="seconds" if not o.microsecond else "milliseconds")
+            return local_iso(o)
         return super().default(o)
 
 

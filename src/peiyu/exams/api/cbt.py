@@ -18,6 +18,7 @@ from ninja import Query, Router, Schema
 
 from peiyu.core.cleaning_adapters import ReasonStr
 from peiyu.core.pagination import Page, PageQuery, paginate
+from peiyu.core.renderers import local_iso
 from peiyu.core.schemas import Id, PathId
 
 from ..selectors import incidents as incident_sel
@@ -118,7 +119,7 @@ def cbt_start(request: HttpRequest, body: StartIn) -> HttpResponse:
             max(0, int((attempt.deadline_at - now).total_seconds())) if active and attempt.deadline_at else 0
         )
         out = {"status": attempt.status, "waiting": False, "revision": attempt.revision,
-               "deadline_at": timezone.localtime(attempt.deadline_at).isoformat() if attempt.deadline_at else None,
+               "deadline_at": local_iso(attempt.deadline_at) if attempt.deadline_at else None,
                "seconds_left": left, "leaves": attempt.leaves}  # fmt: skip
         if active and not attempt.answers:
             items = candidate_items_json(
@@ -143,14 +144,17 @@ def cbt_attempt(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/exams/cbt/answers", auth=None, response=SavedOut, summary="自动保存答案")
-def cbt_answers(request: HttpRequest, body: AnswersIn) -> dict[str, Any]:
+def cbt_answers(request: HttpRequest, body: AnswersIn) -> HttpResponse:
     """One conditional UPDATE, no model read (services.cbt_answers); the attempt is read only to say
-    why a save was refused."""
+    why a save was refused. The answer (SavedOut: two fields) is written here: every candidate saves
+    every few seconds, and ninja's generic response handling cost more than the save's own work."""
     now = timezone.now()
     revision = answers_save_for_device(
         request.COOKIES.get(services.COOKIE), revision=body.revision, answers=body.answers, now=now
     )
-    return {"revision": revision, "saved_at": now}
+    return HttpResponse(
+        json.dumps({"revision": revision, "saved_at": local_iso(now)}), content_type="application/json"
+    )
 
 
 @router.post("/exams/cbt/leaves", auth=None, response=LeaveOut, summary="报告离开考试页面")

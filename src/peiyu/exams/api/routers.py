@@ -1,4 +1,7 @@
-"""The evaluation API routers, one module per area, listed by name (mounted at /api/v1/ by config.api)."""
+"""The evaluation API routers, one module per area, listed by name (mounted at /api/v1/ by config.api).
+FIRST are mounted before the other apps' routes: the candidates' start and autosave take every
+candidate of a sitting at once, and Django tries URL patterns in order (a resolver per leading
+segment, core.routing, still walks the patterns of its group in turn)."""
 
 from . import archives, banks, cbt, examiners, papers, plans, registrations, scores, sessions, sites
 
@@ -10,7 +13,7 @@ ROUTERS = [
     sessions.router,
     registrations.router,
     examiners.router,
-    cbt.router,
     scores.router,
     archives.router,
 ]
+FIRST = [cbt.router]

@@ -68,6 +68,41 @@ def answers_clean(
 _PAPER_CHECK = {False: "paper_id + 0", True: "+paper_id"}
 
 
+_STATEMENTS: dict[str, tuple[str, ...]] = {}
+
+
+def _statements() -> tuple[str, ...]:
+    """The save's statement (PostgreSQL) or its two (SQLite), written once per database vendor: the same
+    text every save, planned once per connection (core.sql)."""
+    made = _STATEMENTS.get(connection.vendor)
+    if made is not None:
+        return made
+    qn = connection.ops.quote_name
+    table, events = qn(Attempt._meta.db_table), qn(AttemptEvent._meta.db_table)
+    marks = ", ".join(["%s"] * len(_ACTIVE))
+    where = (f"id = %s AND {_PAPER_CHECK[connection.vendor == 'sqlite']} = %s AND revision = %s "
+             f"AND device_token = %s AND status IN ({marks}) AND deadline_at > %s")  # fmt: skip
+    opens = "(last_seen_at IS NULL OR last_seen_at < %s OR revision = 0)"
+    if connection.vendor == "postgresql":
+        made = (
+            f"WITH before AS (SELECT id FROM {table} WHERE {where} AND {opens}), "  # noqa: S608 - quoted names, bound values
+            f"saved AS (UPDATE {table} SET answers = (answers || %s::jsonb) - %s::text[], "
+            f"revision = revision + 1, last_seen_at = %s WHERE {where} RETURNING id), "
+            f"opened AS (INSERT INTO {events} (attempt_id, kind, at, detail) "
+            f"SELECT saved.id, 'saving', %s, %s::jsonb FROM saved JOIN before ON before.id = saved.id) "
+            f"SELECT count(*) FROM saved",
+        )
+    else:
+        made = (
+            f"INSERT INTO {events} (attempt_id, kind, at, detail) "  # noqa: S608 - quoted names, bound values
+            f"SELECT id, 'saving', %s, %s FROM {table} WHERE {where} AND {opens}",
+            f"UPDATE {table} SET answers = json_patch(answers, %s), revision = revision + 1, "  # noqa: S608
+            f"last_seen_at = %s WHERE {where}",
+        )
+    _STATEMENTS[connection.vendor] = made
+    return made
+
+
 def store_answers(
     *,
     attempt_id: int,
@@ -80,41 +115,23 @@ def store_answers(
 ) -> bool:
     """The one conditional write (module docstring): True when the answers were stored at
     `revision + 1`, False when the attempt is not (or no longer) where the save assumed."""
-    qn = connection.ops.quote_name
-    table, events = qn(Attempt._meta.db_table), qn(AttemptEvent._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(now)
     stretch = connection.ops.adapt_datetimefield_value(now - SAVE_STRETCH)
     detail = json.dumps({"from_revision": revision})
-    marks = ", ".join(["%s"] * len(_ACTIVE))
-    where = (f"id = %s AND {_PAPER_CHECK[connection.vendor == 'sqlite']} = %s AND revision = %s "
-             f"AND device_token = %s AND status IN ({marks}) AND deadline_at > %s")  # fmt: skip
     match = [attempt_id, paper_id, revision, device, *_ACTIVE, at]
-    opens = "(last_seen_at IS NULL OR last_seen_at < %s OR revision = 0)"
-    with prepared_cursor() as cur:  # the same text every save: planned once per connection (core.sql)
+    statements = _statements()
+    with prepared_cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
-                f"WITH before AS (SELECT id FROM {table} WHERE {where} AND {opens}), "  # noqa: S608 - quoted names, bound values
-                f"saved AS (UPDATE {table} SET answers = (answers || %s::jsonb) - %s::text[], "
-                f"revision = revision + 1, last_seen_at = %s WHERE {where} RETURNING id), "
-                f"opened AS (INSERT INTO {events} (attempt_id, kind, at, detail) "
-                f"SELECT saved.id, 'saving', %s, %s::jsonb FROM saved JOIN before ON before.id = saved.id) "
-                f"SELECT count(*) FROM saved",
+                statements[0],
                 [*match, stretch, json.dumps(stored, ensure_ascii=False), cleared, at, *match, at, detail],
             )
             row = cur.fetchone()
             return bool(row and row[0])
         patch = json.dumps({**stored, **dict.fromkeys(cleared)}, ensure_ascii=False)
         with transaction.atomic():
-            cur.execute(
-                f"INSERT INTO {events} (attempt_id, kind, at, detail) "  # noqa: S608 - quoted names, bound values
-                f"SELECT id, 'saving', %s, %s FROM {table} WHERE {where} AND {opens}",
-                [at, detail, *match, stretch],
-            )
-            cur.execute(
-                f"UPDATE {table} SET answers = json_patch(answers, %s), revision = revision + 1, "  # noqa: S608
-                f"last_seen_at = %s WHERE {where}",
-                [patch, at, *match],
-            )
+            cur.execute(statements[0], [at, detail, *match, stretch])
+            cur.execute(statements[1], [patch, at, *match])
             if cur.rowcount != 1:
                 transaction.set_rollback(True)
                 return False

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.test import Client
 
+from peiyu.exams.api.cbt import SavedOut
 from peiyu.exams.models import Attempt, ResumeRequest
 from peiyu.exams.services import cbt
 
@@ -75,6 +77,9 @@ def test_the_json_autosave_answers_with_the_revision_and_refuses_a_stale_one(exa
     ok = client.post("/api/v1/exams/cbt/answers", json.dumps({"revision": 0, "answers": {pos: value}}),
                      content_type="application/json")  # fmt: skip
     assert ok.status_code == 200 and ok.json()["revision"] == 1
+    # the published SavedOut, exactly: the time of the save in Beijing time, as every API time is
+    assert set(ok.json()) == set(SavedOut.model_fields)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+08:00", ok.json()["saved_at"])
     stale = client.post("/api/v1/exams/cbt/answers", json.dumps({"revision": 0, "answers": {pos: value}}),
                         content_type="application/json")  # fmt: skip
     assert stale.status_code == 409 and stale.json()["code"] == "stale_revision"
