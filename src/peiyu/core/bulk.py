@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
-from django.db.models import Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import DEFERRED, Model
 from django.db.models.signals import post_save
 
 from .sql import prepared_cursor
@@ -63,14 +63,21 @@ def reserve_ids(model: type[Model], n: int) -> list[int] | None:
 _INSERTS: dict[tuple[str, str, bool], tuple[str, list[Any]]] = {}
 
 
-def _insert_statement(model: type[Model]) -> tuple[str, list[Any]]:
+def _db() -> Any:
+    """The default connection itself: `django.db.connection` is a proxy that looks the connection up
+    on every attribute read, and a hot path's fields read it once per value."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _insert_statement(model: type[Model], db: Any = None) -> tuple[str, list[Any]]:
     """The INSERT of every concrete field but an automatic primary key, made once per model and
     connection vendor (with RETURNING where the database has it)."""
-    returning = bool(connection.features.can_return_columns_from_insert)
-    key = (model._meta.label_lower, connection.vendor, returning)
+    db = db or _db()
+    returning = bool(db.features.can_return_columns_from_insert)
+    key = (model._meta.label_lower, db.vendor, returning)
     made = _INSERTS.get(key)
     if made is None:
-        qn = connection.ops.quote_name
+        qn = db.ops.quote_name
         meta = model._meta
         auto = _returned_pk(model)
         fields = [f for f in meta.local_concrete_fields if f is not auto]
@@ -98,8 +105,9 @@ def insert_one(model: type[M], **values: Any) -> M:
     of the model runs: use it only for models without one that matters (the audit trail's append-only
     guard is for updates)."""
     obj = model(**values)
-    sql, fields = _insert_statement(model)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    db = _db()
+    sql, fields = _insert_statement(model, db)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     with prepared_cursor() as cur:
         cur.execute(sql, params)
         auto = _returned_pk(model)
@@ -107,8 +115,59 @@ def insert_one(model: type[M], **values: Any) -> M:
             pk = cur.fetchone()[0] if " RETURNING " in sql else cur.lastrowid
             setattr(obj, auto.attname, pk)
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = db.alias
     if post_save.has_listeners(model):
         post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False,
-                       using=connection.alias)  # fmt: skip
+                       using=db.alias)  # fmt: skip
     return obj
+
+
+def row_instance(model: type[M], **values: Any) -> M:
+    """An instance of a row the caller has just read with its own SQL, holding exactly `values` (by
+    attname), built as a queryset's `.only()` row is: positionally, the other fields deferred and no
+    default computed. For hot paths that assemble a few instances from one joined row (an exam start:
+    five of them); reading a field not given loads it from the database, so tests that count a path's
+    queries catch one missed."""
+    args = [values.pop(f.attname, DEFERRED) for f in model._meta.concrete_fields]
+    if values:
+        raise TypeError(f"{model.__name__} has no fields {sorted(values)}")
+    obj = model(*args)
+    obj._state.adding = False
+    obj._state.db = DEFAULT_DB_ALIAS
+    return obj
+
+
+_UPDATES: dict[tuple[str, tuple[str, ...], int, str], tuple[str, list[Any]]] = {}
+
+
+def update_if(
+    model: type[Model], pk: Any, field: str, expected: Sequence[str], values: dict[str, Any]
+) -> int:
+    """`UPDATE … SET values WHERE pk = … AND field IN expected` as one statement made once per model,
+    columns and vendor (and planned once per connection, core.sql): the rows moved (0 or 1). Values
+    are plain (a related instance stands for its key); a query expression has no place here."""
+    meta, db = model._meta, _db()
+    key = (meta.label_lower, tuple(values), len(expected), db.vendor)
+    made = _UPDATES.get(key)
+    if made is None:
+        qn = db.ops.quote_name
+        fields: list[Any] = [meta.get_field(name) for name in values]
+        sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+        marks = ", ".join(["%s"] * len(expected))
+        status: Any = meta.get_field(field)
+        sql = (
+            f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s "  # noqa: S608 - quoted names, bound values
+            f"AND {qn(status.column)} IN ({marks})"
+        )
+        made = _UPDATES[key] = (sql, fields)
+    sql, fields = made
+    params = []
+    for f, value in zip(fields, values.values(), strict=True):
+        if hasattr(value, "resolve_expression"):
+            raise TypeError(f"update_if takes plain values, not {value!r}")
+        if isinstance(value, Model):
+            value = value.pk
+        params.append(f.get_db_prep_save(value, db))
+    with prepared_cursor() as cur:
+        cur.execute(sql, [*params, meta.pk.get_db_prep_value(pk, db), *expected])
+        return cur.rowcount

@@ -18,16 +18,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
 class PreparedCursor:
     """`execute(sql, params)`, `fetchone()`, `fetchall()`, `rowcount` and `lastrowid` of a cursor whose
     statements are prepared (PostgreSQL) or cached (SQLite)."""
 
-    def __init__(self, cursor: Any, prepare: bool) -> None:
+    def __init__(self, cursor: Any, prepare: bool, db: Any = None) -> None:
         self._cursor = cursor
         self._prepare = prepare
+        self._db = db if db is not None else connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         if not self._prepare:
@@ -35,11 +36,11 @@ class PreparedCursor:
             return
         started = time.monotonic()
         try:
-            with connection.wrap_database_errors:
+            with self._db.wrap_database_errors:
                 self._cursor.execute(sql, params, prepare=True)
         finally:
-            if connection.queries_logged:  # what Django's debug cursor records (tests count queries)
-                connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+            if self._db.queries_logged:  # what Django's debug cursor records (tests count queries)
+                self._db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
 
     def fetchone(self) -> Any:
         return self._cursor.fetchone()
@@ -60,15 +61,16 @@ class PreparedCursor:
 def prepared_cursor() -> Iterator[PreparedCursor]:
     """A cursor for hot-path statements (module docstring). Inside or outside a transaction alike: it
     runs on Django's own connection."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cur:
-            yield PreparedCursor(cur, prepare=False)
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself (`connection` looks it up on every read)
+    if db.vendor != "postgresql":
+        with db.cursor() as cur:
+            yield PreparedCursor(cur, prepare=False, db=db)
         return
     import psycopg
 
-    connection.ensure_connection()
-    raw = psycopg.Cursor(connection.connection)  # server-side binding, whatever Django's default is
+    db.ensure_connection()
+    raw = psycopg.Cursor(db.connection)  # server-side binding, whatever Django's default is
     try:
-        yield PreparedCursor(raw, prepare=True)
+        yield PreparedCursor(raw, prepare=True, db=db)
     finally:
         raw.close()

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from peiyu.audit.services import audit_record
 
-from .bulk import insert_one, insert_rows
+from .bulk import insert_one, insert_rows, update_if
 from .errors import InvalidTransition
 from .models import TransitionLog
 from .workflow_batch import BatchMoves
@@ -327,8 +327,8 @@ class Workflow(BatchMoves):
         audit_extra: Mapping[str, Any] | None = None,
         before_audit: Callable[[], Any] | None = None,
     ) -> bool:
-        """`transition` as one conditional UPDATE (`… WHERE pk AND status IN expected_from`) for hot
-        paths, no locked read first: False, nothing written, when the row has left `expected_from`
+        """`transition` as one conditional UPDATE (`… WHERE pk AND status IN expected_from`, a statement
+        made once and prepared: core.bulk.update_if; plain values only) for hot paths, no locked read first: False, nothing written, when the row has left `expected_from`
         meanwhile; else the log row, `before_audit()` (more inserts, before the audit stream's head
         is locked) and the audit event, `obj` updated. `obj` carries the status it was read in."""
         starting = frozenset(expected_from)
@@ -338,9 +338,7 @@ class Workflow(BatchMoves):
         # no savepoint (nothing to undo when the UPDATE finds no row; an error fails the caller's
         # transaction), the log row through core.bulk.insert_one: a hot path's statements only
         with transaction.atomic(savepoint=False):
-            moved = self.model._default_manager.filter(
-                pk=obj.pk, **{f"{self.field}__in": sorted(starting)}
-            ).update(**{self.field: to}, **changes)
+            moved = update_if(self.model, obj.pk, self.field, sorted(starting), {self.field: to, **changes})
             if not moved:
                 return False
             insert_one(TransitionLog, subject_type=obj._meta.label_lower, subject_id=str(obj.pk),

@@ -127,7 +127,8 @@ def _guesses(*keys: str) -> list[str]:
 
 
 def _over_limit(names: list[str]) -> bool:
-    return any((cache.get(name) or 0) >= GUESS_LIMIT for name in names)
+    # one read of both counters (one round trip to Redis): every start asks it
+    return any((count or 0) >= GUESS_LIMIT for count in cache.get_many(names).values())
 
 
 def _count_failure(names: list[str]) -> None:

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from peiyu.core.bulk import row_instance
 from peiyu.core.sql import prepared_cursor
 
 from ..flows import ATTEMPT_FLOW
@@ -138,12 +139,18 @@ def start_prepared(*, ticket: str, id_index: str, address: str, now: dt.datetime
         or not content_cached(paper_id)
     ):
         return None
-    session = EvaluationSession(pk=session_id, theory_minutes=minutes, region_code=region)
-    sitting = Sitting(pk=sitting_id, session=session, kind=kind, status=sitting_status, ends_at=ends)
-    registration = Registration(pk=reg_id, session=session, theory_sitting=sitting)
-    paper = Paper(
-        pk=paper_id, session_id=session_id, status=paper_status, kind=paper_kind, form=form, opens_at=opens
-    )
-    attempt = Attempt(pk=attempt_id, registration=registration, sitting=sitting, paper=paper, shuffle_seed=seed,
-                      status=status)  # fmt: skip
+    # instances of the row just read (core.bulk.row_instance): what the start and its audit event read
+    session = row_instance(EvaluationSession, id=session_id, theory_minutes=minutes, region_code=region)
+    sitting = row_instance(Sitting, id=sitting_id, session_id=session_id, kind=kind, status=sitting_status,
+                           ends_at=ends)  # fmt: skip
+    sitting.session = session
+    registration = row_instance(Registration, id=reg_id, session_id=session_id, theory_sitting_id=sitting_id)
+    registration.session, registration.theory_sitting = session, sitting
+    paper = row_instance(Paper, id=paper_id, session_id=session_id, status=paper_status, kind=paper_kind,
+                         form=form, opens_at=opens)  # fmt: skip
+    # not started: nothing saved, no leave yet (the attempt's table allows neither before the start)
+    attempt = row_instance(Attempt, id=attempt_id, registration_id=reg_id, sitting_id=sitting_id,
+                           paper_id=paper_id, shuffle_seed=seed, status=status, answers={}, revision=0,
+                           leaves=0)  # fmt: skip
+    attempt.registration, attempt.sitting, attempt.paper = registration, sitting, paper
     return attempt_start_prepared(attempt, registration, sitting, address=address, now=now)

@@ -177,6 +177,26 @@ def test_a_device_save_after_the_deadline_submits_the_attempt_and_stores_nothing
     assert a.status == A.AUTO_SUBMITTED and a.answers == {} and a.revision == 0
 
 
+def test_the_json_start_of_a_prepared_attempt_reads_nothing_more_than_the_service(exam):
+    """The answer is written from the instances the one row gave (core.bulk.row_instance): a field it
+    shows that the row did not hold would be loaded by a query of its own."""
+    attempts_prepare(actor=None, sitting=exam.sitting)
+    _start(exam, 0)  # opens form A in this process
+    reg, id_number = exam.candidates[2]  # form A too
+    for stream in province_streams(exam.session.region_code):
+        AuditHead.objects.get_or_create(stream=stream, defaults={"seq": 0, "hash": GENESIS})
+    body = json.dumps({"id_number": id_number, "ticket_number": reg.ticket_number})
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().post("/api/v1/exams/cbt/start", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 2, reads
+    shown = response.json()
+    assert shown["status"] == "in_progress" and shown["revision"] == 0 and shown["leaves"] == 0
+    paper_id = Attempt.objects.get(registration=reg).paper_id
+    assert len(shown["items"]) == len(content_by_id(paper_id, now=exam.start)["items"])
+
+
 def test_once_the_form_is_open_in_this_process_a_start_reads_one_row_and_writes_one_transaction(exam):
     attempts_prepare(actor=None, sitting=exam.sitting)
     _start(exam, 0)  # seat 01: opens form A in this process (the ordinary path reads and checks it)
