@@ -108,8 +108,14 @@ def audit_record(
             "ip": current_ip() or "",
         }
         digest = row_hash(prev_hash, row)
-        event = insert_one(AuditEvent, prev_hash=prev_hash, hash=digest, **row)
-        cur.execute(_head_update_sql(), [seq, digest, stream])
+        # the event and the head's move: one statement on PostgreSQL (core.bulk.insert_one's `then`)
+        event = insert_one(
+            AuditEvent,
+            prev_hash=prev_hash,
+            hash=digest,
+            then=(_head_update_sql(), [seq, digest, stream]),
+            **row,
+        )
     return event
 
 

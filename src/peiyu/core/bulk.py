@@ -97,23 +97,40 @@ def _returned_pk(model: type[Model]) -> Any:
     return pk if pk is not None and getattr(pk, "db_returning", False) else None
 
 
-def insert_one(model: type[M], **values: Any) -> M:
+def insert_one(model: type[M], *, then: tuple[str, Sequence[Any]] | None = None, **values: Any) -> M:
     """`model.objects.create(**values)` for the hot paths that write a few rows per request (an exam
     start's log, event and audit rows): the same instance, defaults and `pre_save` of every field
     (auto_now, …) and the same `post_save` signal, but one INSERT statement made once per model (and
     planned once per connection, core.sql) instead of a query compiled per call. No `save()` override
     of the model runs: use it only for models without one that matters (the audit trail's append-only
-    guard is for updates)."""
+    guard is for updates).
+
+    `then` = (sql, params): one more statement that must follow the insert in the same transaction
+    (the audit head's update after its event). On PostgreSQL both go as ONE statement — the insert a
+    data-modifying WITH, the row's key returned by the other — which saves a round trip per row."""
     obj = model(**values)
     db = _db()
     sql, fields = _insert_statement(model, db)
     params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    auto = _returned_pk(model)
     with prepared_cursor() as cur:
-        cur.execute(sql, params)
-        auto = _returned_pk(model)
-        if auto is not None:
-            pk = cur.fetchone()[0] if " RETURNING " in sql else cur.lastrowid
-            setattr(obj, auto.attname, pk)
+        if then is not None and db.vendor == "postgresql" and auto is not None:
+            key = db.ops.quote_name(auto.column)
+            both = f"WITH inserted AS ({sql}) {then[0]} RETURNING (SELECT {key} FROM inserted)"  # noqa: S608 - made of quoted names and the callers' own texts
+            cur.execute(both, [*params, *then[1]])
+            row = cur.fetchone()
+            if row is None:
+                raise RuntimeError(f"the statement after the {model.__name__} insert changed no row")
+            setattr(obj, auto.attname, row[0])
+        else:
+            cur.execute(sql, params)
+            if auto is not None:
+                pk = cur.fetchone()[0] if " RETURNING " in sql else cur.lastrowid
+                setattr(obj, auto.attname, pk)
+            if then is not None:
+                cur.execute(then[0], then[1])
+                if cur.rowcount != 1:
+                    raise RuntimeError(f"the statement after the {model.__name__} insert changed no row")
     obj._state.adding = False
     obj._state.db = db.alias
     if post_save.has_listeners(model):

@@ -45,6 +45,26 @@ def test_events_form_a_chain_per_province_stream(world):
     assert verify_chain().ok
 
 
+def test_an_append_reads_the_head_then_writes_event_and_head_together(world):
+    """After the head's locked read, the event and the head's move: one statement on PostgreSQL (a
+    data-modifying WITH), two on SQLite; the event's key comes back either way and the chain holds."""
+    from django.test.utils import CaptureQueriesContext
+
+    _events(world, 1)  # the stream's head exists
+    with CaptureQueriesContext(connection) as queries:
+        event = _events(world, 1)[0]
+    sent = [
+        q["sql"] for q in queries.captured_queries if q["sql"] not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")
+    ]
+    assert "audit_audithead" in sent[0] and sent[0].lstrip().upper().startswith("SELECT")
+    if connection.vendor == "postgresql":
+        assert len(sent) == 2 and sent[1].startswith("WITH inserted AS (INSERT INTO")
+    else:
+        assert len(sent) == 3
+    assert AuditEvent.objects.get(pk=event.pk).hash == event.hash
+    assert verify_chain().ok
+
+
 def test_a_provinces_objects_spread_over_lanes_each_a_chain_of_its_own(world, settings):
     users = list(world.users.values())[:12]
     events = [
