@@ -126,8 +126,7 @@ def _guesses(*keys: str) -> list[str]:
     return ["peiyu:exam-id:" + sm3_hex(k.encode())[:32] for k in keys]
 
 
-def _over_limit(names: list[str]) -> bool:
-    # one read of both counters (one round trip to Redis): every start asks it
+def _over_limit(names: list[str]) -> bool:  # both counters in one read: one round trip to Redis
     return any((count or 0) >= GUESS_LIMIT for count in cache.get_many(names).values())
 
 
