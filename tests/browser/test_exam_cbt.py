@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.training_support import log_in, shooter
 
@@ -48,10 +49,9 @@ def test_a_candidate_sits_the_exam_through_a_reload_and_a_crash_with_the_proctor
         option = items.nth(i).locator("input").nth(1)
         option.check()
         chosen.append((items.nth(i).get_attribute("data-position"), option.get_attribute("value")))
-        page.wait_for_function(
-            "document.querySelector('[data-save-status]').textContent.startsWith('已保存')"
-        )
-    page.wait_for_function("document.querySelector('[data-revision]').value === '3'")
+        # (expect, not wait_for_function: the page's CSP forbids evaluating strings as script)
+        expect(page.locator("[data-save-status]")).to_have_text(re.compile(r"^已保存"))
+    expect(page.locator("[data-revision]")).to_have_value("3")
     assert re.match(r"\d+:\d\d", page.locator("[data-countdown]").inner_text())
     shot("1280-paper")
     page.reload()  # mid-exam: everything is still there
@@ -89,7 +89,7 @@ def test_a_candidate_sits_the_exam_through_a_reload_and_a_crash_with_the_proctor
         assert phone.locator(f".cbt-item[data-position='{position}'] input[value='{value}']").is_checked()
     fourth = phone.locator(".cbt-item").nth(3).locator("input").first
     fourth.check()
-    phone.wait_for_function("document.querySelector('[data-revision]').value === '4'")
+    expect(phone.locator("[data-revision]")).to_have_value("4")
     shooter(phone, screenshots, "exam-cbt")("390-paper-resumed")
     phone.locator("button[value=submit]").click()
     phone.wait_for_url(re.compile(r"/exam/sit/done/$"))
