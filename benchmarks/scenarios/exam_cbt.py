@@ -116,9 +116,16 @@ def _world(n: int, tag: str) -> dict[str, Any]:
         sitting = Sitting.objects.create(session=session, kind="theory", room=room, starts_at=starts,
                                          ends_at=starts + dt.timedelta(hours=3), status="open", opened_at=starts)  # fmt: skip
     started = time.perf_counter()
-    base = random.Random(run).randrange(10**6, 9 * 10**6)
-    numbers = [id_with_check(f"510107{dt.date(1970, 1, 1) + dt.timedelta(days=(base + i) // 900):%Y%m%d}{(base + i) % 900 + 100:03d}")
-               for i in range(n)]  # fmt: skip
+    draw = random.Random(run)
+    for _ in range(50):  # a database that kept earlier runs: draw again until no number is taken
+        base = draw.randrange(10**6, 9 * 10**6)
+        numbers = [id_with_check(f"510107{dt.date(1970, 1, 1) + dt.timedelta(days=(base + i) // 900):%Y%m%d}{(base + i) % 900 + 100:03d}")
+                   for i in range(n)]  # fmt: skip
+        indexes = [blind_index(x, "person_id_number") for x in numbers]
+        if not any(
+            Trainee.objects.filter(id_index__in=indexes[k : k + 5000]).exists() for k in range(0, n, 5000)
+        ):
+            break
     with transaction.atomic():
         people = Trainee.objects.bulk_create(
             [Trainee(name=f"考生{i}", id_number=num, id_index=blind_index(num, "person_id_number"), sex="M",
