@@ -1,6 +1,8 @@
 """Bulk inserts for the few paths that write thousands of rows per request (ADR 0006): PostgreSQL's
-COPY, else one prepared INSERT run for every row (executemany). Table and column names come from the
-models' meta; values go as parameters, never into the SQL text."""
+COPY, else one prepared INSERT run for every row (executemany). And the hot paths' single-row
+statements (ADR 0016): one insert (`insert_one`), one conditional status move (`update_if`) and the
+instances of a row read by hand (`row_instance`). Table and column names come from the models' meta;
+values go as parameters, never into the SQL text."""
 
 from __future__ import annotations
 
