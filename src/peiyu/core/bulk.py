@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import DEFERRED, Model
 from django.db.models.signals import post_save
 
-from .sql import prepared_cursor
+from .sql import default_connection, prepared_cursor
 
 M = TypeVar("M", bound=Model)
 
@@ -65,16 +65,10 @@ def reserve_ids(model: type[Model], n: int) -> list[int] | None:
 _INSERTS: dict[tuple[str, str, bool], tuple[str, list[Any]]] = {}
 
 
-def _db() -> Any:
-    """The default connection itself: `django.db.connection` is a proxy that looks the connection up
-    on every attribute read, and a hot path's fields read it once per value."""
-    return connections[DEFAULT_DB_ALIAS]
-
-
 def _insert_statement(model: type[Model], db: Any = None) -> tuple[str, list[Any]]:
     """The INSERT of every concrete field but an automatic primary key, made once per model and
     connection vendor (with RETURNING where the database has it)."""
-    db = db or _db()
+    db = db or default_connection()
     returning = bool(db.features.can_return_columns_from_insert)
     key = (model._meta.label_lower, db.vendor, returning)
     made = _INSERTS.get(key)
@@ -111,7 +105,7 @@ def insert_one(model: type[M], *, then: tuple[str, Sequence[Any]] | None = None,
     (the audit head's update after its event). On PostgreSQL both go as ONE statement — the insert a
     data-modifying WITH, the row's key returned by the other — which saves a round trip per row."""
     obj = model(**values)
-    db = _db()
+    db = default_connection()
     sql, fields = _insert_statement(model, db)
     params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     auto = _returned_pk(model)
@@ -165,7 +159,7 @@ def update_if(
     """`UPDATE … SET values WHERE pk = … AND field IN expected` as one statement made once per model,
     columns and vendor (and planned once per connection, core.sql): the rows moved (0 or 1). Values
     are plain (a related instance stands for its key); a query expression has no place here."""
-    meta, db = model._meta, _db()
+    meta, db = model._meta, default_connection()
     key = (meta.label_lower, tuple(values), len(expected), db.vendor)
     made = _UPDATES.get(key)
     if made is None:

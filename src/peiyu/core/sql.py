@@ -18,17 +18,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 class PreparedCursor:
     """`execute(sql, params)`, `fetchone()`, `fetchall()`, `rowcount` and `lastrowid` of a cursor whose
     statements are prepared (PostgreSQL) or cached (SQLite)."""
 
-    def __init__(self, cursor: Any, prepare: bool, db: Any = None) -> None:
+    def __init__(self, cursor: Any, prepare: bool, db: Any) -> None:
         self._cursor = cursor
         self._prepare = prepare
-        self._db = db if db is not None else connection
+        self._db = db
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         if not self._prepare:
@@ -57,11 +57,17 @@ class PreparedCursor:
         return self._cursor.lastrowid
 
 
+def default_connection() -> Any:
+    """The default connection itself: `django.db.connection` is a proxy that looks the connection up on
+    every attribute read, and a hot path's statement reads it once per value."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 @contextmanager
 def prepared_cursor() -> Iterator[PreparedCursor]:
     """A cursor for hot-path statements (module docstring). Inside or outside a transaction alike: it
     runs on Django's own connection."""
-    db = connections[DEFAULT_DB_ALIAS]  # the connection itself (`connection` looks it up on every read)
+    db = default_connection()
     if db.vendor != "postgresql":
         with db.cursor() as cur:
             yield PreparedCursor(cur, prepare=False, db=db)

@@ -328,8 +328,8 @@ class Workflow(BatchMoves):
         before_audit: Callable[[], Any] | None = None,
     ) -> bool:
         """`transition` as one conditional UPDATE (`… WHERE pk AND status IN expected_from`, a statement
-        made once and prepared: core.bulk.update_if; plain values only) for hot paths, no locked read first: False, nothing written, when the row has left `expected_from`
-        meanwhile; else the log row, `before_audit()` (more inserts, before the audit stream's head
+        made once and prepared: core.bulk.update_if; plain values only) for hot paths, no locked read
+        first: False, nothing written, when the row has left `expected_from` meanwhile; else the log row, `before_audit()` (more inserts, before the audit stream's head
         is locked) and the audit event, `obj` updated. `obj` carries the status it was read in."""
         starting = frozenset(expected_from)
         if not starting or any(to not in self.allowed(s) for s in starting):
