@@ -135,15 +135,25 @@ def insert_one(model: type[M], *, then: tuple[str, Sequence[Any]] | None = None,
     return obj
 
 
+_TEMPLATES: dict[type[Model], tuple[list[Any], dict[str, int]]] = {}
+
+
 def row_instance(model: type[M], **values: Any) -> M:
     """An instance of a row the caller has just read with its own SQL, holding exactly `values` (by
     attname), built as a queryset's `.only()` row is: positionally, the other fields deferred and no
     default computed. For hot paths that assemble a few instances from one joined row (an exam start:
     five of them); reading a field not given loads it from the database, so tests that count a path's
     queries catch one missed."""
-    args = [values.pop(f.attname, DEFERRED) for f in model._meta.concrete_fields]
-    if values:
-        raise TypeError(f"{model.__name__} has no fields {sorted(values)}")
+    made = _TEMPLATES.get(model)
+    if made is None:  # every field deferred, and where each attname goes: once per model
+        fields = model._meta.concrete_fields
+        made = _TEMPLATES[model] = ([DEFERRED] * len(fields), {f.attname: i for i, f in enumerate(fields)})
+    args, where = made[0].copy(), made[1]
+    for name, value in values.items():
+        at = where.get(name)
+        if at is None:
+            raise TypeError(f"{model.__name__} has no field {name!r}")
+        args[at] = value
     obj = model(*args)
     obj._state.adding = False
     obj._state.db = DEFAULT_DB_ALIAS

@@ -13,7 +13,9 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import get_language
 
+from peiyu.core.bulk import row_instance
 from peiyu.core.crypto import blind_index, constant_time_equals
 from peiyu.core.sql import prepared_cursor
 
@@ -72,11 +74,13 @@ def certificate_by_number(number: str | None) -> Certificate | None:
     if row is None:
         return None
     converters = _converters()
-    values = [
-        convert(v) if convert is not None and v is not None else v
-        for convert, v in zip(converters, row, strict=True)
-    ]
-    return Certificate.from_db(connection.alias, list(attnames), values)
+    return row_instance(
+        Certificate,
+        **{
+            name: convert(v) if convert is not None and v is not None else v
+            for name, convert, v in zip(attnames, converters, row, strict=True)
+        },
+    )
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +134,13 @@ def _replacement(cert: Certificate) -> str:
     return number
 
 
+@lru_cache(maxsize=64)
+def _label(choices: Any, value: str, language: str | None) -> str:
+    """A choice's label in the active language ("" for a value that is not a choice): read for every
+    public lookup, translated once."""
+    return str(choices(value).label) if value in choices.values else ""
+
+
 def verification_view(cert: Certificate, *, identity_checked: bool = False) -> dict[str, Any]:
     """What the public sees of a certificate: the status (large on the page), the issuer, occupation,
     level, date and the masked name; the date and the class of reason of an invalidation, the new number
@@ -139,9 +150,9 @@ def verification_view(cert: Certificate, *, identity_checked: bool = False) -> d
     answer: dict[str, Any] = {
         "number": cert.number,
         "kind": cert.kind,
-        "kind_label": str(Certificate.Kind(cert.kind).label) if cert.kind in Certificate.Kind.values else "",
+        "kind_label": _label(Certificate.Kind, cert.kind, get_language()),
         "status": status,
-        "status_label": str(C(status).label),
+        "status_label": _label(C, status, get_language()),
         "valid": status == C.VALID,
         "holder": mask_holder_name(cert.holder_name),
         "holder_id_masked": cert.holder_id_masked if identity_checked else "",

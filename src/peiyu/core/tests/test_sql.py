@@ -54,3 +54,33 @@ def test_django_queries_are_still_bound_by_the_client_and_never_prepared():
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%core_transitionlog%"]
         )
         assert cur.fetchone()[0] == 0
+
+
+def test_a_cursor_used_inside_another_does_not_disturb_the_outer_ones_rows():
+    with prepared_cursor() as outer:
+        outer.execute("SELECT app_label FROM django_content_type WHERE app_label = %s ORDER BY id", ["core"])
+        assert _run("no_such_app") == 0  # a nested use: a cursor of its own
+        rows = outer.fetchall()
+    assert rows and {r[0] for r in rows} == {"core"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL: the connection keeps its cursor")
+@pytest.mark.django_db(transaction=True)  # the connection is closed and opened again
+def test_the_connection_keeps_one_idle_cursor_and_drops_a_failed_or_stale_one():
+    from django.db import DatabaseError, transaction
+
+    from peiyu.core.sql import IDLE, default_connection
+
+    db = default_connection()  # the wrapper itself (django.db.connection is a proxy of it)
+    _run("core")
+    kept = db.__dict__[IDLE]
+    _run("core")
+    assert db.__dict__[IDLE] is kept  # the same cursor served the second lookup
+    with pytest.raises(DatabaseError), transaction.atomic(), prepared_cursor() as cur:
+        cur.execute("SELECT no_such_column FROM django_content_type")
+    assert IDLE not in db.__dict__ and kept._cursor.closed  # a failed block's cursor is closed
+    assert _run("core") > 0
+    fresh = db.__dict__[IDLE]
+    db.close()  # Django reopens the connection: the cursor of the old one is not used again
+    assert _run("core") > 0
+    assert db.__dict__[IDLE] is not fresh

@@ -244,14 +244,16 @@ def test_an_autosave_finds_its_attempt_by_key_even_before_the_forms_have_statist
         def __enter__(self):
             self.inner = real()
             cur = self.inner.__enter__()
-            execute = cur.execute
 
-            def explain(sql, params=()):
-                statements.append((sql, list(params)))
-                return execute(sql, params)
+            class Recording:  # the connection keeps its cursor: record through a wrapper, never patch it
+                def execute(self, sql, params=()):
+                    statements.append((sql, list(params)))
+                    return cur.execute(sql, params)
 
-            cur.execute = explain
-            return cur
+                def __getattr__(self, name):
+                    return getattr(cur, name)
+
+            return Recording()
 
         def __exit__(self, *exc):
             return self.inner.__exit__(*exc)
