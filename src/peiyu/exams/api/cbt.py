@@ -19,7 +19,7 @@ from ninja import Query, Router, Schema
 from peiyu.core.cleaning_adapters import ReasonStr
 from peiyu.core.pagination import Page, PageQuery, paginate
 from peiyu.core.renderers import local_iso
-from peiyu.core.schemas import Id, PathId
+from peiyu.core.schemas import Id, PathId, body_spec, validated_body
 
 from ..selectors import incidents as incident_sel
 from ..selectors import proctor as proctor_sel
@@ -97,12 +97,17 @@ def _attempt_out(attempt: Any, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-@router.post("/exams/cbt/start", auth=None, response=AttemptOut, summary="考生身份核验并开始（或继续）作答")
-def cbt_start(request: HttpRequest, body: StartIn) -> HttpResponse:
+@router.post(
+    "/exams/cbt/start", auth=None, response=AttemptOut, summary="考生身份核验并开始（或继续）作答",
+    openapi_extra=body_spec(StartIn),
+)  # fmt: skip
+def cbt_start(request: HttpRequest) -> HttpResponse:
     """The answer is written here as JSON (the AttemptOut shape, times in Beijing time): 3 000
     candidates start within minutes and each gets a hundred items, so the schema's validation of
     what the selector already shaped is skipped, and a first start's items (no responses yet) are
-    joined from the form's JSON fragments (selectors.cbt.candidate_items_json)."""
+    joined from the form's JSON fragments (selectors.cbt.candidate_items_json). The body (StartIn) is
+    read by core.schemas.validated_body, as the autosave's is."""
+    body = validated_body(StartIn, request)
     now = timezone.now()
     started = services.cbt_start(
         id_number=body.id_number, ticket_number=body.ticket_number, address=client_address(request),
@@ -143,11 +148,19 @@ def cbt_attempt(request: HttpRequest) -> dict[str, Any]:
     return _attempt_out(attempt, timezone.now())
 
 
-@router.post("/exams/cbt/answers", auth=None, response=SavedOut, summary="自动保存答案")
-def cbt_answers(request: HttpRequest, body: AnswersIn) -> HttpResponse:
+@router.post(
+    "/exams/cbt/answers",
+    auth=None,
+    response=SavedOut,
+    summary="自动保存答案",
+    openapi_extra=body_spec(AnswersIn),
+)
+def cbt_answers(request: HttpRequest) -> HttpResponse:
     """One conditional UPDATE, no model read (services.cbt_answers); the attempt is read only to say
-    why a save was refused. The answer (SavedOut: two fields) is written here: every candidate saves
-    every few seconds, and ninja's generic response handling cost more than the save's own work."""
+    why a save was refused. The body (AnswersIn) is read by core.schemas.validated_body and the answer
+    (SavedOut: two fields) written here: every candidate saves every few seconds, and ninja's generic
+    parameter and response handling cost more than the save's own work."""
+    body = validated_body(AnswersIn, request)
     now = timezone.now()
     revision = answers_save_for_device(
         request.COOKIES.get(services.COOKIE), revision=body.revision, answers=body.answers, now=now

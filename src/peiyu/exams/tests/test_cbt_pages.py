@@ -90,6 +90,37 @@ def test_the_json_autosave_answers_with_the_revision_and_refuses_a_stale_one(exa
     assert Client().get("/api/v1/exams/cbt/attempt").status_code == 404  # another browser: no cookie
 
 
+def test_a_malformed_start_or_autosave_body_is_refused_in_chinese_and_changes_nothing(exam):
+    """The two bodies are read by core.schemas.validated_body, not by ninja: the refusals stay the API's."""
+    client = Client()
+    post = lambda path, text: client.post(path, text, content_type="application/json")  # noqa: E731
+    missing = post("/api/v1/exams/cbt/start", json.dumps({"id_number": exam.candidates[0][1]}))
+    assert missing.status_code == 400 and missing.json()["code"] == "invalid_input"
+    assert (
+        list(missing.json()["fields"]) == ["ticket_number"] and "ticket_number" in missing.json()["message"]
+    )
+    broken = post("/api/v1/exams/cbt/start", "{not json")
+    assert broken.status_code == 400 and broken.json()["code"] == "bad_request"
+    assert not Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS).exists()
+    started = post("/api/v1/exams/cbt/start", json.dumps({"id_number": exam.candidates[0][1],
+                   "ticket_number": exam.candidates[0][0].ticket_number}))  # fmt: skip
+    assert started.status_code == 200, started.content
+    wrong = post("/api/v1/exams/cbt/answers", json.dumps({"revision": "first", "answers": []}))
+    assert wrong.status_code == 400 and set(wrong.json()["fields"]) == {"revision", "answers"}
+    assert Attempt.objects.get(status=Attempt.Status.IN_PROGRESS).revision == 0
+
+
+def test_the_spec_still_publishes_the_start_and_autosave_bodies():
+    from peiyu.config.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for path, fields in (("/api/v1/exams/cbt/start", {"id_number", "ticket_number"}),
+                         ("/api/v1/exams/cbt/answers", {"revision", "answers"})):  # fmt: skip
+        body = paths[path]["post"]["requestBody"]
+        assert body["required"] is True
+        assert set(body["content"]["application/json"]["schema"]["required"]) == fields
+
+
 def test_a_second_computer_waits_and_the_proctor_approves_on_the_console(exam):
     laptop, spare = Client(), Client()
     _identify(laptop, exam)
