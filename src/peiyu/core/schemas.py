@@ -141,11 +141,12 @@ def body_spec(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def validated_body(model: type[B], request: HttpRequest) -> B:
-    """The request's JSON body as an instance of `model`'s plain copy (the same fields), for the hot paths that every candidate calls every few
-    seconds (the exam's autosave and start): validated by the plain pydantic copy of `model` straight
-    from the bytes. ninja's parameter handling (parse, then validate through the Schema's attribute
-    resolver) cost several times more. The refusals are ninja's own: a body that is not JSON is its
-    400, a field that does not fit its ValidationError (the API's Chinese field messages)."""
+    """The request's JSON body as an instance of `model`'s plain copy (the same fields), for the hot
+    paths that every candidate calls every few seconds (the exam's autosave and start): validated by
+    the plain pydantic copy straight from the bytes. ninja's parameter handling (parse, then validate
+    through the Schema's attribute resolver) cost several times more. The refusals are ninja's own: a
+    body that is not JSON is its 400, a field that does not fit its ValidationError (the API's Chinese
+    field messages)."""
     try:
         return _plain(model).model_validate_json(request.body)  # type: ignore[return-value]
     except PydanticError as exc:
