@@ -1,6 +1,6 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+from peiyu.core.wsgi import application_frozen
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peiyu.config.settings.dev")
-application = get_wsgi_application()
+application = application_frozen()  # start-up frozen for the garbage collector (core.wsgi)

@@ -18,9 +18,9 @@ class _App(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type inf
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from django.core.wsgi import get_wsgi_application
+        from peiyu.core.wsgi import application_frozen
 
-        return get_wsgi_application()
+        return application_frozen()
 
 
 class Command(BaseCommand):
