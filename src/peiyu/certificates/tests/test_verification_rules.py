@@ -117,3 +117,19 @@ def test_a_valid_certificate_reads_valid_in_english_while_a_listing_stays_active
         assert str(Listing.Status.ACTIVE.label) == "Active"
     with translation.override("zh-hans"):
         assert str(Certificate.Status.VALID.label) == "有效"
+
+
+def test_the_public_answer_labels_follow_the_visitors_language_though_translated_once(db):
+    """CRT-5: the labels of verification's answer are kept per choice and language, never across them."""
+    from django.utils import translation
+
+    from peiyu.certificates.models import Certificate
+    from peiyu.certificates.selectors.verification import verification_view
+
+    cert = Certificate(kind="skill", status="valid", number="S1", holder_name="李小红", payload="")
+    for _ in range(2):  # the second time from the kept labels
+        with translation.override("zh-hans"):
+            answer = verification_view(cert)
+            assert (answer["status_label"], answer["kind_label"]) == ("有效", "职业技能等级证书")
+        with translation.override("en"):
+            assert verification_view(cert)["status_label"] == "Valid"
