@@ -21,15 +21,3 @@ def test_the_application_serves_with_its_start_up_frozen():
         assert answered == ["200 OK"] and json.loads(body)
     finally:
         gc.unfreeze()
-
-
-def test_the_configured_application_is_the_frozen_one():
-    from django.conf import settings
-
-    assert settings.WSGI_APPLICATION == "peiyu.config.wsgi.application"
-    try:
-        from peiyu.config import wsgi
-
-        assert wsgi.application_frozen is application_frozen and callable(wsgi.application)
-    finally:
-        gc.unfreeze()  # importing it froze this test process too
