@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from peiyu.core.models import TransitionLog
 from peiyu.core.policy import region_prefix
+from peiyu.core.sql import prepared_cursor
 
 from ..models import Listing, ListingPeriod
 from .catalog_choices import choices_memo
@@ -205,7 +206,10 @@ def _entry(number: str) -> tuple[tuple, list[tuple[int, dt.date, dt.date]], list
     its status changes (at, from, to, reason) oldest first; None when no shown listing has that
     number."""
     listing_sql, periods_sql, history_sql = _entry_statements()
-    with connection.cursor() as cursor:
+    # a unique number, one listing's periods and history: one plan fits every value, so PostgreSQL
+    # prepares the three once per connection (core.sql, ADR 0016); a search's statements are planned
+    # each time, as no generic plan fits a search (its region range, its dates)
+    with prepared_cursor() as cursor:
         cursor.execute(listing_sql, [number, *SHOWN_STATUSES])
         found = cursor.fetchone()
         if found is None:
