@@ -144,7 +144,7 @@ def catalog_search(
             f"SELECT {grams}.rowid FROM {grams} CROSS JOIN {sql.table} ON {sql.col['id']} = {grams}.rowid "  # noqa: S608
             f"WHERE {grams} MATCH %s AND {where} ORDER BY {grams}.rowid DESC LIMIT %s OFFSET %s"
         )
-        params = [sqlite_match(f.terms), *params]
+        params = [sqlite_match(f.terms, region_prefix(f.region) if f.region else ""), *params]
     else:
         source = sql.table
         if connection.vendor == "postgresql" and f.level and not (f.terms or f.region or f.occupation):

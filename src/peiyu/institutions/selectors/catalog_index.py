@@ -16,7 +16,13 @@ index is never out of step with the column. On SQLite a gram is the hexadecimal 
 two characters ("沈阳" → "e6b288e998b3"), a token FTS5's tokenizer takes whole. A keyword
 of one character asks for its character's gram, a longer one for all its pairs; the index gives the
 listings holding all of them (a superset of the substring matches), and the search still checks
-`search_text LIKE %keyword%` on those, so results are exactly those of the substring search."""
+`search_text LIKE %keyword%` on those, so results are exactly those of the substring search.
+
+On SQLite a listing's entry also holds its region as three tokens — "r" and the first two, four and six
+digits of its code (province, city, district) — so a keyword searched within a region asks the index
+for both at once (`sqlite_match(terms, region)`): the index intersects them instead of yielding every
+listing of the keyword for the search to check its region one by one. PostgreSQL's index needs no
+such token: its planner combines the keyword's index with the region's."""
 
 from __future__ import annotations
 
@@ -67,6 +73,21 @@ def grams(text: str | None) -> str:
     return " ".join(dict.fromkeys([*units, *map(str.__add__, units, units[1:]), *_suffixes(text)]))
 
 
+REGION_MARK = "r"  # SQLite: marks the region's tokens in a listing's entry (never a hex gram, nor an "x" run)
+
+
+def region_tokens(region_id: str | None) -> list[str]:
+    """A listing's region as the index holds it: "r" + its province's, city's and district's digits."""
+    code = (region_id or "").strip()
+    return list(dict.fromkeys(REGION_MARK + code[:n] for n in (2, 4, 6) if len(code) >= n))
+
+
+def listing_grams(text: str | None, region_id: str | None) -> str:
+    """What SQLite's triggers index for a listing: the grams of its search line, then its region's
+    tokens."""
+    return " ".join(filter(None, [grams(text), *region_tokens(region_id)]))
+
+
 def _needs(term: str) -> tuple[list[str], list[str]]:
     """What a listing must hold for `term` to be a substring of its search line: (grams as text,
     run prefixes). A term that is one run of RUN_MIN or more needs only its run's prefix; otherwise
@@ -84,14 +105,17 @@ def term_grams(term: str) -> list[str]:
     return [gram.encode().hex() for gram in pairs]
 
 
-def sqlite_match(terms: list[str]) -> str:
+def sqlite_match(terms: list[str], region_prefix: str = "") -> str:
     """An FTS5 MATCH expression: every gram of every term (each quoted: a token, never an operator)
-    and each run's prefix query."""
+    and each run's prefix query; within a region (its GB/T 2260 prefix: two, four or six digits) the
+    region's token too."""
     parts: list[str] = []
     for term in terms:
         pairs, runs = _needs(term)
         parts += [f'"{gram.encode().hex()}"' for gram in pairs]
         parts += [f'"x{run}" *' for run in runs]
+    if region_prefix:
+        parts.append(f'"{REGION_MARK}{region_prefix}"')
     return " AND ".join(dict.fromkeys(parts))
 
 
@@ -163,7 +187,11 @@ BACKSLASH = chr(92)
 def register_sqlite_functions(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
     """connection_created receiver: give a new SQLite connection the function the triggers call."""
     if connection is not None and connection.vendor == "sqlite":
-        connection.connection.create_function(GRAMS_FUNCTION, 1, grams, deterministic=True)
+        raw = connection.connection
+        raw.create_function(GRAMS_FUNCTION, 2, listing_grams, deterministic=True)
+        # the one-argument form: what the triggers of an index made before the region's tokens call,
+        # until migration 0009 replaces them
+        raw.create_function(GRAMS_FUNCTION, 1, grams, deterministic=True)
 
 
 def connect() -> None:
@@ -186,20 +214,21 @@ def connect() -> None:
 SQLITE_CREATE = [
     "CREATE VIRTUAL TABLE institutions_listing_grams USING fts5(grams, content='', detail=none, columnsize=0)",
     """CREATE TRIGGER institutions_listing_grams_insert AFTER INSERT ON institutions_listing BEGIN
-        INSERT INTO institutions_listing_grams(rowid, grams) VALUES (new.id, peiyu_listing_grams(new.search_text));
+        INSERT INTO institutions_listing_grams(rowid, grams) VALUES (new.id, peiyu_listing_grams(new.search_text, new.region_id));
     END""",
     """CREATE TRIGGER institutions_listing_grams_delete AFTER DELETE ON institutions_listing BEGIN
         INSERT INTO institutions_listing_grams(institutions_listing_grams, rowid, grams)
-        VALUES ('delete', old.id, peiyu_listing_grams(old.search_text));
+        VALUES ('delete', old.id, peiyu_listing_grams(old.search_text, old.region_id));
     END""",
-    """CREATE TRIGGER institutions_listing_grams_update AFTER UPDATE OF id, search_text ON institutions_listing
-    WHEN old.search_text IS NOT new.search_text OR old.id != new.id BEGIN
+    """CREATE TRIGGER institutions_listing_grams_update
+    AFTER UPDATE OF id, search_text, region_id ON institutions_listing
+    WHEN old.search_text IS NOT new.search_text OR old.region_id IS NOT new.region_id OR old.id != new.id BEGIN
         INSERT INTO institutions_listing_grams(institutions_listing_grams, rowid, grams)
-        VALUES ('delete', old.id, peiyu_listing_grams(old.search_text));
-        INSERT INTO institutions_listing_grams(rowid, grams) VALUES (new.id, peiyu_listing_grams(new.search_text));
+        VALUES ('delete', old.id, peiyu_listing_grams(old.search_text, old.region_id));
+        INSERT INTO institutions_listing_grams(rowid, grams) VALUES (new.id, peiyu_listing_grams(new.search_text, new.region_id));
     END""",
     "INSERT INTO institutions_listing_grams(rowid, grams) "
-    "SELECT id, peiyu_listing_grams(search_text) FROM institutions_listing",
+    "SELECT id, peiyu_listing_grams(search_text, region_id) FROM institutions_listing",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS institutions_listing_grams_insert",
@@ -288,6 +317,12 @@ def keep_triggers(sender: Any = None, using: str = "default", **kwargs: Any) -> 
         present = {row[0] for row in cursor.fetchall()}
     if GRAMS_TABLE not in present or len(present) == 4:
         return  # not migrated yet, or whole
+    reindex_sqlite(connection)
+
+
+def reindex_sqlite(connection: Any) -> None:
+    """SQLite: the index's triggers made again (SQLITE_CREATE) and every entry written anew from the
+    listings (after a table rebuild; migration 0009, which added the region's tokens)."""
     register_sqlite_functions(connection=connection)
     with connection.cursor() as cursor:
         for sql in SQLITE_DROP[:3]:

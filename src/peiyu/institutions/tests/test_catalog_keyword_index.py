@@ -85,6 +85,13 @@ def test_grams_are_each_character_and_each_pair_as_hex_utf8():
     assert idx.term_grams("沈") == ["e6b288"]
     assert idx.term_grams("aaa") == ["6161"]  # a repeated pair once
     assert idx.sqlite_match(["ab", "c"]) == '"6162" AND "63"'
+    # SQLite's entry of a listing also holds its province, city and district; a search within a
+    # region asks for the region's token with the grams
+    assert idx.listing_grams("沈阳", "210102") == "e6b288 e998b3 e6b288e998b3 r21 r2101 r210102"
+    assert (
+        idx.listing_grams("", "210100") == "r21 r2101 r210100" and idx.listing_grams("沈", None) == "e6b288"
+    )
+    assert idx.sqlite_match(["沈阳"], "2101") == '"e6b288e998b3" AND "r2101"'
     assert idx.pg_tsquery(["ab", "c", "沈阳"]) == "'ab' & 'c' & '沈阳'"
     backslash = chr(92)
     assert idx.pg_tsquery(["'" + backslash]) == "'''" + backslash * 2 + "'"  # quote doubled, \ escaped
@@ -262,3 +269,19 @@ def test_after_a_migration_rebuilt_the_listing_table_its_triggers_and_index_come
     assert [r.number for r in catalog_search(q="营口").rows] == [listing.number]
     Listing.objects.filter(pk=listing.pk).update(search_text="|初级| 盘锦示范培训学校")
     assert listing.pk in _indexed("盘锦")  # the triggers are back
+
+
+def test_a_listing_moved_to_another_region_is_found_by_its_keyword_there_and_no_longer_where_it_was(
+    world, catalog
+):
+    listing, elsewhere = catalog["sy_ai"], catalog["dl_ai"]
+    before, after = listing.region_id, elsewhere.region_id
+    assert before[:4] != after[:4]
+    Listing.objects.filter(pk=listing.pk).update(region_id=after)  # the region alone: same search line
+
+    def found(region: str) -> list[str]:
+        return [r.number for r in catalog_search(q="人工智能", region=region).rows]
+
+    for region in (after, after[:4] + "00", after[:2] + "0000"):
+        assert listing.number in found(region)
+    assert listing.number not in found(before) and listing.number not in found(before[:4] + "00")
