@@ -278,32 +278,36 @@ PG_DROP = [
 ]
 
 
-# PostgreSQL: a province's and a city's listings newest first (catalog._recent_page walks them for a
-# common keyword within a region). The expressions are those the search writes (REGION_WALK).
+# A province's and a city's listings newest first. PostgreSQL: catalog._recent_page walks them for a
+# common keyword within a region. SQLite (the province's only, migration 0010): a province's page
+# without keywords walks it (catalog_sql._where). The expressions are those the search writes.
 REGION_WALK = {2: "listing_province_newest", 4: "listing_city_newest"}  # prefix length → index
 PG_REGION_WALK_CREATE = [
     f"CREATE INDEX IF NOT EXISTS {name} ON institutions_listing ((substr(region_id, 1, {n})), id)"
     for n, name in REGION_WALK.items()
 ]
 PG_REGION_WALK_DROP = [f"DROP INDEX IF EXISTS {name}" for name in REGION_WALK.values()]
+SQLITE_REGION_WALK_CREATE = PG_REGION_WALK_CREATE[:1]
+SQLITE_REGION_WALK_DROP = PG_REGION_WALK_DROP[:1]
 
 
 def create_region_walk(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in PG_REGION_WALK_CREATE:
-            schema_editor.execute(sql, params=None)
+    vendor = schema_editor.connection.vendor
+    for sql in PG_REGION_WALK_CREATE if vendor == "postgresql" else SQLITE_REGION_WALK_CREATE:
+        schema_editor.execute(sql, params=None)
 
 
 def drop_region_walk(schema_editor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in PG_REGION_WALK_DROP:
-            schema_editor.execute(sql, params=None)
+    vendor = schema_editor.connection.vendor
+    for sql in PG_REGION_WALK_DROP if vendor == "postgresql" else SQLITE_REGION_WALK_DROP:
+        schema_editor.execute(sql, params=None)
 
 
 def keep_triggers(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: on SQLite a migration that changes the listing table rebuilds it (a new table, the
-    rows copied, the old one dropped), and its triggers go with the old table. Put them back and
-    rebuild the index from the search lines, so the index never falls out of step."""
+    rows copied, the old one dropped), and its triggers and the province's index (REGION_WALK) go
+    with the old table. Put them back and rebuild the keyword index from the search lines, so the
+    index never falls out of step."""
     from django.db import connections
 
     connection = connections[using]
@@ -311,10 +315,18 @@ def keep_triggers(sender: Any = None, using: str = "default", **kwargs: Any) -> 
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
-            [GRAMS_TABLE, *(f"{GRAMS_TABLE}_{event}" for event in ("insert", "delete", "update"))],
+            "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s)",
+            [
+                GRAMS_TABLE,
+                *(f"{GRAMS_TABLE}_{event}" for event in ("insert", "delete", "update")),
+                REGION_WALK[2],
+            ],
         )
         present = {row[0] for row in cursor.fetchall()}
+        if GRAMS_TABLE in present and REGION_WALK[2] not in present:
+            for sql in SQLITE_REGION_WALK_CREATE:  # the province's index went with the old table too
+                cursor.execute(sql)
+    present.discard(REGION_WALK[2])
     if GRAMS_TABLE not in present or len(present) == 4:
         return  # not migrated yet, or whole
     reindex_sqlite(connection)

@@ -271,6 +271,34 @@ def test_after_a_migration_rebuilt_the_listing_table_its_triggers_and_index_come
     assert listing.pk in _indexed("盘锦")  # the triggers are back
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite takes one index per table")
+def test_a_provinces_page_walks_the_provinces_own_index_which_comes_back_after_a_table_rebuild(
+    world, catalog
+):
+    from django.test.utils import CaptureQueriesContext
+
+    def plan() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            page = catalog_search(region="210000", status="valid")
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+            return " ".join(str(row[-1]) for row in cursor.fetchall()), [r.number for r in page.rows]
+
+    steps, numbers = plan()
+    assert idx.REGION_WALK[2] in steps and numbers and catalog["sy_ai"].number in numbers
+
+    def kept() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [idx.REGION_WALK[2]])
+            return bool(cursor.fetchone()[0])
+
+    with connection.cursor() as cursor:  # what a table rebuild leaves
+        cursor.execute(f"DROP INDEX {idx.REGION_WALK[2]}")
+    assert not kept()
+    idx.keep_triggers(using="default")
+    assert kept() and plan() == (steps, numbers)
+
+
 def test_a_listing_moved_to_another_region_is_found_by_its_keyword_there_and_no_longer_where_it_was(
     world, catalog
 ):
