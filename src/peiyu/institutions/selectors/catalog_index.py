@@ -289,6 +289,7 @@ PG_REGION_WALK_CREATE = [
 PG_REGION_WALK_DROP = [f"DROP INDEX IF EXISTS {name}" for name in REGION_WALK.values()]
 SQLITE_REGION_WALK_CREATE = PG_REGION_WALK_CREATE[:1]
 SQLITE_REGION_WALK_DROP = PG_REGION_WALK_DROP[:1]
+SQLITE_REGION_WALK_MIGRATION = ("institutions", "0010_catalog_province_walk_sqlite")
 
 
 def create_region_walk(schema_editor) -> None:
@@ -323,13 +324,20 @@ def keep_triggers(sender: Any = None, using: str = "default", **kwargs: Any) -> 
             ],
         )
         present = {row[0] for row in cursor.fetchall()}
-        if GRAMS_TABLE in present and REGION_WALK[2] not in present:
+        if GRAMS_TABLE in present and REGION_WALK[2] not in present and _walk_migrated(connection):
             for sql in SQLITE_REGION_WALK_CREATE:  # the province's index went with the old table too
                 cursor.execute(sql)
     present.discard(REGION_WALK[2])
     if GRAMS_TABLE not in present or len(present) == 4:
         return  # not migrated yet, or whole
     reindex_sqlite(connection)
+
+
+def _walk_migrated(connection: Any) -> bool:
+    """Whether migration 0010 (the province's index on SQLite) is applied: only then is it put back."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return SQLITE_REGION_WALK_MIGRATION in MigrationRecorder(connection).applied_migrations()
 
 
 def reindex_sqlite(connection: Any) -> None:
