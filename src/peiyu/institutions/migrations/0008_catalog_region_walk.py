@@ -8,11 +8,13 @@ from peiyu.institutions.selectors import catalog_index
 
 
 def forwards(apps, schema_editor):
-    catalog_index.create_region_walk(schema_editor)
+    if schema_editor.connection.vendor == "postgresql":  # SQLite gets the province's index in 0010
+        catalog_index.create_region_walk(schema_editor)
 
 
 def backwards(apps, schema_editor):
-    catalog_index.drop_region_walk(schema_editor)
+    if schema_editor.connection.vendor == "postgresql":
+        catalog_index.drop_region_walk(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -293,14 +293,15 @@ SQLITE_REGION_WALK_MIGRATION = ("institutions", "0010_catalog_province_walk_sqli
 
 
 def create_region_walk(schema_editor) -> None:
+    """Migration 0008 (PostgreSQL) and 0010 (SQLite: the province's index only)."""
     vendor = schema_editor.connection.vendor
-    for sql in PG_REGION_WALK_CREATE if vendor == "postgresql" else SQLITE_REGION_WALK_CREATE:
+    for sql in {"postgresql": PG_REGION_WALK_CREATE, "sqlite": SQLITE_REGION_WALK_CREATE}.get(vendor, []):
         schema_editor.execute(sql, params=None)
 
 
 def drop_region_walk(schema_editor) -> None:
     vendor = schema_editor.connection.vendor
-    for sql in PG_REGION_WALK_DROP if vendor == "postgresql" else SQLITE_REGION_WALK_DROP:
+    for sql in {"postgresql": PG_REGION_WALK_DROP, "sqlite": SQLITE_REGION_WALK_DROP}.get(vendor, []):
         schema_editor.execute(sql, params=None)
 
 
