@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import hooks
+        from . import csrf_tokens, hooks
 
         hooks.register()
+        csrf_tokens.install()

@@ -21,6 +21,7 @@ import binascii
 import datetime as dt
 import gzip
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -48,14 +49,16 @@ def mask_holder_name(name: str) -> str:
 def normalise_number(value: str | None) -> str:
     """A certificate number as typed: full-width folded, spaces dropped, upper case; "" when it cannot
     be a number (empty, too long, characters no number has)."""
-    text = "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
-    if (
-        not text
-        or len(text) > NUMBER_MAX
-        or not all(c.isascii() and (c.isalnum() or c in "-_/") for c in text)
-    ):
+    value = value or ""
+    if not value.isascii():  # full-width letters and digits fold to ASCII (NFKC leaves ASCII as it is)
+        value = unicodedata.normalize("NFKC", value)
+    text = "".join(value.split()).upper()
+    if len(text) > NUMBER_MAX or _NUMBER_CHARS.fullmatch(text) is None:
         return ""
     return text
+
+
+_NUMBER_CHARS = re.compile(r"[A-Z0-9_/-]+", re.ASCII)  # after upper(): what a number may hold
 
 
 def same_name(typed: str, recorded: str) -> bool:

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -141,11 +142,18 @@ def lookup_tallies_forget() -> None:
         _tallies.clear()
 
 
+@lru_cache(maxsize=4096)
+def _who_key(who: str) -> str:
+    """The counter's name part for `who`: a digest, so no address is kept in the shared cache in clear
+    (kept per process: an employer checking a list asks from one address again and again)."""
+    return sm3_hex(who.encode())[:24]
+
+
 def lookup_counted(who: str, *, found: bool) -> None:
     """Count one lookup of `who` ("ip:…" or "user:…"); Throttled when this window's budget of hits or
     of misses is spent (this lookup's answer is then withheld too)."""
     window, left = _window()
-    name = f"peiyu:verify:{window}:{sm3_hex(who.encode())[:24]}"
+    name = f"peiyu:verify:{window}:{_who_key(who)}"
     value = _tally(name, window, found=found, ttl=left + 5)
     hits, misses = value & (MISS - 1), value >> 32
     if hits > settings.PEIYU_VERIFY_HITS_PER_WINDOW or misses > settings.PEIYU_VERIFY_MISSES_PER_WINDOW:
@@ -156,7 +164,7 @@ def lookup_refused(who: str) -> Throttled | None:
     """Whether `who` has already spent a budget this window (checked before work that costs more than a
     lookup, such as reading an uploaded PDF), without counting."""
     window, left = _window()
-    value = cache.get(f"peiyu:verify:{window}:{sm3_hex(who.encode())[:24]}") or 0
+    value = cache.get(f"peiyu:verify:{window}:{_who_key(who)}") or 0
     hits, misses = int(value) & (MISS - 1), int(value) >> 32
     if hits >= settings.PEIYU_VERIFY_HITS_PER_WINDOW or misses >= settings.PEIYU_VERIFY_MISSES_PER_WINDOW:
         return _throttled(left, "查询")

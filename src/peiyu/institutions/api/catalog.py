@@ -6,8 +6,8 @@ models are plain pydantic models validating plain dicts: ninja's Schema resolves
 through Django-aware getters, which cost more than the whole search on this hot path."""
 
 import datetime as dt
-import json
 
+import orjson
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -120,7 +120,7 @@ class CatalogListingDetailOut(CatalogListingOut):
     history: list[CatalogHistoryOut]
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = orjson.dumps  # compact UTF-8 bytes, as the JSON encoder wrote them, ten times faster (ADR 0017)
 
 
 def _day(value: dt.date | None) -> str | None:
