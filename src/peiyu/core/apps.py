@@ -7,7 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from . import csrf_tokens, hooks
+        from . import hooks
 
         hooks.register()
-        csrf_tokens.install()

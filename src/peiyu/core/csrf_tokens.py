@@ -42,7 +42,7 @@ def new_csrf_string() -> str:
 
 
 def install() -> None:
-    """Make Django's CSRF secrets and masks with `new_csrf_string` (called once, from CoreConfig.ready)."""
+    """Make Django's CSRF secrets and masks with `new_csrf_string` (called once, from core.hooks.register)."""
     if not callable(getattr(django_csrf, "_get_new_csrf_string", None)):
         raise RuntimeError(
             "django.middleware.csrf._get_new_csrf_string is gone: review peiyu.core.csrf_tokens (ADR 0017)"
