@@ -2,8 +2,8 @@
 
 Every page carries a CSRF token (the language switcher and the sign-out are forms), and Django masks it
 anew on each render: 32 characters, each drawn by `secrets.choice` — one `os.urandom` call per
-character, 32 of them per page and 64 for a visitor without the cookie yet. On the public catalog's
-pages that was about a tenth of a request's work beyond the floor.
+character, 32 of them per page and 64 for a visitor without the cookie yet (39 µs per 32 characters
+on the benchmark machine; with the catalog API's JSON, ADR 0017, a tenth of the catalog mix's CPU).
 
 `random_string()` draws the same alphabet from ONE `os.urandom` read: the bytes as one integer, its
 digits in base len(alphabet). With 64 bits more than the string needs, each string is as likely as
