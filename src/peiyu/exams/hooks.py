@@ -122,6 +122,7 @@ def _registrations() -> None:
                          order=405, shown_to=is_trainee))  # fmt: skip
     register_todo("exams.registrations_to_review", todos.review_todos)
     register_todo("exams.registrations_returned", todos.returned_todos)
+    register_todo("exams.sittings_ahead", todos.sittings_ahead)
 
 
 def _examiners() -> None:

@@ -6,6 +6,8 @@ from peiyu.accounts.models import Region
 from peiyu.core.policy_schema import PARAMETERS
 from peiyu.core.selectors import policies_public
 
+from .policy_values import occupation_names, value_text
+
 PROGRAMMES = {
     "dte": _("数字技术工程师培育项目"),
     "skill": _("职业技能等级认定"),
@@ -23,22 +25,11 @@ def home(request):
 def policies(request):
     profiles = policies_public()
     names = dict(Region.objects.values_list("code", "name"))
+    occupations = occupation_names(profiles)
     for p in profiles:
         for param in p["parameters"]:
             param["label"] = PARAMETERS[param["name"]].label
-            param["value"] = _display(param["value"], names)
+            param["value"] = value_text(
+                param["name"], param["value"], region_names=names, occupations=occupations
+            )
     return render(request, "portal/policies.html", {"profiles": profiles, "programmes": PROGRAMMES})
-
-
-def _display(value, region_names):
-    """Parameter values as officials write them: ISO dates, lists joined, quotas with overrides."""
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, dict) and "default" in value:
-        extra = "；".join(f"{region_names.get(code, code)}：{n}" for code, n in value["overrides"].items())
-        return f"{value['default']}" + (f"（{extra}）" if extra else "")
-    return str(value)

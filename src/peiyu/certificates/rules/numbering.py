@@ -19,6 +19,9 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from peiyu.core.checks import Check
 
 TRAINING_TEMPLATE = "PX{yyyy}{region}{serial:06d}"
@@ -27,6 +30,19 @@ FIELDS = frozenset(
     {"type", "institution_code", "province", "city", "region", "site_serial", "yyyy", "yy", "level_code"}
 )
 _SERIAL = re.compile(r"\{serial:0(\d+)d\}$")
+# what each field is, in the words of the coding rule (reference/occupations.md); a field added to FIELDS
+# gets its words here (tests check that every field has them)
+FIELD_LABELS = {
+    "type": gettext_noop("类别码（Y 用人单位、S 社会组织）"),
+    "institution_code": gettext_noop("机构代码（4位）"),
+    "province": gettext_noop("省份代码（2位）"),
+    "city": gettext_noop("城市代码（6位）"),
+    "region": gettext_noop("地区代码（6位）"),
+    "site_serial": gettext_noop("机构（考点）序号（6位）"),
+    "yyyy": gettext_noop("年份（4位）"),
+    "yy": gettext_noop("年份（2位）"),
+    "level_code": gettext_noop("等级代码"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,22 @@ def plan_for(template: str, fields: Mapping[str, str]) -> NumberPlan:
     if missing:
         raise TemplateError(f"缺少编号所需信息：{', '.join(missing)}")
     return NumberPlan(head.format(**{n: fields[n] for n in names}), int(match.group(1)))
+
+
+def describe(template: str) -> str:
+    """A number template in words, its parts joined by "+": `D{province}{yyyy}{level_code}{serial:08d}`
+    is "D + 省份代码（2位） + 年份（4位） + 等级代码 + 序号（8位）" (the public policy page shows this, never
+    the template itself). A field outside FIELDS is shown by its name; a serial by its width."""
+    parts: list[str] = []
+    for text, name, spec, _conversion in string.Formatter().parse(template):
+        if text:
+            parts.append(text)
+        if name == "serial":
+            width = re.fullmatch(r"0?(\d+)d", spec or "")
+            parts.append(_("序号（%(n)s位）") % {"n": width.group(1)} if width else _("序号"))
+        elif name:
+            parts.append(_(FIELD_LABELS[name]) if name in FIELD_LABELS else name)
+    return " + ".join(parts)
 
 
 def level_code(levels: list[str], codes: list[str], level: str) -> str:

@@ -17,8 +17,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from peiyu.accounts.scoping import scope_for
+from peiyu.core import calendar
 from peiyu.core.lookups import one_or_404
 from peiyu.core.models import TransitionLog
+from peiyu.core.policy import Policy, policy_for
 
 from ..flows import APPROVE, BATCH_FLOW, CONFIRM, ISSUE
 from ..models import BatchEntry, IssuanceBatch
@@ -180,6 +182,17 @@ def submitted_late(batch: IssuanceBatch) -> bool:
 
 
 # --- what a batch is made from --------------------------------------------------------------------------
+
+
+def route_and_submit_due(
+    programme: str, region_code: str, exam_on: dt.date
+) -> tuple[Policy, str, dt.date | None]:
+    """The profile in force on the exam day, its certificate route and, on the DTE route, the day the
+    certificate data is due at the province: `cert_submit_days` after the exam (CRT-3)."""
+    policy = policy_for(programme, region_code, on=exam_on)
+    route = str(policy["certificate_route"])
+    days = policy.get("cert_submit_days") if route == PROVINCE_CG else None
+    return policy, route, (calendar.add_calendar_days(exam_on, int(days)) if days else None)
 
 
 def sessions_ready(actor: Any) -> list[Any]:

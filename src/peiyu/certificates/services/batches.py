@@ -105,10 +105,9 @@ def batch_create(*, actor: Any, session_id: Any) -> IssuanceBatch:
         raise Conflict(
             "该考核批次尚未生成证书数据（成绩公示期满后生成）", code="session_not_final", rule="SEC-2"
         )
-    policy = policy_for(session.programme, session.region_code, on=plist.exam_on)
-    route = str(policy["certificate_route"])
-    submit_days = policy.get("cert_submit_days") if route == rules.PROVINCE_CG else None
-    submit_due = calendar.add_calendar_days(plist.exam_on, int(submit_days)) if submit_days else None
+    policy, route, submit_due = sel.route_and_submit_due(
+        session.programme, session.region_code, plist.exam_on
+    )
     frozen = Check(
         "SEC-2",
         bool(plist.rows),

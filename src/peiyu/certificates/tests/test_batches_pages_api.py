@@ -149,6 +149,10 @@ def test_to_do_lists_carry_each_step_with_its_deadline(exams, time_machine):
     time_machine.move_to(dt.datetime(2026, 5, 6, 9, 0, tzinfo=BEIJING), tick=False)
     ready = todos.institution_todos(exams.cd_exam_admin)
     assert [t.kind for t in ready] == ["certificate_batch_new"] and skill.title in ready[0].title
+    assert ready[0].deadline is None  # the skill route sets no deadline for the data
+    (new,) = todos.institution_todos(exams.hb_eval_admin)  # DTE: due cert_submit_days after the exam
+    assert new.kind == "certificate_batch_new" and new.deadline == dt.date(2026, 5, 2) and new.overdue
+    assert "CRT-3" in new.rule
     batch = svc.batch_create(actor=exams.hb_eval_admin, session_id=session.pk)
     (item,) = todos.institution_todos(exams.hb_eval_admin)
     assert item.kind == "certificate_batch_submit" and item.deadline == dt.date(2026, 5, 2) and item.overdue
@@ -161,6 +165,9 @@ def test_to_do_lists_carry_each_step_with_its_deadline(exams, time_machine):
         and todos.province_todos(exams.cg_official) == []
     )
     review.batch_confirm(actor=exams.hb_official, batch=batch)
+    batch.refresh_from_db()
+    (item,) = todos.province_todos(exams.hb_official)  # forwarding is within the confirmation's deadline
+    assert item.kind == "certificate_batch_forward" and item.deadline == batch.confirm_due is not None
     review.batch_forward(actor=exams.hb_official, batch=batch)
     (item,) = todos.office_todos(exams.cg_official)
     assert item.kind == "certificate_batch_approve"

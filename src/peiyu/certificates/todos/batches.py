@@ -31,21 +31,29 @@ def _item(batch: Any, title: str, kind: str, due: Any = None) -> TodoItem:
 
 
 def institution_todos(user: Any) -> list[TodoItem]:
+    from peiyu.exams.selectors.scores import exam_days
+
     from ..models import IssuanceBatch
     from ..rules.batches import PROVINCE_CG
-    from ..selectors.batches import batches_visible_to, issues_for, sessions_ready
+    from ..selectors.batches import batches_visible_to, issues_for, route_and_submit_due, sessions_ready
 
     B = IssuanceBatch.Status
-    items = [
-        TodoItem(
-            title=_("考核批次待生成证书数据：%(title)s") % {"title": s.title},
-            url=reverse("certificates:batch_new") + f"?session={s.pk}",
-            rule="SEC-2",
-            detail=s.number,
-            kind="certificate_batch_new",
+    ready = sessions_ready(user)
+    days = exam_days([s.pk for s in ready])
+    items = []
+    for s in ready:
+        due = route_and_submit_due(s.programme, s.region_code, days[s.pk])[2] if s.pk in days else None
+        items.append(
+            TodoItem(
+                title=_("考核批次待生成证书数据：%(title)s") % {"title": s.title},
+                url=reverse("certificates:batch_new") + f"?session={s.pk}",
+                deadline=due,
+                rule="SEC-2 CRT-3" if due else "SEC-2",
+                detail=s.number,
+                kind="certificate_batch_new",
+                overdue=bool(due and due < timezone.localdate()),
+            )
         )
-        for s in sessions_ready(user)
-    ]
     wanted = [B.DRAFT, B.RETURNED, B.APPROVED, B.ISSUED]
     for batch in batches_visible_to(user).filter(status__in=wanted).order_by("pk")[:LIMIT]:
         if not issues_for(user, batch):
@@ -87,7 +95,13 @@ def province_todos(user: Any) -> list[TodoItem]:
                                batch.confirm_due))  # fmt: skip
         else:
             items.append(
-                _item(batch, _("证书数据待转报协调小组办公室：%(number)s"), "certificate_batch_forward")
+                # confirming and forwarding are one step of the province's (CRT-3): the same deadline
+                _item(
+                    batch,
+                    _("证书数据待转报协调小组办公室：%(number)s"),
+                    "certificate_batch_forward",
+                    batch.confirm_due,
+                )
             )
     return items
 

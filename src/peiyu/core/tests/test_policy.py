@@ -31,6 +31,18 @@ def test_every_parameter_names_its_rule(policies):
             assert entry["rule"], name
 
 
+def test_notes_the_public_reads_cite_documents_not_internal_files_or_codes(policies):
+    """The policy page shows every note: sources and plain words, never a design record, a file of
+    the platform's own or a parameter's code name."""
+    from peiyu.core.policy_schema import PARAMETERS
+
+    for version in PolicyVersion.objects.all():
+        for name, entry in version.parameters.items():
+            note = entry.get("note", "")
+            assert "ADR" not in note and ".md" not in note, (name, note)
+            assert not any(code in note.split() or f"与 {code}" in note for code in PARAMETERS), (name, note)
+
+
 def test_hubei_inherits_national_and_adds_its_deadlines(policies):
     p = policy_for("dte", "420100", on=D(2025, 1, 1))
     assert p.name == "hubei-dte"

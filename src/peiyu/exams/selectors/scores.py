@@ -289,6 +289,12 @@ def passing_list_for(session_id: int) -> PassingList:
     return found
 
 
+def exam_days(session_ids: list[int]) -> dict[int, Any]:
+    """Session → the last day of its exam, as its frozen passing list records it (the day the DTE
+    certificate data's deadline counts from, CRT-3), for the sessions that have one."""
+    return dict(PassingList.objects.filter(session_id__in=session_ids).values_list("session_id", "exam_on"))
+
+
 def passing_list_visible_to(actor: Any, session_id: object) -> PassingList:
     """The passing list for a page or the API: the session in the actor's scope first."""
     session = result_session_get_for(actor, session_id)

@@ -175,3 +175,10 @@ def test_conditions_load_once_and_officials_maintain_them(exams):
     assert "years_since_lower" in exc.value.fields
     off = cond.condition_set_active(actor=sysadmin, condition=row, active=False, reason="新版标准已删除该条")
     assert not off.active
+
+
+def test_the_conditions_page_names_each_source_document_in_words(exams, login_as):
+    cond.conditions_load()
+    page = login_as(exams.users["sysadmin"]).get("/exams/conditions/?q=2-02-38-01").content.decode()
+    assert "《关于实施数字技术工程师培育项目有关事项的通知》第四部分第（四）项" in page
+    assert "003 " not in page and "§" not in page

@@ -1,6 +1,8 @@
 """To-dos of registration (EVL-8) on the workbench: an evaluation institution's sessions with
 registrations waiting for the eligibility review, each with its deadline (the session's stored review
-deadline, else the closing day of registration); a candidate's registrations returned for correction."""
+deadline, else the closing day of registration); a candidate's registrations returned for correction, and
+the exams she is to sit (each sitting of an approved registration that has not ended: when, where, her
+admission ticket), dated by the sitting's day."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from peiyu.accounts.scoping import scope_for
 from peiyu.core.registry import TodoItem
+from peiyu.core.templatetags.display import local
 
 LIMIT = 200
 
@@ -67,3 +70,39 @@ def returned_todos(user: Any) -> list[TodoItem]:
         )
         for r in rows
     ]
+
+
+def sittings_ahead(user: Any) -> list[TodoItem]:
+    """The candidate's exams to sit (EVL-6): her theory sitting (unless exempt) and practical sitting of
+    each approved registration, until the sitting has ended."""
+    from ..models import Registration
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    now = timezone.now()
+    rows = (
+        Registration.objects.filter(person__user_id=user.pk, status=Registration.Status.APPROVED)
+        .select_related("session", "theory_sitting__room__site", "practical_sitting__room__site")
+        .order_by("pk")[:LIMIT]
+    )
+    items: list[tuple[Any, TodoItem]] = []
+    for r in rows:
+        for sitting in (None if r.theory_exempt else r.theory_sitting, r.practical_sitting):
+            if sitting is None or sitting.ends_at <= now:
+                continue
+            place = f"{sitting.room.site.name} {sitting.room.name}（{sitting.room.site.address}）"
+            ticket = f"准考证号 {r.ticket_number}" if r.ticket_number else "准考证尚未生成"
+            items.append((
+                sitting.starts_at,
+                TodoItem(
+                    title=f"参加{sitting.get_kind_display()}：{r.session.occupation_name}{r.session.level}，"
+                    f"{local(sitting.starts_at)}",
+                    url=reverse("exam_public:registration_mine", args=[r.pk]),
+                    deadline=timezone.localdate(sitting.starts_at),
+                    rule="EVL-6",
+                    detail=f"{place} · {ticket}",
+                    kind="exam_sitting_ahead",
+                    overdue=False,
+                ),
+            ))  # fmt: skip
+    return [item for _at, item in sorted(items, key=lambda pair: pair[0])]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,17 @@ def test_policy_page_shows_each_parameter_with_its_rule(client, policies):
     assert "成立日期不晚于" in page and "SEL-3" in page and "2018-12-31" in page
     assert "线上学时占比上限" in page and "TRN-4" in page
     assert "《关于进一步规范职业技能培训管理工作八条措施》第五条：线上培训课时不超过总课时的40%" in page
+
+
+def test_policy_page_shows_values_in_words_never_codes(client, policies):
+    page = client.get("/policies/").content.decode()
+    # the codes stay in each profile's technical details
+    values = re.sub(r'<details class="tech">.*?</details>', "", page, flags=re.S)
+    assert "是" in values and "否" in values and ">True<" not in values and ">False<" not in values
+    assert "省级确认后报协调小组办公室审核" in values and "province_cg" not in page
+    assert "D + 省份代码（2位） + 年份（4位） + 等级代码 + 序号（8位）" in values and "{serial" not in page
+    assert "评价机构：" in values and " → 公示" in values and "&#x27;step&#x27;" not in page
+    assert "40%" in values and "Decimal" not in page and "每年6月30日" in values
 
 
 def test_portal_without_policies_says_so(client, db):
