@@ -47,6 +47,7 @@ class Policy:
     region_code: str
     chain: tuple[tuple[str, int], ...]
     params: dict[str, Param] = field(default_factory=dict)
+    title: str = ""  # the profile's title, as people name it (湖北省数字技术工程师培育项目)
 
     def __contains__(self, name: str) -> bool:
         return name in self.params and self.params[name].value is not None
@@ -55,10 +56,12 @@ class Policy:
         if name not in self:
             spec = policy_schema.PARAMETERS.get(name)
             rules = "/".join(sorted(spec.rules)) if spec else "?"
-            raise PolicyMissing(
-                f"政策配置 {self.name} 未设定参数 {name}（{rules}）",
+            what = f"“{spec.label}”" if spec else name
+            raise PolicyMissing(  # in words; the codes stay in the details
+                f"{self.title or '适用的政策配置'}未规定{what}，请系统管理员在政策配置的新版本中设定",
                 code="policy_parameter_missing",
                 rule=rules,
+                details={"profile": self.label, "parameter": name},
             )
         return self.params[name].value
 
@@ -282,6 +285,7 @@ def _resolve(profile: PolicyProfile, on: dt.date, *, as_parent: bool = False) ->
         region_code=profile.region_code,
         chain=((profile.name, version.version), *chain),
         params=params,
+        title=profile.title,
     )
 
 

@@ -1,8 +1,9 @@
 """To-dos of the issuance pipeline (CRT-3) on each workbench, overdue from the deadlines stored when each
-step started: the institution's sessions whose certificate data is still to be made, batches to
-submit (by `submit_due`), to correct after a return, to issue (by `issue_due`) and, on the skill
-route, to report to the city; the province's batches to confirm (by `confirm_due`) and to forward;
-the coordination group office's batches to approve."""
+step started: the institution's sessions whose certificate data is still to be made (on the DTE route by
+the day it is due at the province, `cert_submit_days` after the exam), batches to submit (by
+`submit_due`), to correct after a return, to issue (by `issue_due`) and, on the skill route, to report
+to the city; the province's batches to confirm and to forward (both by `confirm_due`: one step of the
+province's); the coordination group office's batches to approve (no deadline is set for it)."""
 
 from __future__ import annotations
 

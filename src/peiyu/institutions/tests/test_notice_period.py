@@ -132,7 +132,10 @@ def test_a_profile_that_does_not_say_refuses_to_publish_and_names_the_parameter(
     app = at_notice_cd(directory, cd_call, "cd_social1")
     with pytest.raises(PolicyMissing) as exc:
         notices.notice_publish(actor=directory.cdc_official, applications=[app])
-    assert PARAM in exc.value.message and {"SEL-7", "SEL-10"} <= set(exc.value.rule.split("/"))
+    assert {"SEL-7", "SEL-10"} <= set(exc.value.rule.split("/"))
+    # said in words (the profile's title, the parameter's label); the codes kept in the details
+    assert "成都市职业技能等级认定" in exc.value.message and "“公示发布当日计入公示期”" in exc.value.message
+    assert PARAM not in exc.value.message and exc.value.details["parameter"] == PARAM
     assert not PublicNotice.objects.exists()
 
 
