@@ -39,7 +39,7 @@ EDITABLE = (S.DRAFT, S.RETURNED)
 def route_for(call: Call, kind: str) -> list[dict[str, Any]]:
     routes = call_policy(call).get("review_routes") or {}
     if kind not in routes:
-        raise RuleViolation(f"政策配置 {call.policy_name} 未设定{Kind(kind).label}的评审路线", rule="SEL-7")
+        raise RuleViolation(f"本申报通知适用的政策配置未设定{Kind(kind).label}的评审路线", rule="SEL-7")
     return routes[kind]
 
 

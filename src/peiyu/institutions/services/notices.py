@@ -54,7 +54,7 @@ def notice_days(call: Call) -> tuple[int, str]:
     days = policy.get("publicity_working_days")
     if not days:
         raise RuleViolation(
-            f"政策配置 {policy.name} 未规定公示期，请在申报通知中设定公示工作日数",
+            f"{policy.title or '政策配置'}未规定公示期，请在申报通知中设定公示工作日数",
             code="publicity_days_missing",
             rule=rule,
         )

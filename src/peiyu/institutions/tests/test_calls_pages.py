@@ -174,3 +174,12 @@ def test_a_closed_call_is_never_listed_as_open(directory, time_machine, login_as
     assert other.title not in page.split('id="open-calls"')[1].split("</section>")[0]
     apply_page = login_as(directory.sy_inst_admin).get("/directory/applications/new/").content.decode()
     assert "即将截止" not in apply_page
+
+
+def test_the_draft_button_is_offered_only_to_a_body_that_publishes_calls_here(directory, now, login_as):
+    issuer = login_as(directory.ln_official).get("/directory/calls/").content.decode()
+    assert "/directory/calls/new/" in issuer
+    city = login_as(directory.sy_official)  # Liaoning's calls come from the province (SEL-9)
+    page = city.get("/directory/calls/").content.decode()
+    assert "/directory/calls/new/" not in page and "本单位不发布本地区的申报通知" in page
+    assert city.get("/directory/calls/new/").status_code == 403  # and the form itself refuses it

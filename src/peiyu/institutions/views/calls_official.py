@@ -41,11 +41,16 @@ def call_list(request):
     status = request.GET.get("status", "")
     if status in Call.Status.values:
         qs = qs.filter(status=status)
+    regions = selectors.call_region_choices(request.user)
+    # the draft button only for a body the profile names as a publisher of calls here (call_new refuses
+    # the others with the same reason)
+    drafts = bool(regions) and bool(selectors.call_programmes_for(request.user, regions[0][0]))
     return render(
         request,
         "institutions/call_manage_list.html",
-        {"calls": qs[:200], "statuses": STATUSES, "status": status, "today": timezone.localdate()},
-    )
+        {"calls": qs[:200], "statuses": STATUSES, "status": status, "today": timezone.localdate(),
+         "drafts": drafts},
+    )  # fmt: skip
 
 
 # --- the form -------------------------------------------------------------------------------------------

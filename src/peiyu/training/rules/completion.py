@@ -91,9 +91,7 @@ def online_credit(h: Hours, *, profile: str, max_ratio: Decimal | None) -> Check
     above the cap simply does not count towards TRN-6."""
     facts = {**h.facts(), "max_ratio": None if max_ratio is None else str(max_ratio), "profile": profile}
     if h.online_cap is None:
-        return Check(
-            "TRN-4", True, f"政策配置 {profile} 未设定线上学时占比上限，线上学习全部计入", facts, SOURCE_TRN4
-        )
+        return Check("TRN-4", True, "政策配置未设定线上学时占比上限，线上学习全部计入", facts, SOURCE_TRN4)
     assert max_ratio is not None, "online_cap is computed from max_ratio: both set or both None"
     percent = (Decimal(max_ratio) * 100).normalize()
     if h.uncredited_online:
@@ -162,9 +160,9 @@ def pass_mark_for(profile_value, stated: Decimal | None, *, profile: str) -> Pas
 
 def pass_mark_check(mark: PassMark) -> Check:
     if mark.source == "profile":
-        msg = f"结业考核合格分数线 {mark.value} 分（政策配置 {mark.profile} 的 pass_score）"
+        msg = f"结业考核合格分数线 {mark.value} 分（政策配置规定）"
     else:
-        msg = f"政策配置 {mark.profile} 未设定合格分数线，按机构结业时声明的 {mark.value} 分"
+        msg = f"政策配置未设定合格分数线，按机构结业时声明的 {mark.value} 分"
     return Check("EVL-7", True, msg, mark.facts(), SOURCE_TRN6)
 
 

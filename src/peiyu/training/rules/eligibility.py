@@ -86,7 +86,7 @@ def min_age_check(facts: PersonFacts, on: dt.date, min_age: int | None, *, profi
     age = age_on(facts.birth_date, on)
     data = {"age": age, "min_age": min_age, "birth_date": facts.birth_date.isoformat(), "profile": profile}
     if min_age is None:
-        return Check(RULE, True, f"政策配置 {profile} 未设定学员最低年龄", data, SOURCE, True)
+        return Check(RULE, True, "政策配置未设定学员最低年龄", data, SOURCE, True)
     if age < min_age:
         return Check(RULE, False, f"年龄{age}周岁，未满{min_age}周岁，不能参加培训", data, SOURCE, True)
     return Check(RULE, True, f"年龄{age}周岁，已满{min_age}周岁", data, SOURCE, True)
@@ -106,7 +106,7 @@ def retired_check(facts: PersonFacts, on: dt.date, excluded: bool | None, *, pro
     }
     source = f"{SOURCE}；{RETIREMENT_SOURCE}"
     if not excluded:
-        return Check(RULE, True, f"政策配置 {profile} 未限制退休人员参加培训", data, source, True)
+        return Check(RULE, True, "政策配置未限制退休人员参加培训", data, source, True)
     if facts.declares_retired:
         return Check(RULE, False, "已退休人员不属于本项目培训对象", data, source, True)
     if on >= reached:

@@ -140,7 +140,7 @@ def online_share(hours_online: int, total: int, max_ratio: Decimal | None, *, pr
         "profile": profile,
     }
     if max_ratio is None:
-        return Check("TRN-4", True, f"政策配置 {profile} 未设定线上学时占比上限", facts, source, True)
+        return Check("TRN-4", True, "政策配置未设定线上学时占比上限", facts, source, True)
     limit = (Decimal(total) * Decimal(max_ratio)).quantize(Decimal("0.01"))
     facts["max_online_hours"] = str(limit)
     percent = (Decimal(max_ratio) * 100).normalize()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from peiyu.accounts.models import Org
 from peiyu.accounts.scoping import scope_for
@@ -150,7 +151,21 @@ def class_history(klass: TrainingClass) -> list[TransitionLog]:
     return rows
 
 
-DECISION_LABELS = {"class_announcement": "招生简章发布检查", "class_opening": "开班申请审核"}
+DECISION_LABELS = {
+    "class_announcement": _("招生简章发布检查"),
+    "class_opening": _("开班申请审核"),
+    "class_completion": _("结业审核"),
+    "certificate_issue": _("颁发培训合格证书"),
+}
+# each outcome in words, and whether it went through (a green or a red badge)
+DECISION_OUTCOMES = {
+    "published": (_("已发布"), True),
+    "approved": (_("同意"), True),
+    "completed": (_("已结业"), True),
+    "issued": (_("已颁发"), True),
+    "rejected": (_("不同意"), False),
+    "refused": (_("未通过"), False),
+}
 
 
 def class_decisions(klass: TrainingClass) -> list[Decision]:
@@ -159,8 +174,9 @@ def class_decisions(klass: TrainingClass) -> list[Decision]:
             "created_at", "id"
         )
     )
-    for d in rows:
-        d.kind_label = DECISION_LABELS.get(d.kind, d.kind)  # type: ignore[attr-defined]  # for the template
+    for d in rows:  # for the template
+        d.kind_label = DECISION_LABELS.get(d.kind, _("检查记录"))  # type: ignore[attr-defined]
+        d.outcome_label, d.outcome_ok = DECISION_OUTCOMES.get(d.outcome, (_("未通过"), False))  # type: ignore[attr-defined]
     return rows
 
 

@@ -332,7 +332,7 @@ def _decision(imp: RosterImport, outcome: str, counts: dict[str, int], policy) -
         Check(
             "TRN-8",
             counts["eligibility"] == 0,
-            f"培训对象条件（政策配置 {policy.name}）：{counts['eligibility']}行不符合",
+            f"培训对象条件（{policy.title or '政策配置'}）：{counts['eligibility']}行不符合",
             {"refused": counts["eligibility"], "min_age": policy.get("trainee_min_age"),
              "retired_excluded": policy.get("trainee_retired_excluded")},
             el.SOURCE,

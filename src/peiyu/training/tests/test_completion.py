@@ -4,6 +4,7 @@ field; one Decision per class with the policy stamp; transitions logged; scoped.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -243,3 +244,15 @@ def test_completion_rows_for_the_page(training):
     assert data["ratio"] == Decimal("0.40") and data["profile_pass_mark"] is None
     assert data["rows"][0]["eligible"]
     assert sel.completion_class_get_for(training.fz_official, k.pk) == k
+
+
+def test_the_class_page_names_its_completion_in_words_with_a_green_badge(training, login_as):
+    k = f.klass(f.fujian_plan(training))
+    f.enrol(k, f.trainee("孙十一", region="350102"), offline=6000, online=0, score=Decimal("90"))
+    svc.class_complete(actor=training.fz_inst_admin, klass=k, pass_mark="60")
+    page = login_as(training.fz_inst_admin).get(f"/training/classes/{k.pk}/").content.decode()
+    decisions = page[page.index('id="decisions"') : page.index('id="history"')]
+    assert "结业审核" in decisions and "class_completion" not in decisions
+    assert '<span class="badge ok">已结业</span>' in decisions and 'badge fail">未通过' not in decisions
+    shown = re.sub(r'<details class="tech">.*?</details>', "", decisions, flags=re.S)
+    assert "fujian-training" not in shown  # the profile by its title; its code in the technical details only
