@@ -3,8 +3,10 @@ only by a national auditor."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from peiyu.core.errors import PermissionDenied
@@ -36,3 +38,17 @@ def audit_events_of(object_type: str, object_id: object) -> QuerySet[AuditEvent]
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by(
         "at", "id"
     )  # one lane per object, but older events may sit in the province lane (ADR 0015)
+
+
+def actor_names(events: Iterable[AuditEvent]) -> dict[int, str]:
+    """Actor id → the person as a history shows them (their name; the username when none is on record).
+    An event keeps the username it was made with (`actor_repr`); a page shows who it was."""
+    ids = {e.actor_id for e in events if e.actor_id}
+    return {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=ids)} if ids else {}
+
+
+def shown_actor(event: AuditEvent, names: dict[int, str]) -> str:
+    """Who made `event`, in words: the person's name, "系统" for the platform itself."""
+    if event.actor_id in names:
+        return names[event.actor_id]
+    return "系统" if event.actor_repr in ("", "system") else event.actor_repr

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from peiyu.accounts.masking import MASKED, Disclosure, personal_views
 from peiyu.accounts.scoping import Scope, scope_for
-from peiyu.audit.selectors import audit_events_of
+from peiyu.audit.selectors import actor_names, audit_events_of, shown_actor
 from peiyu.core.lookups import one_or_404
 
 from ..flows import CERTIFICATE_FLOW
@@ -182,14 +182,16 @@ def certificate_history(cert: Certificate) -> list[dict[str, Any]]:
          "reason": log.reason}
         for log in CERTIFICATE_FLOW.history(cert).filter(from_status="").select_related("actor")
     ]  # fmt: skip
-    for e in audit_events_of(SUBJECT, cert.pk).exclude(action__in=QUIET):
+    events = list(audit_events_of(SUBJECT, cert.pk).exclude(action__in=QUIET))
+    names = actor_names(events)
+    for e in events:
         if e.action == "certificate.created" and rows:
             continue
         rows.append(
             {
                 "at": e.at,
                 "label": HISTORY_LABELS.get(e.action, e.action),
-                "actor": e.actor_repr,
+                "actor": shown_actor(e, names),
                 "reason": e.reason,
             }
         )

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.scoping import scope_for
-from peiyu.audit.selectors import audit_events_of
+from peiyu.audit.selectors import actor_names, audit_events_of, shown_actor
 from peiyu.core.errors import NotFound, PolicyMissing
 from peiyu.core.models import Decision
 from peiyu.core.policy import Policy, policy_for
@@ -184,15 +184,17 @@ def site_decisions(site: ExamSite) -> list[Decision]:
 
 
 def site_history(site: ExamSite) -> list[dict[str, Any]]:
-    """What happened to the site, from its audit trail (oldest first)."""
+    """What happened to the site, from its audit trail (oldest first), each step with who took it."""
+    events = list(audit_events_of(SITE_SUBJECT, site.pk))
+    names = actor_names(events)
     return [
         {
             "at": e.at,
             "label": HISTORY_LABELS.get(e.action, e.action),
-            "actor": e.actor_repr,
+            "actor": shown_actor(e, names),
             "reason": e.reason,
         }
-        for e in audit_events_of(SITE_SUBJECT, site.pk)
+        for e in events
     ]
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from peiyu.accounts.models import Org, Region
 from peiyu.accounts.scoping import scope_for
-from peiyu.audit.selectors import audit_events_of
+from peiyu.audit.selectors import actor_names, audit_events_of, shown_actor
 from peiyu.catalogs.selectors import occupation_by_code, occupations_by_codes
 from peiyu.core.errors import DomainError
 from peiyu.core.identifiers import mask_id_number
@@ -201,13 +201,14 @@ def check_rows(decision: Decision | None) -> list[dict[str, Any]]:
 
 def plan_history(plan: TrainingPlan) -> list[dict[str, Any]]:
     """The plan's status history from its audit trail (created, edited, filed or refused, withdrawn)."""
-    events = audit_events_of(PLAN_SUBJECT, plan.pk)
+    events = list(audit_events_of(PLAN_SUBJECT, plan.pk))
+    names = actor_names(events)
     return [
         {
             "at": e.at,
             "action": e.action,
             "label": HISTORY_LABELS.get(e.action, e.action),
-            "actor": e.actor_repr,
+            "actor": shown_actor(e, names),
             "reason": e.reason,
             "status": (e.after or {}).get("status") or (e.after or {}).get("outcome") or "",
         }
