@@ -51,3 +51,10 @@ def test_no_theory_item_for_an_exempt_candidate_nor_for_anyone_else(exams, booke
     reg.theory_exempt = True
     reg.save(update_fields=["theory_exempt"])
     assert sittings_ahead(user) == []
+
+
+def test_no_item_once_the_session_is_cancelled(exams, booked):
+    user, session, _theory, _reg = booked
+    session.status = "cancelled"
+    session.save(update_fields=["status"])
+    assert sittings_ahead(user) == []

@@ -74,14 +74,15 @@ def returned_todos(user: Any) -> list[TodoItem]:
 
 def sittings_ahead(user: Any) -> list[TodoItem]:
     """The candidate's exams to sit (EVL-6): her theory sitting (unless exempt) and practical sitting of
-    each approved registration, until the sitting has ended."""
-    from ..models import Registration
+    each approved registration, until the sitting has ended (none of a cancelled session)."""
+    from ..models import EvaluationSession, Registration
 
     if not getattr(user, "is_authenticated", False):
         return []
     now = timezone.now()
     rows = (
         Registration.objects.filter(person__user_id=user.pk, status=Registration.Status.APPROVED)
+        .exclude(session__status=EvaluationSession.Status.CANCELLED)
         .select_related("session", "theory_sitting__room__site", "practical_sitting__room__site")
         .order_by("pk")[:LIMIT]
     )
