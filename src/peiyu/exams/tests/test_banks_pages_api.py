@@ -32,6 +32,17 @@ def test_bank_pages_show_counts_and_the_minimum_but_no_content(exams, login_as):
     assert login_as(exams.users["cd_exam_admin"]).get("/exams/banks/").status_code == 200
 
 
+def test_a_profile_without_a_minimum_says_so_instead_of_failing_the_bank(exams, login_as):
+    """The session service schedules on such a bank without a minimum; the bank's page says the same."""
+    from .factories import AI, bank
+
+    dte = bank(exams.orgs["hb_eval"], exams.users["cd_setter"], occupation=AI, level="初级", per_cell=0,
+               programme="dte")  # fmt: skip
+    page = login_as(exams.users["hb_official"]).get(f"/exams/banks/{dte.pk}/").content.decode()
+    assert "未规定最低题量" in page and "未达到最低题量" not in page
+    assert "“理论题库最少题量”" in page and "bank_min_theory_items" not in page
+
+
 def test_item_content_page_is_audited_and_refused_without_the_capability(exams, login_as):
     bank = empty_bank(exams)
     item = svc.item_create(actor=exams.users["cd_setter"], bank=bank, item_type="single", data=data())
