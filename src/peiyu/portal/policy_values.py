@@ -55,27 +55,28 @@ def _quota_text(value: Mapping[str, Any], region_names: Mapping[str, str]) -> st
 def value_text(
     name: str, value: Any, *, region_names: Mapping[str, str], occupations: Mapping[str, str]
 ) -> str | None:
-    """`value` of the parameter `name` as the page shows it (None: no value in force)."""
+    """`value` of the parameter `name` as the page shows it (None: no value in force), by the parameter's
+    kind in core.policy_schema (a str parameter by what it names)."""
     if value is None:
         return None
     kind = PARAMETERS[name].kind if name in PARAMETERS else ""
-    if isinstance(value, bool):
+    if kind == "bool":
         return _("是") if value else _("否")
-    if kind == "ratio" and isinstance(value, Decimal):
-        return f"{(value * 100).normalize():f}%"
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if kind == "ratio":
+        return f"{(Decimal(value) * 100).normalize():f}%"
+    if kind == "fraction":
+        return f"{Fraction(value).numerator}/{Fraction(value).denominator}"
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
     if kind == "month_day":
         month, day = str(value).split("-")
         return _("每年%(month)s月%(day)s日") % {"month": int(month), "day": int(day)}
-    if kind == "routes" and isinstance(value, Mapping):
+    if kind == "routes":
         return _routes_text(value)
-    if isinstance(value, Mapping) and "default" in value:
+    if kind == "quota":
         return _quota_text(value, region_names)
-    if isinstance(value, list):
-        return _list_text(name, value, occupations)
+    if kind == "str_list":
+        return _list_text(name, list(value), occupations)
     if name == "certificate_route":
         return _choice(IssuanceBatch.Route, str(value))
     if name in TEMPLATES:
