@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -28,10 +28,13 @@ from diskcache import DjangoCache
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+
+from .crypto import sm3_hex
 
 PUBLIC_CACHE = "public"
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -87,6 +90,38 @@ class Generation:
 
     def __repr__(self) -> str:
         return f"Generation({self.name!r})"
+
+
+def counter_add(name: str, delta: int = 1, *, ttl: int) -> int:
+    """Add `delta` to the shared counter `name` in the default cache, which is created at 0 to expire
+    after `ttl` seconds when it is missing (a fixed window: later additions do not extend it); its new
+    value. The one way the platform counts attempts and lookups across processes. On Redis it is one
+    round trip (SET NX EX and INCRBY pipelined); Django's `incr` asks whether the key exists first. On
+    other caches: add, then incr."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        key = backend.make_key(name)  # the platform's own names, valid for Redis (validation is memcached's)
+        client = cast(Any, backend)._cache.get_client(key, write=True)  # Django's client; not in its stubs
+        pipe = client.pipeline(transaction=False)
+        pipe.set(key, 0, ex=ttl, nx=True)
+        pipe.incrby(key, delta)
+        return int(pipe.execute()[1])
+    backend.add(name, 0, ttl)
+    try:
+        return int(backend.incr(name, delta))
+    except ValueError:  # evicted between add and incr
+        backend.set(name, delta, ttl)
+        return delta
+
+
+def counted_over_limit(prefix: str, keys: Iterable[str], *, limit: int, ttl: int) -> bool:
+    """Count one attempt against each key (a counter per key, named by the key's digest so that no
+    address or telephone number is kept in the cache in clear, for `ttl` seconds); True when any of
+    them is now over `limit`."""
+    over = False
+    for key in keys:
+        over = counter_add(f"{prefix}:{sm3_hex(key.encode())[:32]}", ttl=ttl) > limit or over
+    return over
 
 
 def _cacheable(request: HttpRequest) -> bool:

@@ -13,12 +13,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from peiyu.audit.services import audit_record
-from peiyu.core.crypto import blind_index, sm3_hex
+from peiyu.core.cache import counted_over_limit
+from peiyu.core.crypto import blind_index
 from peiyu.core.errors import InvalidInput
 
 from .. import messaging
@@ -37,18 +37,7 @@ def _digest(user: User, code: str) -> str:
 
 def _throttled(*keys: str) -> bool:
     """Count one request against each key (an hour's window); True when any is over the limit."""
-    limit = settings.PEIYU_RESET_CODE_PER_HOUR
-    over = False
-    for key in keys:
-        name = "peiyu:reset:" + sm3_hex(key.encode())[:32]
-        cache.add(name, 0, 3600)
-        try:
-            count = cache.incr(name)
-        except ValueError:  # evicted between add and incr
-            cache.set(name, 1, 3600)
-            count = 1
-        over = over or count > limit
-    return over
+    return counted_over_limit("peiyu:reset", keys, limit=settings.PEIYU_RESET_CODE_PER_HOUR, ttl=3600)
 
 
 def _new_password(errors: dict[str, list[str]], user: User, password: str, confirm: str) -> None:

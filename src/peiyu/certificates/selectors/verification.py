@@ -146,13 +146,13 @@ def verification_view(cert: Certificate, *, identity_checked: bool = False) -> d
     level, date and the masked name; the date and the class of reason of an invalidation, the new number
     of a reissue. `identity_checked`: the visitor typed the holder's name and ID number, so the masked
     ID number may be shown beside them. Never an ID number."""
-    status = cert.status
+    status, language = cert.status, get_language()
     answer: dict[str, Any] = {
         "number": cert.number,
         "kind": cert.kind,
-        "kind_label": _label(Certificate.Kind, cert.kind, get_language()),
+        "kind_label": _label(Certificate.Kind, cert.kind, language),
         "status": status,
-        "status_label": _label(C, status, get_language()),
+        "status_label": _label(C, status, language),
         "valid": status == C.VALID,
         "holder": mask_holder_name(cert.holder_name),
         "holder_id_masked": cert.holder_id_masked if identity_checked else "",

@@ -29,7 +29,7 @@ from peiyu.accounts.models import Org
 from peiyu.accounts.services.access import require
 from peiyu.audit.services import audit_record
 from peiyu.core import sm2
-from peiyu.core.cache import Generation
+from peiyu.core.cache import Generation, counter_add
 from peiyu.core.crypto import sm3_hex
 from peiyu.core.errors import DomainError, InvalidInput
 
@@ -88,16 +88,6 @@ def _throttled(retry_after: int, what: str) -> Throttled:
     )
 
 
-def _count(name: str, delta: int, ttl: int) -> int:
-    """Add `delta` to a shared counter (created when missing); its new value."""
-    try:
-        return int(cache.incr(name, delta))
-    except ValueError:  # missing (first use this window, or evicted)
-        if cache.add(name, delta, ttl):
-            return delta
-        return int(cache.incr(name, delta))
-
-
 @dataclass
 class _Tally:
     """This process's view of one counter: its value when last written, and hits not written yet."""
@@ -130,7 +120,7 @@ def _tally(name: str, window: int, *, found: bool, ttl: int) -> int:
         if found and tally.pending < HITS_PER_WRITE and now - tally.written_at < WRITE_SECONDS:
             return tally.shared + tally.pending
         delta, tally.pending = tally.pending + (0 if found else MISS), 0
-    value = _count(name, delta, ttl)
+    value = counter_add(name, delta, ttl=ttl)
     with _tallies_lock:
         tally.shared, tally.written_at = value, now
     return value + tally.pending
@@ -202,7 +192,7 @@ def certificates_verify_bulk(*, actor: Any, items: Sequence[BulkItem]) -> list[d
         message = f"一次最多核验 {BULK_MAX} 个证书编号，请分批提交"
         raise InvalidInput(message, fields={"items": [message]})
     window, left = _window()
-    spent = _count(f"peiyu:verify-bulk:{window}:{actor.pk}", len(items), left + 5)
+    spent = counter_add(f"peiyu:verify-bulk:{window}:{actor.pk}", len(items), ttl=left + 5)
     if spent > settings.PEIYU_VERIFY_BULK_PER_WINDOW:
         raise _throttled(left, "批量核验")
     wanted = {normalise_number(i.number) for i in items} - {""}

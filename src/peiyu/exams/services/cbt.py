@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from peiyu.audit.services import audit_record
 from peiyu.core.bulk import insert_one
+from peiyu.core.cache import counter_add
 from peiyu.core.crypto import blind_index, sm3_hex
 from peiyu.core.errors import Conflict, InvalidInput, NotFound
 
@@ -132,11 +133,7 @@ def _over_limit(names: list[str]) -> bool:  # both counters in one read: one rou
 
 def _count_failure(names: list[str]) -> None:
     for name in names:
-        cache.add(name, 0, GUESS_WINDOW)
-        try:
-            cache.incr(name)
-        except ValueError:  # evicted between add and incr
-            cache.set(name, 1, GUESS_WINDOW)
+        counter_add(name, ttl=GUESS_WINDOW)
 
 
 def _normalise_id(value: str) -> str:

@@ -18,14 +18,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.scoping import scope_for
 from peiyu.accounts.services.access import require
+from peiyu.core.cache import counted_over_limit
 from peiyu.core.cleaning import clean_reason, clean_text, collect, mobile_phone, raise_collected
-from peiyu.core.crypto import constant_time_equals, sm3_hex
+from peiyu.core.crypto import constant_time_equals
 from peiyu.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from peiyu.core.models import Decision
 from peiyu.core.numbering import reference_number
@@ -51,17 +51,7 @@ SUBJECT = "exams.scoreobjection"
 def _throttled(*keys: str) -> bool:
     """Count one submission against each key (an hour's window); True when any is over the limit."""
     limit = int(getattr(settings, "PEIYU_SCORE_OBJECTIONS_PER_HOUR", 5))
-    over = False
-    for key in keys:
-        name = "peiyu:score_objection:" + sm3_hex(key.encode())[:32]
-        cache.add(name, 0, 3600)
-        try:
-            count = cache.incr(name)
-        except ValueError:  # evicted between add and incr
-            cache.set(name, 1, 3600)
-            count = 1
-        over = over or count > limit
-    return over
+    return counted_over_limit("peiyu:score_objection", keys, limit=limit, ttl=3600)
 
 
 def objection_submit(
