@@ -34,6 +34,7 @@ from ..rules.numbering import NumberPlan, TemplateError, filing_fields, level_co
 from ..selectors import batches as sel
 from .batches import _locked, _require_institution
 from .issuance import IssueRow, certificates_create
+from .templates import issuing_wording
 
 logger = logging.getLogger("peiyu.certificates")
 B = IssuanceBatch.Status
@@ -102,6 +103,7 @@ def batch_issue(*, actor: Any, batch: IssuanceBatch) -> IssuanceBatch:
                 details={"from": locked.status, "to": B.ISSUING},
             )
         refuse_failed([rules.check_steps_done(locked.route, sel.steps_passed(locked))], code="steps_skipped")
+        refuse_failed([issuing_wording(locked.institution, locked.kind)[1]], code="certificate_wording_held")
         pending = pending_entries(locked).count()
         if not pending:
             raise Conflict("没有待发证的考生", code="nothing_to_issue", rule="CRT-3")

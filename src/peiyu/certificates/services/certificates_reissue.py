@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.services.access import require
-from peiyu.core.checks import Check
+from peiyu.core.checks import Check, refuse_failed
 from peiyu.core.cleaning import clean_reason, clean_text, collect, person_name, raise_collected
 from peiyu.core.errors import Conflict
 from peiyu.core.models import Decision
@@ -26,6 +26,7 @@ from ..rules.certificates import CORRECTABLE, REISSUE_KINDS, reissue_plan, seria
 from ..rules.numbering import TRAINING_TEMPLATE
 from .invalidations import status_list_changed
 from .issuance import IssueRow, certificates_create
+from .templates import issuing_wording
 
 C = Certificate.Status
 SUBJECT = "certificates.certificate"
@@ -70,7 +71,7 @@ def certificate_reissue(
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status != C.VALID:
-            raise Conflict("只有有效的证书可以换发", code="certificate_not_valid")
+            raise Conflict("只有有效的证书可以换发", code="certificate_not_valid", rule="CRT-7")
         label = REISSUE_KINDS[kind]
         check = Check(
             "CRT-4",
@@ -79,9 +80,11 @@ def certificate_reissue(
             {"replaces": old.number, "kind": kind, "corrected": sorted(changed)},
             "001 第十七条（五）",
         )
+        wording = issuing_wording(old.institution, old.kind)[1]  # the new one is issued with today's wording
+        refuse_failed([wording], code="certificate_wording_held")
         decision = Decision.record(
-            SUBJECT, old.pk, kind="certificate_reissue", outcome=kind, checks=[check],
-            policy=policy_for(old.programme, old.region_code, on=today), rules=["CRT-1", "CRT-4"],
+            SUBJECT, old.pk, kind="certificate_reissue", outcome=kind, checks=[wording, check],
+            policy=policy_for(old.programme, old.region_code, on=today), rules=["CRT-1", "CRT-2", "CRT-4"],
         )  # fmt: skip
         details = dict(old.details or {})
         details["reissue"] = {

@@ -53,7 +53,7 @@ def training_certificates_issue(*, actor: Any, klass: Any) -> list[Certificate]:
     with transaction.atomic():
         locked = class_locked(klass)
         if locked.status != "completed":
-            raise Conflict("班级结业后才能发放培训合格证书", code="class_not_completed")
+            raise Conflict("班级结业后才能发放培训合格证书", code="class_not_completed", rule="TRN-6")
         enrolments = training_sel.enrolments_completed_uncertified(locked)
         if not enrolments:
             return []

@@ -69,9 +69,9 @@ def invalidation_open(
     with transaction.atomic():
         cert = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if cert.status != C.VALID:
-            raise Conflict("只有有效的证书可以认定无效", code="certificate_not_valid")
+            raise Conflict("只有有效的证书可以认定无效", code="certificate_not_valid", rule="CRT-7")
         if open_invalidation(cert) is not None:
-            raise Conflict("这张证书已有待处理的无效认定", code="invalidation_open")
+            raise Conflict("这张证书已有待处理的无效认定", code="invalidation_open", rule="CRT-7")
         inv = Invalidation.objects.create(
             certificate=cert, cause=cause, scope=scope, finding=text, statement_due=due, opened_by=actor
         )
@@ -113,7 +113,7 @@ def invalidation_decide(*, actor: Any, invalidation: Invalidation, reason: str =
     with transaction.atomic():
         locked = Invalidation.objects.select_for_update().get(pk=invalidation.pk)
         if locked.status not in (V.OPENED, V.STATED):
-            raise Conflict("这项无效认定已经处理", code="invalidation_closed")
+            raise Conflict("这项无效认定已经处理", code="invalidation_closed", rule="CRT-7")
         check = check_statement_before_decision(
             stated=locked.status == V.STATED, statement_due=locked.statement_due, today=today
         )

@@ -8,7 +8,10 @@ number they already had), gives each a verification token, inserts them in bulk,
 (services/signing.certificates_sign: key, QR payload, status-list index) and records them: one
 TransitionLog row per certificate and ONE audit event for the whole call (`certificate.created` on
 the batch, or on the first certificate), and the Decision — the issuer and numbering checks with the
-profile version in force — unless the caller brings its own. Call it inside the issuing transaction
+profile version in force — unless the caller brings its own. The wording (CRT-2) is the issuer's as it
+stands at issue, kept in each certificate's details: a template activated later does not change the
+text of a certificate already issued. An issuer whose own name needs an official's decision on its
+wording issues nothing until it has one. Call it inside the issuing transaction
 (it opens one itself when called outside): numbers are spent only if it commits."""
 
 from __future__ import annotations
@@ -22,14 +25,15 @@ from typing import Any
 from django.db import transaction
 
 from peiyu.accounts.models import Org
-from peiyu.core.checks import Check
+from peiyu.core.checks import Check, refuse_failed
 from peiyu.core.models import Decision
 from peiyu.core.policy import policy_for
 
 from ..flows import CERTIFICATE_FLOW
 from ..models import Certificate, IssuanceBatch
-from ..rules.numbering import NumberPlan
+from ..rules.numbering import NumberPlan, check_skill_number
 from .numbering import numbers_take
+from .templates import WORDING, issuing_wording
 
 SUBJECT = "certificates.certificate"
 CHUNK = 2000
@@ -54,9 +58,16 @@ class IssueRow:
 
 
 def issue_checks(
-    *, kind: str, institution: Org, numbers: Sequence[str], plan: NumberPlan | None
+    *,
+    kind: str,
+    institution: Org,
+    numbers: Sequence[str],
+    plan: NumberPlan | None,
+    wording: Check | None = None,
 ) -> list[Check]:
-    """What the decision records: who issues (CRT-1) and how the numbers were made (CRT-4)."""
+    """What the decision records: who issues (CRT-1), with which wording (CRT-2: `wording`, else the
+    issuer's as `templates.issuing_wording` finds it) and how the numbers were made (CRT-4; a skill
+    certificate's number also against the 22-character coding rule). A failed one refuses the issue."""
     issuer = Check(
         "CRT-1",
         True,
@@ -77,7 +88,13 @@ def issue_checks(
         {"prefix": plan.prefix if plan else None, "first": numbers[0] if numbers else None},
         "001 第十七条（五）",
     )
-    return [issuer, numbering]
+    if wording is None:
+        wording = issuing_wording(institution, kind)[1]
+    checks = [issuer, wording, numbering]
+    if kind == Certificate.Kind.SKILL and numbers and plan is not None:  # serials of one prefix: the ends
+        bad = next((n for n in (numbers[0], numbers[-1]) if not check_skill_number(n).ok), None)
+        checks.append(check_skill_number(bad or numbers[0]))
+    return checks
 
 
 def certificates_create(
@@ -108,6 +125,8 @@ def certificates_create(
         raise ValueError("certificates_create: one number per row")
     if replaces is not None and len(rows) != 1:
         raise ValueError("certificates_create: a reissue replaces one certificate with one")
+    wording, wording_check = issuing_wording(institution, kind)
+    refuse_failed([wording_check], code="certificate_wording_held")
     with transaction.atomic():
         if numbers is not None:
             taken = list(numbers)
@@ -115,16 +134,20 @@ def certificates_create(
             taken = numbers_take(plan, len(rows))
         else:
             raise ValueError("certificates_create: a number plan or the numbers")
+        checks = issue_checks(
+            kind=kind, institution=institution, numbers=taken, plan=plan, wording=wording_check
+        )
+        refuse_failed(checks, code="certificate_number_invalid")
         if decision is None:
             decision = Decision.record(
                 SUBJECT if batch is None else "certificates.issuancebatch",
                 batch.pk if batch is not None else institution.pk,
                 kind="certificate_issue",
                 outcome="issued",
-                checks=issue_checks(kind=kind, institution=institution, numbers=taken, plan=plan),
+                checks=checks,
                 policy=policy_for(programme, region_code, on=issued_on),
-                rules=["CRT-1", "CRT-4"],
             )
+        texts = {"title": wording.title, "body": wording.body, "seal_text": wording.seal_text}
         user = actor if getattr(actor, "pk", None) is not None else None
         certs = [
             Certificate(
@@ -144,7 +167,7 @@ def certificates_create(
                 direction=row.direction,
                 level=row.level,
                 issued_on=issued_on,
-                details=row.details,
+                details={**row.details, WORDING: texts},
                 source_kind=row.source_kind,
                 source_id=row.source_id,
                 batch=batch,

@@ -41,7 +41,7 @@ from ..models import Certificate, SigningKey
 from ..rules.templates import Wording
 from .pdf_page import new_canvas, page_canvas
 from .signing import certificates_sign
-from .templates import wording_for
+from .templates import wording_of
 
 __all__ = [
     "PDF_CONTENT_TYPE",
@@ -227,5 +227,5 @@ def certificate_pdf(cert: Certificate, *, verify_url: str, photo: bytes | None =
             verify_url += cert.payload
     key = cert.key
     assert key is not None  # signed above
-    pdf = render(cert, wording_for(cert.institution_id, cert.kind), verify_url=verify_url, photo=photo)
+    pdf = render(cert, wording_of(cert), verify_url=verify_url, photo=photo)
     return pdf_sign(pdf, number=cert.number, key_id=key.key_id, private_hex=key.private_key)

@@ -30,9 +30,10 @@ FRAME = colors.HexColor("#9a2a1c")
 QR_SIZE = 36 * mm
 PHOTO_BOTTOM = H - 118 * mm  # the photo frame: 30 × 40 mm, its lower edge here
 QR_SCALE = 4  # pixels a module: viewers smooth a 1-pixel-a-module image they enlarge, and blur its edges
-CE_LINE = (
-    "计入{year}年度继续教育学时{hours}学时（全国有效）"  # TRN-7, as training's own certificate prints it
-)
+# TRN-7 (003 五（一）): the hours count towards that year's continuing education. That they count
+# nationwide is said on the verification page and the holder's page, not here: 000 Art. 19 (CRT-2)
+# forbids 全国 on a certificate.
+CE_LINE = "计入{year}年度专业技术人员继续教育学时{hours}学时"
 
 
 # --- the page --------------------------------------------------------------------------------------------

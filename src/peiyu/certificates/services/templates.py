@@ -21,25 +21,64 @@ from peiyu.core.policy import Policy, policy_for
 
 from ..flows import TEMPLATE_FLOW
 from ..models import Certificate, CertificateTemplate
-from ..rules.templates import DEFAULTS, RULE, SOURCE, Wording, check_wording
+from ..rules.templates import DEFAULTS, RULE, SOURCE, Wording, check_wording, restricted_in
 from ..selectors.templates import can_decide, can_edit
 
 T = CertificateTemplate.Status
 SUBJECT = "certificates.certificatetemplate"
 PROGRAMME_OF_KIND = {"skill": "skill", "level": "dte", "training": "training"}
 LIMITS = {"title": 60, "seal_text": 60, "body": 400}
+WORDING = "wording"  # a certificate's details: the texts it was issued with
+
+
+def _active(institution_id: int | None, kind: str) -> CertificateTemplate | None:
+    return (
+        CertificateTemplate.objects.filter(institution_id=institution_id, kind=kind, status=T.ACTIVE)
+        .only("title", "body", "seal_text", "decision_id")
+        .first()
+    )
 
 
 def wording_for(institution_id: int | None, kind: str) -> Wording:
     """The issuer's active wording of `kind`, else the platform's default of that kind."""
-    found = (
-        CertificateTemplate.objects.filter(institution_id=institution_id, kind=kind, status=T.ACTIVE)
-        .only("title", "body", "seal_text")
-        .first()
-    )
+    found = _active(institution_id, kind)
     if found is None:
         return DEFAULTS[kind]
     return Wording(found.title, found.body, found.seal_text)
+
+
+def wording_of(cert: Certificate) -> Wording:
+    """The wording `cert` was issued with (kept in its details at issue); a certificate issued before
+    the wording was kept reads its issuer's current one."""
+    kept = (cert.details or {}).get(WORDING)
+    if isinstance(kept, dict) and kept.get("title"):
+        return Wording(str(kept["title"]), str(kept.get("body") or ""), str(kept.get("seal_text") or ""))
+    return wording_for(cert.institution_id, cert.kind)
+
+
+def issuing_wording(institution: Org, kind: str) -> tuple[Wording, Check]:
+    """The wording `institution` issues certificates of `kind` with now, and the CRT-2 check an issue
+    records. Its active template passed CRT-2 when it was activated, or an official accepted it when it
+    was held. The platform's default wording is checked here against the issuer's name, since the seal
+    carries that name: an issuer whose legal name uses a restricted word is held as its templates are,
+    so it issues only with a template its official has decided on (`failed` and blocking until then)."""
+    found = _active(institution.pk, kind)
+    if found is not None:
+        message = f"证书文字采用本机构已启用的证书样式“{found.title}”"
+        facts = {"template": found.pk, "decision": found.decision_id}
+        return Wording(found.title, found.body, found.seal_text), Check(RULE, True, message, facts, SOURCE)
+    wording = DEFAULTS[kind]
+    result = check_wording(wording, institution.name)
+    if result.ok:
+        return wording, result.check
+    words = "”“".join(result.check.facts.get("issuer_words") or restricted_in(institution.name))
+    message = (
+        f"发证机构名称“{institution.name}”含有“{words}”字样，证书印章须经主管部门决定：请先在“证书样式”中"
+        "提交本机构的证书样式，经决定同意后方可发证"
+    )
+    return wording, Check(
+        RULE, False, message, {**result.check.facts, "template": None}, SOURCE, blocking=True
+    )
 
 
 def _policy(institution: Org, kind: str) -> Policy | None:

@@ -42,7 +42,7 @@ def test_issuing_goes_chunk_by_chunk_with_progress(exams, time_machine, settings
     assert AuditEvent.objects.filter(action="certificate.created").count() == 3
     assert AuditEvent.objects.filter(action="certificate_entry.issued").count() == 3
     first = Certificate.objects.order_by("number").first()
-    assert first.decision.rules == ["CRT-1", "CRT-4"] and first.decision.policy_name == "hubei-dte"
+    assert first.decision.rules == ["CRT-1", "CRT-2", "CRT-4"] and first.decision.policy_name == "hubei-dte"
     assert first.details["exam_on"] == "2026-04-02" and first.source_kind == "registration"
 
 
@@ -128,3 +128,17 @@ def test_two_batches_issued_at_once_never_share_a_number(exams, time_machine, se
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == [f"D422026100000{i:03d}" for i in range(1, 7)]
     assert BatchEntry.objects.filter(certificate__isnull=False).count() == 6
+
+
+def test_an_issuer_whose_name_needs_a_decision_is_refused_before_the_run_starts(exams, time_machine):
+    from peiyu.accounts.models import Org
+    from peiyu.core.errors import RuleViolation
+
+    batch = approved_batch(exams, time_machine)
+    Org.objects.filter(pk=batch.institution_id).update(name="中华数字技术评价中心")  # renamed after approval
+    batch.refresh_from_db()
+    with pytest.raises(RuleViolation) as refused:
+        batch_issue(actor=exams.hb_eval_admin, batch=batch)
+    assert refused.value.rules == ["CRT-2"] and "中华" in refused.value.message
+    batch.refresh_from_db()
+    assert batch.status == B.APPROVED and batch.done == 0 and not Certificate.objects.exists()

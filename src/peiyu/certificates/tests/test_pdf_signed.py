@@ -122,8 +122,18 @@ def test_training_certificates_print_hours_and_the_continuing_education_line(exa
     )  # fmt: skip
     pdf = certificate_pdf(cert, verify_url=URL + cert.payload)
     assert pdf_check(pdf).ok
-    # the CID font writes the text as hex glyph codes; the line's length in the page is what we can see
-    assert pdf.count(b"Tj") > 10
+    page = _stream(pdf)
+    assert _cid("计入2026年度专业技术人员继续教育学时40学时") in page  # TRN-7
+    assert _cid("全国") not in page  # CRT-2 (000 Art. 19): not even in the line about the hours
+
+
+def test_no_text_the_platform_prints_on_a_certificate_uses_a_restricted_word():
+    from peiyu.certificates.rules.templates import DEFAULTS, SEAL_CENTRE, restricted_in
+    from peiyu.certificates.services import pdf_page
+
+    fixed = [pdf_page.CE_LINE, SEAL_CENTRE, "发证机构：", "发证日期：", "证书编号：", "照片"]
+    fixed += [w.title + w.body + w.seal_text for w in DEFAULTS.values()]
+    assert [t for t in fixed if restricted_in(t)] == []
 
 
 def test_a_retired_key_still_verifies_old_pdfs_and_a_revoked_one_only_before_its_date(exams):

@@ -145,3 +145,60 @@ def test_the_api_refuses_restricted_words_with_the_rule_and_field_errors(exams, 
         API, {"institution": other.pk, "kind": "level", "title": "x"}, content_type="application/json"
     )
     assert r.status_code == 404
+
+
+# --- the wording at issue (CRT-2): the issuer's as it stands then, kept with the certificate --------------
+
+
+def test_an_issuer_named_with_a_restricted_word_issues_nothing_until_its_official_decides(exams, held_world):
+    from peiyu.certificates.models import Certificate
+    from peiyu.certificates.tests.certificates_support import DTE, issue, person
+    from peiyu.core.errors import RuleViolation
+    from tests.personas import _user
+
+    _user(exams, "cie_hb_admin", held_world, "institution_admin")
+    exams.orgs["cie_hb"] = held_world
+    spec, who = {**DTE, "institution": "cie_hb"}, person("李红", "42010119900101001")
+    with pytest.raises(RuleViolation) as refused:
+        issue(exams, who, spec=spec)
+    assert (
+        refused.value.rules == ["CRT-2"]
+        and "中国" in refused.value.message
+        and "证书样式" in refused.value.message
+    )
+    assert not Certificate.objects.filter(
+        institution=held_world
+    ).exists()  # no number spent, nothing half-made
+
+    t = CertificateTemplate.objects.create(
+        institution=held_world, kind="level", title="专业技术等级证书", body="{姓名}达到{职业}{等级}要求。",
+        status="held", hold_reason="发证机构名称含有“中国”",
+    )  # fmt: skip
+    from peiyu.certificates.services.templates import template_decide
+
+    template_decide(
+        actor=exams.users["hb_official"], template=t, accept=True, reason="系该学会法定名称，同意使用"
+    )
+    cert = issue(exams, who, spec=spec)
+    assert cert.details["wording"]["body"] == "{姓名}达到{职业}{等级}要求。"
+    crt2 = next(c for c in cert.decision.checks if c["rule"] == "CRT-2")
+    assert crt2["ok"] and crt2["facts"]["template"] == t.pk and "CRT-2" in cert.decision.rules
+
+
+def test_a_certificate_keeps_the_wording_it_was_issued_with(exams, admin):
+    from peiyu.certificates.services.pdf import certificate_pdf
+    from peiyu.certificates.services.templates import wording_of
+    from peiyu.certificates.tests.certificates_support import DTE, issue, person
+
+    cert = issue(exams, person("张伟", "42010119900101002"), spec=DTE)
+    assert cert.details["wording"]["title"] == "专业技术等级证书"  # the platform's default, as it stood
+    url = "https://peiyu.example.cn/v/" + cert.payload
+    before = certificate_pdf(cert, verify_url=url)
+    org = exams.orgs["hb_eval"]
+    _new(admin, org, title="数字技术工程师等级证书")
+    t = CertificateTemplate.objects.get(institution=org, title="数字技术工程师等级证书")
+    assert admin.post(f"/certificates/templates/{t.pk}/activate/").status_code == 302
+    cert.refresh_from_db()
+    assert wording_of(cert).title == "专业技术等级证书" and certificate_pdf(cert, verify_url=url) == before
+    later = issue(exams, person("王芳", "42010119900101003"), spec=DTE)
+    assert wording_of(later).title == "数字技术工程师等级证书"
