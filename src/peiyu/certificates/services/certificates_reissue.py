@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peiyu.accounts.services.access import require
-from peiyu.core.checks import Check, refuse_failed
+from peiyu.core.checks import Check
 from peiyu.core.cleaning import clean_reason, clean_text, collect, person_name, raise_collected
 from peiyu.core.errors import Conflict
 from peiyu.core.models import Decision
@@ -80,8 +80,9 @@ def certificate_reissue(
             {"replaces": old.number, "kind": kind, "corrected": sorted(changed)},
             "001 第十七条（五）",
         )
-        wording = issuing_wording(old.institution, old.kind)[1]  # the new one is issued with today's wording
-        refuse_failed([wording], code="certificate_wording_held")
+        wording = issuing_wording(old.institution, old.kind)[
+            1
+        ]  # today's; certificates_create refuses a held one
         decision = Decision.record(
             SUBJECT, old.pk, kind="certificate_reissue", outcome=kind, checks=[wording, check],
             policy=policy_for(old.programme, old.region_code, on=today), rules=["CRT-1", "CRT-2", "CRT-4"],
